@@ -1,0 +1,58 @@
+"""Hotline: an SMS and voice hotline for mutual-aid networks."""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from .config import Settings
+from .db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Hotline:
+    """The services one app (or worker) runs with."""
+
+    settings: Settings
+    db: Database
+
+
+def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
+    """Create the web app: webhooks, health check and (later) the dashboard."""
+    settings = config if isinstance(config, Settings) else Settings.from_env(config)
+    app = Flask(__name__, instance_path=settings.instance_path)
+    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.extensions["hotline"] = Hotline(settings=settings, db=Database(settings.database_url))
+    if not settings.twilio_auth_token:
+        log.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are not checked")
+
+    from .webhooks import bp as twilio_bp
+
+    app.register_blueprint(twilio_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        hotline = app.extensions["hotline"]
+        try:
+            with hotline.db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception:  # noqa: BLE001 - the health check reports, never raises
+            log.exception("health check: database unreachable")
+            database = "unreachable"
+        status = 200 if database == "ok" else 503
+        return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return jsonify(error=error.name, description=error.description), error.code
+
+    return app

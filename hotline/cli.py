@@ -1,0 +1,99 @@
+"""The `hotline` command."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from .config import Settings
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@click.group()
+def main() -> None:
+    """An SMS and voice hotline for mutual-aid networks."""
+    try:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def run(host: str, port: int) -> None:
+    """Serve the hotline: webhooks, dashboard and (without Redis) the queued work."""
+    from werkzeug.serving import run_simple
+
+    from . import create_app
+    from .migrate import upgrade
+
+    _setup_logging()
+    settings = _settings()
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    log = logging.getLogger("hotline")
+    log.info("database: %s", settings.database_url.split("@")[-1])
+    if not settings.twilio_configured:
+        log.info("no Twilio credentials: messages to other numbers are printed here")
+    click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date."""
+    from .migrate import upgrade
+
+    upgrade(_settings().database_url, revision)
+    click.echo("database is up to date")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Take the database schema back to REVISION."""
+    from .migrate import downgrade
+
+    downgrade(_settings().database_url, revision)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+def db_revision(message: str) -> None:
+    """Write a migration from the difference between the models and the database."""
+    from .migrate import revision
+
+    revision(_settings().database_url, message)
+
+
+@main.command()
+@click.argument("phone")
+def chat(phone: str) -> None:
+    """Talk to the hotline in this terminal as PHONE, through the same engine, without Twilio."""
+    from .chat import ChatSession
+
+    settings = _settings()
+    ChatSession(settings, phone).loop(sys.stdin, click.echo)
+
+
+from . import translations_cli  # noqa: E402,F401  (registers `hotline translations`)

@@ -1,0 +1,218 @@
+"""The conversation engine: a dispatcher over small flows whose steps yield channel-free prompts.
+
+A flow is a set of named steps. Each step has `ask(ctx)`, which builds the prompt for where the
+conversation stands (a pure function of the stored state, so it can be asked again at any time),
+and `answer(ctx, value)`, which acts on the reply and says where to go next. Everything the
+engine knows lives in the `conversations` row: flow, step, data and version.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..i18n import Translator
+from ..i18n import keywords as kw
+from ..i18n import languages
+from ..models import Contact, Conversation
+
+CHOICE = "choice"
+TEXT = "text"
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a step asks: words, numbered choices, and the kind of answer it expects."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    expects: str = TEXT
+
+    def choice_for(self, answer: str) -> str | None:
+        """Return the value of the choice an answer picks, by number or by name."""
+        key = kw.normalize(answer).lstrip("#")
+        if not key:
+            return None
+        if key.isdigit():
+            index = int(key) - 1
+            return self.choices[index].value if 0 <= index < len(self.choices) else None
+        exact = [c.value for c in self.choices if kw.normalize(c.label) == key]
+        if exact:
+            return exact[0]
+        if len(key) >= 3:
+            partial = [c.value for c in self.choices if key in kw.normalize(c.label).split()]
+            if len(partial) == 1:
+                return partial[0]
+        return None
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Move to a step (the flow's first when None); entering another flow starts its data afresh."""
+
+    flow: str
+    step: str | None = None
+    data: dict | None = None
+
+
+class _Again:
+    """Stay on the same step and ask it again."""
+
+
+AGAIN = _Again()
+Next = Goto | _Again
+
+
+@dataclass
+class Step:
+    ask: Callable[["Ctx"], Prompt | None]
+    answer: Callable[["Ctx", str], Next]
+
+
+@dataclass
+class Flow:
+    name: str
+    first: str
+    steps: dict[str, Step]
+
+
+FLOWS: dict[str, Flow] = {}
+
+
+def register(flow: Flow) -> Flow:
+    FLOWS[flow.name] = flow
+    return flow
+
+
+@dataclass
+class Reply:
+    """What the hotline says back: notes first, then the prompt of the step now current."""
+
+    notes: list[str] = field(default_factory=list)
+    prompt: Prompt | None = None
+    silent: bool = False  # send nothing at all (the number opted out)
+
+
+class Ctx:
+    """Everything a step may touch while handling one message."""
+
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        contact: Contact,
+        conversation: Conversation,
+        channel: str,
+        now: datetime,
+    ):
+        self.session = session
+        self.settings = settings
+        self.contact = contact
+        self.conversation = conversation
+        self.channel = channel
+        self.now = now
+        self.notes: list[str] = []
+        self.silent = False
+        self._translators: dict[str, Translator] = {}
+
+    # -- language -----------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        return self.contact.language or self.settings.default_language
+
+    def translator(self, code: str | None = None) -> Translator:
+        code = code or self.language
+        if code not in self._translators:
+            self._translators[code] = Translator(code, self.settings.locales_dir)
+        return self._translators[code]
+
+    def _(self, message: str, **values) -> str:
+        return self.translator()._(message, **values)
+
+    def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
+        return self.translator().ngettext(singular, plural, n, **values)
+
+    def marked(self, message, **values) -> str:
+        return self.translator().marked(message, **values)
+
+    def word(self, command: str) -> str:
+        """The word for a command in the contact's language, as shown in texts."""
+        return kw.shown_word(self.translator(), command)
+
+    def enabled_languages(self) -> list[languages.Language]:
+        return enabled_languages(self.settings)
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def data(self) -> dict:
+        return self.conversation.data
+
+    def say(self, text: str) -> None:
+        self.notes.append(text)
+
+    @property
+    def current(self) -> Step:
+        flow = FLOWS.get(self.conversation.flow)
+        if flow is None or self.conversation.step not in flow.steps:
+            # A flow renamed or removed in an upgrade: start over rather than fail.
+            self.move(Goto("home"))
+            flow = FLOWS["home"]
+        return flow.steps[self.conversation.step]
+
+    def move(self, target: Goto) -> None:
+        flow = FLOWS[target.flow]
+        if target.flow != self.conversation.flow or target.data is not None:
+            self.conversation.data = dict(target.data or {})
+        self.conversation.flow = flow.name
+        self.conversation.step = target.step or flow.first
+        self.conversation.version = (self.conversation.version or 0) + 1
+
+    def ask(self) -> Prompt | None:
+        return self.current.ask(self)
+
+
+def enabled_languages(settings: Settings) -> list[languages.Language]:
+    """Languages the hotline offers: registered ones that have a catalog (English always)."""
+    from ..i18n.translator import available
+
+    have = set(available(settings.locales_dir)) | {"en"}
+    return [lang for code, lang in languages.REGISTRY.items() if code in have]
+
+
+def answer_step(ctx: Ctx, text: str) -> Next:
+    """Hand an answer to the current step; a choice step gets the chosen value or asks again."""
+    step = ctx.current
+    prompt = step.ask(ctx)
+    if prompt is not None and prompt.expects == CHOICE:
+        value = prompt.choice_for(text)
+        if value is None:
+            ctx.say(ctx.ngettext(
+                "Please reply with the number %(n)s.",
+                "Please reply with a number from 1 to %(n)s.",
+                len(prompt.choices),
+            ))
+            return AGAIN
+        return step.answer(ctx, value)
+    if prompt is not None and prompt.expects == TEXT and not text.strip():
+        ctx.say(ctx._("I did not get any words. Please write your answer in a text."))
+        return AGAIN
+    return step.answer(ctx, text)
+
+
+def advance(ctx: Ctx, target: Next) -> Reply:
+    """Apply a step's decision and return the reply, ending with the prompt now current."""
+    if isinstance(target, Goto):
+        ctx.move(target)
+    if ctx.silent:
+        return Reply(silent=True)
+    return Reply(notes=list(ctx.notes), prompt=ctx.ask())

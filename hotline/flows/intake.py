@@ -1,0 +1,161 @@
+"""Intake: what kind of help, what exactly, where; read back, confirm, store with a code."""
+from __future__ import annotations
+
+from .. import needs
+from ..i18n import N_
+from ..models import Need
+from ..sms import fit
+from .engine import AGAIN, CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+
+QUESTIONS = {
+    "food": N_("What food do you need, and for how many people?"),
+    "ride": N_("Where do you need a ride to, and when?"),
+    "housing": N_("Tell me about your housing need."),
+    "childcare": N_("What childcare do you need, and when?"),
+    "health": N_("What health help do you need?"),
+    "money": N_("What is the emergency, and how much money would help?"),
+    "other": N_("Tell me what you need, in your own words."),
+}
+
+
+def category_prompt(ctx: Ctx) -> Prompt:
+    choices = tuple(Choice(key, ctx._(label)) for key, label in needs.CATEGORIES.items())
+    return Prompt(ctx._("What do you need help with? Reply with a number:"), choices, CHOICE)
+
+
+def answer_category(ctx: Ctx, category: str) -> Next:
+    ctx.data["category"] = category
+    if ctx.data.get("editing"):
+        return Goto("intake", "confirm")
+    existing = needs.open_needs(ctx.session, ctx.contact, category)
+    if existing:
+        ctx.data["existing"] = existing[0].id
+        return Goto("intake", "duplicate")
+    return Goto("intake", "details")
+
+
+def _existing(ctx: Ctx) -> Need | None:
+    need = ctx.session.get(Need, ctx.data.get("existing") or 0)
+    if need is None or need.contact_id != ctx.contact.id or need.status not in needs.ACTIVE:
+        return None
+    return need
+
+
+def ask_duplicate(ctx: Ctx) -> Prompt:
+    need = _existing(ctx)
+    ref = need.ref if need else ""
+    return Prompt(
+        ctx._("You already have request %(ref)s for this. What would you like to do?", ref=ref),
+        (Choice("add", ctx._("Add to that request")), Choice("new", ctx._("Make a new request"))),
+        CHOICE,
+    )
+
+
+def answer_duplicate(ctx: Ctx, choice: str) -> Next:
+    if choice == "add" and _existing(ctx) is not None:
+        return Goto("intake", "add")
+    return Goto("intake", "details")
+
+
+def ask_add(ctx: Ctx) -> Prompt:
+    need = _existing(ctx)
+    return Prompt(ctx._("What would you like to add to request %(ref)s?", ref=need.ref if need else ""))
+
+
+def answer_add(ctx: Ctx, text: str) -> Next:
+    need = _existing(ctx)
+    if need is None:
+        # Closed meanwhile (a volunteer finished it): file the words as a new request.
+        ctx.data["details"] = text
+        return Goto("intake", "location")
+    needs.add_details(need, text, now=ctx.now)
+    ctx.say(ctx._("Thank you. I added that to request %(ref)s.", ref=need.ref))
+    return Goto("home")
+
+
+def ask_details(ctx: Ctx) -> Prompt:
+    return Prompt(ctx._(QUESTIONS.get(ctx.data.get("category"), QUESTIONS["other"])))
+
+
+def answer_details(ctx: Ctx, text: str) -> Next:
+    ctx.data["details"] = text
+    if ctx.data.get("editing"):
+        return Goto("intake", "confirm")
+    return Goto("intake", "location")
+
+
+def ask_location(ctx: Ctx) -> Prompt:
+    return Prompt(ctx._("Where are you? A neighborhood, cross streets or ZIP code is enough."))
+
+
+def answer_location(ctx: Ctx, text: str) -> Next:
+    ctx.data["location"] = text
+    return Goto("intake", "confirm")
+
+
+def ask_confirm(ctx: Ctx) -> Prompt:
+    category = ctx._(needs.CATEGORIES.get(ctx.data.get("category"), needs.CATEGORIES["other"]))
+    choices = (Choice("send", ctx._("Yes, send it")), Choice("change", ctx._("Change something")))
+    footer = "".join(f"\n{i} {c.label}" for i, c in enumerate(choices, 1))
+
+    def render(details: str, location: str) -> str:
+        return ctx._(
+            "Please check: %(category)s. %(details)s. Near: %(location)s.",
+            category=category, details=details, location=location,
+        )
+
+    # The read-back quotes the resident; shorten the quotes so the whole text stays cheap.
+    text = fit(lambda **v: render(**v) + footer,
+               {"details": ctx.data.get("details", ""), "location": ctx.data.get("location", "")})
+    return Prompt(text[: len(text) - len(footer)], choices, CHOICE)
+
+
+def answer_confirm(ctx: Ctx, choice: str) -> Next:
+    if choice == "change":
+        return Goto("intake", "change")
+    need = needs.create(
+        ctx.session,
+        ctx.contact,
+        category=ctx.data["category"],
+        details=ctx.data.get("details", ""),
+        location=ctx.data.get("location", ""),
+        language=ctx.language,
+        channel=ctx.channel,
+        now=ctx.now,
+    )
+    ctx.say(ctx._(
+        "Thank you. Your request number is %(ref)s. We are looking for a neighbor who can help "
+        "and will text you. Reply %(status)s to check on it.",
+        ref=need.ref, status=ctx.word("status"),
+    ))
+    return Goto("home")
+
+
+def ask_change(ctx: Ctx) -> Prompt:
+    return Prompt(
+        ctx._("What do you want to change?"),
+        (
+            Choice("category", ctx._("Type of help")),
+            Choice("details", ctx._("What you need")),
+            Choice("location", ctx._("Where you are")),
+        ),
+        CHOICE,
+    )
+
+
+def answer_change(ctx: Ctx, part: str) -> Next:
+    ctx.data["editing"] = True
+    return Goto("intake", part)
+
+
+FLOW = register(Flow("intake", "category", {
+    "category": Step(category_prompt, answer_category),
+    "duplicate": Step(ask_duplicate, answer_duplicate),
+    "add": Step(ask_add, answer_add),
+    "details": Step(ask_details, answer_details),
+    "location": Step(ask_location, answer_location),
+    "confirm": Step(ask_confirm, answer_confirm),
+    "change": Step(ask_change, answer_change),
+}))
+
+__all__ = ["FLOW", "category_prompt", "answer_category", "AGAIN"]

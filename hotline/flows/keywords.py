@@ -1,0 +1,93 @@
+"""What every message is checked for before the current step sees it."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..i18n import keywords as kw
+from .engine import AGAIN, Ctx, Goto, Next
+
+
+def intercept(ctx: Ctx, text: str) -> Next | None:
+    """Act on carrier words, language names and commands; None lets the current step answer."""
+    word = kw.carrier_word(text)
+    contact = ctx.contact
+    if word in kw.CARRIER_OPT_OUT:
+        # The carrier has already confirmed the opt-out; anything we send now would fail.
+        contact.opted_out = True
+        contact.opted_out_at = ctx.now
+        ctx.silent = True
+        return AGAIN
+    if contact.opted_out:
+        if word in kw.CARRIER_OPT_IN:
+            contact.opted_out = False
+            contact.opted_out_at = None
+            ctx.say(ctx._("Welcome back. You will get texts from the hotline again."))
+            return restart(ctx)
+        # Nothing can reach an opted-out number; keep the message, answer nothing.
+        ctx.silent = True
+        return AGAIN
+
+    language = match_language(ctx, text)
+    if language is not None:
+        contact.language = language
+        if ctx.conversation.flow in ("language", "home"):
+            return Goto("intake")
+        return AGAIN
+
+    command = kw.match_command(text, command_translators(ctx))
+    if command == "help":
+        ctx.say(help_text(ctx))
+        return AGAIN
+    if command == "menu":
+        return restart(ctx)
+    if command == "status":
+        return Goto("status")
+
+    if is_stale(ctx):
+        ctx.say(ctx._("Welcome back! Let's start again."))
+        return restart(ctx)
+    return None
+
+
+def restart(ctx: Ctx) -> Goto:
+    """Start over: the language menu for someone without a language, else the main menu."""
+    if ctx.contact.language is None and len(ctx.enabled_languages()) > 1:
+        return Goto("language")
+    return Goto("intake")
+
+
+def is_stale(ctx: Ctx) -> bool:
+    """Tell whether the conversation sat idle so long that its open question no longer holds."""
+    if ctx.conversation.flow == "home":
+        return False
+    idle = timedelta(hours=ctx.settings.idle_reset_hours)
+    return ctx.conversation.updated_at is not None and ctx.now - ctx.conversation.updated_at > idle
+
+
+def match_language(ctx: Ctx, text: str) -> str | None:
+    """Return the language whose name is the whole message."""
+    key = kw.normalize(text)
+    if not key:
+        return None
+    for lang in ctx.enabled_languages():
+        if any(kw.normalize(name) == key for name in lang.names):
+            return lang.code
+    return None
+
+
+def command_translators(ctx: Ctx):
+    """Whose command words count: the contact's language and English, or every language if unknown."""
+    codes = [ctx.language, "en"]
+    if ctx.contact.language is None:
+        codes += [lang.code for lang in ctx.enabled_languages()]
+    return [ctx.translator(code) for code in dict.fromkeys(codes)]
+
+
+def help_text(ctx: Ctx) -> str:
+    return ctx._(
+        "This hotline connects you with neighbors who can help. Reply %(menu)s to start over, "
+        "%(status)s to see your requests. In an emergency call %(emergency)s.",
+        menu=ctx.word("menu"),
+        status=ctx.word("status"),
+        emergency=ctx.settings.emergency_number,
+    )

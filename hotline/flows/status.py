@@ -1,0 +1,78 @@
+"""STATUS: a resident's open requests, where each stands, and a way to withdraw one."""
+from __future__ import annotations
+
+from .. import needs
+from ..models import Need
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+
+SHOWN = 3
+
+
+def _listed(ctx: Ctx) -> list[Need]:
+    return needs.open_needs(ctx.session, ctx.contact)
+
+
+def describe(ctx: Ctx, need: Need) -> str:
+    return ctx._(
+        "%(ref)s %(category)s: %(status)s",
+        ref=need.ref,
+        category=ctx._(needs.CATEGORIES[need.category]),
+        status=ctx._(needs.STATUS_LABELS[need.status]),
+    )
+
+
+def ask_list(ctx: Ctx) -> Prompt:
+    open_needs = _listed(ctx)
+    if not open_needs:
+        return Prompt(ctx._("You have no open requests. Reply %(menu)s to ask for help.", menu=ctx.word("menu")))
+    shown = open_needs[:SHOWN]
+    text = ctx.ngettext(
+        "You have %(n)s open request. To withdraw it, reply 1.",
+        "You have %(n)s open requests. To withdraw one, reply its number.",
+        len(open_needs),
+    )
+    return Prompt(text, tuple(Choice(str(n.id), describe(ctx, n)) for n in shown), CHOICE)
+
+
+def answer_list(ctx: Ctx, value: str) -> Next:
+    if not _listed(ctx):
+        # Nothing open (any more): the message is the start of a new request.
+        from .home import answer_idle
+
+        return answer_idle(ctx, value)
+    ctx.data["need"] = int(value)
+    return Goto("status", "withdraw")
+
+
+def _chosen(ctx: Ctx) -> Need | None:
+    need = ctx.session.get(Need, ctx.data.get("need") or 0)
+    if need is None or need.contact_id != ctx.contact.id or need.status not in needs.ACTIVE:
+        return None
+    return need
+
+
+def ask_withdraw(ctx: Ctx) -> Prompt:
+    need = _chosen(ctx)
+    return Prompt(
+        ctx._("Withdraw request %(ref)s? Nobody will come for it.", ref=need.ref if need else ""),
+        (Choice("yes", ctx._("Yes, withdraw it")), Choice("no", ctx._("No, keep it"))),
+        CHOICE,
+    )
+
+
+def answer_withdraw(ctx: Ctx, choice: str) -> Next:
+    need = _chosen(ctx)
+    if need is None:
+        ctx.say(ctx._("That request is already closed."))
+    elif choice == "yes":
+        needs.transition(need, needs.WITHDRAWN, note="by resident", now=ctx.now)
+        ctx.say(ctx._("Request %(ref)s is withdrawn. Thank you for letting us know.", ref=need.ref))
+    else:
+        ctx.say(ctx._("OK, request %(ref)s stays open.", ref=need.ref))
+    return Goto("home")
+
+
+FLOW = register(Flow("status", "list", {
+    "list": Step(ask_list, answer_list),
+    "withdraw": Step(ask_withdraw, answer_withdraw),
+}))

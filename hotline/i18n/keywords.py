@@ -1,0 +1,76 @@
+"""Command words in every language, and the carrier words nobody may reuse."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+from .translator import NP_, Translator
+
+# Carriers and Twilio act on these whole-message words before the hotline sees them.
+CARRIER_OPT_OUT = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
+CARRIER_OPT_IN = frozenset({"START", "UNSTOP", "YES"})
+CARRIER_HELP = frozenset({"HELP", "INFO"})
+CARRIER_WORDS = CARRIER_OPT_OUT | CARRIER_OPT_IN | CARRIER_HELP
+
+# Each command is a list of words separated by "|"; people text one as a whole message and the
+# first is the one shown in texts. The context must stay a literal for extraction.
+COMMANDS: dict[str, tuple[str, str]] = {
+    # Translators: words that ask for help, separated by |; the first is shown in texts. Use
+    # capitals, no spaces, and never STOP, START, YES, CANCEL, END, QUIT, UNSUBSCRIBE.
+    "help": NP_("command", "HELP|INFO"),
+    # Translators: words that start over at the main menu, separated by |; the first is shown.
+    "menu": NP_("command", "MENU"),
+    # Translators: words that list one's open requests, separated by |; the first is shown.
+    "status": NP_("command", "STATUS"),
+}
+
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> str:
+    """Fold case, accents, punctuation and spacing so "Español!" matches "espanol"."""
+    text = unicodedata.normalize("NFKC", text or "")
+    # Scripts without a Latin form keep their own letters; Latin ones lose accents.
+    folded = "".join(unidecode(ch) if ch.isascii() is False and _is_latin(ch) else ch for ch in text)
+    folded = _PUNCT.sub(" ", folded.casefold())
+    return " ".join(folded.split())
+
+
+def _is_latin(ch: str) -> bool:
+    try:
+        return "LATIN" in unicodedata.name(ch)
+    except ValueError:
+        return False
+
+
+def carrier_word(text: str) -> str | None:
+    """Return the carrier keyword this whole message is, if it is one."""
+    word = (text or "").strip().upper()
+    return word if word in CARRIER_WORDS else None
+
+
+def command_words(translator: Translator, command: str) -> list[str]:
+    """The words for a command in the translator's language."""
+    text = translator.pgettext(*COMMANDS[command])
+    return [w.strip() for w in text.split("|") if w.strip()]
+
+
+def shown_word(translator: Translator, command: str) -> str:
+    """The word to show people for a command, in their language."""
+    return command_words(translator, command)[0]
+
+
+def match_command(text: str, translators: list[Translator]) -> str | None:
+    """Return the command this whole message names in any of the given languages."""
+    key = normalize(text)
+    if not key:
+        return None
+    for translator in translators:
+        for command in COMMANDS:
+            if any(normalize(w) == key for w in command_words(translator, command)):
+                return command
+    return None

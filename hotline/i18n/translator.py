@@ -1,0 +1,83 @@
+"""Translations loaded straight from the .po catalogs, one small Translator per language."""
+from __future__ import annotations
+
+import io
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+DOMAIN = "messages"
+_lock = threading.Lock()
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a message with a context for extraction; translate it later with pgettext."""
+    return context, message
+
+
+def catalog_path(locales_dir: str | Path, code: str) -> Path:
+    return Path(locales_dir) / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=64)
+def _load(locales_dir: str, code: str) -> NullTranslations:
+    # Compiled in memory from the .po file, so there is no build step to forget.
+    path = catalog_path(locales_dir, code)
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as fp:
+        catalog = read_po(fp, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def available(locales_dir: str | Path) -> list[str]:
+    """List the language codes that have a catalog."""
+    root = Path(locales_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if catalog_path(root, p.name).exists())
+
+
+class Translator:
+    """Translate and format messages for one language."""
+
+    def __init__(self, code: str, locales_dir: str | Path):
+        self.code = code
+        with _lock:
+            self._t = _load(str(locales_dir), code)
+
+    def _(self, message: str, **values) -> str:
+        text = self._t.gettext(message)
+        return text % values if values else text
+
+    gettext = _
+
+    def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
+        text = self._t.ngettext(singular, plural, n)
+        return text % {"n": n, **values}
+
+    def pgettext(self, context: str, message: str, **values) -> str:
+        text = self._t.pgettext(context, message)
+        return text % values if values else text
+
+    def marked(self, marked: str | tuple[str, str], **values) -> str:
+        """Translate a message marked earlier with N_ or NP_."""
+        if isinstance(marked, tuple):
+            return self.pgettext(*marked, **values)
+        return self._(marked, **values)
+
+
+def clear_cache() -> None:
+    _load.cache_clear()

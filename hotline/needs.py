@@ -1,0 +1,126 @@
+"""Needs: the categories, the lifecycle with its allowed transitions, and reference codes."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .clock import now as utcnow
+from .i18n import N_
+from .models import Contact, Need, NeedEvent
+
+# Order is the menu order residents see.
+CATEGORIES: dict[str, str] = {
+    "food": N_("Food"),
+    "ride": N_("A ride"),
+    "housing": N_("Housing"),
+    "childcare": N_("Childcare"),
+    "health": N_("Health"),
+    "money": N_("Emergency money"),
+    "other": N_("Something else"),
+}
+
+OPEN = "open"  # logged, nobody asked yet
+OFFERED = "offered"  # volunteers have been asked
+CLAIMED = "claimed"  # a volunteer is on it
+DONE = "done"
+WITHDRAWN = "withdrawn"  # the resident no longer needs it
+UNMET = "unmet"  # nobody could help; coordinators follow up
+
+# Every allowed move, in one place; anything else is a bug and raises.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OPEN: frozenset({OFFERED, CLAIMED, WITHDRAWN, UNMET, DONE}),
+    OFFERED: frozenset({OPEN, CLAIMED, WITHDRAWN, UNMET, DONE}),
+    CLAIMED: frozenset({OPEN, OFFERED, DONE, WITHDRAWN}),
+    UNMET: frozenset({OPEN, OFFERED, CLAIMED, WITHDRAWN, DONE}),
+    DONE: frozenset({OPEN}),
+    WITHDRAWN: frozenset({OPEN}),
+}
+ACTIVE = frozenset({OPEN, OFFERED, CLAIMED, UNMET})
+
+# How each status reads to the resident who asked.
+STATUS_LABELS: dict[str, str] = {
+    OPEN: N_("waiting for a volunteer"),
+    OFFERED: N_("asking volunteers"),
+    CLAIMED: N_("a volunteer is on it"),
+    UNMET: N_("still looking for help"),
+    DONE: N_("done"),
+    WITHDRAWN: N_("withdrawn"),
+}
+
+REF_DIGITS = 6
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def new_ref(session: Session) -> str:
+    """Pick an unused reference: six digits, easy to say, type on a keypad and read back."""
+    while True:
+        ref = str(secrets.randbelow(9 * 10 ** (REF_DIGITS - 1)) + 10 ** (REF_DIGITS - 1))
+        if session.scalar(select(Need.id).where(Need.ref == ref)) is None:
+            return ref
+
+
+def create(
+    session: Session,
+    contact: Contact,
+    *,
+    category: str,
+    details: str,
+    location: str,
+    language: str,
+    channel: str = "sms",
+    now: datetime | None = None,
+) -> Need:
+    """Store a new need and note where it came from."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    now = now or utcnow()
+    need = Need(
+        ref=new_ref(session),
+        contact=contact,
+        category=category,
+        details=details,
+        location=location,
+        language=language,
+        status=OPEN,
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+    )
+    need.events.append(NeedEvent(at=now, kind="created", note=channel))
+    session.add(need)
+    session.flush()
+    return need
+
+
+def transition(need: Need, status: str, *, note: str = "", now: datetime | None = None) -> None:
+    """Move a need to another status, if that move is allowed."""
+    if status == need.status:
+        return
+    if status not in TRANSITIONS.get(need.status, frozenset()):
+        raise InvalidTransition(f"{need.status} -> {status}")
+    now = now or utcnow()
+    need.events.append(NeedEvent(at=now, kind=status, note=note))
+    need.status = status
+    need.updated_at = now
+
+
+def add_details(need: Need, text: str, *, now: datetime | None = None) -> None:
+    """Add the resident's further words to a need."""
+    now = now or utcnow()
+    need.details = f"{need.details}\n{text}".strip()
+    need.events.append(NeedEvent(at=now, kind="added", note=text))
+    need.updated_at = now
+
+
+def open_needs(session: Session, contact: Contact, category: str | None = None) -> list[Need]:
+    """The contact's needs still in play, newest first."""
+    query = select(Need).where(Need.contact_id == contact.id, Need.status.in_(ACTIVE))
+    if category:
+        query = query.where(Need.category == category)
+    return list(session.scalars(query.order_by(Need.id.desc())))

@@ -1,0 +1,97 @@
+"""SMS text: cleaning what comes in, counting segments, keeping replies within budget."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+GSM7_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = "^{}\\[~]|€\f"
+_GSM7_BASIC_SET = frozenset(GSM7_BASIC) - {"\x1b"}
+_GSM7_EXT_SET = frozenset(GSM7_EXTENDED)
+
+# Characters XML 1.0 cannot carry, plus other controls that have no business in an SMS.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+MAX_BODY_CHARS = 1600
+DEFAULT_BUDGET = 2
+
+
+def clean(text: str | None, limit: int = MAX_BODY_CHARS) -> str:
+    """Strip control characters and stray direction overrides, normalise, trim to a limit."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _BIDI_CONTROLS.sub("", text)
+    return text.strip()[:limit]
+
+
+def is_gsm7(text: str) -> bool:
+    """Tell whether the text fits the GSM-7 alphabet (160 characters a segment)."""
+    return all(ch in _GSM7_BASIC_SET or ch in _GSM7_EXT_SET for ch in text)
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    encoding: str
+    segments: int
+    units: int
+
+
+def count_segments(text: str) -> SegmentCount:
+    """Count the segments a carrier bills for this text, in the encoding it will use."""
+    if not text:
+        return SegmentCount("GSM-7", 1, 0)
+    if is_gsm7(text):
+        costs = [2 if ch in _GSM7_EXT_SET else 1 for ch in text]
+        encoding, single, multi = "GSM-7", 160, 153
+    else:
+        costs = [2 if ord(ch) > 0xFFFF else 1 for ch in text]
+        encoding, single, multi = "UCS-2", 70, 67
+    units = sum(costs)
+    if units <= single:
+        return SegmentCount(encoding, 1, units)
+    # An escape pair or surrogate pair never straddles two segments.
+    segments, used = 1, 0
+    for cost in costs:
+        if used + cost > multi:
+            segments += 1
+            used = 0
+        used += cost
+    return SegmentCount(encoding, segments, units)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to at most `limit` characters, at a word boundary when one is near, marked "..."."""
+    # "..." rather than "…": the single character is not GSM-7 and would double the cost.
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    if limit <= 3:
+        return text[:limit]
+    cut = text[: limit - 3]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + "..."
+
+
+def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int = 12) -> str:
+    """Render a message that quotes the sender's words, shortening the quotes until it fits.
+
+    `render(**values)` builds the message; each value in `echoes` is shortened, longest first,
+    until the whole text fits in `budget` segments or every quote is down to `floor` characters.
+    """
+    values = {key: " ".join(value.split()) for key, value in echoes.items()}
+    text = render(**values)
+    while count_segments(text).segments > budget:
+        key = max(values, key=lambda k: len(values[k]), default=None)
+        if key is None or len(values[key]) <= floor:
+            break
+        current = len(values[key])
+        values[key] = shorten(values[key], max(floor, current - max(4, current // 5)))
+        text = render(**values)
+    return text

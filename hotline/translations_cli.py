@@ -1,0 +1,58 @@
+"""`hotline translations`: extract, update, compile and check the message catalogs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import _settings, main
+from .i18n import catalogs
+
+
+@main.group()
+def translations() -> None:
+    """Message catalogs under locales/."""
+
+
+def _locales() -> Path:
+    return Path(_settings().locales_dir)
+
+
+@translations.command()
+def extract() -> None:
+    """Write locales/messages.pot from the code."""
+    path = catalogs.write_template(_locales())
+    click.echo(f"wrote {path}")
+
+
+@translations.command()
+@click.argument("languages", nargs=-1)
+def update(languages: tuple[str, ...]) -> None:
+    """Merge the template into every catalog (or the LANGUAGES given, creating new ones)."""
+    for code in catalogs.update(_locales(), list(languages) or None):
+        click.echo(f"updated {code}")
+
+
+@translations.command("compile")
+def compile_() -> None:
+    """Write .mo files (optional: the hotline reads the .po files itself)."""
+    for path in catalogs.compile_all(_locales()):
+        click.echo(f"wrote {path}")
+
+
+@translations.command()
+def check() -> None:
+    """Fail when the template is stale or a catalog is incomplete, fuzzy or inconsistent."""
+    problems, reports = catalogs.check(_locales())
+    for problem in problems:
+        click.echo(problem)
+    for report in reports:
+        status = "ok" if report.ok else "INCOMPLETE"
+        click.echo(f"{report.code}: {report.messages} messages, {len(report.missing)} missing, "
+                   f"{len(report.fuzzy)} fuzzy, {len(report.errors)} errors: {status}")
+        for label in report.missing[:10]:
+            click.echo(f"  missing: {label}")
+        for error in report.errors[:10]:
+            click.echo(f"  error: {error}")
+    if problems or not all(r.ok for r in reports):
+        raise SystemExit(1)

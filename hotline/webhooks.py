@@ -1,0 +1,72 @@
+"""Twilio webhooks: signature check, then a thin shell over the engine, TwiML out."""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
+from twilio.twiml.messaging_response import MessagingResponse
+
+from .inbound import handle_message
+from .phones import mask
+
+log = logging.getLogger(__name__)
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+
+
+def public_url_of_request() -> str:
+    """The URL Twilio signed: PUBLIC_URL + path + the raw query string, never request.url."""
+    settings = current_app.extensions["hotline"].settings
+    raw_uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw_uri:
+        path_and_query = raw_uri
+    else:
+        path_and_query = request.path
+        if request.query_string:
+            path_and_query += "?" + request.query_string.decode("latin-1")
+    return settings.public_url.rstrip("/") + path_and_query
+
+
+def twilio_signed(view):
+    """Refuse with 403 any request not signed by Twilio, when an auth token is set."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        settings = current_app.extensions["hotline"].settings
+        if settings.twilio_auth_token:
+            signature = request.headers.get("X-Twilio-Signature", "")
+            validator = RequestValidator(settings.twilio_auth_token)
+            algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+            valid = signature and validator.validate(public_url_of_request(), request.form, signature, algorithm)
+            if not valid:
+                log.warning("refused unsigned or wrongly signed request to %s", request.path)
+                abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def twiml(response) -> Response:
+    return Response(str(response), status=200, mimetype="text/xml")
+
+
+@bp.post("/sms")
+@twilio_signed
+def sms():
+    sender = request.form.get("From", "").strip()
+    if not sender:
+        abort(400, description="From is required")
+    hotline = current_app.extensions["hotline"]
+    outcome = handle_message(
+        hotline.db,
+        hotline.settings,
+        sender,
+        request.form.get("Body", ""),
+        message_sid=request.form.get("MessageSid") or request.form.get("SmsSid") or None,
+    )
+    log.info("sms from %s answered%s", mask(sender), " (retry)" if outcome.duplicate else "")
+    response = MessagingResponse()
+    if outcome.text:
+        response.message(outcome.text)
+    return twiml(response)

@@ -1,0 +1,154 @@
+"""Shared fixtures: a migrated database per test (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from twilio.request_validator import RequestValidator
+
+from hotline import create_app
+from hotline.config import PROJECT_ROOT, Settings
+from hotline.migrate import upgrade
+
+AUTH_TOKEN = "test-auth-token"
+PUBLIC_URL = "https://hotline.example.org"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database to start every test from."""
+    if TEST_DATABASE_URL:
+        url = make_url(TEST_DATABASE_URL)
+        name = f"hotline_test_{_worker()}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        test_url = url.set(database=name).render_as_string(hide_password=False)
+        upgrade(test_url)
+        yield test_url
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        upgrade(f"sqlite:///{path}")
+        yield path
+
+
+def _truncate_all(url: str) -> None:
+    from hotline.models import Base
+
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    if TEST_DATABASE_URL:
+        _truncate_all(database_template)
+        return database_template
+    path = tmp_path / "hotline.db"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    return Settings.from_env(
+        {
+            "database_url": database_url,
+            "instance_path": str(tmp_path / "instance"),
+            "twilio_auth_token": AUTH_TOKEN,
+            "public_url": PUBLIC_URL,
+            "locales_dir": str(PROJECT_ROOT / "locales"),
+            "hotline_timezone": "America/New_York",
+        },
+        environ={},
+    )
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["hotline"].db.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["hotline"].db
+
+
+_sids = itertools.count(1)
+
+
+def sign(url: str, params: dict, token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+class Phone:
+    """A resident's phone texting the hotline through the signed webhook, the way Twilio does."""
+
+    def __init__(self, client, number: str):
+        self.client = client
+        self.number = number
+        self.last_sid: str | None = None
+
+    def post(self, body: str, sid: str | None = None, **extra):
+        sid = sid or f"SM{uuid.uuid4().hex}"
+        self.last_sid = sid
+        params = {"From": self.number, "To": "+15550001111", "Body": body, "MessageSid": sid,
+                  "AccountSid": "AC" + "0" * 32, "NumMedia": "0", **extra}
+        signature = sign(f"{PUBLIC_URL}/twilio/sms", params)
+        return self.client.post("/twilio/sms", data=params, headers={"X-Twilio-Signature": signature})
+
+    def text(self, body: str, **extra) -> str:
+        """Send a text and return the reply's words ('' when the hotline says nothing)."""
+        response = self.post(body, **extra)
+        assert response.status_code == 200, response.data
+        assert response.mimetype == "text/xml"
+        return reply_text(response.data)
+
+
+def reply_text(xml: bytes) -> str:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xml)
+    assert root.tag == "Response"
+    return "\n".join((m.text or "") for m in root.iter("Message"))
+
+
+@pytest.fixture
+def phone(client):
+    return Phone(client, "+15551234567")
+
+
+@pytest.fixture
+def make_phone(client):
+    def make(number: str) -> Phone:
+        return Phone(client, number)
+
+    return make

@@ -1,0 +1,135 @@
+"""Whole conversations through the signed SMS webhook."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from hotline.models import Contact, InboundMessage, Need
+
+
+def start_in(phone, language_reply: str) -> str:
+    first = phone.text("hi")
+    assert "1 English" in first and "2 Español" in first
+    return phone.text(language_reply)
+
+
+def test_first_text_gets_language_menu_with_each_language_named_in_itself(phone):
+    reply = phone.text("hello")
+    assert "1 English" in reply
+    assert "2 Español" in reply
+
+
+def test_english_food_request_from_first_text_to_reference_code(phone, db):
+    menu = start_in(phone, "1")
+    assert "What do you need help with?" in menu
+    assert "1 Food" in menu and "7 Something else" in menu
+    assert "food do you need" in phone.text("1")
+    assert "Where are you?" in phone.text("Groceries for 3 people, no pork")
+    check = phone.text("Elm St and 5th, 02139")
+    assert "Please check: Food. Groceries for 3 people, no pork. Near: Elm St and 5th, 02139." in check
+    assert "1 Yes, send it" in check
+    done = phone.text("1")
+    with db.session() as session:
+        need = session.scalars(select(Need)).one()
+        assert need.category == "food"
+        assert need.details == "Groceries for 3 people, no pork"
+        assert need.location == "Elm St and 5th, 02139"
+        assert need.language == "en"
+        assert need.status == "open"
+        assert [e.kind for e in need.events] == ["created"]
+    assert f"Your request number is {need.ref}" in done
+    assert len(need.ref) == 6 and need.ref.isdigit()
+    assert "STATUS" in done
+
+
+def test_spanish_food_request_is_answered_in_spanish_throughout(phone, db):
+    menu = start_in(phone, "2")
+    assert "¿Con qué necesita ayuda?" in menu and "1 Comida" in menu
+    assert "¿Qué comida necesita" in phone.text("comida")
+    assert "¿Dónde está?" in phone.text("arroz y frijoles para 4")
+    check = phone.text("Calle 5 y Main, 02139")
+    assert "Revise, por favor: Comida. arroz y frijoles para 4. Cerca de: Calle 5 y Main, 02139." in check
+    done = phone.text("1")
+    with db.session() as session:
+        need = session.scalars(select(Need)).one()
+        contact = session.scalars(select(Contact)).one()
+    assert contact.language == "es"
+    assert need.language == "es"
+    assert f"Su número de solicitud es {need.ref}" in done
+    assert "ESTADO" in done
+
+
+def test_choices_can_be_answered_by_name_with_or_without_accents(phone):
+    start_in(phone, "espanol")
+    assert "¿Qué cuidado de niños necesita" in phone.text("NINOS")
+
+
+def test_an_answer_that_is_no_choice_explains_the_choices_and_asks_again(phone):
+    start_in(phone, "1")
+    reply = phone.text("42")
+    assert "Please reply with a number from 1 to 7." in reply
+    assert "What do you need help with?" in reply
+
+
+def test_empty_text_answer_is_asked_again(phone):
+    start_in(phone, "1")
+    phone.text("1")
+    reply = phone.text("   ")
+    assert "I did not get any words" in reply
+    assert "food do you need" in reply
+
+
+def test_resident_can_change_a_part_before_sending(phone, db):
+    start_in(phone, "1")
+    phone.text("1")
+    phone.text("bread")
+    phone.text("Downtown")
+    assert "What do you want to change?" in phone.text("2")
+    assert "Where are you?" in phone.text("3")
+    check = phone.text("Riverside, 02140")
+    assert "Near: Riverside, 02140." in check and "bread" in check
+    phone.text("1")
+    with db.session() as session:
+        assert session.scalars(select(Need.location)).one() == "Riverside, 02140"
+
+
+def test_long_details_are_shortened_in_the_read_back_but_stored_whole(phone, db):
+    from hotline.sms import count_segments
+
+    start_in(phone, "1")
+    phone.text("1")
+    long_words = "we need rice beans milk and diapers for the baby " * 20
+    phone.text(long_words)
+    check = phone.text("Elm St " * 30)
+    assert count_segments(check).segments <= 2
+    assert "..." in check
+    phone.text("1")
+    with db.session() as session:
+        assert session.scalars(select(Need.details)).one() == long_words.strip()
+
+
+def test_first_message_naming_a_category_skips_the_menu_for_a_known_language(phone):
+    start_in(phone, "1")
+    phone.text("1"); phone.text("bread"); phone.text("Downtown"); phone.text("1")
+    assert "Where do you need a ride to" in phone.text("ride")
+
+
+def test_retried_webhook_gets_the_same_reply_and_creates_nothing(phone, db):
+    start_in(phone, "1")
+    first = phone.post("1", sid="SMretry1")
+    again = phone.post("1", sid="SMretry1")
+    assert first.status_code == again.status_code == 200
+    assert first.data == again.data
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(InboundMessage).where(
+            InboundMessage.message_sid == "SMretry1")) == 1
+    # The conversation moved one step, not two.
+    assert "Where are you?" in phone.text("bread")
+
+
+def test_retried_final_confirmation_stores_one_need(phone, db):
+    start_in(phone, "1")
+    phone.text("1"); phone.text("bread"); phone.text("Downtown")
+    phone.post("1", sid="SMconfirm")
+    phone.post("1", sid="SMconfirm")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Need)) == 1
