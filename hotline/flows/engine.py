@@ -69,8 +69,13 @@ class _Again:
     """Stay on the same step and ask it again."""
 
 
+class _Quiet:
+    """Stay on the same step without asking again (the last question still stands)."""
+
+
 AGAIN = _Again()
-Next = Goto | _Again
+QUIET = _Quiet()
+Next = Goto | _Again | _Quiet
 
 
 @dataclass
@@ -196,17 +201,22 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     if prompt is not None and prompt.expects == CHOICE:
         value = prompt.choice_for(text)
         if value is None:
-            ctx.say(ctx.ngettext(
-                "Please reply with the number %(n)s.",
-                "Please reply with a number from 1 to %(n)s.",
-                len(prompt.choices),
-            ))
+            ctx.say(not_understood(ctx))
             return AGAIN
         return step.answer(ctx, value)
     if prompt is not None and prompt.expects == TEXT and not text.strip():
-        ctx.say(ctx._("I did not get any words. Please write your answer in a text."))
+        ctx.say(no_words(ctx))
         return AGAIN
     return step.answer(ctx, text)
+
+
+def not_understood(ctx: Ctx) -> str:
+    """The note before a choice is asked again (the choices themselves say what to answer)."""
+    return ctx._("Sorry, I did not understand that.")
+
+
+def no_words(ctx: Ctx) -> str:
+    return ctx._("Please write your answer in words.")
 
 
 def advance(ctx: Ctx, target: Next) -> Reply:
@@ -215,4 +225,5 @@ def advance(ctx: Ctx, target: Next) -> Reply:
         ctx.move(target)
     if ctx.silent:
         return Reply(silent=True)
-    return Reply(notes=list(ctx.notes), prompt=ctx.ask())
+    prompt = None if target is QUIET else ctx.ask()
+    return Reply(notes=list(ctx.notes), prompt=prompt)

@@ -5,7 +5,7 @@ from .. import needs
 from ..i18n import N_
 from ..models import Need
 from ..sms import fit
-from .engine import AGAIN, CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood, register
 
 QUESTIONS = {
     "food": N_("What food do you need, and for how many people?"),
@@ -97,17 +97,19 @@ def ask_confirm(ctx: Ctx) -> Prompt:
     category = ctx._(needs.CATEGORIES.get(ctx.data.get("category"), needs.CATEGORIES["other"]))
     choices = (Choice("send", ctx._("Yes, send it")), Choice("change", ctx._("Change something")))
     footer = "".join(f"\n{i} {c.label}" for i, c in enumerate(choices, 1))
+    # Room for the note that comes before it when an answer is not understood.
+    header = not_understood(ctx) + "\n"
 
     def render(details: str, location: str) -> str:
         return ctx._(
-            "Please check: %(category)s. %(details)s. Near: %(location)s.",
+            "Please check:\n%(category)s: %(details)s\nNear: %(location)s",
             category=category, details=details, location=location,
         )
 
     # The read-back quotes the resident; shorten the quotes so the whole text stays cheap.
-    text = fit(lambda **v: render(**v) + footer,
+    text = fit(lambda **v: header + render(**v) + footer,
                {"details": ctx.data.get("details", ""), "location": ctx.data.get("location", "")})
-    return Prompt(text[: len(text) - len(footer)], choices, CHOICE)
+    return Prompt(text[len(header): len(text) - len(footer)], choices, CHOICE)
 
 
 def answer_confirm(ctx: Ctx, choice: str) -> Next:
@@ -158,4 +160,4 @@ FLOW = register(Flow("intake", "category", {
     "change": Step(ask_change, answer_change),
 }))
 
-__all__ = ["FLOW", "category_prompt", "answer_category", "AGAIN"]
+__all__ = ["FLOW", "category_prompt", "answer_category"]

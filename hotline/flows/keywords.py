@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..i18n import keywords as kw
-from .engine import AGAIN, Ctx, Goto, Next
+from .engine import AGAIN, QUIET, Ctx, Goto, Next
 
 
 def intercept(ctx: Ctx, text: str) -> Next | None:
@@ -36,8 +36,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
 
     command = kw.match_command(text, command_translators(ctx))
     if command == "help":
+        # Help alone: the open question is still on their phone, and both would cost more.
         ctx.say(help_text(ctx))
-        return AGAIN
+        return QUIET
     if command == "menu":
         return restart(ctx)
     if command == "status":
@@ -86,7 +87,8 @@ def command_translators(ctx: Ctx):
 def help_text(ctx: Ctx) -> str:
     return ctx._(
         "This hotline connects you with neighbors who can help. Reply %(menu)s to start over, "
-        "%(status)s to see your requests. In an emergency call %(emergency)s.",
+        "%(status)s to see your requests, or answer the last question to go on. In an emergency "
+        "call %(emergency)s.",
         menu=ctx.word("menu"),
         status=ctx.word("status"),
         emergency=ctx.settings.emergency_number,

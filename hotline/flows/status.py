@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from .. import needs
 from ..models import Need
-from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+from ..flows.render import prompt_sms
+from ..sms import count_segments
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood, register
 
 SHOWN = 3
+BUDGET = 2
 
 
 def _listed(ctx: Ctx) -> list[Need]:
@@ -14,7 +17,7 @@ def _listed(ctx: Ctx) -> list[Need]:
 
 def describe(ctx: Ctx, need: Need) -> str:
     return ctx._(
-        "%(ref)s %(category)s: %(status)s",
+        "%(category)s (%(ref)s): %(status)s",
         ref=need.ref,
         category=ctx._(needs.CATEGORIES[need.category]),
         status=ctx._(needs.STATUS_LABELS[need.status]),
@@ -25,13 +28,19 @@ def ask_list(ctx: Ctx) -> Prompt:
     open_needs = _listed(ctx)
     if not open_needs:
         return Prompt(ctx._("You have no open requests. Reply %(menu)s to ask for help.", menu=ctx.word("menu")))
-    shown = open_needs[:SHOWN]
     text = ctx.ngettext(
         "You have %(n)s open request. To withdraw it, reply 1.",
         "You have %(n)s open requests. To withdraw one, reply its number.",
         len(open_needs),
     )
-    return Prompt(text, tuple(Choice(str(n.id), describe(ctx, n)) for n in shown), CHOICE)
+    # Newest first, as many as fit the budget (with room for a note before them).
+    choices: list[Choice] = []
+    for need in open_needs[:SHOWN]:
+        candidate = Prompt(text, (*choices, Choice(str(need.id), describe(ctx, need))), CHOICE)
+        if choices and count_segments(not_understood(ctx) + "\n" + prompt_sms(candidate)).segments > BUDGET:
+            break
+        choices = list(candidate.choices)
+    return Prompt(text, tuple(choices), CHOICE)
 
 
 def answer_list(ctx: Ctx, value: str) -> Next:
