@@ -97,3 +97,4 @@ def chat(phone: str) -> None:
 
 
 from . import translations_cli  # noqa: E402,F401  (registers `hotline translations`)
+from . import volunteers_cli  # noqa: E402,F401  (registers `hotline volunteers`)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,8 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _list(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,15 @@ class Settings:
     idle_reset_hours: float = 24.0
     emergency_number: str = "911"
     max_request_bytes: int = 64 * 1024
+    # Volunteers: new sign-ups wait for a coordinator unless this is on.
+    volunteer_auto_approve: bool = False
+    default_weekly_cap: int = 3
+    # Dispatch: offers go to this many volunteers at once, a new wave after this many minutes.
+    wave_size: int = 3
+    wave_minutes: float = 15.0
+    max_waves: int = 3
+    # Coordinators get an SMS when nobody can be found (comma-separated E.164 numbers).
+    coordinator_phones: tuple = ()
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
@@ -57,7 +66,7 @@ class Settings:
                 values[f.name] = int(raw)
             elif kind is float:
                 values[f.name] = float(raw)
-            elif kind is list:
+            elif kind is tuple:
                 values[f.name] = _list(raw)
             else:
                 values[f.name] = raw

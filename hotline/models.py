@@ -113,10 +113,18 @@ class Need(Base):
     language: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     channel: Mapped[str] = mapped_column(String(8), default="sms")
+    # How many helpers it takes, and how many have claimed it (raised by a conditional UPDATE).
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_count: Mapped[int] = mapped_column(Integer, default=0)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    # Dispatch: the last wave of offers sent, and when the next is due if nobody claims.
+    wave: Mapped[int] = mapped_column(Integer, default=0)
+    next_wave_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     contact: Mapped[Contact] = relationship(back_populates="needs")
+    offers: Mapped[list["Offer"]] = relationship(back_populates="need", order_by="Offer.id")
     events: Mapped[list["NeedEvent"]] = relationship(
         back_populates="need", order_by="NeedEvent.id", cascade="all, delete-orphan"
     )
@@ -134,3 +142,112 @@ class NeedEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     need: Mapped[Need] = relationship(back_populates="events")
+
+
+class Volunteer(Base):
+    """A neighbour who gets offers by SMS and claims tasks by texting their code back."""
+
+    __tablename__ = "volunteers"
+    __table_args__ = (Index("ix_volunteers_rotation", "status", "last_assigned_at", "last_offered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), unique=True)
+    first_name: Mapped[str] = mapped_column(String(64))
+    # pending (waiting for a coordinator), active, paused, removed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    paused_until: Mapped[datetime | None]
+    any_time: Mapped[bool] = mapped_column(default=True)
+    weekly_cap: Mapped[int] = mapped_column(Integer, default=3)
+    # Local hours (HOTLINE_TIMEZONE) when no offer may wake them, unless urgent.
+    quiet_start: Mapped[int] = mapped_column(Integer, default=21)
+    quiet_end: Mapped[int] = mapped_column(Integer, default=8)
+    wheelchair_vehicle: Mapped[bool] = mapped_column(default=False)
+    consent_at: Mapped[datetime | None]
+    consent_method: Mapped[str] = mapped_column(String(64), default="")
+    last_offered_at: Mapped[datetime | None]
+    last_assigned_at: Mapped[datetime | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    contact: Mapped[Contact] = relationship()
+    skills: Mapped[list["VolunteerSkill"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    languages: Mapped[list["VolunteerLanguage"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    areas: Mapped[list["VolunteerArea"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    availability: Mapped[list["Availability"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class VolunteerSkill(Base):
+    __tablename__ = "volunteer_skills"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
+
+
+class VolunteerLanguage(Base):
+    __tablename__ = "volunteer_languages"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+
+
+class VolunteerArea(Base):
+    """An area a volunteer covers: a ZIP code, a neighbourhood name, or "*" for anywhere."""
+
+    __tablename__ = "volunteer_areas"
+
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
+    area: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    label: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Availability(Base):
+    """A weekly window, in local time, when a volunteer can help (minutes from midnight)."""
+
+    __tablename__ = "availability"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # Monday is 0
+    start_minute: Mapped[int] = mapped_column(Integer)
+    end_minute: Mapped[int] = mapped_column(Integer)
+
+
+class Offer(Base):
+    """A need offered to one volunteer, with the code they reply to claim it."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        Index("uq_offers_need_volunteer", "need_id", "volunteer_id", unique=True),
+        Index("ix_offers_volunteer_status", "volunteer_id", "status"),
+        Index("ix_offers_volunteer_claimed_at", "volunteer_id", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))
+    # offered, claimed, passed, taken, expired, failed, done, dropped, cancelled
+    status: Mapped[str] = mapped_column(String(16), default="offered")
+    wave: Mapped[int] = mapped_column(Integer, default=1)
+    offered_at: Mapped[datetime] = mapped_column(default=now)
+    claimed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    need: Mapped[Need] = relationship(back_populates="offers")
+    volunteer: Mapped[Volunteer] = relationship()
+
+
+class Ask(Base):
+    """A question the hotline sent someone outside their conversation, waiting for a 1 or a 2."""
+
+    __tablename__ = "asks"
+    __table_args__ = (Index("ix_asks_contact_open", "contact_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(24))

@@ -7,6 +7,7 @@ engine knows lives in the `conversations` row: flow, step, data and version.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -19,7 +20,8 @@ from ..i18n import keywords as kw
 from ..i18n import languages
 from ..models import Contact, Conversation
 
-CHOICE = "choice"
+CHOICE = "choice"  # one of the numbered choices
+MULTI = "multi"  # one or more of the numbered choices ("1 3", "1,3")
 TEXT = "text"
 NONE = "none"
 
@@ -54,6 +56,19 @@ class Prompt:
             if len(partial) == 1:
                 return partial[0]
         return None
+
+    def choices_for(self, answer: str) -> list[str] | None:
+        """Return the values an answer picks ("1 3", "1, 3", "2y4"), or None if any part is no choice."""
+        whole = self.choice_for(answer)
+        if whole is not None:
+            return [whole]
+        parts = re.findall(r"\d+", answer or "")
+        if not parts or re.sub(r"[\d\s,;.&+/-]|\b(and|y|et|e|va|at|i|и|và|和)\b", "", kw.normalize(answer)):
+            return None
+        values = [self.choice_for(part) for part in parts]
+        if any(v is None for v in values):
+            return None
+        return list(dict.fromkeys(values))
 
 
 @dataclass(frozen=True)
@@ -204,6 +219,12 @@ def answer_step(ctx: Ctx, text: str) -> Next:
             ctx.say(not_understood(ctx))
             return AGAIN
         return step.answer(ctx, value)
+    if prompt is not None and prompt.expects == MULTI:
+        values = prompt.choices_for(text)
+        if not values:
+            ctx.say(not_understood(ctx))
+            return AGAIN
+        return step.answer(ctx, ",".join(values))
     if prompt is not None and prompt.expects == TEXT and not text.strip():
         ctx.say(no_words(ctx))
         return AGAIN

@@ -1,7 +1,7 @@
 """Between requests: nothing is asked, and the next message starts a new one."""
 from __future__ import annotations
 
-from .engine import Ctx, Flow, Goto, Next, Prompt, Step, register
+from .engine import QUIET, Ctx, Flow, Goto, Next, Prompt, Step, register
 from .keywords import restart
 
 
@@ -10,6 +10,10 @@ def ask_idle(ctx: Ctx) -> Prompt | None:
 
 
 def answer_idle(ctx: Ctx, text: str) -> Next:
+    from .volunteer import relay_from_resident
+
+    if relay_from_resident(ctx, text):
+        return QUIET
     target = restart(ctx)
     if target.flow == "intake":
         from .intake import answer_category, category_prompt

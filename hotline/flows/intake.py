@@ -1,7 +1,7 @@
 """Intake: what kind of help, what exactly, where; read back, confirm, store with a code."""
 from __future__ import annotations
 
-from .. import needs
+from .. import dispatch, needs
 from ..i18n import N_
 from ..models import Need
 from ..sms import fit
@@ -125,11 +125,19 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         channel=ctx.channel,
         now=ctx.now,
     )
-    ctx.say(ctx._(
-        "Thank you. Your request number is %(ref)s. We are looking for a neighbor who can help "
-        "and will text you. Reply %(status)s to check on it.",
-        ref=need.ref, status=ctx.word("status"),
-    ))
+    # The first offers leave in this same transaction: the need and its offers stand or fall together.
+    if dispatch.start(ctx.session, ctx.settings, need, ctx.now, tell_resident=False):
+        ctx.say(ctx._(
+            "Thank you. Your request number is %(ref)s. We are looking for a neighbor who can help "
+            "and will text you. Reply %(status)s to check on it.",
+            ref=need.ref, status=ctx.word("status"),
+        ))
+    else:
+        ctx.say(ctx._(
+            "Thank you. Your request number is %(ref)s. No volunteer is free right now, so a "
+            "coordinator will follow up with you. Reply %(status)s to check on it.",
+            ref=need.ref, status=ctx.word("status"),
+        ))
     return Goto("home")
 
 

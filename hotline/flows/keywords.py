@@ -43,6 +43,17 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return restart(ctx)
     if command == "status":
         return Goto("status")
+    if command == "volunteer":
+        from .signup import start_signup
+
+        return start_signup(ctx)
+
+    from . import asks, volunteer
+
+    for handler in (asks.intercept, volunteer.intercept):
+        target = handler(ctx, text)
+        if target is not None:
+            return target
 
     if is_stale(ctx):
         ctx.say(ctx._("Welcome back! Let's start again."))

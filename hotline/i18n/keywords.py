@@ -25,7 +25,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "menu": NP_("command", "MENU"),
     # Translators: words that list one's open requests, separated by |; the first is shown.
     "status": NP_("command", "STATUS"),
+    # Translators: words that start signing up as a volunteer, separated by |; the first is shown.
+    "volunteer": NP_("command", "VOLUNTEER"),
+    # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
+    "pass": NP_("command", "PASS|SKIP"),
+    # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
+    "done": NP_("command", "DONE|FINISHED"),
+    # Translators: volunteer word, followed by a task code, to give a claimed task back ("DROP 427").
+    "drop": NP_("command", "DROP"),
+    # Translators: volunteer word that lists their open tasks.
+    "tasks": NP_("command", "TASKS"),
+    # Translators: volunteer word to stop getting offers for a while, maybe followed by days ("PAUSE 7").
+    "pause": NP_("command", "PAUSE"),
+    # Translators: volunteer word to get offers again after a pause.
+    "resume": NP_("command", "RESUME"),
 }
+# Commands that are a whole message on their own; the others take a task code or a number after.
+RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer")
+VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
 
 _PUNCT = re.compile(r"[^\w\s]+")
 
@@ -64,13 +81,29 @@ def shown_word(translator: Translator, command: str) -> str:
     return command_words(translator, command)[0]
 
 
-def match_command(text: str, translators: list[Translator]) -> str | None:
+def match_command(text: str, translators: list[Translator], commands=RESIDENT_COMMANDS) -> str | None:
     """Return the command this whole message names in any of the given languages."""
     key = normalize(text)
     if not key:
         return None
     for translator in translators:
-        for command in COMMANDS:
+        for command in commands:
             if any(normalize(w) == key for w in command_words(translator, command)):
                 return command
+    return None
+
+
+def split_command(text: str, translators: list[Translator], commands=VOLUNTEER_COMMANDS) -> tuple[str, str] | None:
+    """Read "PASS 427" or "pass #427" as (command, argument); None if it starts with no command."""
+    key = normalize(text)
+    if not key:
+        return None
+    for translator in translators:
+        for command in commands:
+            for word in command_words(translator, command):
+                word_key = normalize(word)
+                if key == word_key:
+                    return command, ""
+                if key.startswith(word_key + " "):
+                    return command, key[len(word_key) + 1:].strip()
     return None

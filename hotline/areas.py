@@ -1,0 +1,76 @@
+"""Areas: reading ZIP codes and neighbourhood names out of what people write."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .i18n.keywords import normalize
+
+ANYWHERE = "*"
+ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
+
+
+def zips_in(text: str) -> list[str]:
+    return list(dict.fromkeys(ZIP.findall(text or "")))
+
+
+def zip3(code: str) -> str:
+    """The key of the wider area around a ZIP code (its first three digits)."""
+    return f"zip3:{code[:3]}"
+
+
+def keys_for_volunteer_area(text: str) -> list[tuple[str, str]]:
+    """Turn one area a volunteer typed into (key, label) rows: a ZIP adds its wider area too."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    if text in ("*", "any", "anywhere", "all"):
+        return [(ANYWHERE, "anywhere")]
+    zips = zips_in(text)
+    if zips and ZIP.fullmatch(text.split()[0]) and len(text.split()) == 1:
+        return [(zips[0], zips[0]), (zip3(zips[0]), "")]
+    return [(normalize(text), text)]
+
+
+def parse_volunteer_areas(text: str) -> list[tuple[str, str]]:
+    """Split "02139, Riverside; 02140" into area rows, without repeats."""
+    rows: dict[str, str] = {}
+    for part in re.split(r"[,;\n/]+", text or ""):
+        for key, label in keys_for_volunteer_area(part):
+            rows.setdefault(key, label)
+    return list(rows.items())
+
+
+@dataclass(frozen=True)
+class NeedArea:
+    """Where a need is, as matching keys: exact ones, and wider ones for later waves."""
+
+    exact: tuple[str, ...]
+    wide: tuple[str, ...]
+    label: str  # safe to show a volunteer: a ZIP or a neighbourhood, never a street address
+
+
+def for_location(session: Session, location: str) -> NeedArea:
+    """Find the ZIP codes and known neighbourhood names in a free-text location."""
+    from .models import VolunteerArea
+
+    zips = zips_in(location)
+    text = f" {normalize(location)} "
+    names = session.execute(
+        select(VolunteerArea.area, VolunteerArea.label)
+        .where(~VolunteerArea.area.startswith("zip3:"), VolunteerArea.area != ANYWHERE)
+        .distinct()
+    ).all()
+    found = [(key, label) for key, label in names if not key.isdigit() and f" {key} " in text]
+    exact = tuple(dict.fromkeys([*zips, *(key for key, _ in found)]))
+    wide = tuple(dict.fromkeys([*exact, *(zip3(z) for z in zips)]))
+    if found:
+        label = found[0][1] or found[0][0]
+    elif zips:
+        label = zips[0]
+    else:
+        label = ""
+    return NeedArea(exact, wide, label)

@@ -1,0 +1,401 @@
+"""Dispatch: offering needs to volunteers in waves, race-safe claims, and what follows a claim."""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from . import areas, matching, needs
+from .config import Settings
+from .db import after_commit
+from .i18n import Translator, languages
+from .i18n.keywords import shown_word
+from .models import Contact, Need, NeedEvent, Offer, Volunteer
+from .outbox import queue_sms
+from .sms import fit
+from .volunteers import CATEGORY_SKILLS
+
+log = logging.getLogger(__name__)
+
+OPEN_OFFER = ("offered", "claimed")  # a volunteer's codes must be unique among these
+CODE_RANGE = (100, 1000)  # three digits: quick on a keypad, never a carrier word
+
+
+def translator(settings: Settings, contact: Contact) -> Translator:
+    return Translator(contact.language or settings.default_language, settings.locales_dir)
+
+
+def _category(t: Translator, need: Need) -> str:
+    return t._(needs.CATEGORIES.get(need.category, needs.CATEGORIES["other"]))
+
+
+def _language_name(code: str) -> str:
+    lang = languages.get(code)
+    return lang.native_name if lang else code
+
+
+# -- waves -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WavePlan:
+    widen_area: bool
+    any_language: bool
+
+
+def plan(wave: int) -> WavePlan:
+    """Wave 1 asks nearby speakers of the resident's language; later waves look wider."""
+    return WavePlan(widen_area=wave >= 2, any_language=wave >= 3)
+
+
+def criteria_for(session: Session, settings: Settings, need: Need, wave: int, now: datetime) -> matching.Criteria:
+    area = areas.for_location(session, need.location)
+    step = plan(wave)
+    if not area.exact:
+        area_keys = None  # nowhere given: anyone may help
+    else:
+        area_keys = area.wide if step.widen_area else area.exact
+    return matching.Criteria(
+        skills=CATEGORY_SKILLS.get(need.category, ("errands",)),
+        areas=area_keys,
+        language=None if step.any_language else need.language,
+        at=need_time(session, need) or now,
+        now=now,
+        timezone=settings.hotline_timezone,
+        urgent=need.urgent,
+        wheelchair=needs_wheelchair(session, need),
+        need_id=need.id,
+        exclude_contact_id=need.contact_id,
+    )
+
+
+def need_time(session: Session, need: Need) -> datetime | None:
+    """When the help is needed, if the need says (a ride's pickup time); else now."""
+    return None
+
+
+def needs_wheelchair(session: Session, need: Need) -> bool:
+    return False
+
+
+def start(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
+    """Send the first wave of offers for a need; return how many went out."""
+    need.wave = 0
+    return next_wave(session, settings, need, now, tell_resident=tell_resident)
+
+
+def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
+    """Offer the need to the next few volunteers, widening as waves go; escalate when none are left."""
+    while need.wave < settings.max_waves:
+        need.wave += 1
+        criteria = criteria_for(session, settings, need, need.wave, now)
+        found = matching.candidates(session, criteria, settings.wave_size)
+        if found:
+            for volunteer in found:
+                make_offer(session, settings, need, volunteer, now)
+            if need.status in (needs.OPEN, needs.UNMET):
+                needs.transition(need, needs.OFFERED, note=f"wave {need.wave}", now=now)
+            need.next_wave_at = now + timedelta(minutes=settings.wave_minutes)
+            schedule_wave(session, need)
+            return len(found)
+    escalate(session, settings, need, now, tell_resident=tell_resident)
+    return 0
+
+
+def schedule_wave(session: Session, need: Need) -> None:
+    """Ask the job queue to look again when the wave's time is up (the sweep is the backstop)."""
+    from .queue import enqueue_at
+
+    need_id, wave, at = need.id, need.wave, need.next_wave_at
+    after_commit(session, lambda: enqueue_at(at, "dispatch_wave", need_id, wave, job_id=f"wave-{need_id}-{wave}"))
+
+
+def wave_due(session: Session, settings: Settings, need_id: int, wave: int, now: datetime) -> bool:
+    """Run the next wave if the given one is still the latest and nobody has claimed in time."""
+    need = lock_need(session, need_id)
+    if need is None or need.wave != wave or need.next_wave_at is None or need.next_wave_at > now:
+        return False
+    if need.status != needs.OFFERED or need.claimed_count >= need.capacity:
+        need.next_wave_at = None
+        return False
+    next_wave(session, settings, need, now)
+    return True
+
+
+def due_needs(session: Session, now: datetime) -> list[tuple[int, int]]:
+    """Needs whose wave timer has run out (the sweep runs them if a scheduled job was lost)."""
+    rows = session.execute(select(Need.id, Need.wave).where(
+        Need.next_wave_at.is_not(None), Need.next_wave_at <= now, Need.status == needs.OFFERED))
+    return [(row.id, row.wave) for row in rows]
+
+
+def lock_need(session: Session, need_id: int) -> Need | None:
+    return session.scalars(select(Need).where(Need.id == need_id).with_for_update()).one_or_none()
+
+
+def escalate(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> None:
+    """Nobody (more) to ask: tell the coordinators, and tell the resident honestly."""
+    need.next_wave_at = None
+    if need.status == needs.UNMET:
+        return
+    needs.transition(need, needs.UNMET, note="no volunteer found", now=now)
+    area = areas.for_location(session, need.location).label or need.location
+    for phone in settings.coordinator_phones:
+        t = Translator(settings.default_language, settings.locales_dir)
+        queue_sms(session, phone, t._(
+            "Hotline: nobody found yet for request %(ref)s (%(category)s, %(area)s, %(language)s). "
+            "Please follow up.",
+            ref=need.ref, category=_category(t, need), area=area[:40], language=_language_name(need.language),
+        ), kind="alert", need_id=need.id)
+    if not settings.coordinator_phones:
+        log.warning("request %s found no volunteer and no coordinator phones are set", need.ref)
+    if not tell_resident:
+        return
+    t = translator(settings, need.contact)
+    queue_sms(session, need.contact, t._(
+        "It is taking longer than we hoped to find help for request %(ref)s. A coordinator will "
+        "follow up with you. In an emergency call %(emergency)s.",
+        ref=need.ref, emergency=settings.emergency_number,
+    ), kind="update", need_id=need.id)
+
+
+# -- offers ------------------------------------------------------------------------------
+
+def new_code(session: Session, volunteer_id: int) -> str:
+    """A three-digit code not used by any of this volunteer's open offers."""
+    taken = set(session.scalars(select(Offer.code).where(
+        Offer.volunteer_id == volunteer_id, Offer.status.in_(OPEN_OFFER))))
+    while True:
+        code = str(CODE_RANGE[0] + secrets.randbelow(CODE_RANGE[1] - CODE_RANGE[0]))
+        if code not in taken:
+            return code
+
+
+def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: str) -> str:
+    """The offer: kind of help, area (never the address), language, short details, the code."""
+    def render(details: str) -> str:
+        return t._(
+            "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            code=code, category=_category(t, need), area=area or t._("the area"),
+            language=_language_name(need.language), details=details, **{"pass": shown_word(t, "pass")},
+        )
+
+    return fit(render, {"details": need.details})
+
+
+def make_offer(session: Session, settings: Settings, need: Need, volunteer: Volunteer, now: datetime) -> Offer:
+    code = new_code(session, volunteer.id)
+    offer = Offer(need=need, volunteer=volunteer, code=code, status="offered", wave=need.wave, offered_at=now)
+    session.add(offer)
+    volunteer.last_offered_at = now
+    area = areas.for_location(session, need.location).label
+    t = translator(settings, volunteer.contact)
+    session.flush()
+    queue_sms(session, volunteer.contact, offer_text(settings, t, need, code, area), kind="offer",
+              need_id=need.id, meta={"offer_id": offer.id})
+    return offer
+
+
+def replace_failed_offer(session: Session, settings: Settings, offer_id: int, now: datetime) -> None:
+    """An offer that could not be delivered goes to the next volunteer at once."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.status != "offered":
+        return
+    offer.status = "failed"
+    offer.closed_at = now
+    need = lock_need(session, offer.need_id)
+    if need is None or need.status not in (needs.OPEN, needs.OFFERED) or need.claimed_count >= need.capacity:
+        return
+    for wave in range(max(need.wave, 1), settings.max_waves + 1):
+        found = matching.candidates(session, criteria_for(session, settings, need, wave, now), 1)
+        if found:
+            make_offer(session, settings, need, found[0], now)
+            return
+    if not any(o.status in ("offered", "claimed") for o in need.offers):
+        escalate(session, settings, need, now)
+
+
+# -- claims and commands -----------------------------------------------------------------
+
+def offers_with_code(session: Session, volunteer: Volunteer, code: str) -> list[Offer]:
+    """This volunteer's offers with the code, open ones first, newest first."""
+    found = session.scalars(select(Offer).where(Offer.volunteer_id == volunteer.id, Offer.code == code)
+                            .order_by(Offer.id.desc())).all()
+    return sorted(found, key=lambda o: o.status not in OPEN_OFFER)
+
+
+def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str, now: datetime) -> str:
+    """Claim a task by its code; return the reply for the volunteer."""
+    t = translator(settings, volunteer.contact)
+    found = offers_with_code(session, volunteer, code)
+    if not found:
+        return t._("There is no task %(code)s for you. Reply %(tasks)s to see your tasks.",
+                   code=code, tasks=shown_word(t, "tasks"))
+    offer = found[0]
+    if offer.status == "claimed":
+        return t._("Task %(code)s is already yours.", code=code)
+    if offer.status not in ("offered", "passed"):
+        if offer.status == "taken":
+            return t._("Sorry, task %(code)s was already taken by another volunteer. Thank you!", code=code)
+        return t._("Task %(code)s is closed. Thank you!", code=code)
+    # The race is settled here: one conditional UPDATE, at most `capacity` winners.
+    won = session.execute(
+        update(Need)
+        .where(Need.id == offer.need_id, Need.claimed_count < Need.capacity,
+               Need.status.in_((needs.OPEN, needs.OFFERED, needs.UNMET)))
+        .values(claimed_count=Need.claimed_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    need = session.get(Need, offer.need_id)
+    session.refresh(need)
+    if won != 1:
+        if need.status in (needs.WITHDRAWN, needs.DONE):
+            offer.status = "cancelled"
+            offer.closed_at = now
+            return t._("Task %(code)s is closed. Thank you!", code=code)
+        offer.status = "taken"
+        offer.closed_at = now
+        return t._("Sorry, task %(code)s was already taken by another volunteer. Thank you!", code=code)
+
+    offer.status = "claimed"
+    offer.claimed_at = now
+    volunteer.last_assigned_at = now
+    need.events.append(NeedEvent(at=now, kind="claimed", note=volunteer.first_name))
+    if need.claimed_count >= need.capacity:
+        needs.transition(need, needs.CLAIMED, note=volunteer.first_name, now=now)
+        need.next_wave_at = None
+        close_other_offers(session, settings, need, now)
+    rt = translator(settings, need.contact)
+    queue_sms(session, need.contact, rt._(
+        "Good news: %(name)s, a volunteer, will help with request %(ref)s. To reach %(name)s, text "
+        "this number; your phone numbers stay private.",
+        name=volunteer.first_name, ref=need.ref,
+    ), kind="claimed", need_id=need.id)
+    return winner_text(settings, t, need, code)
+
+
+def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str:
+    def render(details: str, location: str) -> str:
+        return t._(
+            "Task %(code)s is yours, thank you! %(category)s: %(details)s. Where: %(location)s. "
+            "Start a text with %(code)s to reach them. %(done)s %(code)s when finished, "
+            "%(drop)s %(code)s if you cannot go.",
+            code=code, category=_category(t, need), details=details, location=location,
+            done=shown_word(t, "done"), drop=shown_word(t, "drop"),
+        )
+
+    return fit(render, {"details": need.details, "location": need.location})
+
+
+def close_other_offers(session: Session, settings: Settings, need: Need, now: datetime) -> None:
+    """Tell everyone else offered this need that it is taken."""
+    for other in need.offers:
+        if other.status in ("offered", "passed"):
+            notify = other.status == "offered"
+            other.status = "taken"
+            other.closed_at = now
+            if notify:
+                t = translator(settings, other.volunteer.contact)
+                queue_sms(session, other.volunteer.contact, t._(
+                    "Task %(code)s was taken by another volunteer. Thank you for being ready to help!",
+                    code=other.code,
+                ), kind="taken", need_id=need.id, ttl=timedelta(hours=12))
+
+
+def active_offer(session: Session, volunteer: Volunteer, code: str, statuses=("claimed",)) -> Offer | None:
+    for offer in offers_with_code(session, volunteer, code):
+        if offer.status in statuses:
+            return offer
+    return None
+
+
+def pass_offer(session: Session, settings: Settings, volunteer: Volunteer, code: str, now: datetime) -> str:
+    t = translator(settings, volunteer.contact)
+    offer = active_offer(session, volunteer, code, ("offered",))
+    if offer is None:
+        return t._("There is no open offer %(code)s for you.", code=code)
+    offer.status = "passed"
+    offer.closed_at = now
+    need = lock_need(session, offer.need_id)
+    # Everyone in this wave said no: do not wait for the timer.
+    if need.status == needs.OFFERED and not any(o.status == "offered" for o in need.offers if o.wave == need.wave):
+        if need.claimed_count < need.capacity:
+            next_wave(session, settings, need, now)
+    return t._("OK, you passed on task %(code)s. Thank you for answering.", code=code)
+
+
+def complete(session: Session, settings: Settings, volunteer: Volunteer, code: str, now: datetime) -> str:
+    """DONE: close the task and ask the resident whether they got help."""
+    from .asks import ask
+
+    t = translator(settings, volunteer.contact)
+    offer = active_offer(session, volunteer, code)
+    if offer is None:
+        return t._("You have no task %(code)s in progress. Reply %(tasks)s to see your tasks.",
+                   code=code, tasks=shown_word(t, "tasks"))
+    offer.status = "done"
+    offer.closed_at = now
+    need = lock_need(session, offer.need_id)
+    if need.status != needs.DONE:
+        needs.transition(need, needs.DONE, note=volunteer.first_name, now=now)
+        for other in need.offers:
+            if other.status == "offered":
+                other.status = "cancelled"
+                other.closed_at = now
+        rt = translator(settings, need.contact)
+        ask(session, need.contact, "got_help", need.id, now, hours=72)
+        queue_sms(session, need.contact, rt._(
+            "%(name)s says request %(ref)s is done. Did you get the help you needed? Reply 1 for yes, "
+            "2 for no.",
+            name=volunteer.first_name, ref=need.ref,
+        ), kind="followup", need_id=need.id)
+    return t._("Thank you for helping! Task %(code)s is done.", code=code)
+
+
+def drop(session: Session, settings: Settings, volunteer: Volunteer, code: str, now: datetime) -> str:
+    """DROP: give a claimed task back; the resident is told and the need is offered again."""
+    t = translator(settings, volunteer.contact)
+    offer = active_offer(session, volunteer, code)
+    if offer is None:
+        return t._("You have no task %(code)s in progress. Reply %(tasks)s to see your tasks.",
+                   code=code, tasks=shown_word(t, "tasks"))
+    offer.status = "dropped"
+    offer.closed_at = now
+    need = lock_need(session, offer.need_id)
+    need.claimed_count = max(0, need.claimed_count - 1)
+    rt = translator(settings, need.contact)
+    queue_sms(session, need.contact, rt._(
+        "%(name)s can no longer help with request %(ref)s. We are looking for someone else.",
+        name=volunteer.first_name, ref=need.ref,
+    ), kind="update", need_id=need.id)
+    if need.status == needs.CLAIMED:
+        needs.transition(need, needs.OPEN, note=f"dropped by {volunteer.first_name}", now=now)
+    if need.status in (needs.OPEN, needs.OFFERED):
+        start(session, settings, need, now)
+    return t._("OK, task %(code)s is given back. Thank you for telling us.", code=code)
+
+
+def reopen(session: Session, settings: Settings, need: Need, now: datetime) -> None:
+    """The resident did not get help after all: offer the need again and tell the coordinators."""
+    need.claimed_count = 0
+    needs.transition(need, needs.OPEN, note="resident says not helped", now=now)
+    for phone in settings.coordinator_phones:
+        t = Translator(settings.default_language, settings.locales_dir)
+        queue_sms(session, phone, t._(
+            "Hotline: request %(ref)s was marked done, but the resident says they did not get help.",
+            ref=need.ref,
+        ), kind="alert", need_id=need.id)
+    start(session, settings, need, now)
+
+
+def open_tasks(session: Session, volunteer: Volunteer) -> list[Offer]:
+    return list(session.scalars(select(Offer).where(
+        Offer.volunteer_id == volunteer.id, Offer.status.in_(OPEN_OFFER)).order_by(Offer.status, Offer.id)))
+
+
+def claimed_offers_for_need(session: Session, need_id: int) -> list[Offer]:
+    return list(session.scalars(select(Offer).where(Offer.need_id == need_id, Offer.status == "claimed")))

@@ -1,0 +1,142 @@
+"""What volunteers text: task codes to claim, PASS/DONE/DROP/TASKS/PAUSE/RESUME, and relayed words."""
+from __future__ import annotations
+
+import re
+
+from .. import areas, dispatch, needs, volunteers
+from ..i18n import keywords as kw
+from ..models import Need, Volunteer
+from .engine import QUIET, Ctx, Next
+
+CODE = re.compile(r"#?(\d{3})")
+CODE_PREFIX = re.compile(r"^\s*#?(\d{3})\b[\s:,.-]*(.*)$", re.S)
+
+
+def intercept(ctx: Ctx, text: str) -> Next | None:
+    """Handle a volunteer's commands, claims and relays; None when the message is none of those."""
+    volunteer = volunteers.for_contact(ctx.session, ctx.contact)
+    if volunteer is None or volunteer.status == volunteers.REMOVED:
+        return None
+    translators = [ctx.translator(), ctx.translator("en")]
+    command = kw.split_command(text, translators)
+    if command is not None:
+        name, argument = command
+        reply = run_command(ctx, volunteer, name, argument)
+        if reply is not None:
+            ctx.say(reply)
+            return QUIET
+
+    whole = CODE.fullmatch(kw.normalize(text).replace(" ", ""))
+    if whole:
+        ctx.say(dispatch.claim(ctx.session, ctx.settings, volunteer, whole.group(1), ctx.now))
+        return QUIET
+
+    return relay_from_volunteer(ctx, volunteer, text)
+
+
+def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str | None:
+    s, settings, now = ctx.session, ctx.settings, ctx.now
+    if name in ("pass", "done", "drop"):
+        match = CODE.fullmatch(argument.replace(" ", ""))
+        if not match:
+            return ctx._("Please add the task code, like %(example)s.", example=f"{ctx.word(name)} 427")
+        code = match.group(1)
+        action = {"pass": dispatch.pass_offer, "done": dispatch.complete, "drop": dispatch.drop}[name]
+        return action(s, settings, volunteer, code, now)
+    if name == "tasks":
+        return tasks_text(ctx, volunteer)
+    if name == "pause":
+        days = int(argument) if argument.isdigit() and 0 < int(argument) <= 365 else None
+        volunteers.pause(volunteer, days, now)
+        if days:
+            return ctx.ngettext(
+                "You are paused for %(n)s day. Reply %(resume)s to get offers sooner.",
+                "You are paused for %(n)s days. Reply %(resume)s to get offers sooner.",
+                days, resume=ctx.word("resume"))
+        return ctx._("You are paused. Reply %(resume)s when you want offers again.", resume=ctx.word("resume"))
+    if name == "resume":
+        if volunteer.status == volunteers.PENDING:
+            return ctx._("A coordinator has not confirmed you yet. We will text you when they do.")
+        volunteers.set_status(volunteer, volunteers.ACTIVE)
+        return ctx._("Welcome back! You will get offers again.")
+    return None
+
+
+def tasks_text(ctx: Ctx, volunteer: Volunteer) -> str:
+    offers = dispatch.open_tasks(ctx.session, volunteer)
+    if not offers:
+        return ctx._("You have no open tasks right now. Thank you for being ready!")
+    lines = [ctx._("Your tasks:")]
+    for offer in offers[:4]:
+        need = offer.need
+        label = ctx._(needs.CATEGORIES.get(need.category, needs.CATEGORIES["other"]))
+        area = areas.for_location(ctx.session, need.location).label
+        if offer.status == "claimed":
+            lines.append(ctx._("%(code)s %(category)s %(area)s: yours", code=offer.code, category=label, area=area))
+        else:
+            lines.append(ctx._("%(code)s %(category)s %(area)s: offered", code=offer.code, category=label, area=area))
+    return "\n".join(lines)
+
+
+def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None:
+    """Pass a volunteer's words to the resident of their task, never showing either number."""
+    claimed = [o for o in dispatch.open_tasks(ctx.session, volunteer) if o.status == "claimed"]
+    if not claimed:
+        return None
+    prefixed = CODE_PREFIX.match(text)
+    offer = None
+    body = text
+    if prefixed:
+        offer = next((o for o in claimed if o.code == prefixed.group(1)), None)
+        body = prefixed.group(2).strip()
+    if offer is None:
+        # Without a code, only when they have exactly one task and are not in the middle of something.
+        if len(claimed) != 1 or ctx.conversation.flow != "home":
+            return None
+        offer, body = claimed[0], text
+    if not body:
+        return None
+    need = offer.need
+    from ..outbox import queue_sms
+
+    resident_t = dispatch.translator(ctx.settings, need.contact)
+    queue_sms(ctx.session, need.contact, resident_t._(
+        "%(name)s (volunteer): %(text)s", name=volunteer.first_name, text=body),
+        kind="relay", need_id=need.id, reply=True)
+    ctx.say(ctx._("Sent to the resident of task %(code)s.", code=offer.code))
+    return QUIET
+
+
+def relay_from_resident(ctx: Ctx, text: str) -> bool:
+    """Pass a resident's words to the volunteer helping them, if exactly one request is claimed."""
+    claimed = [n for n in needs.open_needs(ctx.session, ctx.contact) if n.status == needs.CLAIMED]
+    if len(claimed) != 1 or not text.strip():
+        return False
+    need: Need = claimed[0]
+    helpers = dispatch.claimed_offers_for_need(ctx.session, need.id)
+    if not helpers:
+        return False
+    from ..outbox import queue_sms
+
+    for offer in helpers:
+        t = dispatch.translator(ctx.settings, offer.volunteer.contact)
+        queue_sms(ctx.session, offer.volunteer.contact, t._(
+            "%(code)s from the resident: %(text)s", code=offer.code, text=text),
+            kind="relay", need_id=need.id, reply=True)
+    names = ", ".join(o.volunteer.first_name for o in helpers)
+    ctx.say(ctx._("Sent to %(name)s.", name=names))
+    return True
+
+
+def welcome_approved(session, settings, volunteer: Volunteer) -> None:
+    """Tell a volunteer a coordinator has confirmed them (once, and only with their consent)."""
+    from ..outbox import queue_sms
+
+    if volunteer.consent_at is None or volunteer.contact.opted_out:
+        return
+    t = dispatch.translator(settings, volunteer.contact)
+    queue_sms(session, volunteer.contact, t._(
+        "You are confirmed as a volunteer, %(name)s. We will text you when a neighbor near you needs "
+        "help. Reply %(pause)s to take a break.",
+        name=volunteer.first_name, pause=kw.shown_word(t, "pause"),
+    ), kind="welcome")

@@ -1,0 +1,105 @@
+"""Matching: which volunteers to offer a need to, as one indexed query, fairest first."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from .areas import ANYWHERE
+from .models import Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
+
+# Offers in these states count against a volunteer's weekly cap.
+COUNTED = ("claimed", "done")
+
+
+@dataclass(frozen=True)
+class Criteria:
+    skills: tuple[str, ...]
+    areas: tuple[str, ...] | None  # None: any area
+    language: str | None  # None: any language
+    at: datetime  # when the help is needed (now, or a ride's time)
+    now: datetime
+    timezone: str
+    urgent: bool = False  # may wake people in their quiet hours
+    wheelchair: bool = False
+    need_id: int | None = None  # volunteers already offered this need are left out
+    exclude_contact_id: int | None = None  # nobody is offered their own need
+
+
+def _local(moment: datetime, tz: str) -> datetime:
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def _quiet_now(hour: int):
+    """SQL for "this hour falls in the volunteer's quiet hours" (which may wrap past midnight)."""
+    wraps = Volunteer.quiet_start > Volunteer.quiet_end
+    return or_(
+        and_(wraps, or_(Volunteer.quiet_start <= hour, Volunteer.quiet_end > hour)),
+        and_(~wraps, Volunteer.quiet_start <= hour, Volunteer.quiet_end > hour),
+    )
+
+
+def query(criteria: Criteria, limit: int):
+    """Build the matching query: active, reachable, skilled, nearby, fluent, free, under cap."""
+    local_at = _local(criteria.at, criteria.timezone)
+    minute = local_at.hour * 60 + local_at.minute
+    local_now = _local(criteria.now, criteria.timezone)
+    week_ago = criteria.now - timedelta(days=7)
+
+    conditions = [
+        or_(Volunteer.status == "active",
+            and_(Volunteer.status == "paused", Volunteer.paused_until.is_not(None),
+                 Volunteer.paused_until <= criteria.now)),
+        Contact.opted_out.is_(false()),
+        Contact.sms_unusable.is_(None),
+        exists().where(VolunteerSkill.volunteer_id == Volunteer.id, VolunteerSkill.skill.in_(criteria.skills)),
+        or_(
+            Volunteer.any_time,
+            exists().where(
+                Availability.volunteer_id == Volunteer.id,
+                Availability.weekday == local_at.weekday(),
+                Availability.start_minute <= minute,
+                Availability.end_minute > minute,
+            ),
+        ),
+        select(func.count(Offer.id)).where(
+            Offer.volunteer_id == Volunteer.id, Offer.status.in_(COUNTED), Offer.claimed_at >= week_ago
+        ).scalar_subquery() < Volunteer.weekly_cap,
+    ]
+    if criteria.areas is not None:
+        conditions.append(exists().where(
+            VolunteerArea.volunteer_id == Volunteer.id,
+            VolunteerArea.area.in_([*criteria.areas, ANYWHERE]),
+        ))
+    if criteria.language is not None:
+        conditions.append(exists().where(
+            VolunteerLanguage.volunteer_id == Volunteer.id, VolunteerLanguage.language == criteria.language
+        ))
+    if not criteria.urgent:
+        conditions.append(~_quiet_now(local_now.hour))
+    if criteria.wheelchair:
+        conditions.append(Volunteer.wheelchair_vehicle)
+    if criteria.need_id is not None:
+        conditions.append(~exists().where(Offer.need_id == criteria.need_id, Offer.volunteer_id == Volunteer.id))
+    if criteria.exclude_contact_id is not None:
+        conditions.append(Volunteer.contact_id != criteria.exclude_contact_id)
+
+    return (
+        select(Volunteer)
+        .join(Contact, Contact.id == Volunteer.contact_id)
+        .where(*conditions)
+        # Least recently given work first, then least recently asked: work rotates.
+        .order_by(
+            Volunteer.last_assigned_at.asc().nulls_first(),
+            Volunteer.last_offered_at.asc().nulls_first(),
+            Volunteer.id,
+        )
+        .limit(limit)
+    )
+
+
+def candidates(session: Session, criteria: Criteria, limit: int) -> list[Volunteer]:
+    return list(session.scalars(query(criteria, limit)))
