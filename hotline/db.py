@@ -75,8 +75,8 @@ class Database:
         self.engine.dispose()
 
 
-def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> None:
-    """INSERT a row unless one with the same unique keys exists (no error, no race)."""
+def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> bool:
+    """INSERT a row unless one with the same unique keys exists (no error, no race); tell if it did."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -84,4 +84,5 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> Non
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    result = session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    return result.rowcount == 1
