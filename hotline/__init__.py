@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, jsonify
@@ -11,17 +10,11 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from .config import Settings
-from .db import Database
+from .services import Hotline, build, install
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class Hotline:
-    """The services one app (or worker) runs with."""
-
-    settings: Settings
-    db: Database
+__all__ = ["create_app", "Hotline"]
 
 
 def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
@@ -30,7 +23,15 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings.instance_path)
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions["hotline"] = Hotline(settings=settings, db=Database(settings.database_url))
+    hotline = build(settings)
+    hotline.app = app
+    app.extensions["hotline"] = hotline
+    # Jobs and after-commit hooks in this process find the services through this.
+    install(hotline)
+    if not settings.redis_url and settings.queue_threads > 0:
+        from .ticker import start_sweeper
+
+        start_sweeper(hotline)
     if not settings.twilio_auth_token:
         log.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are not checked")
 

@@ -50,6 +50,33 @@ class Settings:
     # Coordinators get an SMS when nobody can be found (comma-separated E.164 numbers).
     coordinator_phones: tuple = ()
 
+    # Outbound delivery (see hotline/outbox.py and hotline/delivery.py).
+    # Message segments per second one sender number may send (Twilio: about 1 for a long code).
+    sms_rate_per_second: float = 1.0
+    # Messages one number may get within recipient_window_seconds before the rest wait (replies exempt).
+    recipient_burst: int = 3
+    recipient_window_seconds: float = 60.0
+    # A worker waits this long for its sending slot; a later slot is scheduled instead.
+    pacing_max_wait_seconds: float = 2.0
+    # How often the sweep looks for rows left behind (Redis down, a worker died).
+    outbox_sweep_seconds: int = 60
+    # A row due this long ago and still waiting is enqueued again by the sweep.
+    outbox_stale_seconds: int = 120
+    # A message not sent within this many hours expires unsent (0: only its own ttl applies).
+    outbox_default_ttl_hours: float = 24.0
+    # Attempts for a send that fails with 429, 5xx or a refused connection before it is failed.
+    send_max_attempts: int = 5
+    # First wait before a retry; each further retry waits twice as long (at most 10 minutes).
+    send_retry_seconds: float = 15.0
+    # After an ambiguous timeout, wait this long before asking Twilio whether the message exists.
+    reconcile_delay_seconds: int = 30
+    # Times Twilio's message list is asked about an ambiguous send before the row is failed.
+    reconcile_max_attempts: int = 5
+    # Seconds to wait for Twilio's REST API to answer.
+    twilio_timeout_seconds: float = 10.0
+    # Background threads running queued work in-process when REDIS_URL is not set.
+    queue_threads: int = 2
+
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
         """Build settings from the environment, then apply explicit overrides."""

@@ -6,17 +6,15 @@ the conversation row is locked with SELECT ... FOR UPDATE instead.
 """
 from __future__ import annotations
 
-import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -77,8 +75,8 @@ class Database:
         self.engine.dispose()
 
 
-def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> None:
-    """INSERT a row unless one with the same unique keys exists (no error, no race)."""
+def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> bool:
+    """INSERT a row unless one with the same unique keys exists (no error, no race); tell if it did."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -86,23 +84,5 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> Non
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
-
-
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run `callback` once this session's transaction has committed (never if it rolls back)."""
-    session.info.setdefault("after_commit", []).append(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
-    for callback in session.info.pop("after_commit", []):
-        try:
-            callback()
-        except Exception:  # noqa: BLE001 - the commit stands; a periodic sweep catches up
-            log.exception("after-commit callback failed")
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop("after_commit", None)
+    result = session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    return result.rowcount == 1

@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import areas, matching, needs
+from . import areas, events, matching, needs
 from .config import Settings
-from .db import after_commit
 from .i18n import Translator, languages
 from .i18n.keywords import shown_word
 from .models import Contact, Need, NeedEvent, Offer, Volunteer
-from .outbox import queue_sms
+from .outbox import enqueue_after_commit, queue_sms
 from .sms import fit
 from .volunteers import CATEGORY_SKILLS
 
@@ -107,10 +106,8 @@ def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *
 
 def schedule_wave(session: Session, need: Need) -> None:
     """Ask the job queue to look again when the wave's time is up (the sweep is the backstop)."""
-    from .queue import enqueue_at
-
-    need_id, wave, at = need.id, need.wave, need.next_wave_at
-    after_commit(session, lambda: enqueue_at(at, "dispatch_wave", need_id, wave, job_id=f"wave-{need_id}-{wave}"))
+    enqueue_after_commit(session, "dispatch_wave", need.id, need.wave, when=need.next_wave_at,
+                         job_id=f"wave-{need.id}-{need.wave}")
 
 
 def wave_due(session: Session, settings: Settings, need_id: int, wave: int, now: datetime) -> bool:
@@ -399,3 +396,21 @@ def open_tasks(session: Session, volunteer: Volunteer) -> list[Offer]:
 
 def claimed_offers_for_need(session: Session, need_id: int) -> list[Offer]:
     return list(session.scalars(select(Offer).where(Offer.need_id == need_id, Offer.status == "claimed")))
+
+
+def _on_delivery_failed(session: Session, message, **_) -> None:
+    """An offer that never reached its volunteer moves on to the next one."""
+    offer_id = (message.meta or {}).get("offer_id")
+    if message.kind == "offer" and offer_id:
+        from .clock import now
+
+        replace_failed_offer(session, current_settings(), offer_id, now())
+
+
+def current_settings() -> Settings:
+    from .services import current
+
+    return current().settings
+
+
+events.subscribe(events.DELIVERY_FAILED, _on_delivery_failed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -251,3 +251,61 @@ class Ask(Base):
     expires_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
     answer: Mapped[str | None] = mapped_column(String(24))
+
+
+class OutboxMessage(Base):
+    """A message to someone other than the person being answered, from queued to delivered.
+
+    `status` walks pending -> submitting -> queued -> sending -> sent -> delivered; it ends in
+    delivered, failed, undelivered, expired or skipped. `unknown` means a send timed out after
+    the request left: the row waits for Twilio's message list to say whether it exists.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8), default="sms")
+    kind: Mapped[str] = mapped_column(String(24))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    to: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Answers someone who wrote in: exempt from the per-recipient burst cap.
+    reply: Mapped[bool] = mapped_column(default=False)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"), index=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Times Twilio's message list was asked about an ambiguous send.
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+    send_after: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    # When the next job for this row is due; the sweep re-enqueues rows long past it.
+    next_attempt_at: Mapped[datetime] = mapped_column(default=now)
+    # Pacing reservations already held, so a rescheduled job does not reserve twice.
+    recipient_slot_at: Mapped[datetime | None]
+    sender_slot_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    from_number: Mapped[str | None] = mapped_column(String(64))
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    segments: Mapped[int | None] = mapped_column(Integer)
+
+    contact: Mapped[Contact | None] = relationship()
+
+
+class DeliveryReport(Base):
+    """A status callback from Twilio, kept once per (MessageSid, MessageStatus)."""
+
+    __tablename__ = "delivery_reports"
+    __table_args__ = (UniqueConstraint("message_sid", "message_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64))
+    message_status: Mapped[str] = mapped_column(String(24))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(default=now)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
 
+from .delivery import record_status
 from .inbound import handle_message
 from .phones import mask
 
@@ -70,3 +71,19 @@ def sms():
     if outcome.text:
         response.message(outcome.text)
     return twiml(response)
+
+
+@bp.post("/status")
+@twilio_signed
+def status():
+    """Record a delivery status callback; Twilio may send them twice and in any order."""
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
+    message_status = request.form.get("MessageStatus") or request.form.get("SmsStatus")
+    if not sid or not message_status:
+        abort(400, description="MessageSid and MessageStatus are required")
+    raw_code = (request.form.get("ErrorCode") or "").strip()
+    error_code = int(raw_code) if raw_code.isdigit() else None
+    hotline = current_app.extensions["hotline"]
+    outcome = record_status(hotline.db, sid, message_status.strip().lower(), error_code)
+    log.info("status %s for %s%s: %s", message_status, sid, f" ({error_code})" if error_code else "", outcome)
+    return Response(status=204)

@@ -49,7 +49,7 @@ def test_chat_talks_to_the_hotline_as_a_number_through_the_same_engine(tmp_path)
     with engine.connect() as connection:
         ref = connection.execute(select(Need.ref)).scalar_one()
     engine.dispose()
-    assert f"Su número de solicitud es {ref}" in result.output
+    assert f"Su solicitud es la {ref}" in result.output
 
 
 def _free_port() -> int:

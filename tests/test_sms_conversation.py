@@ -34,8 +34,9 @@ def test_english_food_request_from_first_text_to_reference_code(phone, db):
         assert need.details == "Groceries for 3 people, no pork"
         assert need.location == "Elm St and 5th, 02139"
         assert need.language == "en"
-        assert need.status == "open"
-        assert [e.kind for e in need.events] == ["created"]
+        # No volunteer is signed up here: the coordinators are told at once.
+        assert need.status == "unmet"
+        assert [e.kind for e in need.events] == ["created", "unmet"]
     assert f"Your request number is {need.ref}" in done
     assert len(need.ref) == 6 and need.ref.isdigit()
     assert "STATUS" in done
@@ -54,7 +55,7 @@ def test_spanish_food_request_is_answered_in_spanish_throughout(phone, db):
         contact = session.scalars(select(Contact)).one()
     assert contact.language == "es"
     assert need.language == "es"
-    assert f"Su número de solicitud es {need.ref}" in done
+    assert f"Su solicitud es la {need.ref}" in done
     assert "ESTADO" in done
 
 

@@ -39,7 +39,8 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
     if name in ("pass", "done", "drop"):
         match = CODE.fullmatch(argument.replace(" ", ""))
         if not match:
-            return ctx._("Please add the task code, like %(example)s.", example=f"{ctx.word(name)} 427")
+            example = ctx.word(name) + " 427"
+            return ctx._("Please add the task code, like %(example)s.", example=example)
         code = match.group(1)
         action = {"pass": dispatch.pass_offer, "done": dispatch.complete, "drop": dispatch.drop}[name]
         return action(s, settings, volunteer, code, now)

@@ -1,0 +1,437 @@
+"""Delivery: sending one outbox row, recording what Twilio reports, reconciling ambiguous sends.
+
+A send is claimed (pending -> submitting, a conditional UPDATE) before the request leaves, so
+two workers never send the same row. What happens next depends on the answer:
+
+- Twilio accepted it: the sid, segment count and status are recorded.
+- 429 / 20429, 5xx, or no connection could be made: nothing was sent, so it is retried with
+  backoff, at most SEND_MAX_ATTEMPTS times, then failed.
+- 21610: the recipient opted out; the contact is marked and nothing is sent to it again.
+- 21211, 21614: the number cannot take SMS; the contact is marked, the row failed.
+- A timeout (or a dropped connection) after the request left is ambiguous: Twilio may have
+  created the message. Sending again blindly could text someone twice, so the row is held as
+  `unknown` and, RECONCILE_DELAY_SECONDS later, Twilio's list of the recipient's recent
+  messages is searched for it (same body, created since the attempt, sid not already known).
+  Found: recorded as sent. Not found: Twilio never took it, so it is sent again. Twilio
+  unreachable: asked again later, and after RECONCILE_MAX_ATTEMPTS the row is failed for an
+  operator to look at rather than risk a duplicate. A worker killed mid-send leaves the row
+  `submitting`; the sweep treats that the same way.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select, update
+
+from .clock import now as utcnow
+from .db import Database, insert_ignore
+from .models import Contact, DeliveryReport, OutboxMessage
+from .outbox import (
+    DELIVERED, FAILED, FINAL, PENDING, QUEUED, SENDING, SENT, SKIPPED, SUBMITTING, UNDELIVERED, UNKNOWN,
+    EXPIRED, enqueue_after_commit, finish,
+)
+from .pacing import RECIPIENT_PREFIX, SENDER_PREFIX, recipient_interval, sender_interval
+from .phones import mask
+from .services import Hotline, current
+from .sms import count_segments
+from .transports import SendError, Sent
+
+log = logging.getLogger(__name__)
+
+STATUS_CALLBACK_PATH = "/twilio/status"
+# A job for a pacing slot is scheduled this long before it: RQ's scheduler polls once a second.
+SLOT_LEAD_SECONDS = 1.5
+# A job later than this for its slot takes a new one, so late jobs never bunch up their sends.
+SLOT_GRACE_SECONDS = 1.0
+# Twilio's clock and ours may differ; reconciliation looks this far before the attempt.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_BACKOFF_SECONDS = 600
+
+# Twilio's message statuses as outbox statuses.
+TWILIO_STATUSES = {
+    "accepted": QUEUED,
+    "scheduled": QUEUED,
+    "queued": QUEUED,
+    "sending": SENDING,
+    "sent": SENT,
+    "delivered": DELIVERED,
+    "read": DELIVERED,
+    "partially_delivered": DELIVERED,
+    "failed": FAILED,
+    "undelivered": UNDELIVERED,
+    "canceled": FAILED,
+}
+# Forward order of the statuses a row passes through before it ends.
+RANK = {PENDING: 0, SUBMITTING: 0, UNKNOWN: 0, QUEUED: 1, SENDING: 2, SENT: 3}
+
+OPTED_OUT = 21610
+# Error codes that mean this number cannot get SMS from us, with what to note on the contact.
+SMS_UNUSABLE = {
+    21211: "21211 invalid number",
+    21614: "21614 not a mobile number",
+    30006: "30006 landline or unreachable carrier",
+}
+
+
+def status_callback_url(hotline: Hotline) -> str | None:
+    """Where Twilio reports delivery: PUBLIC_URL/twilio/status (only Twilio calls back)."""
+    if hotline.transport is None or hotline.transport.name != "twilio":
+        return None
+    return hotline.settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH
+
+
+def backoff(attempt: int, base: float) -> timedelta:
+    """Wait before retry number `attempt` (1, 2, ...): doubling from `base`, capped."""
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempt - 1)))
+
+
+def _early(hotline: Hotline) -> float:
+    """How early a job may run and still act (it then waits for its moment)."""
+    return max(hotline.settings.pacing_max_wait_seconds, SLOT_LEAD_SECONDS + 0.5)
+
+
+def _ts(when: datetime) -> float:
+    return when.timestamp()
+
+
+def _dt(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+def mark_contact(session, contact_id: int | None, code: int | None) -> str | None:
+    """Note on the contact what an error code says about its number; return a reason, if any."""
+    if code is None or contact_id is None:
+        return None
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        return None
+    if code == OPTED_OUT:
+        if not contact.opted_out:
+            contact.opted_out = True
+            contact.opted_out_at = utcnow()
+        return "recipient opted out (21610)"
+    if code in SMS_UNUSABLE:
+        contact.sms_unusable = SMS_UNUSABLE[code]
+        return f"number cannot receive SMS ({SMS_UNUSABLE[code]})"
+    return None
+
+
+def _gate(session, row: OutboxMessage, now: datetime) -> str | None:
+    """End the row if it must not be sent (expired, opted out, unusable); return its status then."""
+    if row.expires_at is not None and row.expires_at <= now:
+        finish(session, row, EXPIRED, "not sent before it expired")
+        return row.status
+    contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
+    if contact is not None and contact.opted_out:
+        finish(session, row, SKIPPED, "recipient opted out")
+        return row.status
+    if row.channel == "sms" and contact is not None and contact.sms_unusable:
+        finish(session, row, SKIPPED, f"number cannot receive SMS ({contact.sms_unusable})")
+        return row.status
+    return None
+
+
+@dataclass
+class _Job:
+    """What a send needs from its row, read in one short transaction."""
+
+    id: int
+    channel: str
+    to: str
+    body: str
+    reply: bool
+    recipient_slot: float | None
+    sender_slot: float | None
+
+
+def deliver(outbox_id: int) -> str:
+    """Send one outbox row if it is still pending, due and allowed; return what happened."""
+    hotline = current()
+    now = utcnow()
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, outbox_id)
+        if row is None:
+            return "missing"
+        if row.status != PENDING:
+            return f"already {row.status}"
+        ended = _gate(session, row, now)
+        if ended:
+            return ended
+        if _ts(row.next_attempt_at) - _ts(now) > _early(hotline):
+            # An early duplicate (a retry or a slot is planned later); that job will come.
+            return "not due"
+        job = _Job(
+            row.id, row.channel, row.to, row.body, row.reply,
+            _ts(row.recipient_slot_at) if row.recipient_slot_at else None,
+            _ts(row.sender_slot_at) if row.sender_slot_at else None,
+        )
+    return CHANNELS[job.channel](hotline, job)
+
+
+def _hold(hotline: Hotline, job: _Job, *, recipient_slot: float | None = None, sender_slot: float | None = None,
+          run_at: float | None = None) -> bool:
+    """Remember a pacing slot on the row; with `run_at`, schedule the row's next job for then."""
+    values: dict = {"updated_at": utcnow()}
+    if recipient_slot is not None:
+        values["recipient_slot_at"] = _dt(recipient_slot)
+    if sender_slot is not None:
+        values["sender_slot_at"] = _dt(sender_slot)
+    if run_at is not None:
+        values["next_attempt_at"] = _dt(run_at)
+    with hotline.db.session() as session:
+        result = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == job.id, OutboxMessage.status == PENDING).values(**values)
+        )
+        if result.rowcount != 1:
+            return False
+        if run_at is not None:
+            when = _dt(max(_ts(utcnow()), run_at - SLOT_LEAD_SECONDS))
+            enqueue_after_commit(session, "deliver", job.id, when=when, job_id=f"deliver-{job.id}-at-{run_at:.3f}")
+    return True
+
+
+def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
+    """Reserve the recipient's allowance and the sender's slot; return the slot, or None if scheduled."""
+    settings = hotline.settings
+    pacer = hotline.pacer
+    max_wait = settings.pacing_max_wait_seconds
+    now = _ts(utcnow())
+    if not hotline.transport.paced:
+        return now
+    if not job.reply and job.recipient_slot is None and settings.recipient_burst > 0:
+        start = pacer.reserve(
+            RECIPIENT_PREFIX + job.to,
+            cost=1,
+            interval=recipient_interval(settings.recipient_burst, settings.recipient_window_seconds),
+            burst=settings.recipient_burst,
+            now=now,
+        )
+        if start - now > max_wait:
+            log.info("outbox %s: %s already had its share; waiting %.0fs", job.id, mask(job.to), start - now)
+            _hold(hotline, job, recipient_slot=start, run_at=start)
+            return None
+        _hold(hotline, job, recipient_slot=start)
+    slot = job.sender_slot
+    if slot is None or now > slot + SLOT_GRACE_SECONDS:
+        slot = pacer.reserve(
+            SENDER_PREFIX + hotline.transport.sender,
+            cost=segments,
+            interval=sender_interval(settings.sms_rate_per_second),
+            burst=1,
+            now=now,
+        )
+        if slot - now > max_wait:
+            _hold(hotline, job, sender_slot=slot, run_at=slot)
+            return None
+    wait = slot - _ts(utcnow())
+    if wait > 0:
+        hotline.sleep(wait)
+    return slot
+
+
+def _claim(hotline: Hotline, job: _Job, slot: float | None) -> bool:
+    """Mark the row submitting, unless another worker did or it may no longer be sent."""
+    now = utcnow()
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, job.id, populate_existing=True)
+        if row is None or row.status != PENDING or _gate(session, row, now):
+            return False
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == job.id, OutboxMessage.status == PENDING)
+            .values(
+                status=SUBMITTING,
+                submitted_at=now,
+                attempts=OutboxMessage.attempts + 1,
+                sender_slot_at=_dt(slot) if slot is not None else None,
+                from_number=hotline.transport.sender,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+def _deliver_sms(hotline: Hotline, job: _Job) -> str:
+    segments = count_segments(job.body).segments
+    slot = _pace(hotline, job, segments)
+    if slot is None:
+        return "paced"
+    if not _claim(hotline, job, slot):
+        return "not sent: claimed elsewhere or no longer allowed"
+    try:
+        sent = hotline.transport.send_sms(job.to, job.body, status_callback=status_callback_url(hotline))
+    except SendError as error:
+        return _record_error(hotline, job.id, error)
+    except Exception as error:  # noqa: BLE001 - an odd answer after the request left is ambiguous too
+        log.exception("outbox %s: unexpected error while sending", job.id)
+        return _record_error(hotline, job.id, SendError(SendError.AMBIGUOUS, f"unexpected error: {error!r}"))
+    return _record_sent(hotline, job.id, sent, segments)
+
+
+# How each channel sends a claimed row; outbound calls will add "call".
+CHANNELS: dict[str, Callable[[Hotline, _Job], str]] = {"sms": _deliver_sms}
+
+
+def _record_sent(hotline: Hotline, outbox_id: int, sent: Sent, segments: int) -> str:
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, outbox_id, with_for_update=True, populate_existing=True)
+        return _apply_sent(session, row, sent, segments)
+
+
+def _apply_sent(session, row: OutboxMessage, sent: Sent, segments: int) -> str:
+    """Record that Twilio has the message: its sid, segments and status."""
+    now = utcnow()
+    row.twilio_sid = sent.sid
+    row.segments = sent.segments or segments
+    row.sent_at = now
+    row.from_number = sent.from_number or row.from_number
+    row.reason = None
+    row.error_code = None
+    row.updated_at = now
+    if row.status in (SUBMITTING, UNKNOWN):
+        row.status = QUEUED
+    advance(session, row, sent.status, None)
+    apply_reports(session, row)
+    log.info("outbox %s to %s: %s as %s", row.id, mask(row.to), row.status, sent.sid)
+    return row.status
+
+
+def _record_error(hotline: Hotline, outbox_id: int, error: SendError) -> str:
+    settings = hotline.settings
+    now = utcnow()
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, outbox_id, with_for_update=True, populate_existing=True)
+        if row.status != SUBMITTING:
+            return row.status
+        row.error_code = error.code
+        row.updated_at = now
+        if error.kind == SendError.AMBIGUOUS:
+            row.status = UNKNOWN
+            row.reason = f"{error}: checking Twilio before any resend"
+            row.next_attempt_at = now + timedelta(seconds=settings.reconcile_delay_seconds)
+            enqueue_after_commit(
+                session, "reconcile", row.id, when=row.next_attempt_at, job_id=f"reconcile-{row.id}-{row.attempts}"
+            )
+            log.warning("outbox %s to %s: %s", row.id, mask(row.to), row.reason)
+        elif error.kind == SendError.RETRY and row.attempts < settings.send_max_attempts:
+            _retry_later(session, row, str(error), backoff(row.attempts, settings.send_retry_seconds))
+        elif error.kind == SendError.RETRY:
+            finish(session, row, FAILED, f"gave up after {row.attempts} attempts: {error}", code=error.code)
+        else:
+            reason = mark_contact(session, row.contact_id, error.code) or str(error)
+            finish(session, row, FAILED, reason, code=error.code)
+        return row.status
+
+
+def _retry_later(session, row: OutboxMessage, reason: str, delay: timedelta) -> None:
+    now = utcnow()
+    row.status = PENDING
+    row.reason = f"retrying: {reason}"
+    row.sender_slot_at = None
+    row.next_attempt_at = now + delay
+    enqueue_after_commit(session, "deliver", row.id, when=row.next_attempt_at, job_id=f"deliver-{row.id}-a{row.attempts}")
+    log.info("outbox %s to %s: retry in %ss (%s)", row.id, mask(row.to), int(delay.total_seconds()), reason)
+
+
+def reconcile(outbox_id: int) -> str:
+    """Settle a send whose outcome is unknown by finding it, or not, in Twilio's message list."""
+    hotline = current()
+    settings = hotline.settings
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, outbox_id)
+        if row is None:
+            return "missing"
+        if row.status != UNKNOWN:
+            return f"already {row.status}"
+        if _ts(row.next_attempt_at) - _ts(utcnow()) > _early(hotline):
+            return "not due"
+        since = (row.submitted_at or row.created_at) - CLOCK_SKEW
+        to, body = row.to, row.body
+        known = set(session.scalars(
+            select(OutboxMessage.twilio_sid).where(
+                OutboxMessage.to == to, OutboxMessage.id != row.id, OutboxMessage.twilio_sid.is_not(None)
+            )
+        ))
+    try:
+        found = hotline.transport.find_sms(to, body, since=since, exclude=known)
+        error = None
+    except SendError as failure:
+        found, error = None, failure
+    now = utcnow()
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, outbox_id, with_for_update=True, populate_existing=True)
+        if row.status != UNKNOWN:
+            return row.status
+        row.checks += 1
+        row.updated_at = now
+        if error is not None:
+            if row.checks >= settings.reconcile_max_attempts:
+                finish(session, row, FAILED, f"could not confirm with Twilio whether it was sent: {error}")
+            else:
+                row.next_attempt_at = now + backoff(row.checks, settings.reconcile_delay_seconds)
+                row.reason = f"still checking Twilio: {error}"
+                enqueue_after_commit(
+                    session, "reconcile", row.id, when=row.next_attempt_at, job_id=f"reconcile-{row.id}-c{row.checks}"
+                )
+            return row.status
+        if found is not None:
+            return _apply_sent(session, row, found, count_segments(row.body).segments)
+        if row.attempts >= settings.send_max_attempts:
+            finish(session, row, FAILED, f"not at Twilio after {row.attempts} attempts")
+            return row.status
+        _retry_later(session, row, "Twilio has no such message; sending again", timedelta(0))
+        return "resending"
+
+
+def advance(session, row: OutboxMessage, twilio_status: str | None, error_code: int | None) -> None:
+    """Move a row forward to what Twilio reports, never back; failed and undelivered end it."""
+    if error_code is not None and row.error_code is None:
+        row.error_code = error_code
+    target = TWILIO_STATUSES.get((twilio_status or "").lower())
+    if target is None or row.status in FINAL:
+        return
+    if target in (FAILED, UNDELIVERED):
+        detail = mark_contact(session, row.contact_id, error_code)
+        reason = f"Twilio reported {twilio_status}" + (f" ({error_code})" if error_code else "")
+        finish(session, row, target, f"{reason}: {detail}" if detail else reason, code=error_code)
+    elif target == DELIVERED:
+        row.status = DELIVERED
+        row.reason = None
+    elif RANK.get(target, 0) > RANK.get(row.status, 0):
+        row.status = target
+    row.updated_at = utcnow()
+
+
+def apply_reports(session, row: OutboxMessage) -> None:
+    """Apply status callbacks that came in before the row knew its sid."""
+    if not row.twilio_sid:
+        return
+    for report in session.scalars(
+        select(DeliveryReport).where(DeliveryReport.message_sid == row.twilio_sid).order_by(DeliveryReport.id)
+    ):
+        advance(session, row, report.message_status, report.error_code)
+
+
+def record_status(db: Database, sid: str, status: str, error_code: int | None = None) -> str:
+    """Record one status callback, once per (sid, status), and move its row forward."""
+    with db.session() as session:
+        fresh = insert_ignore(
+            session,
+            DeliveryReport,
+            {"message_sid": sid, "message_status": status, "error_code": error_code, "received_at": utcnow()},
+            ["message_sid", "message_status"],
+        )
+        if not fresh:
+            return "duplicate"
+        row = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.twilio_sid == sid).with_for_update()
+        ).first()
+        if row is None:
+            # Not ours yet (the send is still being recorded, or reconciled): applied then.
+            return "kept"
+        advance(session, row, status, error_code)
+        return row.status

@@ -1,0 +1,41 @@
+"""Named domain events: later features subscribe to what delivery reports.
+
+Events raised here:
+
+- ``delivery_failed(session, message=OutboxMessage)``: a message will never reach its recipient
+  (its status is failed, undelivered, expired or skipped; `reason` says why). Raised once per
+  row, inside the transaction that records it, so a handler's own changes commit with it.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+DELIVERY_FAILED = "delivery_failed"
+
+Handler = Callable[..., Any]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def subscribe(name: str, handler: Handler) -> Handler:
+    """Call `handler(session, **payload)` whenever `name` is published; returns the handler."""
+    if handler not in _handlers[name]:
+        _handlers[name].append(handler)
+    return handler
+
+
+def unsubscribe(name: str, handler: Handler) -> None:
+    """Stop calling `handler` for `name`."""
+    if handler in _handlers[name]:
+        _handlers[name].remove(handler)
+
+
+def publish(name: str, session: Session, **payload: Any) -> None:
+    """Call every handler of `name` in the caller's transaction; a handler's error rolls it back."""
+    for handler in list(_handlers[name]):
+        handler(session, **payload)

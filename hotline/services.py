@@ -1,0 +1,101 @@
+"""The services one process runs with, and the process-wide accessor jobs find them through."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from .config import Settings
+from .db import Database
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from .pacing import Pacer
+    from .queue import JobQueue
+    from .transports import Transport
+
+log = logging.getLogger(__name__)
+
+# Redis must not hold up a webhook for long: it is only asked to enqueue, and the sweep
+# catches whatever could not be enqueued.
+REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "health_check_interval": 30}
+
+
+@dataclass
+class Hotline:
+    """The services one app (or worker) runs with."""
+
+    settings: Settings
+    db: Database
+    queue: "JobQueue | None" = None
+    transport: "Transport | None" = None
+    pacer: "Pacer | None" = None
+    redis: "Redis | None" = None
+    # The web app, when there is one: jobs run inside its app context.
+    app: Any = None
+    # Pacing waits through this, so tests can move a controlled clock instead of sleeping.
+    sleep: Callable[[float], None] = field(default=time.sleep)
+
+    def use_redis(self, connection: "Redis") -> None:
+        """Queue jobs on RQ and share pacing through this Redis connection."""
+        from .pacing import RedisPacer
+        from .queue import RQQueue
+
+        if self.queue is not None:
+            self.queue.close()
+        self.redis = connection
+        self.queue = RQQueue(connection)
+        self.pacer = RedisPacer(connection)
+
+    def close(self) -> None:
+        """Stop background work and release connections."""
+        if self.queue is not None:
+            self.queue.close()
+        if current_or_none() is self:
+            uninstall()
+        self.db.dispose()
+
+
+def build(settings: Settings, db: Database | None = None, *, start: bool = True) -> Hotline:
+    """Assemble the services the settings describe: RQ with REDIS_URL, in-process without."""
+    from .pacing import MemoryPacer
+    from .queue import InProcessQueue
+    from .transports import make_transport
+
+    hotline = Hotline(settings=settings, db=db or Database(settings.database_url))
+    hotline.transport = make_transport(settings)
+    if settings.redis_url:
+        from redis import Redis
+
+        hotline.use_redis(Redis.from_url(settings.redis_url, **REDIS_OPTIONS))
+    else:
+        hotline.queue = InProcessQueue(threads=settings.queue_threads if start else 0)
+        hotline.pacer = MemoryPacer()
+    return hotline
+
+
+_current: Hotline | None = None
+
+
+def install(hotline: Hotline) -> None:
+    """Make these the services that jobs and after-commit hooks in this process use."""
+    global _current
+    _current = hotline
+
+
+def uninstall() -> None:
+    global _current
+    _current = None
+
+
+def current_or_none() -> Hotline | None:
+    return _current
+
+
+def current() -> Hotline:
+    """Return this process's services; create_app and the worker install them."""
+    if _current is None:
+        raise RuntimeError("no hotline services installed: call create_app() or run the worker")
+    return _current

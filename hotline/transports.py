@@ -1,0 +1,221 @@
+"""Transports: Twilio's REST API (the only module that talks to Twilio) and a console stand-in."""
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from .clock import now as utcnow
+from .config import Settings
+from .phones import mask
+from .sms import count_segments
+
+log = logging.getLogger(__name__)
+
+TWILIO_API = "https://api.twilio.com"
+# How many of the recipient's most recent messages reconciliation looks through.
+RECONCILE_PAGE = 50
+
+
+@dataclass
+class Sent:
+    """What Twilio (or the console) says about a message it has."""
+
+    sid: str
+    status: str
+    segments: int | None = None
+    from_number: str | None = None
+    created_at: datetime | None = None
+
+
+class SendError(Exception):
+    """A send that did not go through, classified by what may be done about it."""
+
+    RETRY = "retry"  # nothing was sent (429, 5xx, refused connection): try again later
+    PERMANENT = "permanent"  # Twilio refused this message for good (21610, 21211, 21614, ...)
+    AMBIGUOUS = "ambiguous"  # the request left and no answer came: the message may exist
+
+    def __init__(self, kind: str, message: str, *, code: int | None = None, status: int | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.code = code
+        self.status = status
+
+
+class Transport(Protocol):
+    name: str
+    # What pacing counts sends against: the sending number or Messaging Service.
+    sender: str
+    # Whether sends are paced (a carrier is on the other end).
+    paced: bool
+
+    def send_sms(self, to: str, body: str, *, status_callback: str | None) -> Sent: ...
+
+    def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None: ...
+
+
+def classify_rest_error(error) -> SendError:
+    """Sort a Twilio error answer: 429 and 5xx are worth retrying, any other refusal is final."""
+    status, code = int(error.status or 0), error.code
+    text = f"Twilio {status}" + (f" error {code}" if code else "") + (f": {error.msg}" if error.msg else "")
+    if status == 429 or code == 20429 or status >= 500:
+        return SendError(SendError.RETRY, text, code=code, status=status)
+    return SendError(SendError.PERMANENT, text, code=code, status=status)
+
+
+def classify_network_error(error) -> SendError:
+    """Sort a network failure: before the request left it can be retried; after, it is ambiguous."""
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return SendError(SendError.RETRY, f"could not connect to Twilio: {error}")
+    if isinstance(error, requests.exceptions.ConnectionError) and not isinstance(error, requests.exceptions.Timeout):
+        reason = error.args[0] if error.args else None
+        reason = getattr(reason, "reason", reason)
+        if isinstance(reason, (NewConnectionError, ConnectTimeoutError)):
+            return SendError(SendError.RETRY, f"could not connect to Twilio: {reason}")
+    # A read timeout or a connection dropped mid-answer: Twilio may have created the message.
+    return SendError(SendError.AMBIGUOUS, f"no answer from Twilio after sending: {type(error).__name__}")
+
+
+def _twilio_http_client(base_url: str, timeout: float):
+    """Twilio's own HTTP client, sending what it would send to api.twilio.com to `base_url`."""
+    from requests.adapters import HTTPAdapter
+    from twilio.http.http_client import TwilioHttpClient
+
+    class BaseUrlHttpClient(TwilioHttpClient):
+        def request(self, method, url, *args, **kwargs):
+            if url.startswith(TWILIO_API):
+                url = base_url.rstrip("/") + url[len(TWILIO_API):]
+            return super().request(method, url, *args, **kwargs)
+
+    client = BaseUrlHttpClient(timeout=timeout)
+    # No silent retries below us: whether to send again is decided with the outbox row.
+    client.session.mount("http://", HTTPAdapter(max_retries=0))
+    client.session.mount("https://", HTTPAdapter(max_retries=0))
+    return client
+
+
+class TwilioTransport:
+    """Send through Twilio's REST API with the twilio `Client`."""
+
+    name = "twilio"
+    paced = True
+
+    def __init__(self, settings: Settings):
+        from twilio.rest import Client
+
+        self.from_number = settings.twilio_phone_number or None
+        self.messaging_service_sid = settings.twilio_messaging_service_sid or None
+        self.sender = self.messaging_service_sid or self.from_number or "twilio"
+        self.client = Client(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            http_client=_twilio_http_client(settings.twilio_api_base_url, settings.twilio_timeout_seconds),
+        )
+
+    def _sent(self, message) -> Sent:
+        segments = int(message.num_segments) if (message.num_segments or "0").isdigit() else 0
+        return Sent(
+            sid=message.sid,
+            status=message.status,
+            segments=segments or None,
+            from_number=message.from_ or message.messaging_service_sid,
+            created_at=message.date_created,
+        )
+
+    def send_sms(self, to: str, body: str, *, status_callback: str | None) -> Sent:
+        """Create the message at Twilio, or raise SendError saying what kind of failure it was."""
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
+        params = {"to": to, "body": body, "status_callback": status_callback}
+        if self.messaging_service_sid:
+            params["messaging_service_sid"] = self.messaging_service_sid
+        else:
+            params["from_"] = self.from_number
+        try:
+            return self._sent(self.client.messages.create(**params))
+        except TwilioRestException as error:
+            raise classify_rest_error(error) from error
+        except requests.RequestException as error:
+            raise classify_network_error(error) from error
+
+    def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None:
+        """Look for our message in Twilio's list of the recipient's messages (newest first)."""
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
+        query = {"to": to, "limit": RECONCILE_PAGE, "page_size": RECONCILE_PAGE}
+        if not self.messaging_service_sid and self.from_number:
+            query["from_"] = self.from_number
+        try:
+            messages = self.client.messages.list(**query)
+        except TwilioRestException as error:
+            raise classify_rest_error(error) from error
+        except requests.RequestException as error:
+            raise SendError(SendError.RETRY, f"could not list messages: {type(error).__name__}") from error
+        for message in messages:
+            if message.sid in exclude or not (message.direction or "").startswith("outbound"):
+                continue
+            if (message.body or "").strip() != body.strip():
+                continue
+            if message.date_created is not None and message.date_created < since:
+                continue
+            return self._sent(message)
+        return None
+
+
+@dataclass
+class ConsoleMessage:
+    to: str
+    body: str
+    sid: str
+    at: datetime
+
+
+@dataclass
+class ConsoleTransport:
+    """Print messages instead of sending them (no Twilio credentials), and keep them to show."""
+
+    name: str = "console"
+    sender: str = "console"
+    # Nothing reaches a carrier, so nothing needs pacing (and `hotline chat` shows it at once).
+    paced: bool = False
+    sent: list[ConsoleMessage] = field(default_factory=list)
+    _shown: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send_sms(self, to: str, body: str, *, status_callback: str | None) -> Sent:
+        message = ConsoleMessage(to=to, body=body, sid="SM" + uuid.uuid4().hex, at=utcnow())
+        with self._lock:
+            self.sent.append(message)
+        log.info("sms to %s: %s", mask(to), body)
+        return Sent(message.sid, "sent", count_segments(body).segments, self.sender, message.at)
+
+    def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None:
+        with self._lock:
+            for message in reversed(self.sent):
+                if message.to == to and message.body == body and message.sid not in exclude and message.at >= since:
+                    return Sent(message.sid, "sent", count_segments(body).segments, self.sender, message.at)
+        return None
+
+    def take_new(self) -> list[ConsoleMessage]:
+        """Return the messages sent since the last call."""
+        with self._lock:
+            new = self.sent[self._shown:]
+            self._shown = len(self.sent)
+        return new
+
+
+def make_transport(settings: Settings) -> Transport:
+    """Twilio when credentials are set, the console otherwise."""
+    if settings.twilio_configured:
+        if not (settings.twilio_phone_number or settings.twilio_messaging_service_sid):
+            log.warning("TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is needed to send messages")
+        return TwilioTransport(settings)
+    return ConsoleTransport()
