@@ -45,8 +45,18 @@ class Ticker(threading.Thread):
         self._stop_event.set()
 
 
-def start_sweeper(hotline: Hotline) -> Ticker:
-    """Start sweeping the outbox every OUTBOX_SWEEP_SECONDS in this process."""
-    ticker = Ticker(hotline, "sweep_outbox", hotline.settings.outbox_sweep_seconds)
-    ticker.start()
-    return ticker
+def periodic_jobs(hotline: Hotline) -> dict[str, float]:
+    """The jobs that run on a fixed interval, and their intervals in seconds."""
+    return {
+        "sweep_outbox": hotline.settings.outbox_sweep_seconds,
+        # Wave timers are scheduled jobs; this catches any that were lost, and ends pauses.
+        "dispatch_sweep": 60,
+    }
+
+
+def start_sweeper(hotline: Hotline) -> list[Ticker]:
+    """Start a ticker for every periodic job in this process."""
+    tickers = [Ticker(hotline, name, seconds) for name, seconds in periodic_jobs(hotline).items()]
+    for ticker in tickers:
+        ticker.start()
+    return tickers

@@ -26,11 +26,12 @@ def _worker() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory):
+def database_template(tmp_path_factory, testrun_uid):
     """A migrated database to start every test from."""
     if TEST_DATABASE_URL:
         url = make_url(TEST_DATABASE_URL)
-        name = f"hotline_test_{_worker()}"
+        # Unique per run and worker, so two runs on one server never share a database.
+        name = f"hotline_test_{testrun_uid[:8]}_{_worker()}"
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -79,6 +80,8 @@ def settings(database_url, tmp_path) -> Settings:
             "public_url": PUBLIC_URL,
             "locales_dir": str(PROJECT_ROOT / "locales"),
             "hotline_timezone": "America/New_York",
+            # Queued work runs when a test drains the queue, never behind its back.
+            "queue_threads": 0,
         },
         environ={},
     )
@@ -89,7 +92,7 @@ def app(settings):
     app = create_app(settings)
     app.config["TESTING"] = True
     yield app
-    app.extensions["hotline"].db.dispose()
+    app.extensions["hotline"].close()
 
 
 @pytest.fixture

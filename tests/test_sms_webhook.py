@@ -55,7 +55,7 @@ def test_without_auth_token_signatures_are_not_required(settings):
     app = create_app(settings.__class__(**{**settings.__dict__, "twilio_auth_token": ""}))
     response = app.test_client().post("/twilio/sms", data={"From": "+15551234567", "Body": "hi"})
     assert response.status_code == 200
-    app.extensions["hotline"].db.dispose()
+    app.extensions["hotline"].close()
 
 
 def test_missing_from_is_a_bad_request(client, db):
@@ -107,7 +107,7 @@ def test_invalid_utf8_in_the_form_gets_well_formed_twiml(settings):
     )
     assert response.status_code == 200
     ET.fromstring(response.data)
-    app.extensions["hotline"].db.dispose()
+    app.extensions["hotline"].close()
 
 
 def test_control_characters_are_stripped_from_what_is_echoed(phone):
