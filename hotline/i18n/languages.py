@@ -13,7 +13,7 @@ class Language:
     aliases: tuple[str, ...] = ()  # more names that switch to it
     rtl: bool = False
     latin_script: bool = True
-    dateparser_code: str | None = None
+    dateparser_code: str | None = None  # None: dateparser does not read this language
     # Voice: Twilio <Say> language and voice, and speech-recognition language.
     say_language: str | None = None
     say_voice: str | None = None
@@ -25,6 +25,9 @@ class Language:
         return (self.native_name, self.english_name, *self.aliases)
 
 
+# Voice: Twilio has no Haitian Creole voice or speech recognition (recorded audio instead), and
+# Vietnamese, Arabic (Modern Standard), Russian and Tagalog voices are Google's. Only
+# registered languages with a catalog under locales/ are offered.
 REGISTRY: dict[str, Language] = {
     lang.code: lang
     for lang in (
@@ -37,6 +40,45 @@ REGISTRY: dict[str, Language] = {
             "es", "es_US", "Spanish", "Español", aliases=("Espanol", "Castellano"),
             dateparser_code="es", say_language="es-US", say_voice="Polly.Lupe-Neural",
             speech_language="es-US",
+        ),
+        Language(
+            "zh", "zh_Hans_CN", "Chinese", "中文", aliases=("Chinese", "普通话", "汉语", "華語", "国语", "Mandarin"),
+            latin_script=False, dateparser_code="zh", say_language="cmn-CN", say_voice="Polly.Zhiyu-Neural",
+            speech_language="cmn-Hans-CN",
+        ),
+        Language(
+            "vi", "vi_VN", "Vietnamese", "Tiếng Việt", aliases=("Vietnamese", "Viet"),
+            dateparser_code="vi", say_language="vi-VN", say_voice="Google.vi-VN-Wavenet-A",
+            speech_language="vi-VN",
+        ),
+        Language(
+            "ht", "ht", "Haitian Creole", "Kreyòl", aliases=("Kreyol ayisyen", "Creole", "Haitian"),
+            dateparser_code=None, say_language=None, say_voice=None, speech_language=None,
+        ),
+        Language(
+            "ar", "ar", "Arabic", "العربية", aliases=("Arabic", "عربي"),
+            rtl=True, latin_script=False, dateparser_code="ar", say_language="ar-XA",
+            say_voice="Google.ar-XA-Wavenet-A", speech_language="ar-EG",
+        ),
+        Language(
+            "fr", "fr_FR", "French", "Français", aliases=("French", "Francais"),
+            dateparser_code="fr", say_language="fr-FR", say_voice="Polly.Lea-Neural",
+            speech_language="fr-FR",
+        ),
+        Language(
+            "ru", "ru_RU", "Russian", "Русский", aliases=("Russian", "Русский язык"),
+            latin_script=False, dateparser_code="ru", say_language="ru-RU", say_voice="Google.ru-RU-Wavenet-A",
+            speech_language="ru-RU",
+        ),
+        Language(
+            "ko", "ko_KR", "Korean", "한국어", aliases=("Korean", "한글"),
+            latin_script=False, dateparser_code="ko", say_language="ko-KR", say_voice="Polly.Seoyeon-Neural",
+            speech_language="ko-KR",
+        ),
+        Language(
+            "tl", "fil_PH", "Tagalog", "Tagalog", aliases=("Filipino", "Pilipino"),
+            dateparser_code="tl", say_language="fil-PH", say_voice="Google.fil-PH-Wavenet-A",
+            speech_language="fil-PH",
         ),
     )
 }
