@@ -1,0 +1,111 @@
+"""The message catalogs: current with the code, complete, consistent, and cheap to send."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+from unidecode import unidecode
+
+from hotline import needs
+from hotline.config import PROJECT_ROOT
+from hotline.i18n import Translator, catalogs, keywords as kw, languages
+from hotline.i18n.translator import available, catalog_path
+from hotline.sms import count_segments
+
+LOCALES = PROJECT_ROOT / "locales"
+SHIPPED = available(LOCALES)
+
+# Realistic values for every placeholder, long enough to be honest about the cost.
+SAMPLE = {
+    "ref": "482913", "code": "427", "name": "Guadalupe", "area": "02139", "language": "Español",
+    "details": "groceries for 3 people, no pork", "location": "Main St and 5th Ave, 02139",
+    "emergency": "911", "n": 3, "example": "DONE 427", "text": "On my way, 10 minutes",
+    "category": "Emergency money", "status": "STATUS", "menu": "MENU", "tasks": "TASKS",
+    "pause": "PAUSE", "resume": "RESUME", "done": "DONE", "drop": "DROP", "word": "VOLUNTEER",
+    "pass": "PASS", "waves": 3,
+}
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def test_shipped_languages_include_english_and_spanish_and_are_registered():
+    assert {"en", "es"} <= set(SHIPPED)
+    assert set(SHIPPED) <= set(languages.REGISTRY)
+
+
+def test_template_is_current_with_the_code():
+    problems, _ = catalogs.check(LOCALES)
+    assert problems == []
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_catalog_is_complete_with_no_fuzzy_entries_and_no_format_errors(code):
+    _, reports = catalogs.check(LOCALES, [code])
+    report = reports[0]
+    assert report.missing == [] and report.fuzzy == [] and report.errors == []
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_every_translation_keeps_the_placeholders_of_its_message(code):
+    with catalog_path(LOCALES, code).open("rb") as fp:
+        catalog = read_po(fp, locale=code)
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            if string:
+                assert set(PLACEHOLDER.findall(string)) <= expected | {"n"}, (code, message.id, string)
+                # Every placeholder but the count must survive, or the reader loses the code or number.
+                assert expected - {"n"} <= set(PLACEHOLDER.findall(string)), (code, message.id, string)
+
+
+def _values_for(translator: Translator) -> dict:
+    values = dict(SAMPLE)
+    for command in kw.COMMANDS:
+        values[command] = kw.shown_word(translator, command)
+    values["category"] = max((translator._(label) for label in needs.CATEGORIES.values()), key=len)
+    return values
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_every_message_fits_two_sms_segments_with_realistic_values(code):
+    translator = Translator(code, LOCALES)
+    values = _values_for(translator)
+    with catalog_path(LOCALES, code).open("rb") as fp:
+        catalog = read_po(fp, locale=code)
+    too_long = []
+    for message in catalog:
+        if not message.id or message.context == "command" or "voice" in (message.context or ""):
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid, string in zip(ids * len(strings), strings):
+            text = (string or msgid) % values if "%(" in (string or msgid) else (string or msgid)
+            count = count_segments(text)
+            if count.segments > 2:
+                too_long.append(f"{count.segments} {count.encoding}: {text!r}")
+    assert not too_long, "\n".join(too_long)
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_command_words_are_recognised_with_and_without_accents_and_never_carrier_words(code):
+    translator = Translator(code, LOCALES)
+    for command in kw.COMMANDS:
+        for word in kw.command_words(translator, command):
+            assert kw.match_command(word, [translator], tuple(kw.COMMANDS)) == command, (code, word)
+            assert kw.match_command(word.lower(), [translator], tuple(kw.COMMANDS)) == command
+            if languages.REGISTRY[code].latin_script:
+                assert kw.match_command(unidecode(word), [translator], tuple(kw.COMMANDS)) == command
+            if not (command == "help" and word.upper() in kw.CARRIER_HELP):
+                assert word.upper() not in kw.CARRIER_WORDS, (code, command, word)
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_each_language_is_recognised_by_its_own_name_with_and_without_accents(code):
+    lang = languages.REGISTRY[code]
+    assert kw.normalize(lang.native_name) in {kw.normalize(n) for n in lang.names}
+    if lang.latin_script:
+        assert kw.normalize(unidecode(lang.native_name)) == kw.normalize(lang.native_name)
