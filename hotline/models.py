@@ -55,6 +55,8 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(32), unique=True)
     language: Mapped[str | None] = mapped_column(String(16))
+    # "chosen" (menu or name), or "detected" from a first message until they answer in it.
+    language_source: Mapped[str | None] = mapped_column(String(16))
     opted_out: Mapped[bool] = mapped_column(default=False)
     opted_out_at: Mapped[datetime | None]
     # Why SMS cannot reach this number (landline, invalid), when known.

@@ -192,3 +192,34 @@ def test_carrier_words_are_never_command_words_in_any_language(app):
                 if command == "help" and word.upper() in kw.CARRIER_HELP:
                     continue  # HELP and INFO mean help to the carrier too
                 assert word.upper() not in kw.CARRIER_WORDS, (lang.code, command, word)
+
+
+def test_first_message_in_spanish_is_answered_in_spanish_with_a_way_out(phone, db):
+    reply = phone.text("hola necesito comida")
+    assert "Le escribiré en Español. Para otro idioma, responda 0." in reply
+    assert "¿Con qué necesita ayuda?" in reply
+    assert contact(db).language == "es"
+    menu = phone.text("0")
+    assert "1 English" in menu and "2 Español" in menu
+    assert "What do you need help with?" in phone.text("1")
+
+
+def test_unsure_first_message_gets_the_language_menu(phone, db):
+    for text in ("hi", "ok", "I need food for my kids", "1", "🙏"):
+        pass
+    reply = phone.text("hola")
+    assert "1 English" in reply and "2 Español" in reply
+    assert contact(db).language is None
+
+
+def test_a_wrong_guess_is_not_kept_once_the_answer_makes_no_sense(phone, db):
+    phone.text("necesito ayuda por favor")
+    reply = phone.text("what does this mean")
+    assert "1 English" in reply and "2 Español" in reply
+
+
+def test_an_answer_in_the_guessed_language_confirms_it(phone, db):
+    phone.text("necesito ayuda por favor")
+    phone.text("1")
+    assert contact(db).language_source == "chosen"
+    assert "Please write your answer in words." not in phone.text("0")  # 0 is now just an answer

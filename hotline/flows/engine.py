@@ -217,7 +217,13 @@ def answer_step(ctx: Ctx, text: str) -> Next:
         value = prompt.choice_for(text)
         if value is None:
             ctx.say(not_understood(ctx))
+            if ctx.contact.language_source == "detected":
+                # Maybe the guessed language was wrong: never leave them stuck in it.
+                ctx.contact.language_source = None
+                return Goto("language")
             return AGAIN
+        if ctx.contact.language_source == "detected":
+            ctx.contact.language_source = "chosen"  # they read it and answered
         return step.answer(ctx, value)
     if prompt is not None and prompt.expects == MULTI:
         values = prompt.choices_for(text)

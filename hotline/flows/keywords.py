@@ -27,9 +27,15 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         ctx.silent = True
         return AGAIN
 
+    if text.strip() == "0" and contact.language_source == "detected":
+        # The guessed language was wrong: the menu, each language named in itself.
+        contact.language_source = None
+        return Goto("language")
+
     language = match_language(ctx, text)
     if language is not None:
         contact.language = language
+        contact.language_source = "chosen"
         if ctx.conversation.flow in ("language", "home"):
             return Goto("intake")
         return AGAIN

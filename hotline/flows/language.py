@@ -11,6 +11,7 @@ def ask_choose(ctx: Ctx) -> Prompt:
 
 def answer_choose(ctx: Ctx, code: str) -> Goto:
     ctx.contact.language = code
+    ctx.contact.language_source = "chosen"
     return Goto("intake")
 
 
