@@ -1,0 +1,537 @@
+"""Times people type: read in their language, checked, stored in UTC, read back for their locale.
+
+A time is read in four steps. A small table per language first rewrites phrasings the parsing
+library does not know yet (Spanish "por la tarde", Chinese numerals and 下午三点) and takes out
+the part of the day. The library then translates the words into its English forms, where one
+set of rules, shared by every language, finds a bare hour ("a las 3"), a day of the month and
+whether a day was given at all. Last, the library parses those English forms. Times are asked
+and kept as local wall-clock times in the hotline's zone; UTC is worked out from them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from babel import Locale as BabelLocale
+from babel.dates import format_datetime, match_skeleton
+
+from .i18n import languages
+
+PAST = "past"
+AMBIGUOUS = "ambiguous"
+TOO_FAR = "too_far"
+NOT_UNDERSTOOD = "not_understood"
+
+MORNING, AFTERNOON, EVENING, NIGHT, EARLY_MORNING = "morning", "afternoon", "evening", "night", "early_morning"
+# The hour a ride is planned for when the rider names only a part of the day; always read back.
+PART_HOURS = {EARLY_MORNING: 7, MORNING: 9, AFTERNOON: 14, EVENING: 18, NIGHT: 20}
+
+WALL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+@dataclass(frozen=True)
+class When:
+    """What a typed time came to: a moment, or the problem to ask about kindly."""
+
+    at: datetime | None = None  # aware, UTC
+    local: datetime | None = None  # aware, in the hotline's zone: the wall-clock time asked for
+    problem: str | None = None  # PAST, AMBIGUOUS, TOO_FAR or NOT_UNDERSTOOD
+    missing: str | None = None  # "day" or "time", for AMBIGUOUS
+    day: date | None = None  # the day understood when only the time is missing
+    clock: time | None = None  # the time understood when only the day is missing
+    part_of_day: str | None = None  # the hour came from "morning", "tarde"...: worth confirming
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def wall(self) -> str | None:
+        """The local wall-clock time as stored: 'YYYY-MM-DDTHH:MM'."""
+        return self.local.strftime(WALL_FORMAT) if self.local else None
+
+
+# -- zones and wall-clock times ---------------------------------------------------------------
+
+def to_utc(wall: str | datetime, zone: str) -> datetime:
+    """Return the UTC moment of a local wall-clock time in a zone, under today's zone rules."""
+    naive = datetime.strptime(wall, WALL_FORMAT) if isinstance(wall, str) else wall.replace(tzinfo=None)
+    # fold=0: an hour that happens twice (autumn) means the first; one that is skipped (spring)
+    # is read with the offset before the change, which lands an hour later on the clock.
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def local_time(wall: str, zone: str) -> datetime:
+    """Return a stored wall-clock time as an aware datetime in its zone."""
+    return to_utc(wall, zone).astimezone(ZoneInfo(zone))
+
+
+def wall_time(moment: datetime, zone: str) -> str:
+    """Return the wall-clock string of an aware moment in a zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime(WALL_FORMAT)
+
+
+# -- formatting ---------------------------------------------------------------------------------
+
+LONG = "long"  # weekday, day and month, time: "Thursday, December 3, 3:00 PM"
+SHORT = "short"  # day and month, time: "Dec 3, 3:00 PM"
+TIME = "time"  # time alone: "3:00 PM"
+_SKELETONS = {LONG: "MMMMEEEEd", SHORT: "MMMd"}
+# Babel puts narrow no-break spaces in times ("3:00\u202fPM"); neither is GSM-7, so one would
+# double the cost of an SMS. A plain space reads the same.
+_SPACES = re.compile("[\u00a0\u2007\u202f]")
+
+
+@lru_cache(maxsize=64)
+def _date_pattern(babel_locale: str, skeleton: str) -> str:
+    locale = BabelLocale.parse(babel_locale)
+    best = match_skeleton(skeleton, locale.datetime_skeletons) or "MMMd"
+    pattern = locale.datetime_skeletons[best].pattern
+    if "EEEE" in skeleton:
+        # Babel does not widen fields the way CLDR asks; widen the weekday ourselves.
+        pattern = re.sub(r"(?<![Ec])([Ec]{1,3})(?![Ec])", lambda m: m.group(1)[0] * 4, pattern)
+    return pattern
+
+
+def format_when(moment: datetime, babel_locale: str, zone: str | None = None, style: str = LONG) -> str:
+    """Format an aware moment for a locale, in a zone (the moment's own when None)."""
+    if zone:
+        moment = moment.astimezone(ZoneInfo(zone))
+    locale = BabelLocale.parse(babel_locale)
+    clock = format_datetime(moment, locale.time_formats["short"], locale=locale)
+    if style == TIME:
+        return _SPACES.sub(" ", clock)
+    day = format_datetime(moment, _date_pattern(babel_locale, _SKELETONS[style]), locale=locale)
+    joined = locale.datetime_formats["medium"].format(clock, day)
+    return _SPACES.sub(" ", joined)
+
+
+def format_for(moment: datetime, language_code: str, zone: str | None = None, style: str = LONG) -> str:
+    """Format an aware moment for one of the hotline's languages."""
+    lang = languages.get(language_code) or languages.REGISTRY["en"]
+    return format_when(moment, lang.babel_locale, zone, style)
+
+
+# -- reading what people type -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Reading:
+    local: datetime  # naive local wall time
+    has_day: bool
+    has_time: bool
+    part_of_day: str | None
+    relative: bool  # "in 2 hours": counted from now, not from the clock on the wall
+
+
+def parse_when(
+    text: str,
+    language_code: str,
+    now_utc: datetime,
+    tz: str,
+    horizon: timedelta,
+    *,
+    day: date | None = None,
+    clock: time | None = None,
+) -> When:
+    """Read a pickup time typed in a language, relative to now, in the hotline's zone.
+
+    `day` and `clock` carry what an earlier answer already settled, so "3pm" after "Thursday"
+    means Thursday at 3pm.
+    """
+    zone = ZoneInfo(tz)
+    now_local = now_utc.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+    reading = read(text, dateparser_code(language_code), now_local)
+    if reading is None:
+        return When(problem=NOT_UNDERSTOOD)
+    local = reading.local.replace(second=0, microsecond=0)
+    has_day, has_time = reading.has_day, reading.has_time
+    if not has_day and day is not None:
+        local, has_day = datetime.combine(day, local.time()), True
+    if not has_time and clock is not None:
+        local, has_time = datetime.combine(local.date(), clock), True
+    if not has_day:
+        known = local.time() if has_time else None
+        return When(problem=AMBIGUOUS, missing="day", clock=known, part_of_day=reading.part_of_day)
+    if not has_time:
+        return When(problem=AMBIGUOUS, missing="time", day=local.date())
+    if reading.relative:
+        at = now_utc.astimezone(timezone.utc).replace(second=0, microsecond=0) + (local - now_local)
+        aware = at.astimezone(zone)
+    else:
+        at = to_utc(local, tz)
+        aware = local.replace(tzinfo=zone)
+    if at <= now_utc:
+        return When(at, aware, problem=PAST, part_of_day=reading.part_of_day)
+    if at - now_utc > horizon:
+        return When(at, aware, problem=TOO_FAR, part_of_day=reading.part_of_day)
+    return When(at, aware, part_of_day=reading.part_of_day)
+
+
+def dateparser_code(language_code: str | None) -> str:
+    """The parsing library's code for a language: the registry's, else the code itself if the
+    library knows it, else English."""
+    lang = languages.get(language_code)
+    if lang is not None:
+        return lang.dateparser_code or "en"
+    return language_code if language_code and _library_knows(language_code) else "en"
+
+
+@lru_cache(maxsize=64)
+def _library_knows(code: str) -> bool:
+    try:
+        _locale(code)
+    except ValueError:
+        return False
+    return True
+
+
+def read(text: str, code: str, now_local: datetime) -> _Reading | None:
+    """Read a typed time into a local wall time and which parts the text itself gave."""
+    cleaned = _clean(text)
+    part = None
+    for rewrite in SUPPLEMENTS.get(code, ()):
+        cleaned, found = rewrite(cleaned, now_local)
+        part = part or found
+    if not cleaned.strip() and part is None:
+        return None
+    english = _translate(cleaned, code)
+    if english is None:
+        return None
+    english, found = _take_part_of_day(english)
+    part = part or found
+    english, has_day, has_time = _settle_numbers(english, part, now_local)
+    parsed = _parse_english(english, now_local, _date_order(code))
+    if parsed is None:
+        return None
+    local, parts, period = parsed
+    if period in ("week", "month", "year"):
+        has_day = False  # "next week" names no day
+    relative = bool(re.search(r"\b(hour|minute)\b", english))
+    has_time = has_time or "time" in parts
+    return _Reading(local, has_day, has_time, part, relative)
+
+
+_AMPM = re.compile(r"(?<![^\W\d_])([ap])\s?\.?\s?m\b\.?", re.IGNORECASE)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = _AMPM.sub(lambda m: f" {m.group(1)}m ", text)  # "p. m." and "p.m." are "pm"
+    text = re.sub(r"[¿?¡!\"“”«»()]", " ", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=32)
+def _locale(code: str):
+    from dateparser.languages.loader import default_loader
+
+    return default_loader.get_locale(code)
+
+
+def _translate(text: str, code: str) -> str | None:
+    from dateparser.conf import settings
+    from dateparser.date import sanitize_date
+
+    try:
+        return " ".join(_locale(code).translate(sanitize_date(text), settings=settings).split())
+    except (ValueError, AssertionError):
+        return None
+
+
+def _date_order(code: str) -> str:
+    return _locale(code).info.get("date_order") or "MDY"
+
+
+_PARTS_WORDS = re.compile(r"\b(early_morning|morning|afternoon|evening|night)\b")
+
+
+def _take_part_of_day(english: str) -> tuple[str, str | None]:
+    match = _PARTS_WORDS.search(english)
+    if not match:
+        return english, None
+    return " ".join(_PARTS_WORDS.sub(" ", english).split()), match.group(1)
+
+
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"}
+UNITS = {"second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade"}
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+_BARE = re.compile(r"^\d{1,2}$")
+_NUMERIC_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?$")
+
+
+def _hour_for(hour: int, part: str | None, meridiem: str | None = None, padded: bool = False) -> int:
+    """Turn an hour as written into 0-23, by am/pm, the part of the day, or the likely reading."""
+    if meridiem == "am":
+        return 0 if hour == 12 else hour
+    if meridiem == "pm":
+        return hour if hour == 12 else hour + 12
+    if hour > 12 or hour == 0:
+        return hour
+    if part in (MORNING, EARLY_MORNING):
+        return 0 if hour == 12 else hour
+    if part in (AFTERNOON, EVENING):
+        return hour if hour == 12 else hour + 12
+    if part == NIGHT:
+        return hour + 12 if 6 <= hour <= 11 else (0 if hour == 12 else hour)
+    if padded:
+        return hour  # "05:30" is written as a 24-hour time
+    # Nobody books a ride for 3 at night: "at 3" is 3pm, "at 9" is 9am. The read-back confirms.
+    return hour + 12 if 1 <= hour <= 6 else hour
+
+
+def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tuple[str, bool, bool]:
+    """Make every hour explicit (24-hour HH:MM) and every lone day of the month a full date.
+
+    Return the rewritten text, whether it names a day, and whether it names a time.
+    """
+    tokens = english.split()
+    has_time = has_day = False
+    bare: list[int] = []
+    for i, token in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        meridiem = nxt if nxt in ("am", "pm") else None
+        clock = _CLOCK.match(token)
+        if clock or (_BARE.match(token) and meridiem):
+            hour, minute = (int(clock.group(1)), clock.group(2)) if clock else (int(token), "00")
+            tokens[i] = f"{_hour_for(hour, part, meridiem, padded=token.startswith('0')):02d}:{minute}"
+            if meridiem:
+                tokens[i + 1] = ""
+            has_time = True
+        elif token in WEEKDAYS or token in MONTHS or token in UNITS or _NUMERIC_DATE.match(token):
+            has_day = True
+        elif _BARE.match(token) and not (prev == "in" or nxt in MONTHS or nxt in UNITS or _day_after_month(tokens, i)):
+            bare.append(i)
+    if bare and not has_time and int(tokens[bare[-1]]) <= 23:
+        # With no other time given, the last lone number is the hour: "thursday 10", "a las 3".
+        i = bare.pop()
+        tokens[i] = f"{_hour_for(int(tokens[i]), part):02d}:00"
+        has_time = True
+    for i in bare:
+        # Any lone number left is a day of the month: the next time that day comes round.
+        found = _day_of_month(int(tokens[i]), now_local.date())
+        if found is None:
+            return english, False, False
+        tokens[i] = found.isoformat()
+        has_day = True
+    if part is not None and not has_time:
+        tokens.append(f"{PART_HOURS[part]:02d}:00")
+        has_time = True
+    return " ".join(t for t in tokens if t), has_day, has_time
+
+
+def _day_after_month(tokens: list[str], i: int) -> bool:
+    """Tell whether a number is the day in "december 5" (but not the hour in "5 december 3")."""
+    return i >= 1 and tokens[i - 1] in MONTHS and not (i >= 2 and _BARE.match(tokens[i - 2]))
+
+
+def _day_of_month(day: int, today: date) -> date | None:
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _parse_english(english: str, now_local: datetime, date_order: str) -> tuple[datetime, tuple, str] | None:
+    from dateparser.date import DateDataParser
+
+    if not english.strip():
+        return None
+    parser = DateDataParser(languages=["en"], settings={
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": now_local,
+        "RETURN_TIME_AS_PERIOD": True,
+        "DATE_ORDER": date_order,
+        # Naive local wall time: UTC is worked out from it with zoneinfo, the way a ride
+        # across a daylight-saving change keeps its hour on the clock.
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    })
+    data = parser.get_date_data(english)
+    if data.date_obj is None:
+        return None
+    return data.date_obj, tuple(data.parts or ()), data.period
+
+
+# -- what the library does not know yet, per language -------------------------------------------
+
+Rewrite = Callable[[str, datetime], tuple[str, str | None]]
+
+
+def _sub(pattern: str, replacement: str | Callable, part: str | None = None) -> Rewrite:
+    compiled = re.compile(pattern)
+
+    def rewrite(text: str, now_local: datetime) -> tuple[str, str | None]:
+        new, count = compiled.subn(replacement, text)
+        return " ".join(new.split()), (part if count else None)
+
+    return rewrite
+
+
+SUPPLEMENTS: dict[str, tuple[Rewrite, ...]] = {}
+
+
+def _nth_day(pattern: str) -> Rewrite:
+    """Turn "the 5th" or "el día 5" (group 1) into the date it next falls on."""
+    compiled = re.compile(pattern)
+
+    def rewrite(text: str, now_local: datetime) -> tuple[str, None]:
+        def replace(match: re.Match) -> str:
+            found = _day_of_month(int(match.group(1)), now_local.date())
+            return f" {found.isoformat()} " if found else match.group(0)
+
+        return " ".join(compiled.sub(replace, text).split()), None
+
+    return rewrite
+
+
+def _drop(pattern: str) -> Rewrite:
+    return _sub(pattern, " ")
+
+
+def _part(pattern: str, part: str, replacement: str = " ") -> Rewrite:
+    return _sub(pattern, replacement, part)
+
+
+SUPPLEMENTS["en"] = (
+    _sub(r"\b(?:tmrw?|tmw|tmrow|2morrow|tomm?orr?ow)\b", "tomorrow"),
+    _sub(r"\bnxt\b", "next"),
+    _nth_day(r"\b(?:the |on the )?(\d{1,2})(?:st|nd|rd|th)\b(?! of\b| (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"),
+    _drop(r"\bo'?clock\b"),
+    _sub(r"\bhalf past (\d{1,2})\b", r"\1:30"),
+    _sub(r"\bin the (?=morning|afternoon|evening)|\bat (?=night)", ""),
+)
+
+SUPPLEMENTS["es"] = (
+    _sub(r"\bpasado mañana\b", "en 2 días"),
+    _sub(r"\b(?:(?:a )?las )?12 (?:del |al |de )?medio ?d[ií]a\b|\b(?:al |a )?medio ?d[ií]a\b", " 12:00 "),
+    _part(r"\b(?:esta|hoy (?:en|por) la) mañana\b", MORNING, " hoy "),
+    _part(r"\b(?:esta|hoy (?:en|por) la) tarde\b", AFTERNOON, " hoy "),
+    _part(r"\b(?:esta|hoy (?:en|por) la) noche\b", NIGHT, " hoy "),
+    _part(r"\b(?:de|por|en|a) la mañana\b", MORNING),
+    _part(r"\b(?:(?:de|por|en|a) la )?tarde\b", AFTERNOON),
+    _part(r"\b(?:(?:de|por|en|a) la )?noche\b", NIGHT),
+    _sub(r"\ba la una\b", "a las 1"),
+    _sub(r"\ba la (\d)", r"a las \1"),
+    _sub(r"\b(\d{1,2}) y media\b", r"\1:30"),
+    _sub(r"\b(\d{1,2}) y cuarto\b", r"\1:15"),
+    _sub(r"\ba las (\d{1,2}) ?(?:hrs?|horas?)\b|\b(\d{1,2}) ?hrs\b", lambda m: f"a las {m.group(1) or m.group(2)}:00"),
+    _nth_day(r"\b(?:el )?d[ií]a (\d{1,2})\b(?! de\b)"),
+    _drop(r"\ben punto\b"),
+    # Words the library stumbles on and that change nothing: "el jueves", "el próximo lunes".
+    _drop(r"\b(?:el|la|este|esta|pr[oó]xim[oa]|que viene|entrante)\b"),
+)
+
+
+# Chinese: numerals near time words become digits, a part of the day with an hour becomes a
+# 24-hour time, "next week's Tuesday" and "December 5" become dates.
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_NUMERAL = "[零〇一二两兩三四五六七八九十]+"
+_ZH_PARTS = {
+    "凌晨": EARLY_MORNING, "早上": MORNING, "早晨": MORNING, "上午": MORNING, "中午": AFTERNOON,
+    "下午": AFTERNOON, "傍晚": EVENING, "晚上": NIGHT, "夜里": NIGHT, "夜裡": NIGHT,
+}
+_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def zh_number(numeral: str) -> int:
+    """Read a Chinese numeral up to 99: 三 3, 十五 15, 二十 20, 两 2."""
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return (_ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (_ZH_DIGITS.get(units, 0) if units else 0)
+    value = 0
+    for ch in numeral:
+        value = value * 10 + _ZH_DIGITS[ch]
+    return value
+
+
+def _zh_numerals(text: str, now_local: datetime) -> tuple[str, None]:
+    text = re.sub(_ZH_NUMERAL + r"(?=[点點时時分月日号號])", lambda m: str(zh_number(m.group(0))), text)
+    text = re.sub(r"(?<=[点點时時])" + _ZH_NUMERAL, lambda m: str(zh_number(m.group(0))), text)
+    return text, None
+
+
+def _zh_week(text: str, now_local: datetime) -> tuple[str, None]:
+    def replace(match: re.Match) -> str:
+        monday = now_local.date() - timedelta(days=now_local.weekday())
+        weeks = 1 if match.group(1) == "下" else 0
+        return f" {(monday + timedelta(weeks=weeks, days=_ZH_WEEKDAYS[match.group(2)])).isoformat()} "
+
+    text = re.sub(r"(下|这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)([一二三四五六日天])", replace, text)
+    return text, None
+
+
+def _zh_dates(text: str, now_local: datetime) -> tuple[str, None]:
+    today = now_local.date()
+
+    def month_day(match: re.Match) -> str:
+        month, day = int(match.group(1)), int(match.group(2))
+        for year in (today.year, today.year + 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                return match.group(0)
+            if candidate >= today:
+                return f" {candidate.isoformat()} "
+        return match.group(0)
+
+    def day_only(match: re.Match) -> str:
+        found = _day_of_month(int(match.group(1)), today)
+        return f" {found.isoformat()} " if found else match.group(0)
+
+    text = re.sub(r"(\d{1,2})月(\d{1,2})[日号號]?", month_day, text)
+    text = re.sub(r"(\d{1,2})[日号號]", day_only, text)
+    return text, None
+
+
+def _zh_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
+    found: list[str] = []
+    periods = "|".join(_ZH_PARTS)
+
+    def replace(match: re.Match) -> str:
+        period, hour, minutes = match.group(1), int(match.group(2)), match.group(3) or ""
+        minute = 30 if minutes == "半" else 15 if minutes == "一刻" else 45 if minutes == "三刻" else (
+            int(re.sub(r"\D", "", minutes) or 0))
+        if period:
+            if period == "中午" and hour in (11, 12):
+                value = hour  # 中午十一点 is late morning, 中午十二点 is noon
+            else:
+                value = _hour_for(hour, _ZH_PARTS[period])
+            return f" {value:02d}:{minute:02d} "
+        if minutes:
+            return f" {hour}:{minute:02d} "
+        return f" {hour} "  # a lone hour: read like "at 3"
+
+    text = re.sub(rf"({periods})?\s*(\d{{1,2}})\s*[点點时時](?:钟|鐘)?\s*(半|一刻|三刻|\d{{1,2}}\s*分?)?", replace, text)
+
+    def part(match: re.Match) -> str:
+        found.append(_ZH_PARTS[match.group(0)])
+        return " "
+
+    text = re.sub(periods, part, text)
+    return " ".join(text.split()), (found[0] if found else None)
+
+
+SUPPLEMENTS["zh"] = (
+    _part(r"今晚", NIGHT, " 今天 "),
+    _part(r"明晚", NIGHT, " 明天 "),
+    _part(r"今早", MORNING, " 今天 "),
+    _part(r"明早", MORNING, " 明天 "),
+    _zh_week,
+    _zh_numerals,
+    _zh_dates,
+    _zh_clock,
+)
