@@ -81,7 +81,8 @@ def wall_time(moment: datetime, zone: str) -> str:
 LONG = "long"  # weekday, day and month, time: "Thursday, December 3, 3:00 PM"
 SHORT = "short"  # day and month, time: "Dec 3, 3:00 PM"
 TIME = "time"  # time alone: "3:00 PM"
-_SKELETONS = {LONG: "MMMMEEEEd", SHORT: "MMMd"}
+DAY = "day"  # weekday, day and month: "Thursday, December 3"
+_SKELETONS = {LONG: "MMMMEEEEd", SHORT: "MMMd", DAY: "MMMMEEEEd"}
 # Babel puts narrow no-break spaces in times ("3:00\u202fPM"); neither is GSM-7, so one would
 # double the cost of an SMS. A plain space reads the same.
 _SPACES = re.compile("[\u00a0\u2007\u202f]")
@@ -107,6 +108,8 @@ def format_when(moment: datetime, babel_locale: str, zone: str | None = None, st
     if style == TIME:
         return _SPACES.sub(" ", clock)
     day = format_datetime(moment, _date_pattern(babel_locale, _SKELETONS[style]), locale=locale)
+    if style == DAY:
+        return _SPACES.sub(" ", day)
     joined = locale.datetime_formats["medium"].format(clock, day)
     return _SPACES.sub(" ", joined)
 
@@ -167,7 +170,7 @@ def parse_when(
         aware = local.replace(tzinfo=zone)
     if at <= now_utc:
         return When(at, aware, problem=PAST, part_of_day=reading.part_of_day)
-    if at - now_utc > horizon:
+    if aware.date() > (now_local + horizon).date():  # the horizon counts whole days on the wall
         return When(at, aware, problem=TOO_FAR, part_of_day=reading.part_of_day)
     return When(at, aware, part_of_day=reading.part_of_day)
 

@@ -20,7 +20,10 @@ from ..i18n import languages
 from ..models import Contact, Conversation
 
 CHOICE = "choice"
+CHOICES = "choices"  # any number of the choices at once: "2 4", "2,4"
 TEXT = "text"
+DATETIME = "datetime"  # a day and a time, in the person's words
+NUMBER = "number"
 NONE = "none"
 
 
@@ -54,6 +57,24 @@ class Prompt:
             if len(partial) == 1:
                 return partial[0]
         return None
+
+    def choices_for(self, answer: str) -> tuple[str, ...] | None:
+        """Return the values of every choice an answer picks ("2 4", "2,4", "24", names)."""
+        whole = self.choice_for(answer)
+        if whole is not None:
+            return (whole,)
+        words = kw.normalize(answer).split()
+        if len(words) == 1 and words[0].isdigit() and len(self.choices) < 10:
+            words = list(words[0])  # "24" on a menu of single digits is 2 and 4
+        values = []
+        for word in words:
+            value = self.choice_for(word)
+            if value is None and word.isdigit():
+                return None  # a number that is no choice: ask again rather than guess
+            if value is not None:
+                values.append(value)
+        # Words that pick nothing ("and", "y") are fine between choices.
+        return tuple(dict.fromkeys(values)) or None
 
 
 @dataclass(frozen=True)
@@ -204,7 +225,13 @@ def answer_step(ctx: Ctx, text: str) -> Next:
             ctx.say(not_understood(ctx))
             return AGAIN
         return step.answer(ctx, value)
-    if prompt is not None and prompt.expects == TEXT and not text.strip():
+    if prompt is not None and prompt.expects == CHOICES:
+        values = prompt.choices_for(text)
+        if values is None:
+            ctx.say(not_understood(ctx))
+            return AGAIN
+        return step.answer(ctx, " ".join(values))
+    if prompt is not None and prompt.expects in (TEXT, DATETIME, NUMBER) and not text.strip():
         ctx.say(no_words(ctx))
         return AGAIN
     return step.answer(ctx, text)
