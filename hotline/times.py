@@ -157,6 +157,12 @@ def parse_when(
         local, has_day = datetime.combine(day, local.time()), True
     if not has_time and clock is not None:
         local, has_time = datetime.combine(local.date(), clock), True
+    limit = (now_local + horizon).date()  # the horizon counts whole days on the wall
+    if local.date() > limit:
+        # Too far is the kinder thing to say, even when the day or the time is still vague.
+        return When(problem=TOO_FAR)
+    if has_day and local.date() < now_local.date():
+        return When(problem=PAST)  # "yesterday": no time on that day will do
     if not has_day:
         known = local.time() if has_time else None
         return When(problem=AMBIGUOUS, missing="day", clock=known, part_of_day=reading.part_of_day)
@@ -167,10 +173,11 @@ def parse_when(
         aware = at.astimezone(zone)
     else:
         at = to_utc(local, tz)
-        aware = local.replace(tzinfo=zone)
+        # The clock's reading of that moment: the same as typed, but for an hour skipped in spring.
+        aware = at.astimezone(zone)
     if at <= now_utc:
         return When(at, aware, problem=PAST, part_of_day=reading.part_of_day)
-    if aware.date() > (now_local + horizon).date():  # the horizon counts whole days on the wall
+    if aware.date() > limit:
         return When(at, aware, problem=TOO_FAR, part_of_day=reading.part_of_day)
     return When(at, aware, part_of_day=reading.part_of_day)
 
@@ -481,13 +488,14 @@ def _zh_dates(text: str, now_local: datetime) -> tuple[str, None]:
     today = now_local.date()
 
     def month_day(match: re.Match) -> str:
-        month, day = int(match.group(1)), int(match.group(2))
-        for year in (today.year, today.year + 1):
+        month, day = int(match.group(2)), int(match.group(3))
+        years = (int(match.group(1)),) if match.group(1) else (today.year, today.year + 1)
+        for year in years:
             try:
                 candidate = date(year, month, day)
             except ValueError:
                 return match.group(0)
-            if candidate >= today:
+            if candidate >= today or match.group(1):
                 return f" {candidate.isoformat()} "
         return match.group(0)
 
@@ -495,7 +503,7 @@ def _zh_dates(text: str, now_local: datetime) -> tuple[str, None]:
         found = _day_of_month(int(match.group(1)), today)
         return f" {found.isoformat()} " if found else match.group(0)
 
-    text = re.sub(r"(\d{1,2})月(\d{1,2})[日号號]?", month_day, text)
+    text = re.sub(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号號]?", month_day, text)
     text = re.sub(r"(\d{1,2})[日号號]", day_only, text)
     return text, None
 

@@ -31,6 +31,7 @@ NONE = "none"
 class Choice:
     value: str
     label: str
+    aliases: tuple[str, ...] = ()  # more whole answers that pick it ("yes", "si")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class Prompt:
         if key.isdigit():
             index = int(key) - 1
             return self.choices[index].value if 0 <= index < len(self.choices) else None
-        exact = [c.value for c in self.choices if kw.normalize(c.label) == key]
+        exact = [c.value for c in self.choices
+                 if kw.normalize(c.label) == key or key in (kw.normalize(a) for a in c.aliases)]
         if exact:
             return exact[0]
         if len(key) >= 3:

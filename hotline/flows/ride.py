@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from .. import rides, times
 from ..i18n import N_
-from ..sms import fit
+from ..sms import count_segments, fit, fold_to_gsm
 from .engine import (
     AGAIN, CHOICE, CHOICES, DATETIME, NUMBER, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step,
     not_understood, register,
@@ -22,6 +22,11 @@ EXAMPLE_DAY = N_("Friday")
 EXAMPLE_TIME = N_("10am or 3:30pm")
 # Translators: an example of a time to be picked up for the ride back, on its own.
 EXAMPLE_BACK = N_("5pm")
+
+# Translators: whole answers that mean yes, separated by |.
+YES_WORDS = N_("yes|y|ok|right|correct")
+# Translators: whole answers that mean no, separated by |.
+NO_WORDS = N_("no|n|wrong")
 
 # Kind questions for a time that could not be booked as typed, by what was wrong with it.
 WHEN_QUESTIONS = {
@@ -144,7 +149,10 @@ def answer_when(ctx: Ctx, text: str) -> Next:
 
 
 def _yes_no(ctx: Ctx) -> tuple[Choice, ...]:
-    return (Choice("yes", ctx._("Yes, that is right")), Choice("no", ctx._("No, change it")))
+    return (
+        Choice("yes", ctx._("Yes, that is right"), tuple(ctx._(YES_WORDS).split("|"))),
+        Choice("no", ctx._("No, change it"), tuple(ctx._(NO_WORDS).split("|"))),
+    )
 
 
 def ask_when_check(ctx: Ctx) -> Prompt:
@@ -303,8 +311,16 @@ def ask_confirm(ctx: Ctx) -> Prompt:
         )
 
     # The read-back quotes the rider; shorten the quotes so the whole text stays cheap.
-    text = fit(lambda **v: header + render(**v) + footer,
-               {"pickup": ctx.data.get("pickup", ""), "destination": ctx.data.get("destination", "")})
+    whole = lambda **v: header + render(**v) + footer  # noqa: E731
+    echoes = {"pickup": ctx.data.get("pickup", ""), "destination": ctx.data.get("destination", "")}
+    text = fit(whole, echoes)
+    folded = {key: fold_to_gsm(value) for key, value in echoes.items()}
+    if folded != echoes:
+        # One "í" typed by the rider makes the whole read-back cost double, and shortening the
+        # quotes to fit defeats the read-back; "Clinica" is still their word, in full.
+        cheaper = fit(whole, folded)
+        if (count_segments(cheaper).segments, -len(cheaper)) < (count_segments(text).segments, -len(text)):
+            text = cheaper
     return Prompt(text[len(header): len(text) - len(footer)], choices, CHOICE)
 
 
