@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
@@ -30,7 +31,9 @@ def database_template(tmp_path_factory):
     """A migrated database to start every test from."""
     if TEST_DATABASE_URL:
         url = make_url(TEST_DATABASE_URL)
-        name = f"hotline_test_{_worker()}"
+        # One set of databases per checkout, so test runs of two clones on one server never meet.
+        checkout = hashlib.sha1(str(PROJECT_ROOT).encode()).hexdigest()[:8]
+        name = f"hotline_test_{checkout}_{_worker()}"
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
