@@ -103,12 +103,9 @@ def _forget(ctx: Ctx, key: str) -> None:
 def ask_when(ctx: Ctx) -> Prompt:
     problem = ctx.data.get("when_problem")
     example = ctx._(EXAMPLE)
-    if problem == "day":
-        clock = ctx.data.get("when_clock")
-        at = _format_clock(ctx, clock) if clock else ""
+    if problem == "day" and ctx.data.get("when_clock"):
         text = ctx._("What day should the driver come at %(time)s? For example: %(example)s",
-                     time=at, example=ctx._(EXAMPLE_DAY)) if at else \
-            ctx._(WHEN_QUESTIONS[None], example=example)
+                     time=_format_clock(ctx, ctx.data["when_clock"]), example=ctx._(EXAMPLE_DAY))
     elif problem == "time":
         day = _format_day(ctx, ctx.data.get("when_day"))
         text = ctx._("What time on %(day)s? For example: %(example)s", day=day, example=ctx._(EXAMPLE_TIME))
@@ -161,7 +158,7 @@ def ask_when_check(ctx: Ctx) -> Prompt:
 
 
 def answer_when_check(ctx: Ctx, choice: str) -> Next:
-    if choice == "no":
+    if choice == "no" or not ctx.data.get("when"):
         ctx.data.pop("when", None)
         return Goto("ride", "when")
     back = ctx.data.get("back")
@@ -197,15 +194,12 @@ def answer_back(ctx: Ctx, plan: str) -> Next:
 def ask_back_when(ctx: Ctx) -> Prompt:
     problem = ctx.data.get("back_problem")
     example = ctx._(EXAMPLE_BACK)
-    if problem == "before":
+    if problem == "before" and ctx.data.get("when"):
         text = ctx._("That is before your pickup at %(when)s. What time should the driver pick you "
-                     "up to come back?", when=_format(ctx, ctx.data.get("when", ""), times.SHORT)
-                     if ctx.data.get("when") else "")
+                     "up to come back?", when=_format(ctx, ctx.data["when"], times.SHORT))
     elif problem == times.TOO_FAR:
         text = ctx._("That is too far ahead: we book rides until %(limit)s. What time should the "
                      "driver pick you up to come back?", limit=_limit(ctx))
-    elif problem == "day":
-        text = ctx._(BACK_QUESTIONS[None], example=example)
     else:
         text = ctx._(BACK_QUESTIONS.get(problem, BACK_QUESTIONS[None]), example=example)
     return Prompt(text, expects=DATETIME)
@@ -327,6 +321,8 @@ def ask_confirm(ctx: Ctx) -> Prompt:
 def answer_confirm(ctx: Ctx, choice: str) -> Next:
     if choice == "change":
         return Goto("ride", "change")
+    if not ctx.data.get("when"):
+        return Goto("ride", "when")
     for key, step in (("when", "when"), ("back", "back_when")):
         wall = ctx.data.get(key)
         if wall and times.to_utc(wall, _zone(ctx)) <= ctx.now:
