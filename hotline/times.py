@@ -209,14 +209,18 @@ def read(text: str, code: str, now_local: datetime) -> _Reading | None:
         part = part or found
     if not cleaned.strip() and part is None:
         return None
-    english = _translate(cleaned, code)
-    if english is None:
-        return None
-    english, found = _take_part_of_day(english)
-    part = part or found
-    english, has_day, has_time = _settle_numbers(english, part, now_local)
-    parsed = _parse_english(english, now_local, _date_order(code))
-    if parsed is None:
+    # Whole words first; then without words around the time ("tomorrow 3pm please").
+    for loose in (False, True):
+        english = _translate(cleaned, code, loose)
+        if english is None:
+            continue
+        english, found = _take_part_of_day(english)
+        english, has_day, has_time = _settle_numbers(english, part or found, now_local)
+        parsed = _parse_english(english, now_local, _date_order(code))
+        if parsed is not None:
+            part = part or found
+            break
+    else:
         return None
     local, parts, period = parsed
     if period in ("week", "month", "year"):
@@ -243,14 +247,16 @@ def _locale(code: str):
     return default_loader.get_locale(code)
 
 
-def _translate(text: str, code: str) -> str | None:
+def _translate(text: str, code: str, loose: bool = False) -> str | None:
     from dateparser.conf import settings
     from dateparser.date import sanitize_date
 
     try:
-        return " ".join(_locale(code).translate(sanitize_date(text), settings=settings).split())
+        english = _locale(code).translate(sanitize_date(text), settings=settings,
+                                          ignore_surrounding_text=loose)
     except (ValueError, AssertionError):
         return None
+    return " ".join(english.split()) or None
 
 
 def _date_order(code: str) -> str:

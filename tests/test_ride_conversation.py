@@ -8,11 +8,10 @@ import time_machine
 from sqlalchemy import select
 
 from hotline import needs, rides, times
-from hotline.config import PROJECT_ROOT
 from hotline.flows import ride as ride_flow
 from hotline.flows.engine import enabled_languages
 from hotline.i18n import Translator
-from hotline.models import Need, Ride
+from hotline.models import Ride
 from hotline.sms import count_segments
 
 # Tuesday 1 December 2026, 10:00 in New York (the test settings' zone).

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hotline import times
 from hotline.i18n import languages
@@ -89,6 +91,17 @@ def test_spanish_times_people_type(text, expected):
 def test_chinese_times_people_type_without_a_catalog(text, expected):
     # No Chinese catalog ships yet; the parser takes the language code all the same.
     assert wall(text, "zh") == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("tomorrow at 3pm please", "en", "2026-12-02T15:00"),
+    ("I need to go tomorrow at 3pm", "en", "2026-12-02T15:00"),
+    ("mañana a las 3 por favor", "es", "2026-12-02T15:00"),
+    ("el jueves a las 10 gracias", "es", "2026-12-03T10:00"),
+    ("明天下午三点，谢谢", "zh", "2026-12-02T15:00"),
+])
+def test_polite_words_around_a_time_are_let_be(text, language, expected):
+    assert wall(text, language) == expected
 
 
 @pytest.mark.parametrize("numeral, value", [
@@ -250,3 +263,21 @@ def test_an_hour_skipped_in_spring_reads_back_as_the_hour_the_clock_shows():
     when = parse("tomorrow 2:30am", "en", now=saturday)
     assert when.at == datetime(2026, 3, 8, 7, 30, tzinfo=timezone.utc)
     assert when.wall == "2026-03-08T03:30"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh"]))
+def test_any_text_gets_a_time_or_a_problem_never_an_error(text, language):
+    when = parse(text, language)
+    assert when.ok == (when.at is not None and when.problem is None)
+    if when.ok:
+        assert NOW < when.at and when.local.tzinfo is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from([
+    "tomorrow", "today", "next", "monday", "friday", "at", "3", "10", "3pm", "10:30", "morning",
+    "evening", "dec", "5", "the", "5th", "in", "2", "hours", "noon", "please",
+]), max_size=6))
+def test_any_mix_of_time_words_gets_a_time_or_a_problem_never_an_error(words):
+    parse(" ".join(words), "en")
