@@ -94,7 +94,7 @@ def test_spanish_ride_is_asked_read_back_and_booked_in_spanish(phone, db, clock)
                                           "1 Es correcto", "2 No, cambiarla")),
          ("Sí", ("¿Necesita viaje de regreso?", "2 Les escribo cuando termine")),
          ("2", ("¿Alguien del viaje necesita algo de esto?", "2 Silla de ruedas", "5 Asiento para niño")),
-         ("2 y 5", "Escriba la cantidad de personas que van"),
+         ("2 y 5", "Escriba la cantidad de personas que van en total"),
          ("somos 3", ("Revise su viaje:\nDesde: Calle 5 y Main\nHasta: Clinica del Pueblo\n"
                       "Salida: 2 dic, 3:00 p.m.\nRegreso: usted nos escribe\n"
                       "Necesita: Silla de ruedas, Asiento para niño\nPersonas: 3",
