@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hotline import times
+from hotline.i18n import time_words
 from hotline.i18n import languages
 
 ZONE = "America/New_York"
@@ -108,7 +109,7 @@ def test_polite_words_around_a_time_are_let_be(text, language, expected):
     ("三", 3), ("十", 10), ("十一", 11), ("十五", 15), ("二十", 20), ("二十三", 23), ("两", 2), ("四十五", 45),
 ])
 def test_chinese_numerals_are_read_as_numbers(numeral, value):
-    assert times.zh_number(numeral) == value
+    assert time_words.zh_number(numeral) == value
 
 
 @pytest.mark.parametrize("text, language", [
