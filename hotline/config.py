@@ -39,6 +39,8 @@ class Settings:
     # A conversation quiet for this long starts over instead of resuming.
     idle_reset_hours: float = 24.0
     emergency_number: str = "911"
+    # How far ahead a ride may be booked; a later time gets a kind question instead.
+    ride_horizon_days: int = 60
     max_request_bytes: int = 64 * 1024
     # Volunteers: new sign-ups wait for a coordinator unless this is on.
     volunteer_auto_approve: bool = False

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.mutable import MutableDict
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import DeclarativeBase, Mapped, backref, mapped_column, relationship
 
 from .clock import now
 
@@ -311,3 +311,36 @@ class DeliveryReport(Base):
     message_status: Mapped[str] = mapped_column(String(24))
     error_code: Mapped[int | None] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(default=now)
+
+class Ride(Base):
+    """A ride asked for through a need: where from, where to, when, and who and what it carries."""
+
+    __tablename__ = "rides"
+    __table_args__ = (Index("ix_rides_status_pickup_at", "status", "pickup_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), unique=True)
+    pickup: Mapped[str] = mapped_column(Text, default="")
+    destination: Mapped[str] = mapped_column(Text, default="")
+    # The wall-clock time the rider asked for ("2026-12-03T15:00") and its zone are the truth;
+    # pickup_at is that moment in UTC, worked out from them, for ordering and scheduling.
+    pickup_at: Mapped[datetime | None]
+    local_time: Mapped[str | None] = mapped_column(String(16))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # For the way there: "none", "time" (a return ride exists) or "will_call" (no time yet).
+    return_plan: Mapped[str] = mapped_column(String(16), default="none")
+    return_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rides.id", ondelete="SET NULL"), unique=True
+    )
+    mobility: Mapped[list[str]] = mapped_column(
+        MutableList.as_mutable(JSON().with_variant(JSONB(), "postgresql")), default=list
+    )
+    riders: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+    need: Mapped[Need] = relationship(backref=backref("ride", uselist=False))
+    return_of: Mapped["Ride | None"] = relationship(
+        remote_side=[id], backref=backref("return_ride", uselist=False)
+    )

@@ -5,6 +5,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from unidecode import unidecode
+
 GSM7_BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -32,6 +34,21 @@ def clean(text: str | None, limit: int = MAX_BODY_CHARS) -> str:
 def is_gsm7(text: str) -> bool:
     """Tell whether the text fits the GSM-7 alphabet (160 characters a segment)."""
     return all(ch in _GSM7_BASIC_SET or ch in _GSM7_EXT_SET for ch in text)
+
+
+def fold_to_gsm(text: str) -> str:
+    """Spell Latin letters and punctuation that GSM-7 lacks with its nearest ones ("í" -> "i")."""
+    out = []
+    for ch in text:
+        if ch not in _GSM7_BASIC_SET and ch not in _GSM7_EXT_SET and (
+            "LATIN" in unicodedata.name(ch, "") or unicodedata.category(ch)[0] in "PZ"
+        ):
+            folded = unidecode(ch)
+            # Other scripts keep their letters: there is no cheaper way to write them.
+            if folded and is_gsm7(folded):
+                ch = folded
+        out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)

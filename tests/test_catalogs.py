@@ -24,6 +24,9 @@ SAMPLE = {
     "category": "Emergency money", "status": "STATUS", "menu": "MENU", "tasks": "TASKS",
     "pause": "PAUSE", "resume": "RESUME", "done": "DONE", "drop": "DROP", "word": "VOLUNTEER",
     "pass": "PASS", "waves": 3,
+    "when": "Thursday, December 3, 3:00 PM", "day": "Thursday, December 3", "time": "3:00 PM",
+    "limit": "Monday, January 25", "max": 8, "pickup": "Main St and 5th", "destination": "City Hospital",
+    "back": "5:00 PM", "needs": "wheelchair, walker", "riders": 2,
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

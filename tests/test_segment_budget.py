@@ -7,7 +7,7 @@ import pytest
 
 from hotline import needs
 from hotline.flows import FLOWS
-from hotline.flows.engine import CHOICE, Ctx, enabled_languages, no_words, not_understood
+from hotline.flows.engine import CHOICE, CHOICES, Ctx, enabled_languages, no_words, not_understood
 from hotline.flows.keywords import help_text
 from hotline.flows.render import prompt_sms
 from hotline.models import Contact, Conversation
@@ -21,7 +21,28 @@ DATA = {
     "location": "Corner of Martin Luther King Jr Blvd and Washington St, 02119",
     "existing": None,
     "need": None,
+    # A ride with every answer at its longest: a Saturday (whose Spanish name is not GSM-7),
+    # a ride back on another day, every mobility need, a full car.
+    "pickup": "Apartment 4B, 1234 Martin Luther King Jr Blvd, across from the laundromat",
+    "destination": "Boston Medical Center, 725 Albany St, Shapiro building, second floor",
+    "when": "2026-03-07T15:30",
+    "back_plan": "will_call",
+    "back": "2026-03-08T11:45",
+    "mobility": ["wheelchair", "walker", "service_animal", "child_seat"],
+    "riders": 8,
 }
+# Each kind question a ride step can ask, by what was wrong with the last answer.
+RIDE_VARIANTS = [
+    {},
+    {"back_plan": "time"},
+    {"back_plan": "none"},
+    {"when_problem": "past", "back_problem": "past"},
+    {"when_problem": "not_understood", "back_problem": "not_understood"},
+    {"when_problem": "too_far", "back_problem": "too_far"},
+    {"when_problem": "day", "when_clock": "15:30", "back_problem": "before"},
+    {"when_problem": "day", "back_problem": "time", "back_day": "2026-03-07"},
+    {"when_problem": "time", "when_day": "2026-03-07"},
+]
 
 
 def languages(app):
@@ -41,12 +62,15 @@ def all_prompts(app, db, code):
                                 location=DATA["location"], language=code, now=NOW)
         for flow in FLOWS.values():
             for step_name, step in flow.steps.items():
-                for category in needs.CATEGORIES:
+                variants = RIDE_VARIANTS if flow.name == "ride" else [{"category": c} for c in needs.CATEGORIES]
+                for variant in variants:
+                    category = variant.get("category", "ride")
                     conversation.flow, conversation.step = flow.name, step_name
-                    conversation.data = {**DATA, "category": category, "existing": need.id, "need": need.id}
+                    conversation.data = {**DATA, "category": category, "existing": need.id, "need": need.id,
+                                         **variant}
                     ctx = Ctx(session, settings, contact, conversation, "sms", NOW)
                     prompt = step.ask(ctx)
-                    yield f"{flow.name}.{step_name}/{category}", ctx, prompt
+                    yield f"{flow.name}.{step_name}/{category}/{variant}", ctx, prompt
         session.rollback()
 
 
@@ -56,9 +80,9 @@ def test_every_prompt_with_any_note_before_it_fits_two_segments(app, db):
         for where, ctx, prompt in all_prompts(app, db, code):
             text = prompt_sms(prompt)
             notes = [""]
-            if prompt is not None and prompt.expects == CHOICE:
+            if prompt is not None and prompt.expects in (CHOICE, CHOICES):
                 notes.append(not_understood(ctx))
-            if prompt is not None and prompt.expects != CHOICE:
+            if prompt is not None and prompt.expects not in (CHOICE, CHOICES):
                 notes.append(no_words(ctx))
             for note in notes:
                 full = "\n".join(p for p in (note, text) if p)

@@ -111,7 +111,7 @@ def test_long_details_are_shortened_in_the_read_back_but_stored_whole(phone, db)
 def test_first_message_naming_a_category_skips_the_menu_for_a_known_language(phone):
     start_in(phone, "1")
     phone.text("1"); phone.text("bread"); phone.text("Downtown"); phone.text("1")
-    assert "Where do you need a ride to" in phone.text("ride")
+    assert "Where should the driver pick you up?" in phone.text("ride")
 
 
 def test_retried_webhook_gets_the_same_reply_and_creates_nothing(phone, db):

@@ -20,9 +20,11 @@ from ..i18n import keywords as kw
 from ..i18n import languages
 from ..models import Contact, Conversation
 
-CHOICE = "choice"  # one of the numbered choices
-MULTI = "multi"  # one or more of the numbered choices ("1 3", "1,3")
+CHOICE = "choice"
+CHOICES = "choices"  # any number of the choices at once: "2 4", "2,4"
 TEXT = "text"
+DATETIME = "datetime"  # a day and a time, in the person's words
+NUMBER = "number"
 NONE = "none"
 
 
@@ -30,6 +32,8 @@ NONE = "none"
 class Choice:
     value: str
     label: str
+    # More whole answers that pick it ("ok", "si"); carrier words (YES, STOP...) never count.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,9 @@ class Prompt:
         if key.isdigit():
             index = int(key) - 1
             return self.choices[index].value if 0 <= index < len(self.choices) else None
-        exact = [c.value for c in self.choices if kw.normalize(c.label) == key]
+        exact = [c.value for c in self.choices
+                 if kw.normalize(c.label) == key
+                 or key in (kw.normalize(a) for a in c.aliases if not kw.carrier_word(a))]
         if exact:
             return exact[0]
         if len(key) >= 3:
@@ -57,18 +63,23 @@ class Prompt:
                 return partial[0]
         return None
 
-    def choices_for(self, answer: str) -> list[str] | None:
-        """Return the values an answer picks ("1 3", "1, 3", "2y4"), or None if any part is no choice."""
+    def choices_for(self, answer: str) -> tuple[str, ...] | None:
+        """Return the values of every choice an answer picks ("2 4", "2,4", "24", names)."""
         whole = self.choice_for(answer)
         if whole is not None:
-            return [whole]
-        parts = re.findall(r"\d+", answer or "")
-        if not parts or re.sub(r"[\d\s,;.&+/-]|\b(and|y|et|e|va|at|i|и|và|和)\b", "", kw.normalize(answer)):
-            return None
-        values = [self.choice_for(part) for part in parts]
-        if any(v is None for v in values):
-            return None
-        return list(dict.fromkeys(values))
+            return (whole,)
+        words = kw.normalize(answer).split()
+        if len(words) == 1 and words[0].isdigit() and len(self.choices) < 10:
+            words = list(words[0])  # "24" on a menu of single digits is 2 and 4
+        values = []
+        for word in words:
+            value = self.choice_for(word)
+            if value is None and word.isdigit():
+                return None  # a number that is no choice: ask again rather than guess
+            if value is not None:
+                values.append(value)
+        # Words that pick nothing ("and", "y") are fine between choices.
+        return tuple(dict.fromkeys(values)) or None
 
 
 @dataclass(frozen=True)
@@ -225,13 +236,13 @@ def answer_step(ctx: Ctx, text: str) -> Next:
         if ctx.contact.language_source == "detected":
             ctx.contact.language_source = "chosen"  # they read it and answered
         return step.answer(ctx, value)
-    if prompt is not None and prompt.expects == MULTI:
+    if prompt is not None and prompt.expects == CHOICES:
         values = prompt.choices_for(text)
-        if not values:
+        if values is None:
             ctx.say(not_understood(ctx))
             return AGAIN
-        return step.answer(ctx, ",".join(values))
-    if prompt is not None and prompt.expects == TEXT and not text.strip():
+        return step.answer(ctx, " ".join(values))
+    if prompt is not None and prompt.expects in (TEXT, DATETIME, NUMBER) and not text.strip():
         ctx.say(no_words(ctx))
         return AGAIN
     return step.answer(ctx, text)

@@ -9,7 +9,6 @@ from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_und
 
 QUESTIONS = {
     "food": N_("What food do you need, and for how many people?"),
-    "ride": N_("Where do you need a ride to, and when?"),
     "housing": N_("Tell me about your housing need."),
     "childcare": N_("What childcare do you need, and when?"),
     "health": N_("What health help do you need?"),
@@ -24,6 +23,9 @@ def category_prompt(ctx: Ctx) -> Prompt:
 
 
 def answer_category(ctx: Ctx, category: str) -> Next:
+    if category == "ride":
+        # Rides have questions of their own; riders often book several, so no duplicate check.
+        return Goto("ride")
     ctx.data["category"] = category
     if ctx.data.get("editing"):
         return Goto("intake", "confirm")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import volunteers
-from .engine import CHOICE, MULTI, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
 
 
 def ask_name(ctx: Ctx) -> Prompt:
@@ -16,21 +16,21 @@ def answer_name(ctx: Ctx, text: str) -> Next:
 
 def ask_skills(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(label)) for key, label in volunteers.SKILLS.items())
-    return Prompt(ctx._("What can you help with? Reply with one or more numbers, like 1 3:"), choices, MULTI)
+    return Prompt(ctx._("What can you help with? Reply with one or more numbers, like 1 3:"), choices, CHOICES)
 
 
 def answer_skills(ctx: Ctx, values: str) -> Next:
-    ctx.data["skills"] = values.split(",")
+    ctx.data["skills"] = values.split()
     return Goto("signup", "languages")
 
 
 def ask_languages(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
-    return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, MULTI)
+    return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, CHOICES)
 
 
 def answer_languages(ctx: Ctx, values: str) -> Next:
-    ctx.data["languages"] = values.split(",")
+    ctx.data["languages"] = values.split()
     return Goto("signup", "areas")
 
 
@@ -45,11 +45,11 @@ def answer_areas(ctx: Ctx, text: str) -> Next:
 
 def ask_availability(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(label)) for key, label in volunteers.AVAILABILITY_LABELS.items())
-    return Prompt(ctx._("When can you usually help? Reply with one or more numbers:"), choices, MULTI)
+    return Prompt(ctx._("When can you usually help? Reply with one or more numbers:"), choices, CHOICES)
 
 
 def answer_availability(ctx: Ctx, values: str) -> Next:
-    ctx.data["availability"] = values.split(",")
+    ctx.data["availability"] = values.split()
     return Goto("signup", "consent")
 
 

@@ -1,0 +1,248 @@
+"""Whole ride conversations through the signed SMS webhook, with the clock held still."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from hotline import needs, rides, times
+from hotline.flows import ride as ride_flow
+from hotline.flows.engine import enabled_languages
+from hotline.i18n import Translator
+from hotline.models import Ride
+from hotline.sms import count_segments
+
+# Tuesday 1 December 2026, 10:00 in New York (the test settings' zone).
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def talk(phone, *turns: tuple[str, str | tuple[str, ...]]) -> list[str]:
+    """Send each text and check its reply holds the expected words; every reply stays cheap."""
+    replies = []
+    for text, expected in turns:
+        reply = phone.text(text)
+        for words in (expected,) if isinstance(expected, str) else expected:
+            assert words in reply, f"{text!r} -> {reply!r}"
+        assert count_segments(reply).segments <= 2, reply
+        replies.append(reply)
+    return replies
+
+
+def start_ride(phone, language: str = "1") -> None:
+    talk(phone, ("hi", "1 English"), (language, "2 "), ("2", ""))
+
+
+def all_rides(db) -> list[Ride]:
+    with db.session() as session:
+        found = list(session.scalars(select(Ride).order_by(Ride.id)))
+        for ride in found:
+            _ = ride.need.ref, ride.need.status, ride.return_ride, ride.return_of
+        return found
+
+
+def test_english_ride_with_a_ride_back_from_first_text_to_two_reference_numbers(phone, db, clock):
+    talk(phone,
+         ("hi", "1 English"),
+         ("1", "2 A ride"),
+         ("2", "Where should the driver pick you up?"),
+         ("12 Elm St, apt 3", "Where are you going?"),
+         ("Riverside Clinic, 400 Main St", ("What day and time", "For example: tomorrow 3pm")),
+         ("3", "What day should the driver come at 3:00 PM? For example: Friday"),
+         ("thursday", ("Pickup: Thursday, December 3, 3:00 PM. Is that right?", "1 Yes, that is right")),
+         ("1", ("Do you need a ride back?", "1 Yes, at a set time", "2 Yes, I will text when I am ready")),
+         ("1", "What time should the driver pick you up to come back? For example: 5pm"),
+         ("2pm", "That is before your pickup at Dec 3, 3:00 PM."),
+         ("5:30pm", "Ride back: Thursday, December 3, 5:30 PM. Is that right?"),
+         ("1", ("Does anyone riding need any of these?", "2 Wheelchair", "4 Service animal")),
+         ("2, 4", "How many people are riding, counting you?"),
+         ("12", "Please reply with a number from 1 to 8."),
+         ("2", ("Please check your ride:\nFrom: 12 Elm St, apt 3\nTo: Riverside Clinic, 400 Main St\n"
+                "Pickup: Dec 3, 3:00 PM\nBack: 5:30 PM\nNeeds: Wheelchair, Service animal\nPeople: 2",
+                "1 Yes, book it", "2 Change something")),
+         )
+    done = phone.text("1")
+    there, back = all_rides(db)
+    assert f"Your ride number is {there.need.ref}, and {back.need.ref} for the ride back" in done
+    assert count_segments(done).segments <= 2
+    assert (there.pickup, there.destination) == ("12 Elm St, apt 3", "Riverside Clinic, 400 Main St")
+    assert (there.local_time, there.time_zone) == ("2026-12-03T15:00", "America/New_York")
+    assert there.pickup_at == datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)
+    assert there.mobility == ["wheelchair", "service_animal"] and there.riders == 2
+    assert there.return_plan == rides.RETURN_AT_TIME and back.return_of_id == there.id
+    assert back.pickup_at == datetime(2026, 12, 3, 22, 30, tzinfo=timezone.utc)
+    assert (back.pickup, back.destination) == (there.destination, there.pickup)
+    assert there.status == back.status == rides.REQUESTED
+    assert there.need.category == "ride" and there.need.status == needs.OPEN and there.need.language == "en"
+
+
+def test_spanish_ride_is_asked_read_back_and_booked_in_spanish(phone, db, clock):
+    talk(phone,
+         ("hola", "2 Español"),
+         ("2", "2 Transporte"),
+         ("transporte", "¿En qué lugar pasamos por usted?"),
+         ("Calle 5 y Main", "¿A qué lugar va?"),
+         ("Clínica del Pueblo", "¿Qué fecha y a qué hora pasamos por usted? Por ejemplo: mañana a las 3 pm"),
+         ("mañana a las 3 de la tarde", ("Pasamos por usted el miércoles, 2 de diciembre, 3:00 p.m., ¿es correcto?",
+                                          "1 Es correcto", "2 No, cambiarla")),
+         ("Sí", ("¿Necesita viaje de regreso?", "2 Les escribo cuando termine")),
+         ("2", ("¿Alguien del viaje necesita algo de esto?", "2 Silla de ruedas", "5 Asiento para niño")),
+         ("2 y 5", "Escriba la cantidad de personas que van en total"),
+         ("somos 3", ("Revise su viaje:\nDesde: Calle 5 y Main\nHasta: Clinica del Pueblo\n"
+                      "Salida: 2 dic, 3:00 p.m.\nRegreso: usted nos escribe\n"
+                      "Necesita: Silla de ruedas, Asiento para niño\nPersonas: 3",
+                      "1 Reservar el viaje")),
+         )
+    done = phone.text("1")
+    (ride,) = all_rides(db)
+    assert f"Gracias. Su viaje es el {ride.need.ref}." in done
+    assert "Cuando quiera regresar" in done
+    assert count_segments(done).segments <= 2
+    assert ride.return_plan == rides.WILL_CALL and ride.return_ride is None
+    assert ride.local_time == "2026-12-02T15:00" and ride.need.language == "es"
+    assert ride.mobility == ["wheelchair", "child_seat"] and ride.riders == 3
+
+
+def test_a_time_already_past_gets_a_kind_question_with_an_example(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", "Where are you going?"), ("Clinic", "What day and time"),
+         ("yesterday 3pm", ("That time has already passed.", "For example: tomorrow 3pm")),
+         ("today 9am", "That time has already passed."),
+         ("today 11am", "Pickup: Tuesday, December 1, 11:00 AM. Is that right?"))
+
+
+def test_a_time_too_far_ahead_says_until_when_rides_are_booked(phone, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""),
+         ("march 3 2027 10am", "That is too far ahead: we book rides until Saturday, January 30."),
+         ("jan 30 10am", "Pickup: Saturday, January 30, 10:00 AM."))
+
+
+def test_words_without_a_time_get_an_example_to_copy(phone, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""),
+         ("whenever works", "Sorry, I could not read a day and time in that. Please write it like this: tomorrow 3pm"),
+         ("", "Please write your answer in words."),
+         ("tomorrow 3pm", "Pickup: Wednesday, December 2, 3:00 PM."))
+
+
+def test_a_day_without_a_time_asks_what_time_that_day(phone, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""),
+         ("tomorrow", "What time on Wednesday, December 2? For example: 10am or 3:30pm"),
+         ("10am", "Pickup: Wednesday, December 2, 10:00 AM. Is that right?"),
+         ("2", "What day and time should the driver pick you up?"),
+         ("friday morning", "Pickup: Friday, December 4, 9:00 AM. Is that right?"))
+
+
+def test_a_time_is_read_back_and_a_wrong_one_asked_again(phone, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""),
+         ("thursday 10", "Pickup: Thursday, December 3, 10:00 AM. Is that right?"),
+         ("maybe", ("Sorry, I did not understand that.", "1 Yes, that is right")),
+         ("no", "What day and time should the driver pick you up?"))
+
+
+def test_mobility_needs_take_several_numbers_or_names_and_refuse_a_wrong_number(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("tomorrow 3pm", ""), ("1", ""), ("3", ""),
+         ("7", ("Sorry, I did not understand that.", "Does anyone riding need any of these?")),
+         ("walker and service animal", "How many people"),
+         ("1", "Needs: Walker, Service animal"))
+
+
+def test_changing_the_time_at_the_read_back_returns_to_the_read_back(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("tomorrow 3pm", ""), ("1", ""),
+         ("1", ""), ("6pm", ""), ("1", ""), ("1", ""),
+         ("1", ("Pickup: Dec 2, 3:00 PM", "Back: 6:00 PM")),
+         ("2", ("What do you want to change?", "3 Day and time")),
+         ("3", "What day and time"),
+         ("tomorrow 7pm", "Pickup: Wednesday, December 2, 7:00 PM."),
+         # The ride back is now before the ride there: it is asked again.
+         ("1", "That is before your pickup at Dec 2, 7:00 PM."),
+         ("9pm", "Ride back: Wednesday, December 2, 9:00 PM."),
+         ("1", ("Please check your ride:", "Pickup: Dec 2, 7:00 PM", "Back: 9:00 PM")),
+         ("2", ""), ("1", "Where should the driver pick you up?"),
+         ("Oak Ave", "From: Oak Ave"))
+    phone.text("1")
+    there, back = all_rides(db)
+    assert (there.pickup, there.local_time, back.local_time) == ("Oak Ave", "2026-12-02T19:00", "2026-12-02T21:00")
+
+
+def test_a_time_that_passed_while_the_rider_was_away_is_asked_again_before_booking(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("today 11am", ""), ("1", ""), ("3", ""), ("1", ""),
+         ("1", "Please check your ride:"))
+    clock.move_to(NOW + timedelta(hours=2))
+    talk(phone, ("1", "That time has already passed."),
+         ("tomorrow 11am", "Pickup: Wednesday, December 2, 11:00 AM."),
+         ("1", ("Please check your ride:", "Pickup: Dec 2, 11:00 AM")))
+    phone.text("1")
+    (ride,) = all_rides(db)
+    assert ride.local_time == "2026-12-02T11:00"
+
+
+def test_a_ride_booked_across_the_autumn_change_keeps_its_wall_clock_time(phone, db):
+    with time_machine.travel(datetime(2026, 10, 30, 16, 0, tzinfo=timezone.utc), tick=False):
+        start_ride(phone)
+        talk(phone, ("Elm St", ""), ("Clinic", ""),
+             ("next Monday 9am", "Pickup: Monday, November 2, 9:00 AM."),
+             ("1", ""), ("3", ""), ("1", ""), ("1", ""), ("1", "Your ride number is"))
+    (ride,) = all_rides(db)
+    assert ride.local_time == "2026-11-02T09:00"
+    assert ride.pickup_at == datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+    assert rides.pickup_local(ride).strftime("%H:%M %Z") == "09:00 EST"
+
+
+def test_a_ride_booked_across_the_spring_change_keeps_its_wall_clock_time(phone, db):
+    with time_machine.travel(datetime(2026, 3, 6, 17, 0, tzinfo=timezone.utc), tick=False):
+        start_ride(phone)
+        talk(phone, ("Elm St", ""), ("Clinic", ""),
+             ("next Monday 9am", "Pickup: Monday, March 9, 9:00 AM."),
+             ("1", ""), ("3", ""), ("1", ""), ("1", ""), ("1", "Your ride number is"))
+    (ride,) = all_rides(db)
+    assert ride.pickup_at == datetime(2026, 3, 9, 13, 0, tzinfo=timezone.utc)
+    assert rides.pickup_local(ride).strftime("%H:%M %Z") == "09:00 EDT"
+
+
+def test_withdrawing_a_ride_through_status_cancels_its_ride_back(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("tomorrow 3pm", ""), ("1", ""), ("1", ""), ("5pm", ""),
+         ("1", ""), ("1", ""), ("1", ""), ("1", "Your ride number is"))
+    there, back = all_rides(db)
+    # Newest first: the ride back is 1, the ride there 2.
+    talk(phone, ("STATUS", (f"1 A ride ({back.need.ref})", f"2 A ride ({there.need.ref})")),
+         ("2", f"Withdraw request {there.need.ref}?"), ("1", "is withdrawn"))
+    there, back = all_rides(db)
+    assert there.status == back.status == rides.CANCELLED
+    assert there.need.status == back.need.status == needs.WITHDRAWN
+
+
+def test_a_second_ride_is_booked_without_the_duplicate_question(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("tomorrow 3pm", ""), ("1", ""), ("3", ""), ("1", ""),
+         ("1", ""), ("1", "Your ride number is"),
+         ("ride", "Where should the driver pick you up?"))
+
+
+def test_the_examples_in_every_language_are_understood_when_typed_back(app):
+    settings = app.extensions["hotline"].settings
+    horizon = timedelta(days=settings.ride_horizon_days)
+    for lang in enabled_languages(settings):
+        t = Translator(lang.code, settings.locales_dir)
+        parse = lambda text, **known: times.parse_when(text, lang.code, NOW, settings.hotline_timezone,
+                                                       horizon, **known)
+        assert parse(t._(ride_flow.EXAMPLE)).ok, lang.code
+        assert parse(t._(ride_flow.EXAMPLE_DAY), clock=time(15)).ok, lang.code
+        assert parse(t._(ride_flow.EXAMPLE_BACK), day=date(2026, 12, 2)).ok, lang.code
+        for example in t._(ride_flow.EXAMPLE_TIME).split(" "):
+            if example[0].isdigit():
+                assert parse(example, day=date(2026, 12, 2)).ok, (lang.code, example)
