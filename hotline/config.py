@@ -51,6 +51,15 @@ class Settings:
     max_waves: int = 3
     # Coordinators get an SMS when nobody can be found (comma-separated E.164 numbers).
     coordinator_phones: tuple = ()
+    # Ride reminders: the evening before at this local hour, and this many minutes before pickup.
+    reminder_evening_hour: int = 18
+    reminder_before_minutes: int = 60
+    # A reminder more than this late (an outage) is not sent at all.
+    reminder_grace_minutes: int = 30
+    # A driver who has not confirmed this long before pickup brings a backup dispatch.
+    driver_confirm_minutes: int = 45
+    # A ride this soon may wake drivers in their quiet hours.
+    ride_urgent_hours: float = 12.0
 
     # Outbound delivery (see hotline/outbox.py and hotline/delivery.py).
     # Message segments per second one sender number may send (Twilio: about 1 for a long code).

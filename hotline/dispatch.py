@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import areas, events, matching, needs
+from . import areas, events, matching, needs, rides, times
 from .config import Settings
 from .i18n import Translator, languages
 from .i18n.keywords import shown_word
@@ -22,6 +22,28 @@ log = logging.getLogger(__name__)
 
 OPEN_OFFER = ("offered", "claimed")  # a volunteer's codes must be unique among these
 CODE_RANGE = (100, 1000)  # three digits: quick on a keypad, never a carrier word
+
+
+# How a need's status reads on the ride behind it, for needs that are rides.
+RIDE_STATUS = {
+    needs.OPEN: rides.REQUESTED,
+    needs.OFFERED: rides.OFFERED,
+    needs.CLAIMED: rides.CLAIMED,
+    needs.DONE: rides.DONE,
+    needs.WITHDRAWN: rides.CANCELLED,
+    needs.UNMET: rides.NO_DRIVER,
+}
+
+
+def set_status(need: Need, status: str, *, note: str = "", now: datetime) -> None:
+    """Move a need, and the ride behind it when it is one, so the two never disagree."""
+    ride = rides.for_need(need)
+    target = RIDE_STATUS.get(status)
+    if ride is not None and target and ride.status != target and target in rides.TRANSITIONS[ride.status]:
+        rides.transition(ride, target, note=note, now=now)
+        if need.status == status:
+            return
+    needs.transition(need, status, note=note, now=now)
 
 
 def translator(settings: Settings, contact: Contact) -> Translator:
@@ -73,11 +95,13 @@ def criteria_for(session: Session, settings: Settings, need: Need, wave: int, no
 
 def need_time(session: Session, need: Need) -> datetime | None:
     """When the help is needed, if the need says (a ride's pickup time); else now."""
-    return None
+    ride = rides.for_need(need)
+    return rides.pickup_utc(ride) if ride is not None else None
 
 
 def needs_wheelchair(session: Session, need: Need) -> bool:
-    return False
+    ride = rides.for_need(need)
+    return ride is not None and "wheelchair" in (ride.mobility or [])
 
 
 def start(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
@@ -96,12 +120,24 @@ def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *
             for volunteer in found:
                 make_offer(session, settings, need, volunteer, now)
             if need.status in (needs.OPEN, needs.UNMET):
-                needs.transition(need, needs.OFFERED, note=f"wave {need.wave}", now=now)
+                set_status(need, needs.OFFERED, note=f"wave {need.wave}", now=now)
             need.next_wave_at = now + timedelta(minutes=settings.wave_minutes)
             schedule_wave(session, need)
             return len(found)
+    if not need.urgent and asleep_only(session, settings, need, now):
+        # Everyone who could help is in their quiet hours: try again in an hour, not the coordinators.
+        need.wave = 0
+        need.next_wave_at = now + timedelta(hours=1)
+        schedule_wave(session, need)
+        return 0
     escalate(session, settings, need, now, tell_resident=tell_resident)
     return 0
+
+
+def asleep_only(session: Session, settings: Settings, need: Need, now: datetime) -> bool:
+    """Tell whether someone could help if it were not their quiet hours."""
+    widest = criteria_for(session, settings, need, settings.max_waves, now)
+    return bool(matching.candidates(session, replace(widest, urgent=True), 1))
 
 
 def schedule_wave(session: Session, need: Need) -> None:
@@ -115,7 +151,7 @@ def wave_due(session: Session, settings: Settings, need_id: int, wave: int, now:
     need = lock_need(session, need_id)
     if need is None or need.wave != wave or need.next_wave_at is None or need.next_wave_at > now:
         return False
-    if need.status != needs.OFFERED or need.claimed_count >= need.capacity:
+    if need.status not in (needs.OPEN, needs.OFFERED) or need.claimed_count >= need.capacity:
         need.next_wave_at = None
         return False
     next_wave(session, settings, need, now)
@@ -125,7 +161,7 @@ def wave_due(session: Session, settings: Settings, need_id: int, wave: int, now:
 def due_needs(session: Session, now: datetime) -> list[tuple[int, int]]:
     """Needs whose wave timer has run out (the sweep runs them if a scheduled job was lost)."""
     rows = session.execute(select(Need.id, Need.wave).where(
-        Need.next_wave_at.is_not(None), Need.next_wave_at <= now, Need.status == needs.OFFERED))
+        Need.next_wave_at.is_not(None), Need.next_wave_at <= now, Need.status.in_((needs.OPEN, needs.OFFERED))))
     return [(row.id, row.wave) for row in rows]
 
 
@@ -138,7 +174,7 @@ def escalate(session: Session, settings: Settings, need: Need, now: datetime, *,
     need.next_wave_at = None
     if need.status == needs.UNMET:
         return
-    needs.transition(need, needs.UNMET, note="no volunteer found", now=now)
+    set_status(need, needs.UNMET, note="no volunteer found", now=now)
     area = areas.for_location(session, need.location).label or need.location
     for phone in settings.coordinator_phones:
         t = Translator(settings.default_language, settings.locales_dir)
@@ -171,8 +207,21 @@ def new_code(session: Session, volunteer_id: int) -> str:
             return code
 
 
+def mobility_text(t: Translator, ride) -> str:
+    return ", ".join(t._(rides.MOBILITY[m]) for m in ride.mobility or [] if m in rides.MOBILITY)
+
+
+def ride_when(settings: Settings, t: Translator, ride, style: str = times.SHORT) -> str:
+    moment = rides.pickup_local(ride)
+    return times.format_for(moment, t.code, ride.time_zone, style) if moment else ""
+
+
 def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: str) -> str:
     """The offer: kind of help, area (never the address), language, short details, the code."""
+    ride = rides.for_need(need)
+    if ride is not None:
+        return ride_offer_text(settings, t, need, ride, code, area)
+
     def render(details: str) -> str:
         return t._(
             "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
@@ -182,6 +231,24 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
         )
 
     return fit(render, {"details": need.details})
+
+
+def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: str, area: str) -> str:
+    """A ride offer: when, between which areas, what the rider needs; never the addresses."""
+    destination_zip = areas.zips_in(ride.destination)
+    extras = mobility_text(t, ride)
+    needs_note = " (" + extras + ")" if extras else ""
+    return t.ngettext(
+        "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
+        "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+        "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
+        "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+        ride.riders,
+        code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
+        to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
+        needs=needs_note, language=_language_name(need.language),
+        **{"pass": shown_word(t, "pass")},
+    )
 
 
 def make_offer(session: Session, settings: Settings, need: Need, volunteer: Volunteer, now: datetime) -> Offer:
@@ -263,19 +330,54 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
     volunteer.last_assigned_at = now
     need.events.append(NeedEvent(at=now, kind="claimed", note=volunteer.first_name))
     if need.claimed_count >= need.capacity:
-        needs.transition(need, needs.CLAIMED, note=volunteer.first_name, now=now)
+        set_status(need, needs.CLAIMED, note=volunteer.first_name, now=now)
         need.next_wave_at = None
         close_other_offers(session, settings, need, now)
     rt = translator(settings, need.contact)
-    queue_sms(session, need.contact, rt._(
-        "Good news: %(name)s, a volunteer, will help with request %(ref)s. To reach %(name)s, text "
-        "this number; your phone numbers stay private.",
-        name=volunteer.first_name, ref=need.ref,
-    ), kind="claimed", need_id=need.id)
+    ride = rides.for_need(need)
+    if ride is not None:
+        from . import reminders
+
+        reminders.schedule(session, settings, ride)
+        queue_sms(session, need.contact, rt._(
+            "Good news: %(name)s, a volunteer, will drive you on %(when)s (ride %(ref)s). To reach "
+            "%(name)s, text this number; your phone numbers stay private.",
+            name=volunteer.first_name, when=ride_when(settings, rt, ride), ref=need.ref,
+        ), kind="claimed", need_id=need.id)
+    else:
+        queue_sms(session, need.contact, rt._(
+            "Good news: %(name)s, a volunteer, will help with request %(ref)s. To reach %(name)s, text "
+            "this number; your phone numbers stay private.",
+            name=volunteer.first_name, ref=need.ref,
+        ), kind="claimed", need_id=need.id)
     return winner_text(settings, t, need, code)
 
 
 def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str:
+    ride = rides.for_need(need)
+    if ride is not None:
+        extras = mobility_text(t, ride)
+        needs_note = " (" + extras + ")" if extras else ""
+        back = {rides.WILL_CALL: t._("The rider will text when ready to come back."),
+                rides.RETURN_AT_TIME: t._("The ride back is booked on its own."),
+                rides.NO_RETURN: ""}.get(ride.return_plan, "")
+
+        def render_ride(pickup: str, destination: str) -> str:
+            return t.ngettext(
+                "Ride %(code)s is yours, thank you! %(when)s. From: %(pickup)s. To: %(destination)s. "
+                "%(n)s rider%(needs)s. %(back)s Start a text with %(code)s to reach them. %(done)s "
+                "%(code)s when finished, %(drop)s %(code)s if you cannot go.",
+                "Ride %(code)s is yours, thank you! %(when)s. From: %(pickup)s. To: %(destination)s. "
+                "%(n)s riders%(needs)s. %(back)s Start a text with %(code)s to reach them. %(done)s "
+                "%(code)s when finished, %(drop)s %(code)s if you cannot go.",
+                ride.riders,
+                code=code, when=ride_when(settings, t, ride), pickup=pickup, destination=destination,
+                needs=needs_note, back=back,
+                done=shown_word(t, "done"), drop=shown_word(t, "drop"),
+            )
+
+        return fit(render_ride, {"pickup": ride.pickup, "destination": ride.destination})
+
     def render(details: str, location: str) -> str:
         return t._(
             "Task %(code)s is yours, thank you! %(category)s: %(details)s. Where: %(location)s. "
@@ -338,18 +440,23 @@ def complete(session: Session, settings: Settings, volunteer: Volunteer, code: s
     offer.closed_at = now
     need = lock_need(session, offer.need_id)
     if need.status != needs.DONE:
-        needs.transition(need, needs.DONE, note=volunteer.first_name, now=now)
+        set_status(need, needs.DONE, note=volunteer.first_name, now=now)
         for other in need.offers:
             if other.status == "offered":
                 other.status = "cancelled"
                 other.closed_at = now
         rt = translator(settings, need.contact)
         ask(session, need.contact, "got_help", need.id, now, hours=72)
-        queue_sms(session, need.contact, rt._(
-            "%(name)s says request %(ref)s is done. Did you get the help you needed? Reply 1 for yes, "
-            "2 for no.",
-            name=volunteer.first_name, ref=need.ref,
-        ), kind="followup", need_id=need.id)
+        if rides.for_need(need) is not None:
+            question = rt._("%(name)s says ride %(ref)s is done. Did you get there? Reply 1 for yes, 2 for no.",
+                            name=volunteer.first_name, ref=need.ref)
+        else:
+            question = rt._(
+                "%(name)s says request %(ref)s is done. Did you get the help you needed? Reply 1 for yes, "
+                "2 for no.",
+                name=volunteer.first_name, ref=need.ref,
+            )
+        queue_sms(session, need.contact, question, kind="followup", need_id=need.id)
     return t._("Thank you for helping! Task %(code)s is done.", code=code)
 
 
@@ -360,32 +467,69 @@ def drop(session: Session, settings: Settings, volunteer: Volunteer, code: str, 
     if offer is None:
         return t._("You have no task %(code)s in progress. Reply %(tasks)s to see your tasks.",
                    code=code, tasks=shown_word(t, "tasks"))
+    release(session, settings, offer, now)
+    return t._("OK, task %(code)s is given back. Thank you for telling us.", code=code)
+
+
+def release(session: Session, settings: Settings, offer: Offer, now: datetime) -> None:
+    """A helper gives a claimed task back: the resident is told and it is offered again."""
+    volunteer = offer.volunteer
     offer.status = "dropped"
     offer.closed_at = now
     need = lock_need(session, offer.need_id)
     need.claimed_count = max(0, need.claimed_count - 1)
     rt = translator(settings, need.contact)
-    queue_sms(session, need.contact, rt._(
-        "%(name)s can no longer help with request %(ref)s. We are looking for someone else.",
-        name=volunteer.first_name, ref=need.ref,
-    ), kind="update", need_id=need.id)
-    if need.status == needs.CLAIMED:
-        needs.transition(need, needs.OPEN, note=f"dropped by {volunteer.first_name}", now=now)
-    if need.status in (needs.OPEN, needs.OFFERED):
+    ride = rides.for_need(need)
+    if ride is not None:
+        text = rt._("%(name)s cannot drive you on %(when)s (ride %(ref)s). We are looking for another driver.",
+                    name=volunteer.first_name, when=ride_when(settings, rt, ride), ref=need.ref)
+        pickup = rides.pickup_utc(ride)
+        if pickup is not None and pickup - now <= timedelta(hours=settings.ride_urgent_hours):
+            need.urgent = True
+        if pickup is not None and pickup - now <= timedelta(hours=24):
+            alert_coordinators(session, settings, need, "driver_dropped")
+    else:
+        text = rt._("%(name)s can no longer help with request %(ref)s. We are looking for someone else.",
+                    name=volunteer.first_name, ref=need.ref)
+    queue_sms(session, need.contact, text, kind="update", need_id=need.id)
+    if need.status == needs.CLAIMED and need.claimed_count == 0:
+        set_status(need, needs.OPEN, note=f"dropped by {volunteer.first_name}", now=now)
+    if need.status in (needs.OPEN, needs.OFFERED, needs.CLAIMED) and need.claimed_count < need.capacity:
+        if need.status == needs.CLAIMED:
+            set_status(need, needs.OFFERED, note=f"dropped by {volunteer.first_name}", now=now)
         start(session, settings, need, now)
-    return t._("OK, task %(code)s is given back. Thank you for telling us.", code=code)
+
+
+def alert_coordinators(session: Session, settings: Settings, need: Need, reason: str) -> None:
+    """Text every coordinator about a need that needs a person's attention."""
+    t = Translator(settings.default_language, settings.locales_dir)
+    ride = rides.for_need(need)
+    when = ride_when(settings, t, ride) if ride is not None else ""
+    texts = {
+        "driver_dropped": t._("Hotline: the driver for ride %(ref)s on %(when)s dropped out; asking others.",
+                              ref=need.ref, when=when),
+        "driver_silent": t._("Hotline: the driver for ride %(ref)s on %(when)s has not confirmed; asking "
+                             "backup drivers.", ref=need.ref, when=when),
+        "not_helped": t._("Hotline: request %(ref)s was marked done, but the resident says they did not "
+                          "get help.", ref=need.ref),
+    }
+    for phone in settings.coordinator_phones:
+        queue_sms(session, phone, texts[reason], kind="alert", need_id=need.id)
+    if not settings.coordinator_phones:
+        log.warning("request %s needs a coordinator (%s) and no coordinator phones are set", need.ref, reason)
 
 
 def reopen(session: Session, settings: Settings, need: Need, now: datetime) -> None:
-    """The resident did not get help after all: offer the need again and tell the coordinators."""
+    """The resident did not get help after all: tell the coordinators, and offer it again.
+
+    A ride that is over cannot happen again by itself; the coordinators take it from there.
+    """
+    alert_coordinators(session, settings, need, "not_helped")
+    if rides.for_need(need) is not None:
+        need.events.append(NeedEvent(at=now, kind="not_helped", note="rider says they did not get there"))
+        return
     need.claimed_count = 0
     needs.transition(need, needs.OPEN, note="resident says not helped", now=now)
-    for phone in settings.coordinator_phones:
-        t = Translator(settings.default_language, settings.locales_dir)
-        queue_sms(session, phone, t._(
-            "Hotline: request %(ref)s was marked done, but the resident says they did not get help.",
-            ref=need.ref,
-        ), kind="alert", need_id=need.id)
     start(session, settings, need, now)
 
 

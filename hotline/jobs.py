@@ -81,3 +81,30 @@ def dispatch_sweep() -> str:
         with hotline.db.session() as session:
             dispatch.wave_due(session, hotline.settings, need_id, wave, moment)
     return f"{len(due)} wave(s) due, {resumed} volunteer(s) resumed"
+
+
+@job("ride_reminder")
+def ride_reminder(ride_id: int, kind: str, wall: str | None) -> str:
+    """Send a ride reminder, or check the driver confirmed, if it is still right to."""
+    from . import reminders
+    from .clock import now
+
+    hotline = current()
+    with hotline.db.session() as session:
+        return reminders.run(session, hotline.settings, ride_id, kind, wall, now())
+
+
+@job("ride_sweep")
+def ride_sweep() -> str:
+    """Send reminders whose scheduled job was lost."""
+    from . import reminders
+    from .clock import now
+
+    hotline = current()
+    moment = now()
+    with hotline.db.session() as session:
+        due = reminders.due(session, hotline.settings, moment)
+    for ride_id, kind in due:
+        with hotline.db.session() as session:
+            reminders.run(session, hotline.settings, ride_id, kind, None, moment)
+    return f"{len(due)} reminder(s) due"

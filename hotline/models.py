@@ -337,6 +337,12 @@ class Ride(Base):
     )
     riders: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="requested")
+    # Reminders sent and answers given; each reminder goes out once, for the time it was for.
+    evening_reminded_at: Mapped[datetime | None]
+    hour_reminded_at: Mapped[datetime | None]
+    driver_checked_at: Mapped[datetime | None]
+    driver_confirmed_at: Mapped[datetime | None]
+    rider_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 

@@ -51,6 +51,7 @@ def periodic_jobs(hotline: Hotline) -> dict[str, float]:
         "sweep_outbox": hotline.settings.outbox_sweep_seconds,
         # Wave timers are scheduled jobs; this catches any that were lost, and ends pauses.
         "dispatch_sweep": 60,
+        "ride_sweep": 60,
     }
 
 

@@ -18,6 +18,19 @@ from hotline.sms import count_segments
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def driver(db):
+    """A driver who covers everywhere, any time, in English and Spanish: someone is always asked."""
+    from hotline import volunteers
+
+    with db.session() as session:
+        volunteers.save(session, volunteers.VolunteerSpec(
+            phone="+16175559000", first_name="Dana", skills="driving", languages="en,es", areas="*",
+            consent_method="test", status="active", wheelchair_vehicle=True))
+        session.scalars(select(volunteers.Volunteer)).one().quiet_start = 0
+        session.scalars(select(volunteers.Volunteer)).one().quiet_end = 0
+
+
 @pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
@@ -79,8 +92,9 @@ def test_english_ride_with_a_ride_back_from_first_text_to_two_reference_numbers(
     assert there.return_plan == rides.RETURN_AT_TIME and back.return_of_id == there.id
     assert back.pickup_at == datetime(2026, 12, 3, 22, 30, tzinfo=timezone.utc)
     assert (back.pickup, back.destination) == (there.destination, there.pickup)
-    assert there.status == back.status == rides.REQUESTED
-    assert there.need.category == "ride" and there.need.status == needs.OPEN and there.need.language == "en"
+    # The driver on call was asked at once, for both rides.
+    assert there.status == back.status == rides.OFFERED
+    assert there.need.category == "ride" and there.need.status == needs.OFFERED and there.need.language == "en"
 
 
 def test_spanish_ride_is_asked_read_back_and_booked_in_spanish(phone, db, clock):

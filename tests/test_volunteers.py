@@ -304,11 +304,31 @@ def test_an_offer_that_fails_to_deliver_goes_to_the_next_volunteer_at_once(db, p
         assert session.scalars(select(Offer.status).order_by(Offer.id)).first() == "failed"
 
 
-def test_no_offer_in_quiet_hours_unless_urgent(db, phone):
+def test_no_offer_in_quiet_hours_unless_urgent_and_the_morning_brings_it(db, phone):
     add_volunteer(db, "+16175550801", "Sleeper")
+    with time_machine.travel("2026-03-04 03:00:00+00:00", tick=False) as traveller:  # 22:00 local
+        assert "We are looking for a neighbor" in request_food(phone)
+        assert offered_to(db) == []
+        traveller.shift(timedelta(hours=1))
+        jobs.run("dispatch_sweep")
+        assert offered_to(db) == []  # still night
+        traveller.shift(timedelta(hours=9))  # 08:00 local
+        jobs.run("dispatch_sweep")
+        assert offered_to(db) == ["+16175550801"]
+    assert the_need(db).status == "offered"
+
+
+def test_an_urgent_need_may_wake_a_volunteer(db, phone):
+    add_volunteer(db, "+16175550802", "Sleeper")
     with time_machine.travel("2026-03-04 03:00:00+00:00", tick=False):
-        assert "No volunteer is free right now" in request_food(phone)
-    assert offered_to(db) == []
+        request_food(phone)
+        assert offered_to(db) == []
+        with db.session() as session:
+            need = session.scalars(select(Need)).one()
+            need.urgent = True
+            need.next_wave_at = datetime.now(timezone.utc)
+        jobs.run("dispatch_sweep")
+    assert offered_to(db) == ["+16175550802"]
 
 
 # -- codes and claims ----------------------------------------------------------------------

@@ -37,3 +37,41 @@ def got_help(ctx: Ctx, pending, answer: str) -> None:
     ctx.say(ctx._("We are sorry. We will look for someone else to help with request %(ref)s.", ref=need.ref))
     if need.status == needs.DONE:
         dispatch.reopen(ctx.session, ctx.settings, need, ctx.now)
+
+
+@asks.handles("ride_rider")
+def ride_rider(ctx: Ctx, pending, answer: str) -> None:
+    from .. import reminders, rides
+    from ..models import Ride
+
+    ride = ctx.session.get(Ride, pending.subject_id)
+    if ride is None or ride.status not in rides.ACTIVE:
+        ctx.say(ctx._("That ride is no longer booked. Reply %(status)s to see your requests.",
+                      status=ctx.word("status")))
+        return
+    if answer == "1":
+        ride.rider_confirmed_at = ctx.now
+        ctx.say(ctx._("Thank you. Your ride %(ref)s is confirmed.", ref=ride.need.ref))
+        return
+    reminders.cancel_by_rider(ctx.session, ctx.settings, ride, ctx.now)
+    ctx.say(ctx._("Your ride %(ref)s is cancelled. The driver has been told.", ref=ride.need.ref))
+
+
+@asks.handles("ride_driver")
+def ride_driver(ctx: Ctx, pending, answer: str) -> None:
+    from .. import reminders, rides
+    from ..models import Offer
+
+    offer = ctx.session.get(Offer, pending.subject_id)
+    ride = rides.for_need(offer.need) if offer is not None else None
+    if offer is None or ride is None or offer.status != "claimed" or ride.status not in rides.ACTIVE:
+        ctx.say(ctx._("That ride is no longer yours to drive. Thank you!"))
+        return
+    if answer == "1":
+        ride.driver_confirmed_at = ctx.now
+        if ride.status == rides.CLAIMED:
+            rides.transition(ride, rides.CONFIRMED, note=offer.volunteer.first_name, now=ctx.now)
+        ctx.say(ctx._("Thank you! Ride %(code)s is confirmed. Drive safely.", code=offer.code))
+        return
+    reminders.cancel_by_driver(ctx.session, ctx.settings, offer, ctx.now)
+    ctx.say(ctx._("OK, ride %(code)s is given back. We will find another driver.", code=offer.code))

@@ -128,7 +128,8 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         now=ctx.now,
     )
     # The first offers leave in this same transaction: the need and its offers stand or fall together.
-    if dispatch.start(ctx.session, ctx.settings, need, ctx.now, tell_resident=False):
+    offered = dispatch.start(ctx.session, ctx.settings, need, ctx.now, tell_resident=False)
+    if offered or need.next_wave_at is not None:
         ctx.say(ctx._(
             "Thank you. Your request number is %(ref)s. We are looking for a neighbor who can help "
             "and will text you. Reply %(status)s to check on it.",

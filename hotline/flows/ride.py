@@ -341,6 +341,15 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         language=ctx.language, channel=ctx.channel, now=ctx.now,
     )
     status = ctx.word("status")
+    # Drivers are asked in this same transaction: the ride and its offers stand or fall together.
+    looking = all(_dispatch(ctx, each) for each in (ride, ride.return_ride) if each is not None)
+    if not looking:
+        ctx.say(ctx._(
+            "Thank you. Your ride number is %(ref)s. No driver is free right now, so a coordinator "
+            "will follow up with you. Reply %(status)s to check on it.",
+            ref=ride.need.ref, status=status,
+        ))
+        return Goto("home")
     if ride.return_ride is not None:
         ctx.say(ctx._(
             "Thank you. Your ride number is %(ref)s, and %(back)s for the ride back. We are looking "
@@ -360,6 +369,17 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
             ref=ride.need.ref, status=status,
         ))
     return Goto("home")
+
+
+def _dispatch(ctx: Ctx, ride) -> bool:
+    """Offer a booked ride to drivers; tell whether anyone is being asked (now or once awake)."""
+    from .. import dispatch
+
+    pickup = rides.pickup_utc(ride)
+    if pickup is not None and pickup - ctx.now <= timedelta(hours=ctx.settings.ride_urgent_hours):
+        ride.need.urgent = True
+    offered = dispatch.start(ctx.session, ctx.settings, ride.need, ctx.now, tell_resident=False)
+    return bool(offered) or ride.need.next_wave_at is not None
 
 
 CHANGES = {
