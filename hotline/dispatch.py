@@ -110,6 +110,20 @@ def start(session: Session, settings: Settings, need: Need, now: datetime, *, te
     return next_wave(session, settings, need, now, tell_resident=tell_resident)
 
 
+def start_ride(session: Session, settings: Settings, ride, now: datetime) -> bool:
+    """Offer a booked ride (and its ride back) to drivers; tell whether drivers are being asked."""
+    looking = True
+    for each in (ride, ride.return_ride):
+        if each is None:
+            continue
+        pickup = rides.pickup_utc(each)
+        if pickup is not None and pickup - now <= timedelta(hours=settings.ride_urgent_hours):
+            each.need.urgent = True
+        offered = start(session, settings, each.need, now, tell_resident=False)
+        looking = looking and bool(offered or each.need.next_wave_at is not None)
+    return looking
+
+
 def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
     """Offer the need to the next few volunteers, widening as waves go; escalate when none are left."""
     while need.wave < settings.max_waves:

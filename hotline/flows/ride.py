@@ -342,7 +342,9 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
     )
     status = ctx.word("status")
     # Drivers are asked in this same transaction: the ride and its offers stand or fall together.
-    looking = all(_dispatch(ctx, each) for each in (ride, ride.return_ride) if each is not None)
+    from .. import dispatch
+
+    looking = dispatch.start_ride(ctx.session, ctx.settings, ride, ctx.now)
     if not looking:
         ctx.say(ctx._(
             "Thank you. Your ride number is %(ref)s. No driver is free right now, so a coordinator "
@@ -369,17 +371,6 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
             ref=ride.need.ref, status=status,
         ))
     return Goto("home")
-
-
-def _dispatch(ctx: Ctx, ride) -> bool:
-    """Offer a booked ride to drivers; tell whether anyone is being asked (now or once awake)."""
-    from .. import dispatch
-
-    pickup = rides.pickup_utc(ride)
-    if pickup is not None and pickup - ctx.now <= timedelta(hours=ctx.settings.ride_urgent_hours):
-        ride.need.urgent = True
-    offered = dispatch.start(ctx.session, ctx.settings, ride.need, ctx.now, tell_resident=False)
-    return bool(offered) or ride.need.next_wave_at is not None
 
 
 CHANGES = {
