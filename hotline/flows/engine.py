@@ -43,6 +43,9 @@ class Prompt:
     text: str
     choices: tuple[Choice, ...] = ()
     expects: str = TEXT
+    # Asked again after an answer that picks nothing, with a "sorry" first unless the choices
+    # explain themselves (a list of languages, each in its own words, needs no note in one of them).
+    note_on_retry: bool = True
 
     def choice_for(self, answer: str) -> str | None:
         """Return the value of the choice an answer picks, by number or by name."""
@@ -227,7 +230,8 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     if prompt is not None and prompt.expects == CHOICE:
         value = prompt.choice_for(text)
         if value is None:
-            ctx.say(not_understood(ctx))
+            if prompt.note_on_retry:
+                ctx.say(not_understood(ctx))
             if ctx.contact.language_source == "detected":
                 # Maybe the guessed language was wrong: never leave them stuck in it.
                 ctx.contact.language_source = None

@@ -6,7 +6,8 @@ from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step, register
 
 def ask_choose(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
-    return Prompt(ctx._("Hi! This is the mutual aid hotline. Reply with a number:"), choices, CHOICE)
+    # Ten languages, each named in itself, must fit two UCS-2 segments: the header stays short.
+    return Prompt(ctx._("Mutual aid hotline:"), choices, CHOICE, note_on_retry=False)
 
 
 def answer_choose(ctx: Ctx, code: str) -> Goto:
