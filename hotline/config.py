@@ -42,6 +42,9 @@ class Settings:
     # How far ahead a ride may be booked; a later time gets a kind question instead.
     ride_horizon_days: int = 60
     max_request_bytes: int = 64 * 1024
+    # Spell accented Latin letters plainly in SMS ("número" -> "numero") so texts stay GSM-7, for
+    # groups that pay per segment; scripts other than Latin are never changed.
+    sms_ascii_fallback: bool = False
     # Volunteers: new sign-ups wait for a coordinator unless this is on.
     volunteer_auto_approve: bool = False
     default_weekly_cap: int = 3

@@ -17,7 +17,7 @@ from .flows.keywords import intercept
 from .flows.render import reply_sms
 from .models import Contact, Conversation, InboundMessage
 from .phones import mask, normalize
-from .sms import clean, count_segments
+from .sms import clean, count_segments, for_sending
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ def handle_message(
         ctx = Ctx(session, settings, contact, conversation, channel, now)
         reply = respond(ctx, text)
         reply_text = reply_sms(reply)
+        if reply_text and channel == "sms":
+            reply_text = for_sending(reply_text, contact.language, settings.sms_ascii_fallback)
         conversation.updated_at = now
         contact.last_seen_at = now
         session.add(InboundMessage(

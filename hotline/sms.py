@@ -112,3 +112,13 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
         values[key] = shorten(values[key], max(floor, current - max(4, current // 5)))
         text = render(**values)
     return text
+
+
+def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
+    """Prepare a text for SMS: with the ASCII fallback on, fold accents in Latin-script languages."""
+    from .i18n import languages
+
+    lang = languages.get(language)
+    if ascii_fallback and (lang is None or lang.latin_script):
+        return fold_to_gsm(text)
+    return text

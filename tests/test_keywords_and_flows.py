@@ -223,3 +223,19 @@ def test_an_answer_in_the_guessed_language_confirms_it(phone, db):
     phone.text("1")
     assert contact(db).language_source == "chosen"
     assert "Please write your answer in words." not in phone.text("0")  # 0 is now just an answer
+
+
+def test_ascii_fallback_spells_spanish_plainly_to_stay_in_one_encoding(settings, db):
+    from dataclasses import replace
+
+    from hotline import create_app
+    from hotline.sms import count_segments
+
+    app = create_app(replace(settings, sms_ascii_fallback=True))
+    phone = Phone(app.test_client(), "+15551239876")
+    reply = phone.text("español")
+    assert "¿Con qué necesita ayuda?" in reply  # "é" is in GSM-7 and stays
+    reply = phone.text("1")
+    assert "¿Qué comida necesita y para cuantas personas?" in reply  # "á" is not: it becomes "a"
+    assert count_segments(reply).encoding == "GSM-7"
+    app.extensions["hotline"].close()
