@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
@@ -54,23 +55,33 @@ class Translator:
     """Translate and format messages for one language."""
 
     def __init__(self, code: str, locales_dir: str | Path):
+        from .languages import get
+
         self.code = code
+        lang = get(code)
+        self.babel_locale = lang.babel_locale if lang else code
         with _lock:
             self._t = _load(str(locales_dir), code)
 
+    def _format(self, values: dict) -> dict:
+        # Counts are numbers the person reads: written the way their locale writes them.
+        # No-break spaces (French, Russian groupings) would make a whole SMS cost double.
+        return {k: format_decimal(v, locale=self.babel_locale).replace("\u202f", " ").replace("\xa0", " ")
+                if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+
     def _(self, message: str, **values) -> str:
         text = self._t.gettext(message)
-        return text % values if values else text
+        return text % self._format(values) if values else text
 
     gettext = _
 
     def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
         text = self._t.ngettext(singular, plural, n)
-        return text % {"n": n, **values}
+        return text % self._format({"n": n, **values})
 
     def pgettext(self, context: str, message: str, **values) -> str:
         text = self._t.pgettext(context, message)
-        return text % values if values else text
+        return text % self._format(values) if values else text
 
     def marked(self, marked: str | tuple[str, str], **values) -> str:
         """Translate a message marked earlier with N_ or NP_."""
