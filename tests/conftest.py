@@ -5,7 +5,6 @@ import itertools
 import os
 import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text

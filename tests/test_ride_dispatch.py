@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
 from hotline import create_app, dispatch, jobs, rides, volunteers
-from hotline.models import Contact, Need, Offer, OutboxMessage, Ride
+from hotline.models import Contact, OutboxMessage, Ride
 
 from .conftest import Phone
 

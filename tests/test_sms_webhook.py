@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from sqlalchemy import func, select
 
 from hotline import create_app
-from hotline.models import Contact, Conversation, InboundMessage, Need
+from hotline.models import Contact, Conversation, InboundMessage
 
 from .conftest import PUBLIC_URL, Phone, reply_text, sign
 

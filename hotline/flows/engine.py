@@ -7,7 +7,6 @@ engine knows lives in the `conversations` row: flow, step, data and version.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable

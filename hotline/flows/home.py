@@ -1,7 +1,7 @@
 """Between requests: nothing is asked, and the next message starts a new one."""
 from __future__ import annotations
 
-from .engine import QUIET, Ctx, Flow, Goto, Next, Prompt, Step, register
+from .engine import QUIET, Ctx, Flow, Next, Prompt, Step, register
 from .keywords import restart
 
 
