@@ -160,7 +160,8 @@ def deliver(outbox_id: int) -> str:
         ended = _gate(session, row, now)
         if ended:
             return ended
-        if _ts(row.next_attempt_at) - _ts(now) > _early(hotline):
+        early = _ts(row.next_attempt_at) - _ts(now)
+        if early > _early(hotline):
             # An early duplicate (a retry or a slot is planned later); that job will come.
             return "not due"
         job = _Job(
@@ -168,6 +169,9 @@ def deliver(outbox_id: int) -> str:
             _ts(row.recipient_slot_at) if row.recipient_slot_at else None,
             _ts(row.sender_slot_at) if row.sender_slot_at else None,
         )
+    if early > 0:
+        # Schedulers round to the second: never act before the row's time (send_after, a retry).
+        hotline.sleep(early)
     return CHANNELS[job.channel](hotline, job)
 
 
