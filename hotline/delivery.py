@@ -90,7 +90,14 @@ def backoff(attempt: int, base: float) -> timedelta:
 
 def _early(hotline: Hotline) -> float:
     """How early a job may run and still act (it then waits for its moment)."""
-    return max(hotline.settings.pacing_max_wait_seconds, SLOT_LEAD_SECONDS + 0.5)
+    # RQ's scheduler rounds due times down to the second, so a job may come a second early.
+    return max(hotline.settings.pacing_max_wait_seconds, SLOT_LEAD_SECONDS + 1.5)
+
+
+def _come_back(session, job_name: str, row: OutboxMessage) -> None:
+    """Schedule the row's job for its own time; one id per time, so duplicates collapse."""
+    stamp = int(_ts(row.next_attempt_at) * 1000)
+    enqueue_after_commit(session, job_name, row.id, when=row.next_attempt_at, job_id=f"{job_name}-{row.id}-at-{stamp}")
 
 
 def _ts(when: datetime) -> float:
@@ -162,7 +169,8 @@ def deliver(outbox_id: int) -> str:
             return ended
         early = _ts(row.next_attempt_at) - _ts(now)
         if early > _early(hotline):
-            # An early duplicate (a retry or a slot is planned later); that job will come.
+            # Too early (schedulers round, duplicates come): come back at the row's time.
+            _come_back(session, "deliver", row)
             return "not due"
         job = _Job(
             row.id, row.channel, row.to, row.body, row.reply,
@@ -193,7 +201,7 @@ def _hold(hotline: Hotline, job: _Job, *, recipient_slot: float | None = None, s
             return False
         if run_at is not None:
             when = _dt(max(_ts(utcnow()), run_at - SLOT_LEAD_SECONDS))
-            enqueue_after_commit(session, "deliver", job.id, when=when, job_id=f"deliver-{job.id}-at-{run_at:.3f}")
+            enqueue_after_commit(session, "deliver", job.id, when=when, job_id=f"deliver-{job.id}-at-{int(run_at * 1000)}")
     return True
 
 
@@ -352,6 +360,7 @@ def reconcile(outbox_id: int) -> str:
         if row.status != UNKNOWN:
             return f"already {row.status}"
         if _ts(row.next_attempt_at) - _ts(utcnow()) > _early(hotline):
+            _come_back(session, "reconcile", row)
             return "not due"
         since = (row.submitted_at or row.created_at) - CLOCK_SKEW
         to, body = row.to, row.body
