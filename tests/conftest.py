@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
@@ -25,12 +26,16 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+# Two checkouts testing against the same servers at once must not share databases.
+_CHECKOUT = hashlib.sha1(str(PROJECT_ROOT).encode()).hexdigest()[:6]
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """A migrated database to start every test from."""
     if TEST_DATABASE_URL:
         url = make_url(TEST_DATABASE_URL)
-        name = f"hotline_test_{_worker()}"
+        name = f"hotline_test_{_CHECKOUT}_{_worker()}"
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -170,7 +175,8 @@ def redis_url_for_worker(url: str) -> str:
     parts = urlsplit(url)
     base = int(parts.path.lstrip("/") or 0)
     index = int(_worker().removeprefix("gw")) if _worker().startswith("gw") else 0
-    return urlunsplit(parts._replace(path=f"/{(base + 1 + index) % 16}"))
+    offset = int(_CHECKOUT, 16) % 7 * 2
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + (offset + index) % 15) % 16}"))
 
 
 @pytest.fixture
