@@ -206,7 +206,10 @@ def _hold(hotline: Hotline, job: _Job, *, recipient_slot: float | None = None, s
 
 
 def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
-    """Reserve the recipient's allowance and the sender's slot; return the slot, or None if scheduled."""
+    """Reserve the recipient's allowance and the sender's slot; return the slot, or None if scheduled.
+
+    A near recipient allowance is kept on the job and saved with the claim.
+    """
     settings = hotline.settings
     pacer = hotline.pacer
     max_wait = settings.pacing_max_wait_seconds
@@ -225,7 +228,7 @@ def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
             log.info("outbox %s: %s already had its share; waiting %.0fs", job.id, mask(job.to), start - now)
             _hold(hotline, job, recipient_slot=start, run_at=start)
             return None
-        _hold(hotline, job, recipient_slot=start)
+        job.recipient_slot = start
     slot = job.sender_slot
     if slot is None or now > slot + SLOT_GRACE_SECONDS:
         slot = pacer.reserve(
@@ -236,7 +239,7 @@ def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
             now=now,
         )
         if slot - now > max_wait:
-            _hold(hotline, job, sender_slot=slot, run_at=slot)
+            _hold(hotline, job, recipient_slot=job.recipient_slot, sender_slot=slot, run_at=slot)
             return None
     wait = slot - _ts(utcnow())
     if wait > 0:
@@ -258,6 +261,7 @@ def _claim(hotline: Hotline, job: _Job, slot: float | None) -> bool:
                 status=SUBMITTING,
                 submitted_at=now,
                 attempts=OutboxMessage.attempts + 1,
+                recipient_slot_at=_dt(job.recipient_slot) if job.recipient_slot is not None else None,
                 sender_slot_at=_dt(slot) if slot is not None else None,
                 from_number=hotline.transport.sender,
                 updated_at=now,

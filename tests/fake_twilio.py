@@ -218,6 +218,11 @@ class FakeTwilio:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
+            def setup(self):
+                super().setup()
+                # Headers and body leave as separate writes; without this each answer waits on Nagle.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def _send(self, status: int, payload: dict | None) -> None:
                 data = json.dumps(payload).encode() if payload is not None else b""
                 try:
