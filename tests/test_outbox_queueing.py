@@ -202,3 +202,13 @@ def test_sweep_leaves_rows_that_are_waiting_on_purpose_alone(harness):
     assert harness.fake.requests == []
     with harness.db.session() as session:
         assert session.scalars(select(OutboxMessage.next_attempt_at)).one() > datetime.now().astimezone()
+
+
+def test_health_check_reports_redis_down_but_the_hotline_keeps_serving(harness):
+    if harness.backend != "rq":
+        pytest.skip("RQ only")
+    assert harness.client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    harness.hotline.redis = redis_from_url(f"redis://127.0.0.1:{closed_port()}/0")
+    response = harness.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
