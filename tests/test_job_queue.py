@@ -117,3 +117,27 @@ def test_same_job_id_replaces_a_waiting_in_process_job():
     queue.enqueue_in(timedelta(hours=1), "test_record", 1, job_id="reminder-9")
     queue.enqueue_in(timedelta(hours=2), "test_record", 2, job_id="reminder-9")
     assert [args for _, _, args in queue.pending()] == [(2,)]
+
+
+def test_without_redis_messages_go_out_on_background_threads_after_the_request(settings):
+    import time
+    from dataclasses import replace
+
+    from hotline import create_app
+    from hotline.models import OutboxMessage
+    from hotline.outbox import queue_sms
+
+    app = create_app(replace(settings, queue_threads=1, outbox_sweep_seconds=3600))
+    hotline = app.extensions["hotline"]
+    try:
+        with hotline.db.session() as session:
+            outbox_id = queue_sms(session, "+15557654321", "Your helper is on the way.", kind="claimed").id
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with hotline.db.session() as session:
+                if session.get(OutboxMessage, outbox_id).status == "sent":
+                    break
+            time.sleep(0.02)
+        assert [m.body for m in hotline.transport.sent] == ["Your helper is on the way."]
+    finally:
+        hotline.close()
