@@ -49,8 +49,18 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         except Exception:  # noqa: BLE001 - the health check reports, never raises
             log.exception("health check: database unreachable")
             database = "unreachable"
+        checks = {"database": database}
+        if hotline.redis is not None:
+            try:
+                hotline.redis.ping()
+                checks["redis"] = "ok"
+            except Exception:  # noqa: BLE001 - the health check reports, never raises
+                log.warning("health check: redis unreachable")
+                # Still serving: messages wait in the outbox until Redis is back.
+                checks["redis"] = "unreachable"
         status = 200 if database == "ok" else 503
-        return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+        healthy = all(value == "ok" for value in checks.values())
+        return jsonify(status="ok" if healthy else "degraded", **checks), status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -50,6 +50,10 @@ def run(host: str, port: int) -> None:
     log.info("database: %s", settings.database_url.split("@")[-1])
     if not settings.twilio_configured:
         log.info("no Twilio credentials: messages to other numbers are printed here")
+    if settings.redis_url:
+        log.info("REDIS_URL is set: run `hotline worker` to send messages and run scheduled work")
+    else:
+        log.info("no REDIS_URL: queued work runs in this process")
     click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

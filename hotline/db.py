@@ -84,5 +84,7 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> boo
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
-    return result.rowcount == 1
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    # RETURNING tells reliably on both databases whether the row went in (rowcount does not).
+    primary_key = model.__table__.primary_key.columns.values()[0]
+    return session.execute(statement.returning(primary_key)).first() is not None

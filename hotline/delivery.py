@@ -90,7 +90,14 @@ def backoff(attempt: int, base: float) -> timedelta:
 
 def _early(hotline: Hotline) -> float:
     """How early a job may run and still act (it then waits for its moment)."""
-    return max(hotline.settings.pacing_max_wait_seconds, SLOT_LEAD_SECONDS + 0.5)
+    # RQ's scheduler rounds due times down to the second, so a job may come a second early.
+    return max(hotline.settings.pacing_max_wait_seconds, SLOT_LEAD_SECONDS + 1.5)
+
+
+def _come_back(session, job_name: str, row: OutboxMessage) -> None:
+    """Schedule the row's job for its own time; one id per time, so duplicates collapse."""
+    stamp = int(_ts(row.next_attempt_at) * 1000)
+    enqueue_after_commit(session, job_name, row.id, when=row.next_attempt_at, job_id=f"{job_name}-{row.id}-at-{stamp}")
 
 
 def _ts(when: datetime) -> float:
@@ -160,14 +167,19 @@ def deliver(outbox_id: int) -> str:
         ended = _gate(session, row, now)
         if ended:
             return ended
-        if _ts(row.next_attempt_at) - _ts(now) > _early(hotline):
-            # An early duplicate (a retry or a slot is planned later); that job will come.
+        early = _ts(row.next_attempt_at) - _ts(now)
+        if early > _early(hotline):
+            # Too early (schedulers round, duplicates come): come back at the row's time.
+            _come_back(session, "deliver", row)
             return "not due"
         job = _Job(
             row.id, row.channel, row.to, row.body, row.reply,
             _ts(row.recipient_slot_at) if row.recipient_slot_at else None,
             _ts(row.sender_slot_at) if row.sender_slot_at else None,
         )
+    if early > 0:
+        # Schedulers round to the second: never act before the row's time (send_after, a retry).
+        hotline.sleep(early)
     return CHANNELS[job.channel](hotline, job)
 
 
@@ -189,12 +201,15 @@ def _hold(hotline: Hotline, job: _Job, *, recipient_slot: float | None = None, s
             return False
         if run_at is not None:
             when = _dt(max(_ts(utcnow()), run_at - SLOT_LEAD_SECONDS))
-            enqueue_after_commit(session, "deliver", job.id, when=when, job_id=f"deliver-{job.id}-at-{run_at:.3f}")
+            enqueue_after_commit(session, "deliver", job.id, when=when, job_id=f"deliver-{job.id}-at-{int(run_at * 1000)}")
     return True
 
 
 def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
-    """Reserve the recipient's allowance and the sender's slot; return the slot, or None if scheduled."""
+    """Reserve the recipient's allowance and the sender's slot; return the slot, or None if scheduled.
+
+    A near recipient allowance is kept on the job and saved with the claim.
+    """
     settings = hotline.settings
     pacer = hotline.pacer
     max_wait = settings.pacing_max_wait_seconds
@@ -213,7 +228,7 @@ def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
             log.info("outbox %s: %s already had its share; waiting %.0fs", job.id, mask(job.to), start - now)
             _hold(hotline, job, recipient_slot=start, run_at=start)
             return None
-        _hold(hotline, job, recipient_slot=start)
+        job.recipient_slot = start
     slot = job.sender_slot
     if slot is None or now > slot + SLOT_GRACE_SECONDS:
         slot = pacer.reserve(
@@ -224,7 +239,7 @@ def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
             now=now,
         )
         if slot - now > max_wait:
-            _hold(hotline, job, sender_slot=slot, run_at=slot)
+            _hold(hotline, job, recipient_slot=job.recipient_slot, sender_slot=slot, run_at=slot)
             return None
     wait = slot - _ts(utcnow())
     if wait > 0:
@@ -246,6 +261,7 @@ def _claim(hotline: Hotline, job: _Job, slot: float | None) -> bool:
                 status=SUBMITTING,
                 submitted_at=now,
                 attempts=OutboxMessage.attempts + 1,
+                recipient_slot_at=_dt(job.recipient_slot) if job.recipient_slot is not None else None,
                 sender_slot_at=_dt(slot) if slot is not None else None,
                 from_number=hotline.transport.sender,
                 updated_at=now,
@@ -348,6 +364,7 @@ def reconcile(outbox_id: int) -> str:
         if row.status != UNKNOWN:
             return f"already {row.status}"
         if _ts(row.next_attempt_at) - _ts(utcnow()) > _early(hotline):
+            _come_back(session, "reconcile", row)
             return "not due"
         since = (row.submitted_at or row.created_at) - CLOCK_SKEW
         to, body = row.to, row.body

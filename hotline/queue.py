@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,11 +41,17 @@ class JobQueue(Protocol):
     def close(self) -> None: ...
 
 
-def _check(job_name: str, args: tuple) -> None:
+_JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _check(job_name: str, args: tuple, job_id: str | None = None) -> None:
     from .jobs import JOBS
 
     if job_name not in JOBS:
         raise KeyError(f"no job named {job_name!r}")
+    if job_id is not None and not _JOB_ID.match(job_id):
+        # RQ's rule, kept by both backends so a job id that works in tests works in production.
+        raise ValueError(f"job id {job_id!r} may only hold letters, digits, '_' and '-'")
     for arg in args:
         if not isinstance(arg, (str, int, float, bool, type(None))):
             raise TypeError(f"job arguments are ids and plain values, not {type(arg).__name__}")
@@ -93,11 +100,11 @@ class RQQueue:
         }
 
     def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args)
+        _check(job_name, args, job_id)
         self.rq.enqueue_call(RUNNER, args=[job_name, *args], **self._options(job_name, job_id))
 
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args)
+        _check(job_name, args, job_id)
         self.rq.enqueue_at(_aware(when), RUNNER, args=[job_name, *args], **self._options(job_name, job_id))
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
@@ -153,15 +160,15 @@ class InProcessQueue:
         self._start()
 
     def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args)
+        _check(job_name, args, job_id)
         self._push(time.time(), job_name, args, job_id)
 
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args)
+        _check(job_name, args, job_id)
         self._push(_aware(when).timestamp(), job_name, args, job_id)
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args)
+        _check(job_name, args, job_id)
         self._push(time.time() + delay.total_seconds(), job_name, args, job_id)
 
     def pending(self) -> list[tuple[datetime, str, tuple]]:

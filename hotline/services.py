@@ -23,6 +23,15 @@ log = logging.getLogger(__name__)
 REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "health_check_interval": 30}
 
 
+def redis_from_url(url: str) -> "Redis":
+    """A Redis client that gives up quickly (one short retry) when Redis is down."""
+    from redis import Redis
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    return Redis.from_url(url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **REDIS_OPTIONS)
+
+
 @dataclass
 class Hotline:
     """The services one app (or worker) runs with."""
@@ -67,9 +76,7 @@ def build(settings: Settings, db: Database | None = None, *, start: bool = True)
     hotline = Hotline(settings=settings, db=db or Database(settings.database_url))
     hotline.transport = make_transport(settings)
     if settings.redis_url:
-        from redis import Redis
-
-        hotline.use_redis(Redis.from_url(settings.redis_url, **REDIS_OPTIONS))
+        hotline.use_redis(redis_from_url(settings.redis_url))
     else:
         hotline.queue = InProcessQueue(threads=settings.queue_threads if start else 0)
         hotline.pacer = MemoryPacer()

@@ -1,6 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
@@ -22,6 +23,10 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# Two checkouts testing against the same servers at once must not share databases.
+_CHECKOUT = hashlib.sha1(str(PROJECT_ROOT).encode()).hexdigest()[:6]
 
 
 @pytest.fixture(scope="session")
@@ -154,3 +159,73 @@ def make_phone(client):
         return Phone(client, number)
 
     return make
+
+
+# Outbound delivery: Redis (in-memory, or real with TEST_REDIS_URL), a fake Twilio, a harness.
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+ACCOUNT_SID = "AC" + "a1" * 16
+HOTLINE_NUMBER = "+15550001111"
+
+
+def redis_url_for_worker(url: str) -> str:
+    """A Redis database of its own for each xdist worker, so tests running at once never meet."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.lstrip("/") or 0)
+    index = int(_worker().removeprefix("gw")) if _worker().startswith("gw") else 0
+    offset = int(_CHECKOUT, 16) % 7 * 2
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + (offset + index) % 15) % 16}"))
+
+
+@pytest.fixture
+def redis_conn():
+    if TEST_REDIS_URL:
+        import redis
+
+        connection = redis.Redis.from_url(redis_url_for_worker(TEST_REDIS_URL))
+        connection.flushdb()
+        yield connection
+        connection.flushdb()
+        connection.close()
+    else:
+        import fakeredis
+
+        yield fakeredis.FakeStrictRedis(server=fakeredis.FakeServer())
+
+
+@pytest.fixture
+def fake_twilio():
+    from .fake_twilio import FakeTwilio
+
+    fake = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def twilio_settings(settings, fake_twilio):
+    from dataclasses import replace
+
+    return replace(
+        settings,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_phone_number=HOTLINE_NUMBER,
+        twilio_api_base_url=fake_twilio.base_url,
+        twilio_timeout_seconds=0.5,
+    )
+
+
+@pytest.fixture(params=["rq", "inprocess"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def harness(request, backend, twilio_settings, fake_twilio):
+    from .harness import Harness
+
+    redis = request.getfixturevalue("redis_conn") if backend == "rq" else None
+    with Harness(twilio_settings, fake_twilio, redis=redis) as harness:
+        yield harness
