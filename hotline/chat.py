@@ -1,7 +1,10 @@
 """A terminal conversation with the hotline, as if texting from a phone."""
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Callable, TextIO
+from zoneinfo import ZoneInfo
 
 from .config import Settings
 from .db import Database
@@ -28,6 +31,7 @@ class ChatSession:
         self.hotline = Hotline(settings=settings, db=self.db, queue=self.queue,
                                transport=self.transport, pacer=MemoryPacer())
         install(self.hotline)
+        self._travel = None
 
     def send(self, text: str) -> str | None:
         return handle_message(self.db, self.settings, self.phone, text, channel="sms").text
@@ -44,19 +48,78 @@ class ChatSession:
 
     def loop(self, stream: TextIO, echo: Callable[..., None]) -> None:
         """Read lines from `stream` until it ends or says /quit; `echo` is click.echo-like."""
-        echo(f"Texting the hotline as {self.phone}. Type /quit to leave.")
+        echo(f"Texting the hotline as {self.phone}. Type /help for more, /quit to leave.")
         interactive = stream.isatty()
-        while True:
-            if interactive:
-                echo("> ", nl=False)
-            line = stream.readline()
-            if not line or line.strip() == "/quit":
-                break
-            text = line.rstrip("\n")
-            if not interactive:
-                echo(f"> {text}")
-            reply = self.send(text)
-            for row in (reply or "(no reply)").splitlines():
-                echo(f"< {row}")
-            for row in self.others():
-                echo(row)
+        try:
+            while True:
+                if interactive:
+                    echo("> ", nl=False)
+                line = stream.readline()
+                if not line or line.strip() == "/quit":
+                    break
+                text = line.rstrip("\n")
+                if not interactive:
+                    echo(f"> {text}")
+                if text.startswith("/"):
+                    for row in self.command(text):
+                        echo(row)
+                    continue
+                reply = self.send(text)
+                for row in (reply or "(no reply)").splitlines():
+                    echo(f"< {row}")
+                for row in self.others():
+                    echo(row)
+        finally:
+            self.close()
+
+    def command(self, text: str) -> list[str]:
+        """Run a chat command: /as NUMBER, /wait DURATION, /help."""
+        name, _, argument = text.strip().partition(" ")
+        argument = argument.strip()
+        if name == "/as":
+            phone = normalize(argument, self.settings.default_region)
+            if phone is None:
+                return [f"! {argument!r} is not a phone number"]
+            self.phone = phone
+            return [f"(now texting as {mask(phone)})"]
+        if name == "/wait":
+            delta = parse_duration(argument)
+            if delta is None:
+                return ["! say how long, like /wait 30m, /wait 2h or /wait 1d"]
+            self.travel(delta)
+            local = datetime.now(timezone.utc).astimezone(ZoneInfo(self.settings.hotline_timezone))
+            return [f"(it is now {local:%a %d %b %H:%M} in {self.settings.hotline_timezone})", *self.others()]
+        return [
+            "/as NUMBER     text as another number (a volunteer, a driver)",
+            "/wait 2h       let time pass (30m, 2h, 1d): reminders and waves that fall due are sent",
+            "/quit          leave",
+        ]
+
+    def travel(self, delta: timedelta) -> None:
+        """Move this process's clock forward, then run the periodic sweeps as the worker would."""
+        import time_machine
+
+        target = datetime.now(timezone.utc) + delta
+        if self._travel is not None:
+            self._travel.stop()
+        self._travel = time_machine.travel(target, tick=True)
+        self._travel.start()
+        from .jobs import run
+        from .ticker import periodic_jobs
+
+        for job_name in periodic_jobs(self.hotline):
+            run(job_name)
+
+    def close(self) -> None:
+        if self._travel is not None:
+            self._travel.stop()
+            self._travel = None
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """Read "30m", "2h", "1d" or "1d 2h" as a duration."""
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    parts = re.findall(r"(\d+)\s*([mhd])", text.lower())
+    if not parts or re.sub(r"[\d\smhd]", "", text.lower()):
+        return None
+    return timedelta(**{units[u]: sum(int(n) for n, unit in parts if unit == u) for u in {u for _, u in parts}})

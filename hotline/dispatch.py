@@ -378,25 +378,24 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str
 
         def render_ride(pickup: str, destination: str) -> str:
             return t.ngettext(
-                "Ride %(code)s is yours, thank you! %(when)s. From: %(pickup)s. To: %(destination)s. "
-                "%(n)s rider%(needs)s. %(back)s Start a text with %(code)s to reach them. %(done)s "
-                "%(code)s when finished, %(drop)s %(code)s if you cannot go.",
-                "Ride %(code)s is yours, thank you! %(when)s. From: %(pickup)s. To: %(destination)s. "
-                "%(n)s riders%(needs)s. %(back)s Start a text with %(code)s to reach them. %(done)s "
-                "%(code)s when finished, %(drop)s %(code)s if you cannot go.",
+                "Ride %(code)s is yours, thank you! %(when)s, from %(pickup)s to %(destination)s, "
+                "%(n)s rider%(needs)s. %(back)s %(done)s %(code)s when done, %(drop)s %(code)s if you "
+                "cannot go.",
+                "Ride %(code)s is yours, thank you! %(when)s, from %(pickup)s to %(destination)s, "
+                "%(n)s riders%(needs)s. %(back)s %(done)s %(code)s when done, %(drop)s %(code)s if you "
+                "cannot go.",
                 ride.riders,
                 code=code, when=ride_when(settings, t, ride), pickup=pickup, destination=destination,
-                needs=needs_note, back=back,
-                done=shown_word(t, "done"), drop=shown_word(t, "drop"),
-            )
+                needs=needs_note, back=back, done=shown_word(t, "done"), drop=shown_word(t, "drop"),
+            ).replace("  ", " ")
 
         return fit(render_ride, {"pickup": ride.pickup, "destination": ride.destination})
 
     def render(details: str, location: str) -> str:
         return t._(
             "Task %(code)s is yours, thank you! %(category)s: %(details)s. Where: %(location)s. "
-            "Start a text with %(code)s to reach them. %(done)s %(code)s when finished, "
-            "%(drop)s %(code)s if you cannot go.",
+            "Texts starting with %(code)s reach them. %(done)s %(code)s when done, %(drop)s %(code)s "
+            "if you cannot go.",
             code=code, category=_category(t, need), details=details, location=location,
             done=shown_word(t, "done"), drop=shown_word(t, "drop"),
         )

@@ -97,13 +97,21 @@ def shorten(text: str, limit: int) -> str:
 
 
 def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int = 12) -> str:
-    """Render a message that quotes the sender's words, shortening the quotes until it fits.
+    """Render a message that quotes people's words, making the quotes cheaper until it fits.
 
-    `render(**values)` builds the message; each value in `echoes` is shortened, longest first,
-    until the whole text fits in `budget` segments or every quote is down to `floor` characters.
+    `render(**values)` builds the message. When it is over `budget` segments, the quotes are
+    first spelled within GSM-7 if that alone makes them fit ("Clínica" -> "Clinica": one accent
+    would double the cost of the whole text); then each is shortened, longest first, until the
+    text fits or every quote is down to `floor` characters.
     """
     values = {key: " ".join(value.split()) for key, value in echoes.items()}
     text = render(**values)
+    if count_segments(text).segments <= budget:
+        return text
+    folded = {key: fold_to_gsm(value) for key, value in values.items()}
+    if folded != values and count_segments(render(**folded)).segments < count_segments(text).segments:
+        values = folded
+        text = render(**values)
     while count_segments(text).segments > budget:
         key = max(values, key=lambda k: len(values[k]), default=None)
         if key is None or len(values[key]) <= floor:
