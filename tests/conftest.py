@@ -155,3 +155,14 @@ def make_phone(client):
         return Phone(client, number)
 
     return make
+
+
+@pytest.fixture
+def call(client):
+    """Start a call from a number: `call("+15551234567")` dials and returns the Call."""
+    from .voice_caller import Call
+
+    def dial(number: str = "+15551234567", **options) -> "Call":
+        return Call(client, number, **options).dial()
+
+    return dial

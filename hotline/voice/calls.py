@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
-from ..flows.engine import CHOICE, Ctx, Reply, not_understood
+from ..flows.engine import CHOICE, FLOWS, Ctx, Reply, not_understood
 from ..flows.keywords import is_stale, restart
 from ..i18n import NP_, Translator
 from ..i18n import keywords as kw
@@ -197,9 +197,10 @@ def begin(c: Call, first: bool) -> None:
 def go_on(c: Call, lines: list) -> None:
     """Continue where the conversation stands, or start a request when nothing is under way."""
     ctx = c.ctx
-    if ctx.conversation.flow in ("home", "language") or is_stale(ctx):
+    conversation = ctx.conversation
+    if conversation.flow in ("home", "language") or is_stale(ctx):
         ctx.move(restart(ctx))
-    else:
+    elif conversation.data or conversation.step != FLOWS[conversation.flow].first:
         lines = [*lines, c.words(lambda: ctx.pgettext("voice", "Let's go on where you left off."))]
     c.turn.ask(lines)
 
@@ -446,8 +447,8 @@ def alert_hidden_caller(c: Call, need: Need) -> None:
     number = c.ctx.contact.callback_phone
     for phone in settings.coordinator_phones:
         if number:
-            body = t._("Hotline: request %(ref)s came from a hidden number. Call them back at %(number)s.",
-                       ref=need.ref, number=number)
+            call_back = t._("Hotline: request %(ref)s came from a hidden number. Call them back at:", ref=need.ref)
+            body = f"{call_back} {number}"
         else:
             body = t._("Hotline: request %(ref)s came from a hidden number that left no way to reach them.",
                        ref=need.ref)

@@ -83,19 +83,19 @@ def leave_voicemail(
     if recording.need_id is not None:
         return recording.need
     t = Translator(settings.default_language, settings.locales_dir)
+    voicemail = t._("Voicemail:")
     need = needs.create(
         session, contact, category="other",
-        details=recording.transcription or t._("Voicemail: %(url)s", url=recording.url),
+        details=recording.transcription or f"{voicemail} {recording.url}",
         location="", language=recording.language, channel="voice", now=now,
     )
     need.events.append(NeedEvent(at=now, kind="voicemail", note=recording.url))
     recording.need = need
     recording.need_id = need.id
     for phone in settings.coordinator_phones:
-        queue_sms(session, phone, t._(
-            "Hotline: voicemail for coordinators, request %(ref)s. Listen: %(url)s",
-            ref=need.ref, url=recording.url,
-        ), kind="alert", need_id=need.id)
+        # The address goes after the words, so a translation never has to carry it.
+        listen = t._("Hotline: voicemail for coordinators, request %(ref)s. Listen:", ref=need.ref)
+        queue_sms(session, phone, f"{listen} {recording.url}", kind="alert", need_id=need.id)
     if not settings.coordinator_phones:
         log.warning("voicemail %s kept as request %s, but no coordinator phones are set", recording.id, need.ref)
     log.info("voicemail from %s kept as request %s", mask(contact.phone), need.ref)
