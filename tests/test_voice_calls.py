@@ -415,3 +415,19 @@ def test_a_wrong_callback_number_is_asked_once_more(call, db):
     assert c.text.startswith("That number did not look right.")
     c.press("34#")
     assert c.text.startswith("We will go on without a number.")
+
+
+# -- menus of several choices ------------------------------------------------------------------
+
+def test_a_menu_of_several_choices_takes_the_keys_then_pound(call, db):
+    c = call().press("1").say("volunteer")
+    assert "What is your first name?" in c.text
+    c.say("Maya").press("1")
+    assert "What can you help with?" in c.text and "Reply with" not in c.text
+    assert "Press the number of each one that applies, then press pound." in c.text
+    assert c.waiting.attrib["finishOnKey"] == "#" and "numDigits" not in c.waiting.attrib
+    c.press("13#")
+    assert "Which languages do you speak?" in c.text
+    assert the(db, Conversation).data["skills"] == ["driving", "childcare"]
+    c.say("one and two")
+    assert the(db, Conversation).data["languages"] == ["en", "es"]

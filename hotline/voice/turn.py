@@ -147,9 +147,11 @@ class Turn:
         """Say back what speech recognition heard and ask whether it is right."""
         ctx = self.ctx
         words = say_times(heard, ctx.translator())
+        listens = self.speaker.listens
+        speech = {"input": "dtmf speech", "language": listens, "speech_timeout": "auto"} if listens else {}
         gather = self.response.gather(
-            input="dtmf speech", num_digits=1, action=self.url("heard", v=self.version),
-            timeout=self.settings.voice_gather_timeout, language=self.speaker.listens, speech_timeout="auto",
+            num_digits=1, action=self.url("heard", v=self.version), timeout=self.settings.voice_gather_timeout,
+            **{"input": "dtmf", **speech},
         )
         self.say(gather, [*notes, ctx.pgettext(
             "voice", "I heard: %(words)s. Press 1 if that is right, 2 to say it again.", words=words)])
