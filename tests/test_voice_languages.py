@@ -129,3 +129,14 @@ def test_a_fallback_language_without_a_voice_is_replaced_by_english(haitian):
 def test_only_recorded_prompts_are_served(haitian, path):
     client, _ = haitian()
     assert client.get(path).status_code == 404
+
+
+def test_the_sentences_to_record_are_listed_with_the_names_calls_look_for(settings, tmp_path):
+    from hotline.voice.sentences import sentences
+
+    listed = dict(sentences(replace(settings, locales_dir=str(locales_with_haitian(tmp_path))), "ht"))
+    for sentence in ("Ki èd ou bezwen?", "Pou Kreyòl, peze 3.", "Manje: peze 1.", "Thank you for calling. Goodbye."):
+        assert listed[audio_key(sentence)] == sentence
+    assert "Welcome to the mutual aid hotline. Press 0 at any time to leave a message for a coordinator." \
+        not in listed.values()  # no Kreyòl words for it yet: the catalog has none
+    assert not any("\u2063" in s or "%(" in s for s in listed.values())

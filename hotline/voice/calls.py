@@ -370,16 +370,18 @@ def recorded(c: Call) -> None:
 
 def finish(c: Call, text: str) -> None:
     """Hand an answer to the flows, as a text would be; say what they answer, then their next question."""
-    ctx = c.ctx
-    before = set(c.session.scalars(select(Need.id).where(Need.contact_id == ctx.contact.id)))
+    ctx, session = c.ctx, c.session
+    mine = select(Need).where(Need.contact_id == ctx.contact.id)
+    before = set(session.scalars(mine.with_only_columns(Need.id))) if c.hidden else set()
     reply: Reply = respond(ctx, text)
-    c.session.flush()
-    new = [n for n in c.session.scalars(select(Need).where(Need.contact_id == ctx.contact.id)) if n.id not in before]
     c.turn.sync()  # the answer may have switched the language ("Español")
-    recordings.link_answers(c.session, ctx.contact, ctx.now)
+    recordings.link_answers(session, ctx.contact, ctx.now)
     notes: list = [Words(note) for note in reply.notes if note]
-    if c.hidden and new:
-        notes.append(check_back(c))
+    if c.hidden:
+        session.flush()
+        new = [need for need in session.scalars(mine) if need.id not in before]
+        if new:
+            notes.append(check_back(c))
         for need in new:
             alert_hidden_caller(c, need)
     c.turn.ask(notes)
