@@ -65,14 +65,14 @@ def _answer(action: str) -> Response:
 @bp.post("/voice")
 @twilio_signed
 def call_starts():
-    """A call comes in."""
+    """Answer a call that comes in."""
     return _answer("start")
 
 
 @bp.post("/voice/transcription")
 @twilio_signed
 def transcription():
-    """Twilio's transcription of a recording; it may come late, twice, or before the recording's own webhook."""
+    """Keep Twilio's transcription of a recording; it may come late, twice, or before the recording's own webhook."""
     form = request.form
     recording_sid = (form.get("RecordingSid") or "").strip()
     if not recording_sid or len(recording_sid) > MAX_SID:
@@ -92,7 +92,7 @@ def transcription():
 @bp.post("/voice/<action>")
 @twilio_signed
 def call_goes_on(action: str):
-    """A later step of a call: a key pressed, words said, a recording made, or silence."""
+    """Answer a later step of a call: a key pressed, words said, a recording made, or silence."""
     if action not in HANDLERS or action == "start":
         abort(404)
     return _answer(action)

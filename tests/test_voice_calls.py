@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from hotline import create_app
 from hotline.models import Contact, Conversation, InboundMessage, Need, OutboxMessage, Recording
 
-from .conftest import PUBLIC_URL, Phone, sign
+from .conftest import PUBLIC_URL, sign
 from .voice_caller import Call
 
 COORDINATOR = "+16175550199"
@@ -112,6 +112,16 @@ def test_food_request_filed_entirely_by_phone_in_spanish(call, db):
     assert every_say == {SPANISH_VOICE}
 
 
+def test_ride_request_by_phone_in_spanish_reads_the_time_back_as_people_say_it(call, db):
+    c = call().press("2").press("2")  # Spanish, a ride (the intake's ride category)
+    c.say("a la clínica el viernes a las 14:30")
+    assert "Entendí: a la clínica el viernes a las 2:30 de la tarde." in c.text
+    c.press("1").press("02119#").press("1")
+    assert c.ended and "Su número de solicitud es" in c.text
+    need = the(db, Need)
+    assert need.category == "ride" and need.details == "a la clínica el viernes a las 14:30"
+
+
 def test_speech_picks_a_choice_by_its_name_or_a_number_word(call, db):
     c = call().press("1")
     c.say("Food.")
@@ -175,6 +185,19 @@ def test_one_silence_asks_again_and_two_end_the_call_kindly(call, db):
     assert "We did not hear anything, so we will end this call." in c.text
     assert "Call or text this number any time to go on where you left off." in c.text
     assert the(db, Conversation).step == "details"
+
+
+def test_an_empty_answer_counts_as_a_silence(call):
+    c = call().press("1").press("1").say("")
+    assert c.text.startswith("Sorry, I did not hear anything.")
+    c.silence()
+    assert c.ended
+
+
+def test_asking_for_help_on_a_call_explains_the_keys_not_texting(call):
+    c = call().press("1").say("help")
+    assert "Press star to hear the question again, 0 to leave a message" in c.text
+    assert "Reply" not in c.text and "What do you need help with?" in c.text
 
 
 def test_an_answer_between_silences_starts_the_count_again(call):

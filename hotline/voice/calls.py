@@ -61,7 +61,7 @@ class CallInput:
         return bool(self.recording_url) and (self.recording_duration is None or self.recording_duration > 0)
 
     def describe(self, action: str) -> str:
-        """What came in, kept with the answer given so nothing a caller said is lost."""
+        """Describe what came in, kept with the answer given so nothing a caller said is lost."""
         parts = [action]
         if self.digits:
             parts.append(f"digits {self.digits}")
@@ -89,11 +89,9 @@ class CallOutcome:
 
 
 def caller_key(raw: str, call_sid: str, region: str) -> tuple[str, bool]:
-    """The number a call's conversation is kept under, and whether the caller hid theirs.
-
-    A hidden caller gets a conversation of their own for this call: typing in someone else's
-    number must never open that person's conversation.
-    """
+    """Return the number a call's conversation is kept under, and whether the caller hid theirs."""
+    # A hidden caller gets a conversation of their own for this call: typing in someone else's
+    # number must never open that person's conversation.
     phone = normalize(raw, region)
     if phone is not None:
         return phone, False
@@ -206,7 +204,7 @@ def go_on(c: Call, lines: list) -> None:
 
 
 def language(c: Call) -> None:
-    """The language menu answered: on a first call it starts the hotline, later it switches and goes on."""
+    """Act on the language menu: on a first call it starts the hotline, later it switches and goes on."""
     ctx, turn = c.ctx, c.turn
     first = ctx.contact.language is None
     offered = ctx.enabled_languages()
@@ -232,7 +230,7 @@ def language(c: Call) -> None:
 
 
 def callback(c: Call) -> None:
-    """A hidden caller typed a number to be reached at, or chose to go on without one."""
+    """Keep the number a hidden caller typed to be reached at, or go on without one."""
     ctx, digits = c.ctx, "".join(ch for ch in c.input.digits if ch.isdigit())
     if c.position.silence or not digits:
         ctx.contact.callback_phone = ""
@@ -296,7 +294,7 @@ def special_key(c: Call, digits: str, kind: str, choices: int) -> bool:
 
 
 def chosen(c: Call, prompt, kind: str) -> str:
-    """The answer a key press or spoken word gives a menu, as it would be texted."""
+    """Turn a key press or spoken words into the answer a menu would get by text."""
     digits = c.input.digits
     if digits:
         if kind == ONE_KEY or prompt.expects == CHOICE:
@@ -313,7 +311,7 @@ def chosen(c: Call, prompt, kind: str) -> str:
 
 
 def heard(c: Call) -> None:
-    """The read-back answered: 1 keeps the words, 2 asks again."""
+    """Act on the answer to a read-back: 1 keeps the words, 2 asks again."""
     ctx, turn, call = c.ctx, c.turn, c.input
     pending = ctx.data.get("voice") or {}
     words = pending.get("heard")
@@ -352,7 +350,7 @@ def yes_or_no(speech: str, translator: Translator) -> str:
 
 
 def recorded(c: Call) -> None:
-    """An answer recorded where speech is not recognised: the recording stands for the words."""
+    """Take an answer recorded where speech is not recognised: the recording stands for the words."""
     ctx, turn, call = c.ctx, c.turn, c.input
     if not call.recorded:
         silence(c, lambda notes, n: turn.ask(notes, silences=n))
@@ -409,7 +407,7 @@ def voicemail(c: Call) -> None:
 
 
 def resume(c: Call) -> None:
-    """Nothing was recorded for voicemail: back to the question."""
+    """Go back to the question when nothing was recorded for voicemail."""
     c.turn.ask([c.words(lambda: c.ctx.pgettext("voice", "I did not get a message."))])
 
 
@@ -418,8 +416,11 @@ def resume(c: Call) -> None:
 def silence(c: Call, again) -> None:
     """Ask again after a silence; after too many in a row, end the call kindly, saying what comes next."""
     ctx = c.ctx
-    if c.position.silence < ctx.settings.voice_max_silences:
-        again([c.words(lambda: ctx.pgettext("voice", "Sorry, I did not hear anything."))], c.position.silence)
+    # Twilio may post an empty answer to the <Gather> action instead of falling through to the
+    # redirect that counts silences: that is a silence too.
+    count = max(c.position.silence, 1)
+    if count < ctx.settings.voice_max_silences:
+        again([c.words(lambda: ctx.pgettext("voice", "Sorry, I did not hear anything."))], count)
         return
     lines = [c.words(lambda: ctx.pgettext("voice", "We did not hear anything, so we will end this call."))]
     if c.hidden:
@@ -441,7 +442,7 @@ def check_back(c: Call) -> Words:
 
 
 def alert_hidden_caller(c: Call, need: Need) -> None:
-    """Coordinators follow up a request from a hidden number: volunteers cannot text such a caller."""
+    """Ask coordinators to follow up a request from a hidden number: volunteers cannot text the caller."""
     from ..outbox import queue_sms
 
     settings = c.ctx.settings

@@ -168,7 +168,7 @@ def _replace_marker(session: Session, recording: Recording) -> None:
 
 
 def url_of(session: Session, recording_id: int, contact: Contact) -> str | None:
-    """The address of one of this contact's recordings (never another caller's)."""
+    """Return the address of one of this contact's recordings (never another caller's)."""
     recording = session.get(Recording, recording_id)
     if recording is None or recording.contact_id != contact.id:
         return None

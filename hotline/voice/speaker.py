@@ -20,7 +20,7 @@ class Words:
 
 
 def fallback_language(settings: Settings) -> languages.Language:
-    """The language calls are spoken in when the caller's has no voice; it must have one."""
+    """Return the language calls are spoken in when the caller's has no voice; it must have one."""
     lang = languages.get(settings.voice_fallback_language)
     if lang is None or not lang.say_language:
         return languages.REGISTRY["en"]

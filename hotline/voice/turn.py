@@ -34,7 +34,7 @@ Lines = Iterable["Words | str"]
 
 
 def answer_kind(prompt: Prompt) -> str:
-    """How a prompt is answered by phone; unknown kinds of prompt are answered in words."""
+    """Tell how a prompt is answered by phone; unknown kinds of prompt are answered in words."""
     if prompt.choices and prompt.expects == CHOICE:
         return ONE_KEY if len(prompt.choices) <= SINGLE_KEY_CHOICES else KEYS
     if prompt.choices:
@@ -45,7 +45,7 @@ def answer_kind(prompt: Prompt) -> str:
 
 
 def language_keys(count: int) -> list[str]:
-    """Keys for the first-call language menu: 1-9 then 0 (one key each) for up to ten languages."""
+    """Return the keys of the first-call language menu: 1-9 then 0 (one key each) for up to ten languages."""
     if count <= 10:
         return list("1234567890"[:count])
     return [str(i) for i in range(1, count + 1)]
@@ -218,7 +218,7 @@ class Turn:
 
 
 def prompt_lines(ctx: Ctx, prompt: Prompt | None, speaker: Speaker) -> list[str]:
-    """The sentences of a question on a call: its words, each choice with its key, how to answer."""
+    """List the sentences of a question on a call: its words, each choice with its key, how to answer."""
     if prompt is None:
         return []
     kind = answer_kind(prompt)
@@ -244,11 +244,9 @@ def language_option(t: Translator, lang: languages.Language, key: str) -> str:
 
 def notification(settings: Settings, code: str, message: Words | str, confirm_url: str | None = None,
                  repeat_url: str | None = None) -> VoiceResponse:
-    """A call that says a message, and when asked, takes 1 to confirm or 2 to cancel at `confirm_url`.
-
-    `message` is in the language calls to `code` are spoken in (see Speaker.speaks); give it as
-    Words with the caller's own words too, so a recording can stand in where there is no voice.
-    """
+    """Build a call that says a message and, given `confirm_url`, takes 1 to confirm or 2 to cancel there."""
+    # `message` is in the language calls to `code` are spoken in (Speaker.speaks); as Words with
+    # the caller's own words too, a recording can stand in where their language has no voice.
     speaker = Speaker(settings, code)
     t = Translator(speaker.speaks.code, settings.locales_dir)
     own = Translator(speaker.own.code, settings.locales_dir)
