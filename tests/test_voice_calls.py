@@ -161,6 +161,12 @@ def test_returning_caller_switches_language_with_9_and_goes_on_with_the_same_que
     assert the(db, Contact).language == "es"
 
 
+def test_saying_a_language_name_switches_to_it(call, db):
+    c = call().press("1").say("Español")
+    assert "¿Con qué necesita ayuda?" in c.text and voices(c) == {SPANISH_VOICE}
+    assert the(db, Contact).language == "es"
+
+
 # -- forgiving menus ----------------------------------------------------------------------------
 
 def test_star_repeats_the_question(call):

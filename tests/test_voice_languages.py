@@ -13,7 +13,7 @@ from hotline.voice.audio import audio_key
 
 from .twilio_voice_values import SAY_LANGUAGES, SAY_VOICES_BY_LANGUAGE, SPEECH_LANGUAGES
 from .voice_caller import Call
-from .voice_locales import locales_with_haitian
+from .voice_locales import locales_with_every_language, locales_with_haitian
 
 
 @pytest.mark.parametrize("code", list(languages.REGISTRY))
@@ -140,3 +140,19 @@ def test_the_sentences_to_record_are_listed_with_the_names_calls_look_for(settin
     assert "Welcome to the mutual aid hotline. Press 0 at any time to leave a message for a coordinator." \
         not in listed.values()  # no Kreyòl words for it yet: the catalog has none
     assert not any("\u2063" in s or "%(" in s for s in listed.values())
+
+
+def test_ten_languages_take_one_key_each_with_0_for_the_tenth(settings, tmp_path):
+    app = create_app(replace(settings, locales_dir=str(locales_with_every_language(tmp_path))))
+    try:
+        c = Call(app.test_client(), "+15551234567").dial()
+        assert len(c.latest) == 10 and c.waiting.attrib["numDigits"] == "1"
+        assert c.latest[2].text == "For 中文, press 3." and c.latest[2].language == "cmn-CN"
+        assert c.latest[9].text == "For Tagalog, press 0." and c.latest[9].voice == "Google.fil-PH-Wavenet-A"
+        assert c.latest[4].played is False and c.latest[4].language == "en-US"  # Kreyòl: no voice, no recording
+        c.press("0")
+        assert c.waiting.attrib["language"] == "fil-PH"
+        with app.extensions["hotline"].db.session() as session:
+            assert session.scalars(select(Contact)).one().language == "tl"
+    finally:
+        app.extensions["hotline"].close()

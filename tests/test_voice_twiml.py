@@ -19,7 +19,7 @@ from hotline.voice.turn import Turn, notification
 
 from .conftest import PUBLIC_URL
 from .twiml_check import twiml_problems
-from .voice_locales import locales_with_haitian
+from .voice_locales import locales_with_every_language, locales_with_haitian
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 DATA = {
@@ -37,11 +37,13 @@ def database(tmp_path_factory):
     db.dispose()
 
 
-@pytest.fixture(scope="module", params=["shipped", "with Kreyol"])
+@pytest.fixture(scope="module", params=["shipped", "with Kreyol", "all ten"])
 def locales(request, tmp_path_factory) -> Path:
     if request.param == "shipped":
         return PROJECT_ROOT / "locales"
-    return locales_with_haitian(tmp_path_factory.mktemp("locales"))
+    if request.param == "with Kreyol":
+        return locales_with_haitian(tmp_path_factory.mktemp("locales"))
+    return locales_with_every_language(tmp_path_factory.mktemp("locales"))
 
 
 def documents(database: Database, locales: Path):

@@ -32,3 +32,16 @@ def locales_with_haitian(root: Path) -> Path:
     for sentence in RECORDED:
         (audio / f"{audio_key(sentence)}.mp3").write_bytes(b"ID3 recorded " + sentence.encode())
     return locales
+
+
+def locales_with_every_language(root: Path) -> Path:
+    """Copy the shipped catalogs and give every other registered language an empty one, so all ten are offered."""
+    from hotline.i18n import languages
+
+    locales = root / "locales"
+    shutil.copytree(PROJECT_ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    for code in languages.REGISTRY:
+        path = locales / code / "LC_MESSAGES" / "messages.po"
+        if not path.exists():
+            write_catalog(Catalog(locale=code, project="hotline", charset="utf-8"), path)
+    return locales
