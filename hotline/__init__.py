@@ -35,9 +35,13 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     if not settings.twilio_auth_token:
         log.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are not checked")
 
+    from .voice_webhooks import audio_bp
+    from .voice_webhooks import bp as voice_bp
     from .webhooks import bp as twilio_bp
 
     app.register_blueprint(twilio_bp)
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(audio_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -161,4 +161,5 @@ def chat(phone: str) -> None:
 
 
 from . import translations_cli  # noqa: E402,F401  (registers `hotline translations`)
+from . import voice_cli  # noqa: E402,F401  (registers `hotline voice`)
 from . import volunteers_cli  # noqa: E402,F401  (registers `hotline volunteers`)

@@ -64,6 +64,23 @@ class Settings:
     # A ride this soon may wake drivers in their quiet hours.
     ride_urgent_hours: float = 12.0
 
+    # Voice calls (see hotline/voice/).
+    # Language a call is spoken in when the caller's language has no Twilio voice and no
+    # recording of a sentence; it must be a registered language with a voice.
+    voice_fallback_language: str = "en"
+    # Seconds of silence after a question before it counts as unanswered.
+    voice_gather_timeout: int = 6
+    # Seconds the first-call language menu waits before going on in DEFAULT_LANGUAGE.
+    voice_language_menu_timeout: int = 4
+    # Unanswered questions in a row before the call ends kindly.
+    voice_max_silences: int = 2
+    # Longest recorded answer, and longest voicemail for coordinators, in seconds.
+    voice_answer_max_seconds: int = 60
+    voice_voicemail_max_seconds: int = 120
+    # Languages whose voicemail Twilio is asked to transcribe (its recording transcription
+    # is meant for English; other languages keep the recording only).
+    voice_transcribe_languages: tuple = ("en",)
+
     # Outbound delivery (see hotline/outbox.py and hotline/delivery.py).
     # Message segments per second one sender number may send (Twilio: about 1 for a long code).
     sms_rate_per_second: float = 1.0

@@ -59,8 +59,10 @@ class Contact(Base):
     language_source: Mapped[str | None] = mapped_column(String(16))
     opted_out: Mapped[bool] = mapped_column(default=False)
     opted_out_at: Mapped[datetime | None]
-    # Why SMS cannot reach this number (landline, invalid), when known.
+    # Why SMS cannot reach this number (landline, invalid, hidden caller ID), when known.
     sms_unusable: Mapped[str | None] = mapped_column(String(64))
+    # A number a caller with a hidden caller ID typed in to be reached at ("" when they declined).
+    callback_phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -144,6 +146,28 @@ class NeedEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     need: Mapped[Need] = relationship(back_populates="events")
+
+
+class Recording(Base):
+    """A caller's recorded words: a voicemail for coordinators, or an answer said where speech is not recognised."""
+
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # voicemail, answer
+    language: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(Text, default="")
+    duration: Mapped[int | None] = mapped_column(Integer)
+    transcription: Mapped[str | None] = mapped_column(Text)
+    transcription_status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    transcribed_at: Mapped[datetime | None]
+
+    need: Mapped["Need | None"] = relationship()
 
 
 class Volunteer(Base):

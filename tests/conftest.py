@@ -229,3 +229,14 @@ def harness(request, backend, twilio_settings, fake_twilio):
     redis = request.getfixturevalue("redis_conn") if backend == "rq" else None
     with Harness(twilio_settings, fake_twilio, redis=redis) as harness:
         yield harness
+
+
+@pytest.fixture
+def call(client):
+    """Start a call from a number: `call("+15551234567")` dials and returns the Call."""
+    from .voice_caller import Call
+
+    def dial(number: str = "+15551234567", **options) -> "Call":
+        return Call(client, number, **options).dial()
+
+    return dial

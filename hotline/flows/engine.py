@@ -45,6 +45,8 @@ class Prompt:
     # Asked again after an answer that picks nothing, with a "sorry" first unless the choices
     # explain themselves (a list of languages, each in its own words, needs no note in one of them).
     note_on_retry: bool = True
+    # The question as said on a call, when the text's wording ("Reply with a number") only fits a text.
+    spoken: str | None = None
 
     def choice_for(self, answer: str) -> str | None:
         """Return the value of the choice an answer picks, by number or by name."""
@@ -156,6 +158,9 @@ class Ctx:
         self.now = now
         self.notes: list[str] = []
         self.silent = False
+        # Words are put in this language instead of the contact's, when set: a call in a
+        # fallback voice for a language Twilio cannot speak. Stored choices keep `language`.
+        self.render_language: str | None = None
         self._translators: dict[str, Translator] = {}
 
     # -- language -----------------------------------------------------------------------
@@ -164,7 +169,7 @@ class Ctx:
         return self.contact.language or self.settings.default_language
 
     def translator(self, code: str | None = None) -> Translator:
-        code = code or self.language
+        code = code or self.render_language or self.language
         if code not in self._translators:
             self._translators[code] = Translator(code, self.settings.locales_dir)
         return self._translators[code]
@@ -174,6 +179,9 @@ class Ctx:
 
     def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
         return self.translator().ngettext(singular, plural, n, **values)
+
+    def pgettext(self, context: str, message: str, **values) -> str:
+        return self.translator().pgettext(context, message, **values)
 
     def marked(self, message, **values) -> str:
         return self.translator().marked(message, **values)

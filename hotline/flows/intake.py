@@ -19,7 +19,8 @@ QUESTIONS = {
 
 def category_prompt(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(label)) for key, label in needs.CATEGORIES.items())
-    return Prompt(ctx._("What do you need help with? Reply with a number:"), choices, CHOICE)
+    return Prompt(ctx._("What do you need help with? Reply with a number:"), choices, CHOICE,
+                  spoken=ctx.pgettext("voice", "What do you need help with?"))
 
 
 def answer_category(ctx: Ctx, category: str) -> Next:
@@ -129,7 +130,10 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
     )
     # The first offers leave in this same transaction: the need and its offers stand or fall together.
     offered = dispatch.start(ctx.session, ctx.settings, need, ctx.now, tell_resident=False)
-    if offered or need.next_wave_at is not None:
+    found = bool(offered) or need.next_wave_at is not None
+    if ctx.channel == "voice":
+        ctx.say(spoken_confirmation(ctx, need.ref, found))
+    elif found:
         ctx.say(ctx._(
             "Thank you. Your request number is %(ref)s. We are looking for a neighbor who can help "
             "and will text you. Reply %(status)s to check on it.",
@@ -142,6 +146,23 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
             ref=need.ref, status=ctx.word("status"),
         ))
     return Goto("home")
+
+
+def spoken_confirmation(ctx: Ctx, ref: str, found: bool) -> str:
+    """What a caller hears once their request is stored: the number twice, and what happens next."""
+    if found:
+        return ctx.pgettext(
+            "voice",
+            "Thank you. Your request number is %(ref)s. Again, %(ref)s. We are looking for a neighbor "
+            "who can help, and we will let you know.",
+            ref=ref,
+        )
+    return ctx.pgettext(
+        "voice",
+        "Thank you. Your request number is %(ref)s. Again, %(ref)s. No volunteer is free right now, "
+        "so a coordinator will follow up with you.",
+        ref=ref,
+    )
 
 
 def ask_change(ctx: Ctx) -> Prompt:

@@ -9,15 +9,17 @@ from .engine import AGAIN, QUIET, Ctx, Goto, Next
 
 def intercept(ctx: Ctx, text: str) -> Next | None:
     """Act on carrier words, language names and commands; None lets the current step answer."""
-    word = kw.carrier_word(text)
     contact = ctx.contact
+    # Carriers act on texted words only: a caller saying "stop" opts nothing out, and an
+    # opted-out number can still call.
+    word = kw.carrier_word(text) if ctx.channel != "voice" else None
     if word in kw.CARRIER_OPT_OUT:
         # The carrier has already confirmed the opt-out; anything we send now would fail.
         contact.opted_out = True
         contact.opted_out_at = ctx.now
         ctx.silent = True
         return AGAIN
-    if contact.opted_out:
+    if contact.opted_out and ctx.channel != "voice":
         if word in kw.CARRIER_OPT_IN:
             contact.opted_out = False
             contact.opted_out_at = None
@@ -102,6 +104,14 @@ def command_translators(ctx: Ctx):
 
 
 def help_text(ctx: Ctx) -> str:
+    if ctx.channel == "voice":
+        return ctx.pgettext(
+            "voice",
+            "This hotline connects you with neighbors who can help. Press star to hear the question "
+            "again, 0 to leave a message for a coordinator, or 9 for another language. In an "
+            "emergency, hang up and call %(emergency)s.",
+            emergency=ctx.settings.emergency_number,
+        )
     return ctx._(
         "This hotline connects you with neighbors who can help. Reply %(menu)s to start over, "
         "%(status)s to see your requests, or answer the last question to go on. In an emergency "

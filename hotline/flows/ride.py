@@ -59,7 +59,9 @@ def answer_pickup(ctx: Ctx, text: str) -> Next:
 
 def ask_destination(ctx: Ctx) -> Prompt:
     return Prompt(ctx._("Where are you going? The name of the place, and the address if you know "
-                        "it."))
+                        "it."),
+                  spoken=ctx.pgettext("voice", "Where are you going? Say the name of the place, and the "
+                                               "address if you know it."))
 
 
 def answer_destination(ctx: Ctx, text: str) -> Next:
@@ -244,7 +246,8 @@ def ask_mobility(ctx: Ctx) -> Prompt:
         Choice(key, ctx._(label)) for key, label in rides.MOBILITY.items()
     )
     return Prompt(ctx._("Does anyone riding need any of these? Reply with all the numbers that "
-                        "fit, like: 2 4"), choices, CHOICES)
+                        "fit, like: 2 4"), choices, CHOICES,
+                  spoken=ctx.pgettext("voice", "Does anyone riding need any of these?"))
 
 
 def answer_mobility(ctx: Ctx, values: str) -> Next:
@@ -257,6 +260,8 @@ def ask_riders(ctx: Ctx) -> Prompt:
         ctx._("How many people are riding, counting you? Reply with a number from 1 to %(max)s.",
               max=rides.MAX_RIDERS),
         expects=NUMBER,
+        spoken=ctx.pgettext("voice", "How many people are riding, counting you? Press a number from 1 "
+                                     "to %(max)s.", max=rides.MAX_RIDERS),
     )
 
 
@@ -345,6 +350,14 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
     from .. import dispatch
 
     looking = dispatch.start_ride(ctx.session, ctx.settings, ride, ctx.now)
+    if ctx.channel == "voice":
+        from .intake import spoken_confirmation
+
+        ctx.say(spoken_confirmation(ctx, ride.need.ref, looking))
+        if ride.return_ride is not None:
+            ctx.say(ctx.pgettext("voice", "The ride back has its own number: %(ref)s.",
+                                 ref=ride.return_ride.need.ref))
+        return Goto("home")
     if not looking:
         ctx.say(ctx._(
             "Thank you. Your ride number is %(ref)s. No driver is free right now, so a coordinator "

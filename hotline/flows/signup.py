@@ -16,7 +16,8 @@ def answer_name(ctx: Ctx, text: str) -> Next:
 
 def ask_skills(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(label)) for key, label in volunteers.SKILLS.items())
-    return Prompt(ctx._("What can you help with? Reply with one or more numbers, like 1 3:"), choices, CHOICES)
+    return Prompt(ctx._("What can you help with? Reply with one or more numbers, like 1 3:"), choices, CHOICES,
+                  spoken=ctx.pgettext("voice", "What can you help with?"))
 
 
 def answer_skills(ctx: Ctx, values: str) -> Next:
@@ -26,7 +27,8 @@ def answer_skills(ctx: Ctx, values: str) -> Next:
 
 def ask_languages(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
-    return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, CHOICES)
+    return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, CHOICES,
+                  spoken=ctx.pgettext("voice", "Which languages do you speak?"))
 
 
 def answer_languages(ctx: Ctx, values: str) -> Next:
@@ -45,7 +47,8 @@ def answer_areas(ctx: Ctx, text: str) -> Next:
 
 def ask_availability(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(label)) for key, label in volunteers.AVAILABILITY_LABELS.items())
-    return Prompt(ctx._("When can you usually help? Reply with one or more numbers:"), choices, CHOICES)
+    return Prompt(ctx._("When can you usually help? Reply with one or more numbers:"), choices, CHOICES,
+                  spoken=ctx.pgettext("voice", "When can you usually help?"))
 
 
 def answer_availability(ctx: Ctx, values: str) -> Next:

@@ -1,0 +1,7 @@
+"""Voice calls: the same flows as texts, said with <Say> or recorded audio and answered by keypad or speech.
+
+`calls` handles one Twilio voice webhook in one transaction (the conversation locked, like a
+text); `turn` turns where the conversation stands into TwiML; `speaker` decides how each
+sentence sounds (a Twilio voice, recorded audio, or a fallback language); `spoken` makes
+text sound right when said; `recordings` keeps voicemail and recorded answers.
+"""

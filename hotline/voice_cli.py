@@ -1,0 +1,31 @@
+"""`hotline voice`: what to record for a language Twilio cannot speak."""
+from __future__ import annotations
+
+import click
+
+from .cli import _settings, main
+
+
+@main.group()
+def voice() -> None:
+    """Calls."""
+
+
+@voice.command("sentences")
+@click.argument("language")
+def voice_sentences(language: str) -> None:
+    """List the sentences a call says in LANGUAGE, each with the file name its recording takes.
+
+    Put recordings in locales/LANGUAGE/audio/ under those names (.mp3 or .wav); calls in a
+    language without a Twilio voice play them instead of saying the sentence in the fallback.
+    """
+    from .i18n import languages
+    from .voice.sentences import sentences
+
+    lang = languages.get(language)
+    if lang is None:
+        raise click.ClickException(f"{language} is not a registered language")
+    if lang.say_language:
+        click.echo(f"# {lang.english_name} has a Twilio voice ({lang.say_voice}); recordings are not needed.", err=True)
+    for key, sentence in sentences(_settings(), language):
+        click.echo(f"{key}.mp3\t{sentence}")

@@ -1,0 +1,108 @@
+"""Twilio voice webhooks (signed like SMS) and the recorded prompts calls play."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+
+from .i18n import languages
+from .voice import audio
+from .voice.calls import HANDLERS, CallInput, Position, handle_call, handle_transcription
+from .webhooks import twilio_signed
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/twilio")
+audio_bp = Blueprint("audio", __name__, url_prefix="/audio")
+
+MAX_SID = 64
+MAX_TURNS = 10_000
+
+
+def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        abort(400, description=f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _call_input() -> CallInput:
+    form = request.form
+    call_sid = form.get("CallSid", "").strip()
+    caller = form.get("From", "").strip()
+    if not call_sid or len(call_sid) > MAX_SID:
+        abort(400, description="CallSid is required")
+    if not caller:
+        abort(400, description="From is required")
+    raw_duration = (form.get("RecordingDuration") or "").strip()
+    return CallInput(
+        call_sid=call_sid,
+        caller=caller[:64],
+        digits=(form.get("Digits") or "").strip()[:64],
+        speech=(form.get("SpeechResult") or "").strip(),
+        recording_url=(form.get("RecordingUrl") or "").strip()[:1000],
+        recording_sid=(form.get("RecordingSid") or "").strip()[:MAX_SID],
+        recording_duration=int(raw_duration) if raw_duration.isdigit() else None,
+    )
+
+
+def _answer(action: str) -> Response:
+    call = _call_input()
+    position = Position(
+        turn=_int("t", 0),
+        version=_int("v", None, high=2**31),
+        silence=_int("silence", 0, high=100),
+        again=bool(_int("again", 0, high=1)),
+    )
+    hotline = current_app.extensions["hotline"]
+    outcome = handle_call(hotline.db, hotline.settings, action, call, position)
+    if outcome.duplicate:
+        log.info("voice %s turn %d answered again (retry)", action, position.turn)
+    return Response(outcome.twiml, status=200, mimetype="text/xml")
+
+
+@bp.post("/voice")
+@twilio_signed
+def call_starts():
+    """Answer a call that comes in."""
+    return _answer("start")
+
+
+@bp.post("/voice/transcription")
+@twilio_signed
+def transcription():
+    """Keep Twilio's transcription of a recording; it may come late, twice, or before the recording's own webhook."""
+    form = request.form
+    recording_sid = (form.get("RecordingSid") or "").strip()
+    if not recording_sid or len(recording_sid) > MAX_SID:
+        abort(400, description="RecordingSid is required")
+    hotline = current_app.extensions["hotline"]
+    handle_transcription(
+        hotline.db,
+        recording_sid=recording_sid,
+        recording_url=(form.get("RecordingUrl") or "").strip()[:1000],
+        call_sid=(form.get("CallSid") or "").strip()[:MAX_SID],
+        text=form.get("TranscriptionText") or "",
+        status=(form.get("TranscriptionStatus") or "").strip().lower()[:16],
+    )
+    return Response(status=204)
+
+
+@bp.post("/voice/<action>")
+@twilio_signed
+def call_goes_on(action: str):
+    """Answer a later step of a call: a key pressed, words said, a recording made, or silence."""
+    if action not in HANDLERS or action == "start":
+        abort(404)
+    return _answer(action)
+
+
+@audio_bp.get("/<code>/<name>")
+def recorded_prompt(code: str, name: str):
+    """Serve a recorded sentence for a language without a Twilio voice (public, like the menu itself)."""
+    if code not in languages.REGISTRY or not audio.FILE_NAME.match(name):
+        abort(404)
+    settings = current_app.extensions["hotline"].settings
+    return send_from_directory(audio.audio_dir(settings.locales_dir, code), name, max_age=3600)
+
