@@ -88,10 +88,50 @@ def test_spanish_times_people_type(text, expected):
     ("星期五下午两点", "2026-12-04T14:00"),
     ("明天下午三点十五分", "2026-12-02T15:15"),
     ("这周五下午3点", "2026-12-04T15:00"),
+    ("明天中午", "2026-12-02T12:00"),  # 中午 alone is noon
+    ("12/5 下午3点", "2026-12-05T15:00"),  # month first
+    ("禮拜五下午兩點", "2026-12-04T14:00"),  # traditional characters
+    ("週五上午10點", "2026-12-04T10:00"),
+    ("两个小时后", "2026-12-01T12:00"),
+    ("3天后下午2点", "2026-12-04T14:00"),
 ])
-def test_chinese_times_people_type_without_a_catalog(text, expected):
-    # No Chinese catalog ships yet; the parser takes the language code all the same.
+def test_chinese_times_people_type(text, expected):
     assert wall(text, "zh") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("내일 오후 3시", "2026-12-02T15:00"),
+    ("내일오후3시", "2026-12-02T15:00"),  # spaces left out, as people often text
+    ("내일 3시", "2026-12-02T15:00"),
+    ("낼 오후 3시 반", "2026-12-02T15:30"),
+    ("내일 오후 세 시", "2026-12-02T15:00"),  # native numerals for the hour
+    ("금요일 오후 두시 반", "2026-12-04T14:30"),
+    ("다음 주 화요일 오전 10시", "2026-12-08T10:00"),
+    ("다음주 화요일 아침", "2026-12-08T09:00"),
+    ("담주 화 10시", "2026-12-08T10:00"),
+    ("이번 주 금요일 오후 3시", "2026-12-04T15:00"),
+    ("목 10:30", "2026-12-03T10:30"),
+    ("금요일 저녁", "2026-12-04T18:00"),
+    ("오늘 밤 8시", "2026-12-01T20:00"),
+    ("오늘 오후", "2026-12-01T14:00"),
+    ("내일 정오", "2026-12-02T12:00"),
+    ("내일 점심", "2026-12-02T12:00"),
+    ("내일 낮 12시", "2026-12-02T12:00"),
+    ("12월 5일 오후 2시 30분", "2026-12-05T14:30"),
+    ("12/5 오후 3시", "2026-12-05T15:00"),  # month first
+    ("5일 오후 3시", "2026-12-05T15:00"),
+    ("모레 11시", "2026-12-03T11:00"),
+    ("내일모레 오전 11시", "2026-12-03T11:00"),
+    ("3일 후 오후 2시", "2026-12-04T14:00"),
+    ("월요일 9시 15분", "2026-12-07T09:15"),
+    ("내일 새벽 5시", "2026-12-02T05:00"),
+    ("내일 저녁 7시", "2026-12-02T19:00"),
+    ("내일 오후 3시에 부탁드립니다", "2026-12-02T15:00"),
+    ("내일 아침 9시에요", "2026-12-02T09:00"),
+    ("한 시간 후", "2026-12-01T11:00"),
+])
+def test_korean_times_people_type(text, expected):
+    assert wall(text, "ko") == expected
 
 
 @pytest.mark.parametrize("text, language, expected", [
@@ -100,6 +140,7 @@ def test_chinese_times_people_type_without_a_catalog(text, expected):
     ("mañana a las 3 por favor", "es", "2026-12-02T15:00"),
     ("el jueves a las 10 gracias", "es", "2026-12-03T10:00"),
     ("明天下午三点，谢谢", "zh", "2026-12-02T15:00"),
+    ("내일 오후 3시요 감사합니다", "ko", "2026-12-02T15:00"),
 ])
 def test_polite_words_around_a_time_are_let_be(text, language, expected):
     assert wall(text, language) == expected
@@ -117,6 +158,7 @@ def test_chinese_numerals_are_read_as_numbers(numeral, value):
     ("ayer", "es"),
     ("ayer a las 3 pm", "es"), ("hoy a las 9 am", "es"),
     ("昨天下午3点", "zh"), ("今天上午9点", "zh"),
+    ("어제 오후 3시", "ko"), ("오늘 오전 9시", "ko"),
 ])
 def test_a_time_already_past_is_refused_as_past(text, language):
     assert parse(text, language).problem == times.PAST
@@ -126,6 +168,7 @@ def test_a_time_already_past_is_refused_as_past(text, language):
     ("3", "en", time(15)), ("3pm", "en", time(15)), ("at 9:30", "en", time(9, 30)),
     ("a las 3", "es", time(15)), ("15:00", "es", time(15)),
     ("三点", "zh", time(15)), ("下午3点", "zh", time(15)),
+    ("3시", "ko", time(15)), ("오후 3시", "ko", time(15)), ("오전 10시 반", "ko", time(10, 30)),
 ])
 def test_a_time_without_a_day_asks_for_the_day_and_remembers_the_time(text, language, clock):
     when = parse(text, language)
@@ -137,6 +180,7 @@ def test_a_time_without_a_day_asks_for_the_day_and_remembers_the_time(text, lang
     ("the 20th", "en", date(2026, 12, 20)),
     ("mañana", "es", date(2026, 12, 2)), ("el jueves", "es", date(2026, 12, 3)),
     ("明天", "zh", date(2026, 12, 2)), ("星期四", "zh", date(2026, 12, 3)),
+    ("내일", "ko", date(2026, 12, 2)), ("목요일", "ko", date(2026, 12, 3)), ("금요일에", "ko", date(2026, 12, 4)),
 ])
 def test_a_day_without_a_time_asks_for_the_time_and_remembers_the_day(text, language, day):
     when = parse(text, language)
@@ -154,7 +198,7 @@ def test_the_missing_half_comes_from_the_earlier_answer():
 
 @pytest.mark.parametrize("text, language", [
     ("march 3 2027 10am", "en"), ("in 3 months", "en"), ("3 de marzo de 2027 a las 10", "es"),
-    ("2027年3月3日上午10点", "zh"),
+    ("2027年3月3日上午10点", "zh"), ("2027년 3월 3일 오전 10시", "ko"),
 ])
 def test_a_time_beyond_the_horizon_is_too_far(text, language):
     assert parse(text, language).problem == times.TOO_FAR
@@ -168,6 +212,7 @@ def test_the_horizon_counts_whole_days():
 
 @pytest.mark.parametrize("text, language", [
     ("asdf", "en"), ("", "en"), ("I need to see the doctor", "en"), ("no sé", "es"), ("你好", "zh"),
+    ("안녕하세요", "ko"), ("네", "ko"),
 ])
 def test_words_with_no_time_in_them_are_not_understood(text, language):
     assert parse(text, language).problem == times.NOT_UNDERSTOOD
@@ -243,6 +288,10 @@ THURSDAY = datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)  # 15:00 in New Yor
     ("es", times.LONG, "jueves, 3 de diciembre, 15:00"),
     ("es_US", times.SHORT, "3 dic, 3:00 p.m."),
     ("zh_Hans_CN", times.LONG, "12月3日星期四 15:00"),
+    ("zh_Hans_CN", times.SHORT, "12月3日 15:00"),
+    ("ko_KR", times.LONG, "12월 3일 목요일 오후 3:00"),
+    ("ko_KR", times.SHORT, "12월 3일 오후 3:00"),
+    ("ko_KR", times.TIME, "오후 3:00"),
 ])
 def test_times_are_read_back_formatted_for_the_locale(locale, style, expected):
     assert times.format_when(THURSDAY, locale, ZONE, style) == expected
@@ -267,7 +316,7 @@ def test_an_hour_skipped_in_spring_reads_back_as_the_hour_the_clock_shows():
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh"]))
+@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh", "ko"]))
 def test_any_text_gets_a_time_or_a_problem_never_an_error(text, language):
     when = parse(text, language)
     assert when.ok == (when.at is not None and when.problem is None)
@@ -282,3 +331,16 @@ def test_any_text_gets_a_time_or_a_problem_never_an_error(text, language):
 ]), max_size=6))
 def test_any_mix_of_time_words_gets_a_time_or_a_problem_never_an_error(words):
     parse(" ".join(words), "en")
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from([
+    "내일", "오늘", "모레", "낼", "오후", "오전", "아침", "저녁", "밤", "점심", "3시", "세시", "10시", "반",
+    "30분", "12월", "5일", "12/5", "다음주", "이번 주", "화요일", "금", "에", "2시간", "후", "99시", "0시",
+    "明天", "下午", "三点", "中午", "禮拜五", "12/5", "两个小时后",
+]), max_size=6), joined=st.booleans())
+def test_any_mix_of_korean_and_chinese_time_words_gets_a_time_or_a_problem(words, joined):
+    text = ("" if joined else " ").join(words)
+    for language in ("ko", "zh"):
+        when = parse(text, language)
+        assert when.ok == (when.at is not None and when.problem is None)

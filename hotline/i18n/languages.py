@@ -42,7 +42,9 @@ REGISTRY: dict[str, Language] = {
             speech_language="es-US",
         ),
         Language(
-            "zh", "zh_Hans_CN", "Chinese", "中文", aliases=("Chinese", "普通话", "汉语", "華語", "国语", "Mandarin"),
+            "zh", "zh_Hans_CN", "Chinese", "中文",
+            aliases=("Chinese", "Mandarin", "Zhongwen", "Putonghua", "Hanyu", "普通话", "普通話", "汉语", "漢語",
+                     "华语", "華語", "国语", "國語", "中国话", "中國話", "简体中文", "中文简体", "繁體中文", "中文繁體"),
             latin_script=False, dateparser_code="zh", say_language="cmn-CN", say_voice="Polly.Zhiyu-Neural",
             speech_language="cmn-Hans-CN",
         ),
@@ -71,7 +73,8 @@ REGISTRY: dict[str, Language] = {
             speech_language="ru-RU",
         ),
         Language(
-            "ko", "ko_KR", "Korean", "한국어", aliases=("Korean", "한글"),
+            "ko", "ko_KR", "Korean", "한국어",
+            aliases=("Korean", "Hangugeo", "Hangukeo", "Hangul", "Hangeul", "한글", "한국말", "한국", "조선말", "조선어"),
             latin_script=False, dateparser_code="ko", say_language="ko-KR", say_voice="Polly.Seoyeon-Neural",
             speech_language="ko-KR",
         ),

@@ -148,6 +148,9 @@ def zh_number(numeral: str) -> int:
 def _zh_numerals(text: str, now_local: datetime) -> tuple[str, None]:
     text = re.sub(_ZH_NUMERAL + r"(?=[点點时時分月日号號])", lambda m: str(zh_number(m.group(0))), text)
     text = re.sub(r"(?<=[点點时時])" + _ZH_NUMERAL, lambda m: str(zh_number(m.group(0))), text)
+    # "两个小时后": the library reads "2小时后" but neither the numeral nor the measure word.
+    text = re.sub(rf"({_ZH_NUMERAL}|\d+)\s*个?\s*(?=(?:小时|钟头|分钟|天)\s*(?:后|以后|之后))",
+                  lambda m: m.group(1) if m.group(1).isdigit() else str(zh_number(m.group(1))), text)
     return text, None
 
 
@@ -181,6 +184,8 @@ def _zh_dates(text: str, now_local: datetime) -> tuple[str, None]:
         return f" {found.isoformat()} " if found else match.group(0)
 
     text = re.sub(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号號]?", month_day, text)
+    # 12/5 is the 5th of December: Chinese writes the month first.
+    text = re.sub(r"(?<![\d/.-])()(\d{1,2})/(\d{1,2})(?![\d/])", month_day, text)
     text = re.sub(r"(\d{1,2})[日号號]", day_only, text)
     return text, None
 
@@ -207,13 +212,23 @@ def _zh_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
 
     def part(match: re.Match) -> str:
         found.append(_ZH_PARTS[match.group(0)])
-        return " "
+        return " 12:00 " if match.group(0) == "中午" else " "  # 中午 alone is noon
 
     text = re.sub(periods, part, text)
     return " ".join(text.split()), (found[0] if found else None)
 
 
+# Traditional forms people type on phones set to them: 禮拜五, 週五, 後天, 兩個小時.
+_ZH_TRADITIONAL = str.maketrans({"禮": "礼", "週": "周", "後": "后", "個": "个", "這": "这", "兩": "两",
+                                 "點": "点", "時": "时", "號": "号", "鐘": "钟", "裡": "里"})
+
+
+def _zh_traditional(text: str, now_local: datetime) -> tuple[str, None]:
+    return text.translate(_ZH_TRADITIONAL), None
+
+
 SUPPLEMENTS["zh"] = (
+    _zh_traditional,
     _part(r"今晚", NIGHT, " 今天 "),
     _part(r"明晚", NIGHT, " 明天 "),
     _part(r"今早", MORNING, " 今天 "),
@@ -222,4 +237,118 @@ SUPPLEMENTS["zh"] = (
     _zh_numerals,
     _zh_dates,
     _zh_clock,
+)
+
+
+# Korean: the part of the day comes before the hour (오후 3시, "pm 3"), hours may be written in
+# native numerals (세 시), and spaces are often left out (내일오후3시). Parts of the day with an
+# hour become a 24-hour time; relative days, "next week's Tuesday", 12월 5일, 5일 and 12/5
+# (month first, as Korean writes it) become dates.
+_KO_PARTS = {
+    "새벽": EARLY_MORNING, "아침": MORNING, "오전": MORNING, "낮": AFTERNOON, "점심": AFTERNOON,
+    "오후": AFTERNOON, "저녁": EVENING, "밤": NIGHT,
+}
+_KO_MERIDIEM = {"오전": "am", "오후": "pm"}
+# Native numerals, used for hours: 한 시 1, 두 시 2 ... 열두 시 12. Longest first.
+_KO_HOURS = {"열한": 11, "열두": 12, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "한": 1, "두": 2,
+             "세": 3, "네": 4, "열": 10}
+_KO_WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
+_KO_NOT_HOUR = r"(?!\s*간)"  # 2시간 is "2 hours", not "2 o'clock"
+
+
+def _ko_days(text: str, now_local: datetime) -> tuple[str, None]:
+    today = now_local.date()
+
+    def later(days: int) -> str:
+        return f" {(today + timedelta(days=days)).isoformat()} "
+
+    text = re.sub(r"(?:내일|낼)\s*모레", later(2), text)
+    text = re.sub(r"모레", later(2), text)
+    text = re.sub(r"글피", later(3), text)
+    text = re.sub(r"(\d{1,2})\s*일\s*(?:후|뒤)", lambda m: later(int(m.group(1))), text)
+    text = re.sub(r"(?<![가-힣])낼(?![가-힣])|(?<![가-힣])낼(?=(?:" + "|".join(_KO_PARTS) + r"|\d))",
+                  " 내일 ", text)
+    # A particle or polite ending stuck to a day ("금요일에", "내일은") hides the word.
+    text = re.sub(r"(요일|내일|오늘)(?:에는|에|은|는|이요|요)(?![가-힣])", r"\1", text)
+    text = re.sub(r"(오늘|내일)", r" \1 ", text)
+    return text, None
+
+
+def _ko_week(text: str, now_local: datetime) -> tuple[str, None]:
+    def replace(match: re.Match) -> str:
+        monday = now_local.date() - timedelta(days=now_local.weekday())
+        weeks = 0 if match.group(1) == "이번" else 1
+        return f" {(monday + timedelta(weeks=weeks, days=_KO_WEEKDAYS[match.group(2)])).isoformat()} "
+
+    text = re.sub(r"(다음|담|이번)\s*주\s*([월화수목금토일])(?:요일)?", replace, text)
+    text = re.sub(r"다음주", "다음 주", text)
+    # "오는 금요일", "이번 금요일": the coming Friday, which is how a bare weekday is read anyway.
+    text = re.sub(r"(?:오는|이번)\s*(?=[월화수목금토일]요일)", " ", text)
+    return text, None
+
+
+def _ko_dates(text: str, now_local: datetime) -> tuple[str, None]:
+    today = now_local.date()
+
+    def month_day(year: str | None, month: int, day: int, original: str) -> str:
+        years = (int(year),) if year else (today.year, today.year + 1)
+        for y in years:
+            try:
+                candidate = date(y, month, day)
+            except ValueError:
+                return original
+            if candidate >= today or year:
+                return f" {candidate.isoformat()} "
+        return original
+
+    text = re.sub(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일",
+                  lambda m: month_day(m.group(1), int(m.group(2)), int(m.group(3)), m.group(0)), text)
+    # 12/5 is the 5th of December: Korean writes the month first.
+    text = re.sub(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/])",
+                  lambda m: month_day(None, int(m.group(1)), int(m.group(2)), m.group(0)), text)
+
+    def day_only(match: re.Match) -> str:
+        found = day_of_month(int(match.group(1)), today)
+        return f" {found.isoformat()} " if found else match.group(0)
+
+    text = re.sub(r"(?<!\d)(\d{1,2})\s*일(?!\s*(?:간|동안))", day_only, text)
+    return text, None
+
+
+def _ko_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
+    found: list[str] = []
+    parts = "|".join(_KO_PARTS)
+    natives = "|".join(_KO_HOURS)
+    text = re.sub(rf"(?<![가-힣])({natives})\s*시(\s*간)?", lambda m: f"{_KO_HOURS[m.group(1)]}시{m.group(2) or ''}", text)
+    text = re.sub(r"정오|낮\s*열두\s*시", " 12:00 ", text)
+
+    def replace(match: re.Match) -> str:
+        period, hour = match.group(1), int(match.group(2))
+        minutes = match.group(3) or match.group(4) or ""
+        minute = 30 if minutes.strip() == "반" else int(re.sub(r"\D", "", minutes) or 0)
+        if period:
+            value = hour_for(hour, _KO_PARTS[period], _KO_MERIDIEM.get(period))
+            return f" {value:02d}:{minute:02d} "
+        if minutes:
+            return f" {hour}:{minute:02d} "
+        return f" {hour} "  # a lone hour: read like "at 3"
+
+    text = re.sub(
+        rf"(?:({parts})\s*)?(\d{{1,2}})(?:\s*시{_KO_NOT_HOUR}\s*(반|\d{{1,2}}\s*분)?|:(\d{{2}}))"
+        r"(?:에|쯤|경|까지|요|에요|이요)?",
+        lambda m: replace(m) if (m.group(1) or "시" in m.group(0)) else m.group(0), text)
+
+    def part(match: re.Match) -> str:
+        found.append(_KO_PARTS[match.group(1)])
+        return " 12:00 " if match.group(1) == "점심" else " "
+
+    text = re.sub(rf"({parts})(?:때|에|쯤)?", part, text)
+    return " ".join(text.split()), (found[0] if found else None)
+
+
+SUPPLEMENTS["ko"] = (
+    _ko_days,
+    _ko_week,
+    _ko_dates,
+    _ko_clock,
 )
