@@ -54,6 +54,11 @@ class Settings:
     max_waves: int = 3
     # Coordinators get an SMS when nobody can be found (comma-separated E.164 numbers).
     coordinator_phones: tuple = ()
+    # Outbound calls (to people who cannot or do not text): calls placed a second, and how often
+    # an unanswered call is tried again, how long apart.
+    calls_per_second: float = 1.0
+    call_max_attempts: int = 3
+    call_retry_minutes: float = 10.0
     # Ride reminders: the evening before at this local hour, and this many minutes before pickup.
     reminder_evening_hour: int = 18
     reminder_before_minutes: int = 60

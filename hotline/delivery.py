@@ -64,6 +64,21 @@ TWILIO_STATUSES = {
     "undelivered": UNDELIVERED,
     "canceled": FAILED,
 }
+# Twilio's call statuses as outbox statuses; an unanswered call is tried again, a few times.
+NO_ANSWER = "no answer"
+CALL_STATUSES = {
+    "queued": QUEUED,
+    "initiated": QUEUED,
+    "ringing": SENDING,
+    "in-progress": SENT,
+    "completed": DELIVERED,
+    "busy": NO_ANSWER,
+    "no-answer": NO_ANSWER,
+    "failed": NO_ANSWER,
+    "canceled": FAILED,
+}
+CALL_PATH = "/twilio/voice/notify"
+CALL_STATUS_PATH = "/twilio/voice/status"
 # Forward order of the statuses a row passes through before it ends.
 RANK = {PENDING: 0, SUBMITTING: 0, UNKNOWN: 0, QUEUED: 1, SENDING: 2, SENT: 3}
 
@@ -288,8 +303,37 @@ def _deliver_sms(hotline: Hotline, job: _Job) -> str:
     return _record_sent(hotline, job.id, sent, segments)
 
 
-# How each channel sends a claimed row; outbound calls will add "call".
-CHANNELS: dict[str, Callable[[Hotline, _Job], str]] = {"sms": _deliver_sms}
+def _deliver_call(hotline: Hotline, job: _Job) -> str:
+    """Place a call that says the row's words (and takes 1 or 2 when it asks something)."""
+    settings = hotline.settings
+    slot = None
+    if hotline.transport.paced:
+        now = _ts(utcnow())
+        slot = hotline.pacer.reserve(SENDER_PREFIX + "call:" + hotline.transport.sender, cost=1,
+                                     interval=sender_interval(settings.calls_per_second), burst=1, now=now)
+        if slot - now > settings.pacing_max_wait_seconds:
+            _hold(hotline, job, sender_slot=slot, run_at=slot)
+            return "paced"
+        if slot > now:
+            hotline.sleep(slot - now)
+    if not _claim(hotline, job, slot):
+        return "not sent: claimed elsewhere or no longer allowed"
+    base = settings.public_url.rstrip("/")
+    try:
+        sent = hotline.transport.create_call(
+            job.to, f"{base}{CALL_PATH}?o={job.id}",
+            status_callback=f"{base}{CALL_STATUS_PATH}" if settings.public_url else None, spoken=job.body,
+        )
+    except SendError as error:
+        return _record_error(hotline, job.id, error)
+    except Exception as error:  # noqa: BLE001 - an odd answer after the request left is ambiguous too
+        log.exception("outbox %s: unexpected error while calling", job.id)
+        return _record_error(hotline, job.id, SendError(SendError.AMBIGUOUS, f"unexpected error: {error!r}"))
+    return _record_sent(hotline, job.id, sent, 0)
+
+
+# How each channel sends a claimed row.
+CHANNELS: dict[str, Callable[[Hotline, _Job], str]] = {"sms": _deliver_sms, "call": _deliver_call}
 
 
 def _record_sent(hotline: Hotline, outbox_id: int, sent: Sent, segments: int) -> str:
@@ -367,14 +411,17 @@ def reconcile(outbox_id: int) -> str:
             _come_back(session, "reconcile", row)
             return "not due"
         since = (row.submitted_at or row.created_at) - CLOCK_SKEW
-        to, body = row.to, row.body
+        to, body, channel = row.to, row.body, row.channel
         known = set(session.scalars(
             select(OutboxMessage.twilio_sid).where(
                 OutboxMessage.to == to, OutboxMessage.id != row.id, OutboxMessage.twilio_sid.is_not(None)
             )
-        ))
+        )) | set((row.meta or {}).get("earlier_sids", []))
     try:
-        found = hotline.transport.find_sms(to, body, since=since, exclude=known)
+        if channel == "call":
+            found = hotline.transport.find_call(to, since=since, exclude=known)
+        else:
+            found = hotline.transport.find_sms(to, body, since=since, exclude=known)
         error = None
     except SendError as failure:
         found, error = None, failure
@@ -405,11 +452,26 @@ def reconcile(outbox_id: int) -> str:
 
 
 def advance(session, row: OutboxMessage, twilio_status: str | None, error_code: int | None) -> None:
-    """Move a row forward to what Twilio reports, never back; failed and undelivered end it."""
+    """Move a row forward to what Twilio reports, never back; failed and undelivered end it.
+
+    A call that was not answered (busy, no answer) is the exception: it is placed again, up to
+    CALL_MAX_ATTEMPTS times, then failed.
+    """
     if error_code is not None and row.error_code is None:
         row.error_code = error_code
-    target = TWILIO_STATUSES.get((twilio_status or "").lower())
+    statuses = CALL_STATUSES if row.channel == "call" else TWILIO_STATUSES
+    target = statuses.get((twilio_status or "").lower())
     if target is None or row.status in FINAL:
+        return
+    if target == NO_ANSWER:
+        settings = current().settings
+        if row.attempts < settings.call_max_attempts:
+            _retry_later(session, row, f"call {twilio_status}", timedelta(minutes=settings.call_retry_minutes))
+            # The next call gets a sid of its own; the earlier ones are never taken for it.
+            row.meta = {**(row.meta or {}), "earlier_sids": [*(row.meta or {}).get("earlier_sids", []), row.twilio_sid]}
+            row.twilio_sid = None
+        else:
+            finish(session, row, FAILED, f"no answer after {row.attempts} calls ({twilio_status})")
         return
     if target in (FAILED, UNDELIVERED):
         detail = mark_contact(session, row.contact_id, error_code)

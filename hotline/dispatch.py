@@ -14,7 +14,9 @@ from .config import Settings
 from .i18n import Translator, languages
 from .i18n.keywords import shown_word
 from .models import Contact, Need, NeedEvent, Offer, Volunteer
+from .notify import notify
 from .outbox import enqueue_after_commit, queue_sms
+from .voice.spoken import spell_digits
 from .sms import fit
 from .volunteers import CATEGORY_SKILLS
 
@@ -202,7 +204,7 @@ def escalate(session: Session, settings: Settings, need: Need, now: datetime, *,
     if not tell_resident:
         return
     t = translator(settings, need.contact)
-    queue_sms(session, need.contact, t._(
+    notify(session, need.contact, t._(
         "It is taking longer than we hoped to find help for request %(ref)s. A coordinator will "
         "follow up with you. In an emergency call %(emergency)s.",
         ref=need.ref, emergency=settings.emergency_number,
@@ -353,16 +355,23 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
         from . import reminders
 
         reminders.schedule(session, settings, ride)
-        queue_sms(session, need.contact, rt._(
+        when = ride_when(settings, rt, ride)
+        notify(session, need.contact, rt._(
             "Good news: %(name)s, a volunteer, will drive you on %(when)s (ride %(ref)s). To reach "
             "%(name)s, text this number; your phone numbers stay private.",
-            name=volunteer.first_name, when=ride_when(settings, rt, ride), ref=need.ref,
+            name=volunteer.first_name, when=when, ref=need.ref,
+        ), spoken=rt.pgettext(
+            "voice", "Good news: %(name)s, a volunteer, will drive you on %(when)s. Your ride number is %(ref)s.",
+            name=volunteer.first_name, when=when, ref=spell_digits(need.ref),
         ), kind="claimed", need_id=need.id)
     else:
-        queue_sms(session, need.contact, rt._(
+        notify(session, need.contact, rt._(
             "Good news: %(name)s, a volunteer, will help with request %(ref)s. To reach %(name)s, text "
             "this number; your phone numbers stay private.",
             name=volunteer.first_name, ref=need.ref,
+        ), spoken=rt.pgettext(
+            "voice", "Good news: %(name)s, a volunteer, will help with your request %(ref)s.",
+            name=volunteer.first_name, ref=spell_digits(need.ref),
         ), kind="claimed", need_id=need.id)
     return winner_text(settings, t, need, code)
 
@@ -459,17 +468,24 @@ def complete(session: Session, settings: Settings, volunteer: Volunteer, code: s
                 other.status = "cancelled"
                 other.closed_at = now
         rt = translator(settings, need.contact)
-        ask(session, need.contact, "got_help", need.id, now, hours=72)
+        question_row = ask(session, need.contact, "got_help", need.id, now, hours=72)
+        session.flush()
+        spoken_ref = spell_digits(need.ref)
         if rides.for_need(need) is not None:
             question = rt._("%(name)s says ride %(ref)s is done. Did you get there? Reply 1 for yes, 2 for no.",
                             name=volunteer.first_name, ref=need.ref)
+            spoken = rt.pgettext("voice", "%(name)s says your ride %(ref)s is done. Did you get there?",
+                                 name=volunteer.first_name, ref=spoken_ref)
         else:
             question = rt._(
                 "%(name)s says request %(ref)s is done. Did you get the help you needed? Reply 1 for yes, "
                 "2 for no.",
                 name=volunteer.first_name, ref=need.ref,
             )
-        queue_sms(session, need.contact, question, kind="followup", need_id=need.id)
+            spoken = rt.pgettext("voice", "%(name)s says your request %(ref)s is done. Did you get the help "
+                                          "you needed?", name=volunteer.first_name, ref=spoken_ref)
+        notify(session, need.contact, question, spoken=spoken, kind="followup", need_id=need.id,
+               ask_id=question_row.id)
     return t._("Thank you for helping! Task %(code)s is done.", code=code)
 
 
@@ -504,7 +520,7 @@ def release(session: Session, settings: Settings, offer: Offer, now: datetime) -
     else:
         text = rt._("%(name)s can no longer help with request %(ref)s. We are looking for someone else.",
                     name=volunteer.first_name, ref=need.ref)
-    queue_sms(session, need.contact, text, kind="update", need_id=need.id)
+    notify(session, need.contact, text, kind="update", need_id=need.id)
     if need.status == needs.CLAIMED and need.claimed_count == 0:
         set_status(need, needs.OPEN, note=f"dropped by {volunteer.first_name}", now=now)
     if need.status in (needs.OPEN, needs.OFFERED, needs.CLAIMED) and need.claimed_count < need.capacity:

@@ -80,6 +80,34 @@ def queue_sms(
     `reply` exempts it from the per-recipient burst cap; `ttl` is how long after it is due it
     may still be sent (default OUTBOX_DEFAULT_TTL_HOURS); `send_after` (aware UTC) schedules it.
     """
+    return _queue(session, "sms", to, clean(body), kind=kind, reply=reply, ttl=ttl, send_after=send_after,
+                  need_id=need_id, meta=meta)
+
+
+def queue_call(
+    session: Session,
+    to: Contact | str,
+    words: str,
+    *,
+    kind: str,
+    ask_id: int | None = None,
+    ttl: timedelta | None = None,
+    send_after: datetime | None = None,
+    need_id: int | None = None,
+    meta: dict[str, Any] | None = None,
+) -> OutboxMessage:
+    """Queue a phone call that says `words` in the recipient's language, through the same outbox.
+
+    With `ask_id` (an open 1-or-2 question), the call ends with "press 1 to confirm, 2 to cancel"
+    and the key pressed answers it as a text would. Unanswered calls are tried again, a few times.
+    """
+    return _queue(session, "call", to, clean(words, limit=2000), kind=kind, reply=False, ttl=ttl,
+                  send_after=send_after, need_id=need_id, meta={**(meta or {}), "ask_id": ask_id})
+
+
+def _queue(session: Session, channel: str, to: Contact | str, body: str, *, kind: str, reply: bool,
+           ttl: timedelta | None, send_after: datetime | None, need_id: int | None,
+           meta: dict[str, Any] | None) -> OutboxMessage:
     if send_after is not None and send_after.tzinfo is None:
         raise ValueError("send_after must be an aware datetime")
     contact = to if isinstance(to, Contact) else find_or_create_contact(session, to)
@@ -87,11 +115,11 @@ def queue_sms(
     due = max(send_after, now) if send_after is not None else now
     ttl = ttl if ttl is not None else _default_ttl()
     row = OutboxMessage(
-        channel="sms",
+        channel=channel,
         kind=kind,
         contact_id=contact.id,
         to=contact.phone,
-        body=clean(body),
+        body=body,
         reply=reply,
         need_id=need_id,
         meta=dict(meta or {}),

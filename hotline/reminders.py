@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import asks, dispatch, needs, rides, times
 from .config import Settings
 from .models import Offer, Ride
+from .notify import notify
 from .outbox import enqueue_after_commit, queue_sms
 
 log = logging.getLogger(__name__)
@@ -78,12 +79,18 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     rt = dispatch.translator(settings, need.contact)
     name = ", ".join(o.volunteer.first_name for o in helpers)
     if ride.rider_confirmed_at is None or kind == SOON:
-        asks.ask(session, need.contact, "ride_rider", ride.id, now, hours=24)
-        queue_sms(session, need.contact, rt._(
+        question = asks.ask(session, need.contact, "ride_rider", ride.id, now, hours=24)
+        session.flush()
+        when = dispatch.ride_when(settings, rt, ride)
+        notify(session, need.contact, rt._(
             "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
             "to confirm, 2 to cancel.",
-            ref=need.ref, when=dispatch.ride_when(settings, rt, ride), pickup=ride.pickup[:60], name=name,
-        ), kind="reminder", need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
+            ref=need.ref, when=when, pickup=ride.pickup[:60], name=name,
+        ), spoken=rt.pgettext(
+            "voice", "Reminder: your ride is %(when)s, from %(pickup)s. %(name)s will drive you.",
+            when=when, pickup=ride.pickup[:80], name=name,
+        ), kind="reminder", need_id=need.id, ttl=ttl, ask_id=question.id,
+            meta={"ride_id": ride.id, "reminder": kind})
     for offer in helpers:
         contact = offer.volunteer.contact
         t = dispatch.translator(settings, contact)

@@ -56,6 +56,10 @@ class Transport(Protocol):
 
     def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None: ...
 
+    def create_call(self, to: str, url: str, *, status_callback: str | None, spoken: str) -> Sent: ...
+
+    def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None: ...
+
 
 def classify_rest_error(error) -> SendError:
     """Sort a Twilio error answer: 429 and 5xx are worth retrying, any other refusal is final."""
@@ -169,6 +173,48 @@ class TwilioTransport:
             return self._sent(message)
         return None
 
+    @staticmethod
+    def _call_sent(call) -> Sent:
+        return Sent(sid=call.sid, status=call.status, segments=None, from_number=call._from,
+                    created_at=call.date_created)
+
+    def create_call(self, to: str, url: str, *, status_callback: str | None, spoken: str) -> Sent:
+        """Place a call that fetches its words from `url`, or raise SendError saying why not."""
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
+        if not self.from_number:
+            raise SendError(SendError.PERMANENT, "calls need TWILIO_PHONE_NUMBER (a Messaging Service cannot call)")
+        params = {"to": to, "from_": self.from_number, "url": url, "method": "POST"}
+        if status_callback:
+            params.update(status_callback=status_callback, status_callback_method="POST",
+                          status_callback_event=["completed"])
+        try:
+            return self._call_sent(self.client.calls.create(**params))
+        except TwilioRestException as error:
+            raise classify_rest_error(error) from error
+        except requests.RequestException as error:
+            raise classify_network_error(error) from error
+
+    def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None:
+        """Look for a call we placed to `to` since a moment, among Twilio's recent calls to it."""
+        import requests
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            calls = self.client.calls.list(to=to, limit=RECONCILE_PAGE, page_size=RECONCILE_PAGE)
+        except TwilioRestException as error:
+            raise classify_rest_error(error) from error
+        except requests.RequestException as error:
+            raise SendError(SendError.RETRY, f"could not list calls: {type(error).__name__}") from error
+        for call in calls:
+            if call.sid in exclude or not (call.direction or "").startswith("outbound"):
+                continue
+            if call.date_created is not None and call.date_created < since:
+                continue
+            return self._call_sent(call)
+        return None
+
 
 @dataclass
 class ConsoleMessage:
@@ -202,6 +248,20 @@ class ConsoleTransport:
             for message in reversed(self.sent):
                 if message.to == to and message.body == body and message.sid not in exclude and message.at >= since:
                     return Sent(message.sid, "sent", count_segments(body).segments, self.sender, message.at)
+        return None
+
+    def create_call(self, to: str, url: str, *, status_callback: str | None, spoken: str) -> Sent:
+        message = ConsoleMessage(to=to, body=f"(call) {spoken}", sid="CA" + uuid.uuid4().hex, at=utcnow())
+        with self._lock:
+            self.sent.append(message)
+        log.info("call to %s: %s", mask(to), spoken)
+        return Sent(message.sid, "completed", None, self.sender, message.at)
+
+    def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None:
+        with self._lock:
+            for message in reversed(self.sent):
+                if message.to == to and message.sid.startswith("CA") and message.sid not in exclude:
+                    return Sent(message.sid, "completed", None, self.sender, message.at)
         return None
 
     def take_new(self) -> list[ConsoleMessage]:

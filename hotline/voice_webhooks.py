@@ -69,6 +69,49 @@ def call_starts():
     return _answer("start")
 
 
+@bp.post("/voice/notify")
+@twilio_signed
+def call_placed():
+    """Say what a call the hotline placed is for (Twilio asks when the person picks up)."""
+    from .voice.notify import call_twiml
+
+    outbox_id = _int("o", None, high=2**62)
+    if outbox_id is None:
+        abort(400, description="o is required")
+    hotline = current_app.extensions["hotline"]
+    return Response(call_twiml(hotline.db, hotline.settings, outbox_id), status=200, mimetype="text/xml")
+
+
+@bp.post("/voice/notify/answer")
+@twilio_signed
+def call_placed_answer():
+    """Take the 1 or 2 pressed on a call the hotline placed."""
+    from .voice.notify import answer
+
+    outbox_id = _int("o", None, high=2**62)
+    if outbox_id is None:
+        abort(400, description="o is required")
+    digits = (request.form.get("Digits") or "").strip()[:8]
+    hotline = current_app.extensions["hotline"]
+    return Response(answer(hotline.db, hotline.settings, outbox_id, digits), status=200, mimetype="text/xml")
+
+
+@bp.post("/voice/status")
+@twilio_signed
+def call_status():
+    """Record how a call the hotline placed went; an unanswered one is tried again."""
+    from .delivery import record_status
+
+    sid = (request.form.get("CallSid") or "").strip()
+    status = (request.form.get("CallStatus") or "").strip().lower()
+    if not sid or len(sid) > MAX_SID or not status or len(status) > 32:
+        abort(400, description="CallSid and CallStatus are required")
+    hotline = current_app.extensions["hotline"]
+    outcome = record_status(hotline.db, sid, status)
+    log.info("call %s: %s (%s)", sid[-6:], status, outcome)
+    return Response("", status=204)
+
+
 @bp.post("/voice/transcription")
 @twilio_signed
 def transcription():

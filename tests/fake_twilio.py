@@ -50,6 +50,19 @@ def load_spec() -> tuple[set[str], set[str], set[str]]:
 
 
 MESSAGE_FIELDS, CREATE_PARAMS, MESSAGE_STATUSES = load_spec()
+CALLS_PATH = "/2010-04-01/Accounts/{AccountSid}/Calls.json"
+
+
+def load_call_spec() -> tuple[set[str], set[str], set[str]]:
+    """Return (call fields, create parameters, call statuses) from Twilio's description."""
+    spec = json.loads(SPEC.read_text())
+    schemas = spec["components"]["schemas"]
+    create = spec["paths"][CALLS_PATH]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    return (set(schemas["api.v2010.account.call"]["properties"]), set(create["schema"]["properties"]),
+            set(schemas["call_enum_status"]["enum"]))
+
+
+CALL_FIELDS, CALL_PARAMS, CALL_STATUSES = load_call_spec()
 
 
 @dataclass
@@ -104,6 +117,9 @@ class FakeTwilio:
     requests: list[tuple[float, dict]] = field(default_factory=list)
     status_callbacks: dict[str, str] = field(default_factory=dict)
     script: list[Reply] = field(default_factory=list)
+    calls: list[dict] = field(default_factory=list)
+    # Every call's create parameters (Url, StatusCallback...), by sid.
+    call_params: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -190,6 +206,41 @@ class FakeTwilio:
             "messages": page,
         }
 
+    # Calls ------------------------------------------------------------------------------
+
+    def calls_to(self, number: str) -> list[dict]:
+        """Calls Twilio made to this number, oldest first."""
+        with self._lock:
+            return [c for c in self.calls if c["to"] == number]
+
+    def _call(self, params: dict) -> dict:
+        now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+        sid = "CA" + uuid.uuid4().hex
+        call = {
+            "account_sid": self.account_sid, "answered_by": None, "api_version": "2010-04-01",
+            "caller_name": None, "date_created": now, "date_updated": now, "direction": "outbound-api",
+            "duration": None, "end_time": None, "forwarded_from": None, "from": params["From"],
+            "from_formatted": params["From"], "group_sid": None, "parent_call_sid": None,
+            "phone_number_sid": "PN" + "0" * 32, "price": None, "price_unit": "USD", "queue_time": "0",
+            "sid": sid, "start_time": None, "status": "queued",
+            "subresource_uris": {"recordings": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}/Recordings.json"},
+            "to": params["To"], "to_formatted": params["To"], "trunk_sid": None,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}.json",
+        }
+        assert set(call) == CALL_FIELDS, set(call) ^ CALL_FIELDS
+        return call
+
+    def call_callback(self, sid: str, status: str) -> tuple[str, dict, dict]:
+        """Build a call status callback for `sid` as Twilio signs it: (path, form, headers)."""
+        assert status in CALL_STATUSES, status
+        params = self.call_params[sid]
+        url = params["StatusCallback"]
+        form = {"CallSid": sid, "AccountSid": self.account_sid, "CallStatus": status, "To": params["To"],
+                "From": params["From"], "Direction": "outbound-api", "ApiVersion": "2010-04-01"}
+        signature = RequestValidator(self.auth_token).compute_signature(url, form)
+        return urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else ""), form, \
+            {"X-Twilio-Signature": signature}
+
     # Status callbacks -------------------------------------------------------------------
 
     def callback(self, sid: str, status: str, error_code: int | None = None) -> tuple[str, dict, dict]:
@@ -249,11 +300,44 @@ class FakeTwilio:
                 prefix = f"/2010-04-01/Accounts/{fake.account_sid}/Messages"
                 return path[len(prefix):] if path.startswith(prefix) else None
 
+            def _calls_path(self, path: str) -> str | None:
+                prefix = f"/2010-04-01/Accounts/{fake.account_sid}/Calls"
+                return path[len(prefix):] if path.startswith(prefix) else None
+
+            def _create_call(self, params: dict):
+                with fake._lock:
+                    fake.requests.append((time.time(), params))
+                unknown = set(params) - CALL_PARAMS
+                if unknown:
+                    return self._error(400, 21600, f"unknown parameters {sorted(unknown)}")
+                if not params.get("To") or not params.get("From"):
+                    return self._error(400, 21201, "To and From are required.")
+                if not (params.get("Url") or params.get("Twiml") or params.get("ApplicationSid")):
+                    return self._error(400, 21205, "Url, Twiml or ApplicationSid is required.")
+                reply = fake._next_reply()
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                call = None
+                if reply.create:
+                    call = fake._call(params)
+                    with fake._lock:
+                        fake.calls.append(call)
+                        fake.call_params[call["sid"]] = params
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.status == 201 and call is not None:
+                    return self._send(201, call)
+                return self._error(reply.status, reply.code or 20500, "scripted error")
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length).decode()
                 if not self._authorized():
                     return
+                if self._calls_path(urlsplit(self.path).path) == ".json":
+                    return self._create_call({k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()})
                 if self._messages_path(urlsplit(self.path).path) != ".json":
                     return self._error(404, 20404, "The requested resource was not found")
                 params = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
@@ -292,6 +376,13 @@ class FakeTwilio:
                 parts = urlsplit(self.path)
                 rest = self._messages_path(parts.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                if self._calls_path(parts.path) == ".json":
+                    with fake._lock:
+                        found = [c for c in reversed(fake.calls) if query.get("To") in (None, c["to"])]
+                    size = min(int(query.get("PageSize", 50)), 1000)
+                    return self._send(200, {"end": 0, "first_page_uri": self.path, "next_page_uri": None, "page": 0,
+                                            "page_size": size, "previous_page_uri": None, "start": 0,
+                                            "uri": self.path, "calls": found[:size]})
                 if rest == ".json":
                     return self._send(200, fake._list_page(query, self.path))
                 if rest and rest.startswith("/") and rest.endswith(".json"):

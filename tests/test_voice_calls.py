@@ -22,6 +22,14 @@ ENGLISH_VOICE = ("en-US", "Polly.Joanna-Neural")
 
 
 @pytest.fixture
+def settings(settings, tmp_path):
+    """English and Spanish only: the menus these calls walk through are the two-language ones."""
+    from .voice_locales import locales_with
+
+    return replace(settings, locales_dir=str(locales_with(tmp_path / "en-es")))
+
+
+@pytest.fixture
 def make_client(settings):
     """A client for an app with some settings changed."""
     apps = []

@@ -19,10 +19,19 @@ KREYOL = {
 RECORDED = ["Ki èd ou bezwen?", "Pou Kreyòl, peze 3.", "Manje: peze 1."]
 
 
-def locales_with_haitian(root: Path) -> Path:
-    """Copy the shipped catalogs and add a small Kreyòl one with recordings of three sentences."""
+def locales_with(root: Path, codes=("en", "es")) -> Path:
+    """Copy the template and the catalogs of only these languages, so menus hold what a test expects."""
     locales = root / "locales"
-    shutil.copytree(PROJECT_ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    locales.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "locales" / "messages.pot", locales / "messages.pot")
+    for code in codes:
+        shutil.copytree(PROJECT_ROOT / "locales" / code, locales / code, ignore=shutil.ignore_patterns("*.mo", "audio"))
+    return locales
+
+
+def locales_with_haitian(root: Path) -> Path:
+    """English and Spanish catalogs, and a small Kreyòl one with recordings of three sentences."""
+    locales = locales_with(root)
     catalog = Catalog(locale="ht", project="hotline", charset="utf-8")
     for (context, msgid), msgstr in KREYOL.items():
         catalog.add(msgid, msgstr, context=context, flags=("python-format",) if "%(" in msgid else ())

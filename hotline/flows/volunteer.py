@@ -98,11 +98,13 @@ def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | No
     if not body:
         return None
     need = offer.need
-    from ..outbox import queue_sms
+    from ..notify import notify
 
     resident_t = dispatch.translator(ctx.settings, need.contact)
-    queue_sms(ctx.session, need.contact, resident_t._(
+    notify(ctx.session, need.contact, resident_t._(
         "%(name)s (volunteer): %(text)s", name=volunteer.first_name, text=body),
+        spoken=resident_t.pgettext("voice", "A message from %(name)s, your volunteer: %(text)s",
+                                   name=volunteer.first_name, text=body),
         kind="relay", need_id=need.id, reply=True)
     ctx.say(ctx._("Sent to the resident of task %(code)s.", code=offer.code))
     return QUIET

@@ -29,6 +29,9 @@ SINGLE_KEY_CHOICES = 8
 NUMBER_KINDS = frozenset({"number"})
 RECORD_SILENCE_SECONDS = 5
 CONFIRM_OR_CANCEL = NP_("voice", "Press 1 to confirm, or 2 to cancel.")
+YES_OR_NO = NP_("voice", "Press 1 for yes, or 2 for no.")
+# How a call the hotline places asks for its key, by the kind of question it carries.
+KEYS_FOR_QUESTION = {"got_help": YES_OR_NO}
 
 Lines = Iterable["Words | str"]
 
@@ -243,8 +246,8 @@ def language_option(t: Translator, lang: languages.Language, key: str) -> str:
 
 
 def notification(settings: Settings, code: str, message: Words | str, confirm_url: str | None = None,
-                 repeat_url: str | None = None) -> VoiceResponse:
-    """Build a call that says a message and, given `confirm_url`, takes 1 to confirm or 2 to cancel there."""
+                 repeat_url: str | None = None, keys=CONFIRM_OR_CANCEL) -> VoiceResponse:
+    """Build a call that says a message and, given `confirm_url`, takes 1 or 2 there (`keys` says which)."""
     # `message` is in the language calls to `code` are spoken in (Speaker.speaks); as Words with
     # the caller's own words too, a recording can stand in where their language has no voice.
     speaker = Speaker(settings, code)
@@ -257,8 +260,7 @@ def notification(settings: Settings, code: str, message: Words | str, confirm_ur
         return response
     gather = response.gather(input="dtmf", num_digits=1, action=confirm_url, timeout=settings.voice_gather_timeout)
     speaker.speak(gather, message)
-    speaker.speak(gather, Words(t.pgettext(*CONFIRM_OR_CANCEL),
-                                None if speaker.has_voice else own.pgettext(*CONFIRM_OR_CANCEL)))
+    speaker.speak(gather, Words(t.pgettext(*keys), None if speaker.has_voice else own.pgettext(*keys)))
     if repeat_url:
         response.redirect(repeat_url)
     else:
