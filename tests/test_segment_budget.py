@@ -80,7 +80,7 @@ def test_every_prompt_with_any_note_before_it_fits_two_segments(app, db):
         for where, ctx, prompt in all_prompts(app, db, code):
             text = prompt_sms(prompt)
             notes = [""]
-            if prompt is not None and prompt.expects in (CHOICE, CHOICES):
+            if prompt is not None and prompt.expects in (CHOICE, CHOICES) and prompt.note_on_retry:
                 notes.append(not_understood(ctx))
             if prompt is not None and prompt.expects not in (CHOICE, CHOICES):
                 notes.append(no_words(ctx))
