@@ -103,7 +103,7 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
     until the whole text fits in `budget` segments or every quote is down to `floor` characters.
     """
     values = {key: " ".join(value.split()) for key, value in echoes.items()}
-    text = render(**values)
+    whole = text = render(**values)
     while count_segments(text).segments > budget:
         key = max(values, key=lambda k: len(values[k]), default=None)
         if key is None or len(values[key]) <= floor:
@@ -111,4 +111,11 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
         current = len(values[key])
         values[key] = shorten(values[key], max(floor, current - max(4, current // 5)))
         text = render(**values)
+    reached = count_segments(text).segments
+    if reached > budget:
+        # The quotes cannot be cut enough (a long Unicode text): cut them only as far as that
+        # saves a segment, and not at all when it saves none; an address cut for nothing is lost.
+        if reached >= count_segments(whole).segments:
+            return whole
+        return fit(render, echoes, budget=reached, floor=floor)
     return text
