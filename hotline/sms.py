@@ -101,6 +101,7 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
 
     `render(**values)` builds the message; each value in `echoes` is shortened, longest first,
     until the whole text fits in `budget` segments or every quote is down to `floor` characters.
+    When no cut brings it within budget, the quotes are cut only as far as that saves a segment.
     """
     values = {key: " ".join(value.split()) for key, value in echoes.items()}
     whole = text = render(**values)
