@@ -16,8 +16,8 @@ from .i18n.keywords import shown_word
 from .models import Contact, Need, NeedEvent, Offer, Volunteer
 from .notify import notify
 from .outbox import enqueue_after_commit, queue_sms
+from .sms import count_segments, fit, fold_to_gsm
 from .voice.spoken import spell_digits
-from .sms import fit
 from .volunteers import CATEGORY_SKILLS
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,18 @@ def _category(t: Translator, need: Need) -> str:
 def _language_name(code: str) -> str:
     lang = languages.get(code)
     return lang.native_name if lang else code
+
+
+def _cheapest_naming(render, name: str) -> str:
+    """Render a text that names a language, without the name's accents when that alone makes it
+    cheaper: "Français" turns a whole French offer into Unicode, halving the room for the details."""
+    text = render(name)
+    folded = fold_to_gsm(name)
+    if folded != name:
+        cheaper = render(folded)
+        if (count_segments(cheaper).segments, -len(cheaper)) < (count_segments(text).segments, -len(text)):
+            return cheaper
+    return text
 
 
 # -- waves -------------------------------------------------------------------------------
@@ -238,15 +250,18 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
     if ride is not None:
         return ride_offer_text(settings, t, need, ride, code, area)
 
-    def render(details: str) -> str:
-        return t._(
-            "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
-            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
-            code=code, category=_category(t, need), area=area or t._("the area"),
-            language=_language_name(need.language), details=details, **{"pass": shown_word(t, "pass")},
-        )
+    def offer(language: str) -> str:
+        def render(details: str) -> str:
+            return t._(
+                "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
+                "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+                code=code, category=_category(t, need), area=area or t._("the area"),
+                language=language, details=details, **{"pass": shown_word(t, "pass")},
+            )
 
-    return fit(render, {"details": need.details})
+        return fit(render, {"details": need.details})
+
+    return _cheapest_naming(offer, _language_name(need.language))
 
 
 def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: str, area: str) -> str:
@@ -254,7 +269,7 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
     destination_zip = areas.zips_in(ride.destination)
     extras = mobility_text(t, ride)
     needs_note = " (" + extras + ")" if extras else ""
-    return t.ngettext(
+    return _cheapest_naming(lambda language: t.ngettext(
         "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
         "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
         "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
@@ -262,9 +277,9 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
         ride.riders,
         code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
         to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
-        needs=needs_note, language=_language_name(need.language),
+        needs=needs_note, language=language,
         **{"pass": shown_word(t, "pass")},
-    )
+    ), _language_name(need.language))
 
 
 def make_offer(session: Session, settings: Settings, need: Need, volunteer: Volunteer, now: datetime) -> Offer:

@@ -100,18 +100,19 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
     """Render a message that quotes people's words, making the quotes cheaper until it fits.
 
     `render(**values)` builds the message. When it is over `budget` segments, the quotes are
-    first spelled within GSM-7 if that alone makes them fit ("Clínica" -> "Clinica": one accent
-    would double the cost of the whole text); then each is shortened, longest first, until the
-    text fits or every quote is down to `floor` characters.
+    first spelled within GSM-7 if that makes the text cheaper ("Clínica" -> "Clinica": one
+    accent doubles the cost of the whole text); then each is shortened, longest first, until the
+    text fits or every quote is down to `floor` characters. When no cut brings it within budget,
+    the quotes are cut only as far as that saves a segment.
     """
     values = {key: " ".join(value.split()) for key, value in echoes.items()}
-    text = render(**values)
+    whole = text = render(**values)
     if count_segments(text).segments <= budget:
         return text
     folded = {key: fold_to_gsm(value) for key, value in values.items()}
     if folded != values and count_segments(render(**folded)).segments < count_segments(text).segments:
         values = folded
-        text = render(**values)
+        whole = text = render(**values)
     while count_segments(text).segments > budget:
         key = max(values, key=lambda k: len(values[k]), default=None)
         if key is None or len(values[key]) <= floor:
@@ -119,6 +120,13 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
         current = len(values[key])
         values[key] = shorten(values[key], max(floor, current - max(4, current // 5)))
         text = render(**values)
+    reached = count_segments(text).segments
+    if reached > budget:
+        # The quotes cannot be cut enough (a long Unicode text): cut them only as far as that
+        # saves a segment, and not at all when it saves none; an address cut for nothing is lost.
+        if reached >= count_segments(whole).segments:
+            return whole
+        return fit(render, echoes, budget=reached, floor=floor)
     return text
 
 

@@ -120,9 +120,16 @@ def format_when(moment: datetime, babel_locale: str, zone: str | None = None, st
 
 
 def format_for(moment: datetime, language_code: str, zone: str | None = None, style: str = LONG) -> str:
-    """Format an aware moment for one of the hotline's languages."""
+    """Format an aware moment for one of the hotline's languages.
+
+    A language may list other correct spellings of date words that keep an SMS in GSM-7
+    (French "aout" for "août"), in its registry entry's extra "date_spellings".
+    """
     lang = languages.get(language_code) or languages.REGISTRY["en"]
-    return format_when(moment, lang.babel_locale, zone, style)
+    text = format_when(moment, lang.babel_locale, zone, style)
+    for written, cheaper in lang.extra.get("date_spellings", ()):
+        text = text.replace(written, cheaper)
+    return text
 
 
 # -- reading what people type -----------------------------------------------------------------

@@ -77,3 +77,38 @@ def test_each_language_reads_tomorrow_at_three_in_the_afternoon(code):
         when = times.parse_when(examples[code], code, now, "America/New_York", timedelta(days=60))
     assert when.ok, (code, when)
     assert when.wall == "2026-12-02T15:00", (code, when)
+
+
+@pytest.mark.parametrize("code", [c for c in SHIPPED if languages.REGISTRY[c].dateparser_code])
+def test_the_time_examples_in_each_language_are_understood_when_typed_back(code):
+    from datetime import timedelta
+
+    from hotline import times
+    from hotline.flows import ride
+
+    t = Translator(code, PROJECT_ROOT / "locales")
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)
+    horizon = timedelta(days=60)
+    assert times.parse_when(t._(ride.EXAMPLE), code, now, "America/New_York", horizon).ok, code
+    day = times.parse_when(t._(ride.EXAMPLE_DAY), code, now, "America/New_York", horizon)
+    assert (day.problem, day.missing) == (times.AMBIGUOUS, "time"), (code, day)
+    back = times.parse_when(t._(ride.EXAMPLE_BACK), code, now, "America/New_York", horizon)
+    assert (back.problem, back.missing, back.clock is not None) == (times.AMBIGUOUS, "day", True), (code, back)
+    for each in t._(ride.EXAMPLE_TIME).split():
+        if any(ch.isdigit() for ch in each):
+            assert times.parse_when(each, code, now, "America/New_York", horizon).clock is not None, (code, each)
+
+
+NAMES = [
+    ("Arabic", "ar"), ("عربي", "ar"), ("العربيه", "ar"), ("بالعربي", "ar"),
+    ("French", "fr"), ("francais", "fr"), ("FRANÇAIS", "fr"), ("en français", "fr"),
+]
+
+
+@pytest.mark.parametrize("text, code", NAMES)
+def test_texting_a_common_name_of_a_language_switches_to_it(client, code, text):
+    if code not in SHIPPED:
+        pytest.skip(f"no {code} catalog")
+    t = Translator(code, PROJECT_ROOT / "locales")
+    phone = Phone(client, f"+1555666{NAMES.index((text, code)):04d}")
+    assert t._("What do you need help with? Reply with a number:") in phone.text(text)

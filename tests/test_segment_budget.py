@@ -80,7 +80,7 @@ def test_every_prompt_with_any_note_before_it_fits_two_segments(app, db):
         for where, ctx, prompt in all_prompts(app, db, code):
             text = prompt_sms(prompt)
             notes = [""]
-            if prompt is not None and prompt.expects in (CHOICE, CHOICES):
+            if prompt is not None and prompt.expects in (CHOICE, CHOICES) and prompt.note_on_retry:
                 notes.append(not_understood(ctx))
             if prompt is not None and prompt.expects not in (CHOICE, CHOICES):
                 notes.append(no_words(ctx))
@@ -107,3 +107,20 @@ def test_every_reply_of_a_whole_conversation_fits_two_segments(make_phone, langu
     ]]
     for reply in replies:
         assert count_segments(reply).segments <= 2, reply
+
+
+def test_quotes_are_cut_only_as_far_as_that_saves_a_segment():
+    from hotline.sms import fit
+
+    address = "1234 Martin Luther King Jr Blvd, Apt 4B"
+    # Unicode text that no cut can bring within two segments: the address stays whole.
+    long = "ع" * 150
+    assert fit(lambda place: f"{long} {place}", {"place": address}).endswith(address)
+    # A cut that saves one segment, though not two: only as much as that segment needs.
+    longer = "ع" * 170
+    text = fit(lambda place: f"{longer} {place}", {"place": address})
+    assert count_segments(f"{longer} {address}").segments == 4
+    assert count_segments(text).segments == 3
+    assert len(text) - len(longer) - 1 > 12 and text.endswith("...")
+    # Within reach, it still cuts to fit.
+    assert count_segments(fit(lambda place: f"short {place}" * 4, {"place": address * 3})).segments <= 2

@@ -134,6 +134,83 @@ def test_korean_times_people_type(text, expected):
     assert wall(text, "ko") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("demain à 15h", "2026-12-02T15:00"),
+    ("demain 15h", "2026-12-02T15:00"),
+    ("Demain a 15H30", "2026-12-02T15:30"),
+    ("demain à 3h", "2026-12-02T15:00"),  # a bare hour reads as a daytime hour
+    ("demain à 3h de l'après-midi", "2026-12-02T15:00"),
+    ("demain à 3h de l’après-midi", "2026-12-02T15:00"),
+    ("demain 9h du matin", "2026-12-02T09:00"),
+    ("demain matin", "2026-12-02T09:00"),
+    ("demain après-midi", "2026-12-02T14:00"),
+    ("jeu 10h30", "2026-12-03T10:30"),
+    ("ven 15h", "2026-12-04T15:00"),
+    ("sam. 10h", "2026-12-05T10:00"),
+    ("jeudi à 10h", "2026-12-03T10:00"),
+    ("mardi prochain matin", "2026-12-08T09:00"),
+    ("mardi prochain à 10h", "2026-12-08T10:00"),
+    ("après-demain à 11h", "2026-12-03T11:00"),
+    ("apres demain 11h", "2026-12-03T11:00"),
+    ("demain midi", "2026-12-02T12:00"),
+    ("demain midi et demi", "2026-12-02T12:30"),
+    ("ce soir à 8h", "2026-12-01T20:00"),
+    ("ce soir", "2026-12-01T18:00"),
+    ("cet après-midi", "2026-12-01T14:00"),
+    ("vendredi à 8h du soir", "2026-12-04T20:00"),
+    ("vendredi 3h et demie", "2026-12-04T15:30"),
+    ("demain 10h moins le quart", "2026-12-02T09:45"),
+    ("demain à 14 heures", "2026-12-02T14:00"),
+    ("lundi 9 h 15", "2026-12-07T09:15"),
+    ("le 5 à 15h", "2026-12-05T15:00"),
+    ("5 décembre 10h", "2026-12-05T10:00"),
+    ("5 déc 14h30", "2026-12-05T14:30"),
+    ("5/12 15h", "2026-12-05T15:00"),  # day first, as French writes it
+    ("aujourd'hui à 17h", "2026-12-01T17:00"),
+    ("aujourd’hui 17h", "2026-12-01T17:00"),
+    ("2main 15h", "2026-12-02T15:00"),
+    ("dans 2 heures", "2026-12-01T12:00"),
+    ("dans 2h", "2026-12-01T12:00"),
+])
+def test_french_times_people_type(text, expected):
+    assert wall(text, "fr") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("غدا الساعة 3 مساء", "2026-12-02T15:00"),
+    ("غدًا الساعة ٣ مساءً", "2026-12-02T15:00"),  # Arabic-Indic digits and short vowels
+    ("بكرة الساعة 3", "2026-12-02T15:00"),
+    ("بكرا 3 العصر", "2026-12-02T15:00"),
+    ("غدا الساعة 3 بعد الظهر", "2026-12-02T15:00"),
+    ("غدا الساعة 10 صباحا", "2026-12-02T10:00"),
+    ("غدا الصبح", "2026-12-02T09:00"),
+    ("غدا الظهر", "2026-12-02T12:00"),
+    ("غدا 1 ظهرا", "2026-12-02T13:00"),
+    ("غدا 9 مساء", "2026-12-02T21:00"),
+    ("غدا 3 م", "2026-12-02T15:00"),
+    ("الخميس 10:30", "2026-12-03T10:30"),
+    ("يوم الخميس الساعة 10 صباحا", "2026-12-03T10:00"),
+    ("الثلاثاء القادم صباحا", "2026-12-08T09:00"),
+    ("الثلاثاء الجاي الصبح", "2026-12-08T09:00"),
+    ("بعد غد الساعة 11", "2026-12-03T11:00"),
+    ("بعد بكرة الساعة 11", "2026-12-03T11:00"),
+    ("الليلة الساعة 8", "2026-12-01T20:00"),
+    ("النهاردة الساعة 5", "2026-12-01T17:00"),
+    ("الجمعة الساعة 3 ونص", "2026-12-04T15:30"),
+    ("الجمعة 3 وربع", "2026-12-04T15:15"),
+    ("الجمعة 4 إلا ربع", "2026-12-04T15:45"),
+    ("5 ديسمبر الساعة 10 صباحا", "2026-12-05T10:00"),
+    ("يوم 5 الساعة 3", "2026-12-05T15:00"),
+    ("5/12 15:00", "2026-12-05T15:00"),
+    ("مساء الخميس", "2026-12-03T18:00"),
+    ("صباح الغد", "2026-12-02T09:00"),
+    ("بعد ساعة", "2026-12-01T11:00"),
+    ("بعد ساعتين", "2026-12-01T12:00"),
+])
+def test_arabic_times_people_type(text, expected):
+    assert wall(text, "ar") == expected
+
+
 @pytest.mark.parametrize("text, language, expected", [
     ("tomorrow at 3pm please", "en", "2026-12-02T15:00"),
     ("I need to go tomorrow at 3pm", "en", "2026-12-02T15:00"),
@@ -141,6 +218,13 @@ def test_korean_times_people_type(text, expected):
     ("el jueves a las 10 gracias", "es", "2026-12-03T10:00"),
     ("明天下午三点，谢谢", "zh", "2026-12-02T15:00"),
     ("내일 오후 3시요 감사합니다", "ko", "2026-12-02T15:00"),
+
+
+    ("demain à 15h s'il vous plaît", "fr", "2026-12-02T15:00"),
+    ("je dois aller chez le médecin demain à 15h", "fr", "2026-12-02T15:00"),
+    ("ma fille a rendez-vous jeudi à 10h", "fr", "2026-12-03T10:00"),
+    ("غدا من فضلك الساعة 3", "ar", "2026-12-02T15:00"),
+    ("أريد الذهاب إلى المستشفى غدا الساعة 3 مساء", "ar", "2026-12-02T15:00"),
 ])
 def test_polite_words_around_a_time_are_let_be(text, language, expected):
     assert wall(text, language) == expected
@@ -159,6 +243,10 @@ def test_chinese_numerals_are_read_as_numbers(numeral, value):
     ("ayer a las 3 pm", "es"), ("hoy a las 9 am", "es"),
     ("昨天下午3点", "zh"), ("今天上午9点", "zh"),
     ("어제 오후 3시", "ko"), ("오늘 오전 9시", "ko"),
+
+
+    ("hier", "fr"), ("hier à 15h", "fr"), ("aujourd'hui à 9h", "fr"),
+    ("أمس", "ar"), ("امس الساعة 3", "ar"), ("اليوم 9 صباحا", "ar"),
 ])
 def test_a_time_already_past_is_refused_as_past(text, language):
     assert parse(text, language).problem == times.PAST
@@ -169,6 +257,10 @@ def test_a_time_already_past_is_refused_as_past(text, language):
     ("a las 3", "es", time(15)), ("15:00", "es", time(15)),
     ("三点", "zh", time(15)), ("下午3点", "zh", time(15)),
     ("3시", "ko", time(15)), ("오후 3시", "ko", time(15)), ("오전 10시 반", "ko", time(10, 30)),
+
+
+    ("15h", "fr", time(15)), ("à 15h30", "fr", time(15, 30)),
+    ("الساعة 3", "ar", time(15)), ("3 عصرا", "ar", time(15)),
 ])
 def test_a_time_without_a_day_asks_for_the_day_and_remembers_the_time(text, language, clock):
     when = parse(text, language)
@@ -181,6 +273,10 @@ def test_a_time_without_a_day_asks_for_the_day_and_remembers_the_time(text, lang
     ("mañana", "es", date(2026, 12, 2)), ("el jueves", "es", date(2026, 12, 3)),
     ("明天", "zh", date(2026, 12, 2)), ("星期四", "zh", date(2026, 12, 3)),
     ("내일", "ko", date(2026, 12, 2)), ("목요일", "ko", date(2026, 12, 3)), ("금요일에", "ko", date(2026, 12, 4)),
+
+
+    ("demain", "fr", date(2026, 12, 2)), ("jeudi", "fr", date(2026, 12, 3)), ("le 20", "fr", date(2026, 12, 20)),
+    ("غدا", "ar", date(2026, 12, 2)), ("بكرة", "ar", date(2026, 12, 2)), ("الخميس", "ar", date(2026, 12, 3)),
 ])
 def test_a_day_without_a_time_asks_for_the_time_and_remembers_the_day(text, language, day):
     when = parse(text, language)
@@ -213,6 +309,9 @@ def test_the_horizon_counts_whole_days():
 @pytest.mark.parametrize("text, language", [
     ("asdf", "en"), ("", "en"), ("I need to see the doctor", "en"), ("no sé", "es"), ("你好", "zh"),
     ("안녕하세요", "ko"), ("네", "ko"),
+
+
+    ("je ne sais pas", "fr"), ("bonjour", "fr"), ("لا أعرف", "ar"), ("مرحبا", "ar"),
 ])
 def test_words_with_no_time_in_them_are_not_understood(text, language):
     assert parse(text, language).problem == times.NOT_UNDERSTOOD
@@ -292,6 +391,12 @@ THURSDAY = datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)  # 15:00 in New Yor
     ("ko_KR", times.LONG, "12월 3일 목요일 오후 3:00"),
     ("ko_KR", times.SHORT, "12월 3일 오후 3:00"),
     ("ko_KR", times.TIME, "오후 3:00"),
+
+
+    ("fr_FR", times.LONG, "jeudi 3 décembre, 15:00"),
+    ("fr_FR", times.SHORT, "3 déc., 15:00"),
+    ("ar", times.LONG, "الخميس، 3 ديسمبر، 3:00 م"),
+    ("ar", times.SHORT, "3 ديسمبر، 3:00 م"),
 ])
 def test_times_are_read_back_formatted_for_the_locale(locale, style, expected):
     assert times.format_when(THURSDAY, locale, ZONE, style) == expected
@@ -306,6 +411,34 @@ def test_formatted_times_carry_no_space_that_would_cost_a_unicode_sms():
 def test_a_registered_language_formats_with_its_locale():
     assert times.format_for(THURSDAY, "es", ZONE) == "jueves, 3 de diciembre, 3:00 p.m."
     assert times.format_for(THURSDAY, "en", ZONE, times.SHORT) == "Dec 3, 3:00 PM"
+
+
+def test_french_dates_in_august_keep_an_sms_in_gsm7():
+    from hotline.sms import is_gsm7
+
+    august = datetime(2026, 8, 6, 19, 0, tzinfo=timezone.utc)
+    assert times.format_for(august, "fr", ZONE) == "jeudi 6 aout, 15:00"
+    for style in (times.LONG, times.SHORT, times.DAY):
+        assert is_gsm7(times.format_for(august, "fr", ZONE, style))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=40), language=st.sampled_from(["fr", "ar"]))
+def test_any_text_in_french_or_arabic_gets_a_time_or_a_problem_never_an_error(text, language):
+    when = parse(text, language)
+    assert when.ok == (when.at is not None and when.problem is None)
+    if when.ok:
+        assert NOW < when.at and when.local.tzinfo is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from([
+    "demain", "aujourd'hui", "après-demain", "mardi", "vendredi", "prochain", "à", "le", "5", "15h",
+    "3h", "10h30", "matin", "soir", "après-midi", "midi", "et", "demie", "dans", "2", "heures", "svp",
+    "غدا", "بكرة", "بعد", "الخميس", "القادم", "الساعة", "3", "ونص", "مساء", "صباحا", "يوم", "من فضلك",
+]), max_size=6), language=st.sampled_from(["fr", "ar"]))
+def test_any_mix_of_french_or_arabic_time_words_gets_a_time_or_a_problem_never_an_error(words, language):
+    parse(" ".join(words), language)
 
 
 def test_an_hour_skipped_in_spring_reads_back_as_the_hour_the_clock_shows():

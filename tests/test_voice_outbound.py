@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline import asks, rides, volunteers
-from hotline.models import Ask, Contact, InboundMessage, OutboxMessage, Ride
+from hotline.models import Ask, Contact, InboundMessage, Ride
 from hotline.notify import notify, wants_calls
 
 from .conftest import PUBLIC_URL, sign
@@ -145,8 +145,8 @@ def test_a_reminder_call_is_answered_with_1_to_confirm_and_2_to_cancel(harness, 
         contact = session.scalars(select(Contact)).one()
         question = asks.ask(session, contact, "ride_rider", ride_id, datetime.now(timezone.utc), hours=24)
         session.flush()
-        row_id = notify(session, contact, "Recordatorio. Responda 1 o 2.", spoken="Recordatorio: su viaje es mañana.",
-                        kind="reminder", ask_id=question.id).id
+        notify(session, contact, "Recordatorio. Responda 1 o 2.", spoken="Recordatorio: su viaje es mañana.",
+               kind="reminder", ask_id=question.id)
     harness.run_jobs()
     url = harness.fake.call_params[harness.fake.calls_to(RESIDENT)[0]["sid"]]["Url"]
     said = twiml(post(harness, url, {"CallSid": "CA1", "From": "+15550001111", "To": RESIDENT}))

@@ -506,3 +506,15 @@ def test_relay_ends_when_the_task_is_done(db, phone, make_phone, travel):
     reply = phone.text("thanks again")
     assert "Sent to" not in reply
     assert sent_to(db, volunteer.number, "relay") == []
+
+
+def test_an_offer_spells_a_language_name_without_accents_when_that_alone_keeps_it_cheap(db, phone, travel):
+    from hotline.sms import count_segments
+
+    add_volunteer(db, "+16175550990", "Zoe", languages="fr")
+    for text in ("Français", "1", "riz, lait et couches pour 3 enfants", "Rue Main, 02139", "1"):
+        phone.text(text)
+    offer = sent_to(db, "+16175550990", "offer")[0]
+    # "Français" would make the whole offer Unicode and cut the details short.
+    assert "Francais" in offer and '"riz, lait et couches pour 3 enfants"' in offer
+    assert count_segments(offer).encoding == "GSM-7"

@@ -250,7 +250,8 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     if prompt is not None and prompt.expects == CHOICES:
         values = prompt.choices_for(text)
         if values is None:
-            ctx.say(not_understood(ctx))
+            if prompt.note_on_retry:
+                ctx.say(not_understood(ctx))
             return AGAIN
         return step.answer(ctx, " ".join(values))
     if prompt is not None and prompt.expects in (TEXT, DATETIME, NUMBER) and not text.strip():

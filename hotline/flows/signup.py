@@ -27,8 +27,10 @@ def answer_skills(ctx: Ctx, values: str) -> Next:
 
 def ask_languages(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
+    # Languages named in themselves, some in scripts that make the SMS Unicode: asked again
+    # without a note, as the language menu is, so the list stays within two segments.
     return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, CHOICES,
-                  spoken=ctx.pgettext("voice", "Which languages do you speak?"))
+                  spoken=ctx.pgettext("voice", "Which languages do you speak?"), note_on_retry=False)
 
 
 def answer_languages(ctx: Ctx, values: str) -> Next:

@@ -58,14 +58,19 @@ REGISTRY: dict[str, Language] = {
             dateparser_code=None, say_language=None, say_voice=None, speech_language=None,
         ),
         Language(
-            "ar", "ar", "Arabic", "العربية", aliases=("Arabic", "عربي"),
+            "ar", "ar", "Arabic", "العربية",
+            aliases=("Arabic", "عربي", "عربى", "العربيه", "عربية", "اللغة العربية", "بالعربي", "بالعربية",
+                     "Arabi", "Arabe"),
             rtl=True, latin_script=False, dateparser_code="ar", say_language="ar-XA",
             say_voice="Google.ar-XA-Wavenet-A", speech_language="ar-EG",
         ),
         Language(
-            "fr", "fr_FR", "French", "Français", aliases=("French", "Francais"),
+            "fr", "fr_FR", "French", "Français",
+            aliases=("French", "Francais", "Le français", "En français", "Francés", "Franse"),
             dateparser_code="fr", say_language="fr-FR", say_voice="Polly.Lea-Neural",
             speech_language="fr-FR",
+            # "aout" (the 1990 spelling) keeps a date in August in GSM-7: "août" would double the cost.
+            extra={"date_spellings": (("août", "aout"),)},
         ),
         Language(
             "ru", "ru_RU", "Russian", "Русский", aliases=("Russian", "Русский язык"),

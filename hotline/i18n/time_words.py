@@ -352,3 +352,109 @@ SUPPLEMENTS["ko"] = (
     _ko_dates,
     _ko_clock,
 )
+
+
+# French: "15h", "15h30", "3 heures" become clock times; the parts of the day ("du matin",
+# "de l'après-midi", "ce soir") are taken out for the hour to be read by; "midi", "et demie",
+# "moins le quart", "après-demain", "mardi prochain" and the polite words are spelled the way
+# the library reads them. Apostrophes may be typed curly or straight, accents left out.
+_FR_WEEKDAYS = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)\.?"
+
+
+def _fr_quarter_to(match: re.Match) -> str:
+    hour = int(match.group(1))
+    return f" {(hour - 1) % 24}:45 "
+
+
+SUPPLEMENTS["fr"] = (
+    _sub(r"[’‘`´]", "'"),
+    _drop(r"\b(?:s'? ?il (?:vous|te) pla[iî]t|svp|stp|svpl|merci(?: beaucoup)?|si possible)\b"),
+    # Little words the library would take for a weekday ("je" Thursday, "ma" Tuesday, "sa"
+    # Saturday) or a unit ("j'" day, "m'" month) when they come in a sentence.
+    _sub(r"\b[jmtsldnc]'", " "),
+    _drop(r"\b(?:je|ma|me|sa|ta|te|se|ne|lu|ve|di)\b"),
+    _sub(r"\b(?:aujourd' ?hui|aujourdhui|auj)\b", "aujourd'hui"),
+    _sub(r"\bapr[eè]s[ -]?demain\b", "en 2 jours"),
+    _sub(r"\b(?:2main|dmain|demin)\b", "demain"),
+    _part(r"\bce matin\b", MORNING, " aujourd'hui "),
+    _part(r"\bcet? apr[eè]s[ -]?midi\b|\bcet? aprem\b", AFTERNOON, " aujourd'hui "),
+    _part(r"\bce soir\b", EVENING, " aujourd'hui "),
+    _part(r"\bcette nuit\b", NIGHT, " aujourd'hui "),
+    _part(r"\b(?:(?:du|le|au|en) )?matin\b|\bmatinée\b", MORNING),
+    _part(r"\b(?:(?:de l'|l'|dans l'|en |cet? )?apr[eè]s[ -]?midi|(?:l')?aprem)\b", AFTERNOON),
+    _part(r"\b(?:(?:du|le|au|en|dans la) )?soir(?:ée)?\b", EVENING),
+    _part(r"\b(?:(?:de|la|dans la|en) )?nuit\b", NIGHT),
+    _sub(r"\bmidi et demie?\b", " 12:30 "),
+    _sub(r"\bminuit\b", " 00:00 "),
+    _sub(r"\b(?:[aà] )?midi\b", " 12:00 "),
+    _sub(r"\b(\d{1,2}) ?(?:h|heures?) et demie?\b", r" \1:30 "),
+    _sub(r"\b(\d{1,2}) ?(?:h|heures?) et quart\b", r" \1:15 "),
+    _sub(r"\b(\d{1,2}) ?(?:h|heures?) moins (?:le )?quart\b", _fr_quarter_to),
+    # "15h", "15h30", "15 h 30", "15 heures": a clock time, but "dans 2 heures" stays a duration.
+    _sub(r"(?<!\bdans )(?<!\ben )\b(\d{1,2}) ?(?:h|heures?) ?(\d{2})?\b",
+         lambda m: f" {m.group(1)}:{m.group(2) or '00'} "),
+    _nth_day(r"\ble (\d{1,2})(?:er|e|ème)?\b(?![:/.\d])"
+             r"(?! (?:janv|f[eé]v|mars|avr|mai|juin|juil|ao[uû]|sept|oct|nov|d[eé]c))"),
+    # "mardi prochain" is the coming Tuesday; "le", "à" and "vers" change nothing.
+    _sub(rf"\b({_FR_WEEKDAYS}) prochaine?\b", r"\1"),
+    _drop(r"\b(?:le|vers|pour|à|a)\b"),
+)
+
+
+# Arabic: Arabic-Indic digits become 0-9, short vowels and the tatweel are taken out, the
+# colloquial words for tomorrow and the day after (بكرة, بعد بكرة), half and quarter hours
+# (ونص, وربع, إلا ربع) and the parts of the day (صباحا, العصر, مساء, بالليل) are read, and
+# "next" (القادم, الجاي) after a weekday and the polite words around a time are let be.
+_AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_AR_MARKS = re.compile("[\u064b-\u0652\u0640\u0670]")
+_AR_TOMORROW = r"(?:غدا|الغد|غد|بكرة|بكرا|بكره|بكرى|باكر|غدوة|غدوه|غدوا)"
+_AR_WEEKDAYS = r"(?:ال)?(?:سبت|أحد|احد|إثنين|اثنين|اثنبن|ثلاثاء|ثلاثا|ثلاثه|أربعاء|اربعاء|اربعا|خميس|جمعة|جمعه)"
+
+
+def _ar_clean(text: str, now_local: datetime) -> tuple[str, None]:
+    text = _AR_MARKS.sub("", text.translate(_AR_DIGITS))
+    text = re.sub(r"[،؟؛]", " ", text)
+    return " ".join(text.split()), None
+
+
+def _ar_day_after(text: str, now_local: datetime) -> tuple[str, None]:
+    day = (now_local.date() + timedelta(days=2)).isoformat()
+    return " ".join(re.sub(rf"\bبعد {_AR_TOMORROW}(?!\w)", f" {day} ", text).split()), None
+
+
+def _ar_quarter_to(match: re.Match) -> str:
+    return f" {(int(match.group(1)) - 1) % 24}:45 "
+
+
+SUPPLEMENTS["ar"] = (
+    _ar_clean,
+    _drop(r"(?:من فضلك|لو سمحت(?:ي|وا|م)?|رجاء|الرجاء|شكرا(?: لك| جزيلا)?|الله يخليك|"
+          r"(?:إن|ان) ?شاء الله|انشالله|إنشالله)"),
+    _ar_day_after,
+    _sub(rf"(?<!\w){_AR_TOMORROW}(?!\w)", " غدا "),
+    _sub(r"(?<!\w)(?:النهارده|النهاردة|اليوم ده|هاليوم)(?!\w)", " اليوم "),
+    _part(r"(?<!\w)(?:الليلة|الليله|هالليلة)(?!\w)", NIGHT, " اليوم "),
+    _part(r"(?<!\w)(?:هذا المساء|هالمسا)(?!\w)", EVENING, " اليوم "),
+    _part(r"(?<!\w)(?:هذا الصباح|الصبح اليوم)(?!\w)", MORNING, " اليوم "),
+    # Half and quarter hours, and "a quarter to".
+    _sub(r"(\d{1,2}) ?(?:و ?(?:ال)?نص(?:ف)?)(?!\w)", r" \1:30 "),
+    _sub(r"(\d{1,2}) ?(?:و ?(?:ال)?ربع)(?!\w)", r" \1:15 "),
+    _sub(r"(\d{1,2}) ?(?:إلا|الا|غير) ?(?:ال)?ربع(?!\w)", _ar_quarter_to),
+    # The parts of the day: after an hour they say am or pm, alone they name the hour.
+    _part(r"(?<!\w)(?:بعد الظهر|بعد الظهيرة|العصر|عصرا|عصر|بالعصر|العصرية)(?!\w)", AFTERNOON),
+    _part(r"(\d{1,2}(?::\d{2})?) ?(?:ظهرا|الظهر|بالظهر|الظهيرة)(?!\w)", AFTERNOON, r" \1 "),
+    _sub(r"(?<!\w)(?:في |عند |ب)?(?:الظهر|ظهرا|الظهيرة)(?!\w)", " 12:00 "),
+    _part(r"(?<!\w)(?:الفجر|فجرا|بالفجر)(?!\w)", EARLY_MORNING),
+    _part(r"(?<!\w)(?:صباحا|صباح|الصباح|بالصباح|الصبح|صبحا|الصبحية|بالصبح)(?!\w)", MORNING),
+    _part(r"(?<!\w)(?:مساء|مساءا|المساء|بالمساء|مسا|المسا|بالمسا|المغرب|مغربا|عشية|العشية)(?!\w)", EVENING),
+    _part(r"(?<!\w)(?:ليلا|الليل|بالليل|في الليل)(?!\w)", NIGHT),
+    # "يوم الخميس", "يوم 5": the word "day" before a weekday or a day of the month.
+    _nth_day(r"(?<!\w)(?:يوم|بتاريخ) (\d{1,2})(?!\d)(?! ?(?:/|ديسمبر|يناير|فبراير|مارس|أبريل|ابريل|مايو|"
+             r"يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر))"),
+    _drop(rf"(?<!\w)(?:يوم|بتاريخ)(?= {_AR_WEEKDAYS}(?!\w)| \d)"),
+    _sub(r"(?<!\w)(?:بعد|خلال) (?:ساعة|ساعه)(?: واحدة)?(?!\w)", " بعد 1 ساعة "),
+    _sub(r"(?<!\w)(?:بعد|خلال) (?:نص|نصف) (?:ساعة|ساعه)(?!\w)", " بعد 30 دقيقة "),
+    _sub(rf"(?<!\w)({_AR_WEEKDAYS}) (?:القادم|القادمة|القادمه|المقبل|المقبلة|المقبله|الجاي|الجاية|الجايه|اللي جاي)(?!\w)",
+         r"\1"),
+    _drop(r"(?<!\w)(?:الساعه|ع الساعة|على الساعة|عالساعة|في تمام|تمام)(?!\w)"),
+)
