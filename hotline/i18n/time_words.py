@@ -272,7 +272,10 @@ def _ru_dots(text: str, now_local: datetime) -> tuple[str, None]:
             return f"{match.group(1) or ''}{first}:{second:02d}"
         if not 1 <= second <= 12:
             return match.group(0)
-        years = (int(year) + (2000 if len(year) == 2 else 0),) if year else (now_local.year, now_local.year + 1)
+        if year:
+            years: tuple[int, ...] = (int(year) + (2000 if len(year) == 2 else 0),)
+        else:
+            years = (now_local.year, now_local.year + 1)
         for candidate_year in years:
             try:
                 candidate = date(candidate_year, second, first)
@@ -295,8 +298,8 @@ def _ru_hours(text: str, now_local: datetime) -> tuple[str, str | None]:
         return f" {int(match.group(1))}:{match.group(2) or '00'} "
 
     text = re.sub(r"\b(?:в |к )?час (?=(?:утра|дня|ночи)\b)|\b(?:в|к) час\b ?", "1:00 ", text)
-    text = re.sub(r"(?<!через )\b(\d{1,2})(?::(\d{2}))?(?: ?(?:часа|часов|час|ч)\b\.?)? (утра|дня|вечера|ночи)\b",
-                  with_part, text)
+    text = re.sub(r"(?<!через )\b(\d{1,2})(?::(\d{2}))?(?: ?(?:часа|часов|час|ч)\b\.?)? "
+                  r"(утра|дня|вечера|ночи)\b", with_part, text)
     text = re.sub(r"(?<!через )\b(\d{1,2}) ?(?:часа|часов|час|ч)\b\.?", r" \1:00 ", text)
     for pattern, part in _RU_PART_WORDS:
         text, count = re.subn(pattern, " ", text)
@@ -341,6 +344,9 @@ _HT_MONTHS = {
     r"okt[oò]b|octobre": 10, r"novanm|novembre": 11, r"desanm|d[eé]cembre": 12,
 }
 _HT_EVERYDAY = {"mas", "me", "jen", "out"}
+_HT_TODAY = "(?:jodi a|jodia|jodi-a|jodi)"
+_HT_NEXT = r"(?:pwoch[eè]n|k ?ap vini(?: an)?|ki ap vini(?: an)?|prochain)"
+_EN_WEEKDAY = "(" + "|".join(_ENGLISH_WEEKDAYS) + ")"
 _HT_HOURS = {"inè": 1, "dezè": 2, "twazè": 3, "katrè": 4, "senkè": 5, "sizè": 6, "sètè": 7,
              "uitè": 8, "nevè": 9, "dizè": 10, "onzè": 11}
 _HT_PARTS = (
@@ -389,12 +395,13 @@ def _ht_parts(text: str, now_local: datetime) -> tuple[str, str | None]:
 
 SUPPLEMENTS["ht"] = (
     _sub(r"\bapr[eè] ?demen\b|\baprè-demen\b", " in 2 days "),
-    _part(r"\b(?:jodi a|jodia|jodi-a|jodi) (?:nan )?asw[eè]\b|\basw[eè] ?a\b", NIGHT, " today "),
-    _part(r"\b(?:jodi a|jodia|jodi-a|jodi) (?:nan )?maten\b|\bmaten an\b", MORNING, " today "),
-    _part(r"\b(?:jodi a|jodia|jodi-a|jodi) (?:nan )?apr[eè] ?midi\b|\bapr[eè] ?midi a\b", AFTERNOON, " today "),
+    # "Aswè a" (tonight) opens the message; "demen aswè a 8è" is tomorrow evening at 8.
+    _part(rf"\b{_HT_TODAY} (?:nan )?asw[eè]\b|^asw[eè] ?a\b", NIGHT, " today "),
+    _part(rf"\b{_HT_TODAY} (?:nan )?maten\b|^maten an\b", MORNING, " today "),
+    _part(rf"\b{_HT_TODAY} (?:nan )?apr[eè] ?midi\b|^apr[eè] ?midi a\b", AFTERNOON, " today "),
     _sub(r"\bd[eè]m[eè]n\b", " tomorrow "),
-    _sub(r"\b(?:jodi a|jodia|jodi-a|jodi)\b", " today "),
-    _sub(r"\by[eè]\b(?! ?[\d])", " yesterday "),
+    _sub(rf"\b{_HT_TODAY}\b", " today "),
+    _sub(r"\by[eè]\b", " yesterday "),
     _ht_parts,
     _sub(r"\b(?:a |vè |ve |vers )?midi\b", " 12:00 "),
     _ht_hours,
@@ -403,9 +410,8 @@ SUPPLEMENTS["ht"] = (
     _sub(r"\bnan (\d+) minit\b", r" in \1 minutes "),
     _sub(r"\bnan (\d+) jou\b", r" in \1 days "),
     _ht_words,
-    _sub(r"\b(" + "|".join(_ENGLISH_WEEKDAYS) + r") (?:pwoch[eè]n|k ?ap vini(?: an)?|ki ap vini(?: an)?|prochain)\b",
-         r"next \1"),
-    _sub(r"\b(?:pwoch[eè]n|prochain) (?=" + "|".join(_ENGLISH_WEEKDAYS) + r")", "next "),
+    _sub(rf"\b{_EN_WEEKDAY} {_HT_NEXT}\b", r"next \1"),
+    _sub(rf"\b(?:pwoch[eè]n|prochain) (?={_EN_WEEKDAY})", "next "),
     _sub(r"\b(?:semèn|semen) (?:pwoch[eè]n|k ?ap vini)\b|\bl[oò]t semèn\b|\bl[oò]t semen\b", " next week "),
     _nth_day(r"\b(?:jou |le )(\d{1,2})(?: an| a| la)?\b(?! (?:" + "|".join(_ENGLISH_MONTHS) + r"))"),
     _sub(r"\b(?:a|à|vè|ve|vers|pou) (?=\d)", " at "),
