@@ -7,6 +7,10 @@ words into its English forms, where one set of rules, shared by every language, 
 hour ("a las 3"), a day of the month and whether a day was given at all. Last, the library
 parses those English forms. Times are asked and kept as local wall-clock times in the
 hotline's zone; UTC is worked out from them.
+
+Haitian Creole, which the library does not read, is rewritten by its table into English words
+and read as English, then as French; its dates are day first, and since the library has no
+Kreyòl day or month names either, times are written out from the table's own words.
 """
 from __future__ import annotations
 
