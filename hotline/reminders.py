@@ -14,6 +14,7 @@ from .config import Settings
 from .models import Offer, Ride
 from .notify import notify
 from .outbox import enqueue_after_commit, queue_sms
+from .sms import fit
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +83,13 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
         question = asks.ask(session, need.contact, "ride_rider", ride.id, now, hours=24)
         session.flush()
         when = dispatch.ride_when(settings, rt, ride)
-        notify(session, need.contact, rt._(
+        # The address is the rider's own words: shortened, if need be, to keep the reminder cheap
+        # (in a UCS-2 script two parts hold 134 characters).
+        notify(session, need.contact, fit(lambda pickup: rt._(
             "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
             "to confirm, 2 to cancel.",
-            ref=need.ref, when=when, pickup=ride.pickup[:60], name=name,
-        ), spoken=rt.pgettext(
+            ref=need.ref, when=when, pickup=pickup, name=name,
+        ), {"pickup": ride.pickup[:60]}), spoken=rt.pgettext(
             "voice", "Reminder: your ride is %(when)s, from %(pickup)s. %(name)s will drive you.",
             when=when, pickup=ride.pickup[:80], name=name,
         ), kind="reminder", need_id=need.id, ttl=ttl, ask_id=question.id,
@@ -95,12 +98,13 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
         contact = offer.volunteer.contact
         t = dispatch.translator(settings, contact)
         asks.ask(session, contact, "ride_driver", offer.id, now, hours=24)
-        queue_sms(session, contact, t._(
+        when = dispatch.ride_when(settings, t, ride)
+        queue_sms(session, contact, fit(lambda pickup, destination: t._(
             "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
             "you will drive, 2 to cancel.",
-            code=offer.code, when=dispatch.ride_when(settings, t, ride), pickup=ride.pickup[:60],
-            destination=ride.destination[:60],
-        ), kind="reminder", need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
+            code=offer.code, when=when, pickup=pickup, destination=destination,
+        ), {"pickup": ride.pickup[:60], "destination": ride.destination[:60]}), kind="reminder",
+            need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
     return "sent"
 
 

@@ -7,6 +7,10 @@ words into its English forms, where one set of rules, shared by every language, 
 hour ("a las 3"), a day of the month and whether a day was given at all. Last, the library
 parses those English forms. Times are asked and kept as local wall-clock times in the
 hotline's zone; UTC is worked out from them.
+
+Haitian Creole, which the library does not read, is rewritten by its table into English words
+and read as English, then as French; its dates are day first, and since the library has no
+Kreyòl day or month names either, times are written out from the table's own words.
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ from babel.dates import format_datetime, match_skeleton
 
 from .i18n import languages
 from .i18n.time_words import (
-    AFTERNOON, EARLY_MORNING, EVENING, MORNING, NIGHT, PART_HOURS, SUPPLEMENTS, day_of_month, hour_for,
+    AFTERNOON, ALSO_READ, DATE_ORDERS, EARLY_MORNING, EVENING, MORNING, NIGHT, OWN_FORMATS, PART_HOURS,
+    SUPPLEMENTS, day_of_month, hour_for,
 )
 
 __all__ = [
@@ -108,6 +113,9 @@ def format_when(moment: datetime, babel_locale: str, zone: str | None = None, st
     """Format an aware moment for a locale, in a zone (the moment's own when None)."""
     if zone:
         moment = moment.astimezone(ZoneInfo(zone))
+    if babel_locale in OWN_FORMATS:
+        # The library has no day or month names for this locale ("M12 3, Thu"): ours.
+        return OWN_FORMATS[babel_locale](moment, style)
     locale = BabelLocale.parse(babel_locale)
     clock = format_datetime(moment, locale.time_formats["short"], locale=locale)
     if style == TIME:
@@ -160,7 +168,7 @@ def parse_when(
     """
     zone = ZoneInfo(tz)
     now_local = now_utc.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
-    reading = read(text, dateparser_code(language_code), now_local)
+    reading = _read(text, _readers(language_code), now_local, DATE_ORDERS.get(language_code or ""))
     if reading is None:
         return When(problem=NOT_UNDERSTOOD)
     local = reading.local.replace(second=0, microsecond=0)
@@ -212,26 +220,51 @@ def _library_knows(code: str) -> bool:
     return True
 
 
+def _readers(language_code: str | None) -> list[tuple[str, tuple]]:
+    """The library's languages that read a language's text, each with the rewrites to apply first.
+
+    A language the library does not read (Haitian Creole) has rewrites of its own that turn its
+    words into those of the library's code for it (English), and may be read as others after.
+    """
+    code = dateparser_code(language_code)
+    own = SUPPLEMENTS.get(language_code or "", ()) if language_code != code else ()
+    readers = [(code, own + SUPPLEMENTS.get(code, ()))]
+    readers += [(other, SUPPLEMENTS.get(other, ())) for other in ALSO_READ.get(language_code or "", ())]
+    return readers
+
+
 def read(text: str, code: str, now_local: datetime) -> _Reading | None:
     """Read a typed time into a local wall time and which parts the text itself gave."""
-    cleaned = _clean(text)
-    part = None
-    for rewrite in SUPPLEMENTS.get(code, ()):
-        cleaned, found = rewrite(cleaned, now_local)
-        part = part or found
-    if not cleaned.strip() and part is None:
-        return None
-    # Whole words first; then without words around the time ("tomorrow 3pm please").
-    for loose in (False, True):
-        english = _translate(cleaned, code, loose)
-        if english is None:
-            continue
-        english, found = _take_part_of_day(english)
-        english, has_day, has_time = _settle_numbers(english, part or found, now_local)
-        parsed = _parse_english(english, now_local, _date_order(code))
-        if parsed is not None:
+    return _read(text, [(code, SUPPLEMENTS.get(code, ()))], now_local)
+
+
+def _read(text: str, readers: list[tuple[str, tuple]], now_local: datetime,
+          date_order: str | None = None) -> _Reading | None:
+    prepared = []
+    for code, rewrites in readers:
+        cleaned = _clean(text)
+        part = None
+        for rewrite in rewrites:
+            cleaned, found = rewrite(cleaned, now_local)
             part = part or found
-            break
+        if cleaned.strip() or part is not None:
+            prepared.append((code, cleaned, part))
+    # Whole words first, in each reading language; then without words around the time
+    # ("tomorrow 3pm please").
+    for loose in (False, True):
+        for code, cleaned, part in prepared:
+            english = _translate(cleaned, code, loose)
+            if english is None:
+                continue
+            english, found = _take_part_of_day(english)
+            english, has_day, has_time = _settle_numbers(english, part or found, now_local)
+            parsed = _parse_english(english, now_local, date_order or _date_order(code))
+            if parsed is not None:
+                part = part or found
+                break
+        else:
+            continue
+        break
     else:
         return None
     local, parts, period = parsed

@@ -124,6 +124,49 @@ def test_spanish_ride_is_asked_read_back_and_booked_in_spanish(phone, db, clock)
     assert ride.mobility == ["wheelchair", "child_seat"] and ride.riders == 3
 
 
+def test_kreyol_ride_is_read_and_read_back_in_kreyol_though_the_date_library_reads_no_kreyol(phone, db, clock):
+    talk(phone,
+         ("Kreyòl", ("Ak kisa ou bezwen èd?", "2 Woulib")),
+         ("2", "Ki kote chofè a dwe vin chèche ou?"),
+         ("12 Elm St", "Ki kote w ap prale?"),
+         ("Klinik Riverside", ("Ki jou ak ki lè", "Pa egzanp: demen a 3è")),
+         ("vandredi", "A ki lè vandredi 4 desanm? Pa egzanp: 10è oswa 3:30"),
+         ("a 3è edmi", ("Chofè a ap vin chèche ou vandredi 4 desanm a 3:30 PM. Se sa?", "1 Wi, se sa")),
+         ("wi", ("Ou bezwen yon woulib pou retounen?", "1 Wi, a yon lè fiks")),
+         ("1", "Pa egzanp: 5è"),
+         ("5è", "Retou: vandredi 4 desanm a 5:00 PM. Se sa?"),
+         ("dakò", ("2 Chèz woulant", "5 Chèz machin pou timoun")),
+         ("1", "Konbyen moun k ap monte"),
+         ("1", ("Tanpri verifye woulib ou:\nSoti: 12 Elm St\nAle: Klinik Riverside\n"
+                "Kilè: 4 desanm a 3:30 PM\nRetou: 5:00 PM\nBezwen: Anyen\nKonbyen moun: 1",
+                "1 Wi, rezève l")),
+         )
+    done = phone.text("1")
+    there, back = all_rides(db)
+    assert f"Nimewo woulib ou se {there.need.ref}, e {back.need.ref} pou retou a" in done
+    assert (there.local_time, back.local_time) == ("2026-12-04T15:30", "2026-12-04T17:00")
+    assert there.need.language == "ht"
+
+
+def test_russian_ride_is_read_and_read_back_in_russian(phone, db, clock):
+    talk(phone,
+         ("Русский", "2 Поездка"),
+         ("2", "Откуда Вас забрать?"),
+         ("ул. Ленина 5", "Куда Вы едете?"),
+         ("Поликлиника", "например: завтра в 15:00"),
+         ("завтра в 3 часа дня", ("Водитель заберёт Вас: среда, 2 декабря, 15:00. Верно?", "1 Да, верно")),
+         ("да", "Нужна обратная поездка?"),
+         ("2", ("Что из этого нужно?", "2 Коляска")),
+         ("2 3", "Сколько человек поедет"),
+         ("2", ("ул. Ленина 5 - Поликлиника\n2 дек., 15:00, обратно: напишете\nНужно: Коляска, Ходунки\n"
+                "Людей: 2", "1 Верно")),
+         )
+    done = phone.text("1")
+    (ride,) = all_rides(db)
+    assert f"Номер поездки: {ride.need.ref}" in done and count_segments(done).segments <= 2
+    assert ride.local_time == "2026-12-02T15:00" and ride.mobility == ["wheelchair", "walker"]
+
+
 def test_a_time_already_past_gets_a_kind_question_with_an_example(phone, db, clock):
     start_ride(phone)
     talk(phone, ("Elm St", "Where are you going?"), ("Clinic", "What day and time"),

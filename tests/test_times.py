@@ -211,6 +211,92 @@ def test_arabic_times_people_type(text, expected):
     assert wall(text, "ar") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("завтра в 15:00", "2026-12-02T15:00"),
+    ("завтра в 3", "2026-12-02T15:00"),
+    ("завтра в 3 часа дня", "2026-12-02T15:00"),
+    ("завтра в час дня", "2026-12-02T13:00"),
+    ("завтра в 10 утра", "2026-12-02T10:00"),
+    ("чт 10:30", "2026-12-03T10:30"),
+    ("в четверг в 10", "2026-12-03T10:00"),
+    ("в следующий вторник утром", "2026-12-08T09:00"),
+    ("во вторник на следующей неделе в 10", "2026-12-08T10:00"),
+    ("на следующей неделе в пятницу 15:00", "2026-12-11T15:00"),
+    ("сегодня вечером в 8", "2026-12-01T20:00"),
+    ("сегодня в 8 вечера", "2026-12-01T20:00"),
+    ("послезавтра в 11", "2026-12-03T11:00"),
+    ("завтра в полдень", "2026-12-02T12:00"),
+    ("в пятницу в половине четвёртого", "2026-12-04T15:30"),
+    ("5 декабря в 2 часа дня", "2026-12-05T14:00"),
+    ("5-го в 15:00", "2026-12-05T15:00"),
+    ("5 числа в 3", "2026-12-05T15:00"),
+    ("5.12 в 15.00", "2026-12-05T15:00"),  # day first; a dot in a time after "в"
+    ("завтра в 15.30", "2026-12-02T15:30"),
+    ("завтра к 3", "2026-12-02T15:00"),
+    ("15 ч завтра", "2026-12-02T15:00"),
+    ("через 2 дня в 10", "2026-12-03T10:00"),
+    ("через час", "2026-12-01T11:00"),
+    ("четверг, 3 декабря, 15:00", "2026-12-03T15:00"),  # the read-back, typed back
+])
+def test_russian_times_people_type(text, expected):
+    assert wall(text, "ru") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("demen a 3è", "2026-12-02T15:00"),
+    ("demen 3è apremidi", "2026-12-02T15:00"),
+    ("demen a twazè", "2026-12-02T15:00"),
+    ("demen 3pm", "2026-12-02T15:00"),
+    ("jedi a 10è", "2026-12-03T10:00"),
+    ("jedi 10:30", "2026-12-03T10:30"),
+    ("madi pwochen nan maten", "2026-12-08T09:00"),
+    ("madi k ap vini a 10è", "2026-12-08T10:00"),
+    ("apredemen a 11è", "2026-12-03T11:00"),
+    ("demen a midi", "2026-12-02T12:00"),
+    ("vandredi a 3è edmi", "2026-12-04T15:30"),
+    ("vandredi 3è30", "2026-12-04T15:30"),
+    ("aswè a a 8è", "2026-12-01T20:00"),
+    ("demen aswè a 8è", "2026-12-02T20:00"),
+    ("samdi 5 desanm 10è nan maten", "2026-12-05T10:00"),
+    ("5/12 a 3è", "2026-12-05T15:00"),  # day first, as Haiti writes it
+    ("jou 5 a 3è", "2026-12-05T15:00"),
+    ("nan 2 èdtan", "2026-12-01T12:00"),
+    ("mwen bezwen ale demen a 3è tanpri", "2026-12-02T15:00"),
+    ("jedi 3 desanm a 3:00 PM", "2026-12-03T15:00"),  # the read-back, typed back
+    ("tomorrow 3pm", "2026-12-02T15:00"),  # English words are read too
+    ("demain à 15h", "2026-12-02T15:00"),  # and French ones
+    ("vendredi 15h30", "2026-12-04T15:30"),
+])
+def test_haitian_creole_times_people_type_without_the_date_library_knowing_kreyol(text, expected):
+    assert times.dateparser_code("ht") == "en"
+    assert wall(text, "ht") == expected
+
+
+@pytest.mark.parametrize("text, language, problem, missing", [
+    ("в пятницу", "ru", times.AMBIGUOUS, "time"), ("в 17 часов", "ru", times.AMBIGUOUS, "day"),
+    ("вчера в 15:00", "ru", times.PAST, None), ("не знаю", "ru", times.NOT_UNDERSTOOD, None),
+    ("3 марта 2027 в 10", "ru", times.TOO_FAR, None),
+    ("vandredi", "ht", times.AMBIGUOUS, "time"), ("a 3è", "ht", times.AMBIGUOUS, "day"),
+    ("yè a 3è", "ht", times.PAST, None), ("m pa konnen", "ht", times.NOT_UNDERSTOOD, None),
+    ("2 mas 2027 a 10è", "ht", times.TOO_FAR, None),
+])
+def test_russian_and_kreyol_times_that_cannot_be_booked_as_typed(text, language, problem, missing):
+    when = parse(text, language)
+    assert (when.problem, when.missing) == (problem, missing)
+
+
+def test_the_ride_examples_read_back_as_what_they_show():
+    from hotline.config import PROJECT_ROOT
+    from hotline.flows import ride
+    from hotline.i18n import Translator
+
+    for code in ("ru", "ht"):
+        t = Translator(code, PROJECT_ROOT / "locales")
+        assert wall(t._(ride.EXAMPLE), code) == "2026-12-02T15:00", code
+        assert parse(t._(ride.EXAMPLE_DAY), code).missing == "time", code
+        assert parse(t._(ride.EXAMPLE_BACK), code).clock == time(17), code
+
+
 @pytest.mark.parametrize("text, language, expected", [
     ("tomorrow at 3pm please", "en", "2026-12-02T15:00"),
     ("I need to go tomorrow at 3pm", "en", "2026-12-02T15:00"),
@@ -391,12 +477,16 @@ THURSDAY = datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)  # 15:00 in New Yor
     ("ko_KR", times.LONG, "12월 3일 목요일 오후 3:00"),
     ("ko_KR", times.SHORT, "12월 3일 오후 3:00"),
     ("ko_KR", times.TIME, "오후 3:00"),
-
-
     ("fr_FR", times.LONG, "jeudi 3 décembre, 15:00"),
     ("fr_FR", times.SHORT, "3 déc., 15:00"),
     ("ar", times.LONG, "الخميس، 3 ديسمبر، 3:00 م"),
     ("ar", times.SHORT, "3 ديسمبر، 3:00 م"),
+    ("ru_RU", times.LONG, "четверг, 3 декабря, 15:00"),
+    ("ru_RU", times.SHORT, "3 дек., 15:00"),
+    ("ht", times.LONG, "jedi 3 desanm a 3:00 PM"),  # the library has no Kreyòl words: ours
+    ("ht", times.SHORT, "3 desanm a 3:00 PM"),
+    ("ht", times.DAY, "jedi 3 desanm"),
+    ("ht", times.TIME, "3:00 PM"),
 ])
 def test_times_are_read_back_formatted_for_the_locale(locale, style, expected):
     assert times.format_when(THURSDAY, locale, ZONE, style) == expected
@@ -449,7 +539,7 @@ def test_an_hour_skipped_in_spring_reads_back_as_the_hour_the_clock_shows():
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh", "ko"]))
+@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh", "ko", "fr", "ar", "ru", "ht"]))
 def test_any_text_gets_a_time_or_a_problem_never_an_error(text, language):
     when = parse(text, language)
     assert when.ok == (when.at is not None and when.problem is None)
@@ -477,3 +567,22 @@ def test_any_mix_of_korean_and_chinese_time_words_gets_a_time_or_a_problem(words
     for language in ("ko", "zh"):
         when = parse(text, language)
         assert when.ok == (when.at is not None and when.problem is None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from([
+    "demen", "jodi a", "apredemen", "madi", "pwochen", "a", "3è", "10è30", "3è edmi", "twazè", "midi",
+    "nan maten", "apremidi", "aswè a", "5", "desanm", "me", "jou", "nan", "2", "èdtan", "yè", "15h",
+]), max_size=6))
+def test_any_mix_of_kreyol_time_words_gets_a_time_or_a_problem_never_an_error(words):
+    parse(" ".join(words), "ht")
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from([
+    "завтра", "сегодня", "в", "следующий", "вторник", "на следующей неделе", "3", "15.30", "5.12",
+    "часа", "дня", "утра", "вечером", "в половине четвёртого", "полдень", "5-го", "числа", "через",
+    "декабря", "к",
+]), max_size=6))
+def test_any_mix_of_russian_time_words_gets_a_time_or_a_problem_never_an_error(words):
+    parse(" ".join(words), "ru")

@@ -299,14 +299,14 @@ def ask_confirm(ctx: Ctx) -> Prompt:
     # Room for the note that comes before it when an answer is not understood.
     header = not_understood(ctx) + "\n"
     when = _format(ctx, ctx.data["when"], times.SHORT) if ctx.data.get("when") else ""
-    fixed = {"when": when, "back": _back_summary(ctx), "needs": _needs_summary(ctx),
-             "riders": ctx.data.get("riders", 1)}
+    fixed = {"when": when, "back": _back_summary(ctx), "riders": ctx.data.get("riders", 1)}
+    all_needs = _needs_summary(ctx)
 
-    def render(pickup: str, destination: str) -> str:
+    def render(pickup: str, destination: str, needs: str = all_needs) -> str:
         return ctx._(
             "Please check your ride:\nFrom: %(pickup)s\nTo: %(destination)s\nPickup: %(when)s\n"
             "Back: %(back)s\nNeeds: %(needs)s\nPeople: %(riders)s",
-            pickup=pickup, destination=destination, **fixed,
+            pickup=pickup, destination=destination, needs=needs, **fixed,
         )
 
     # The read-back quotes the rider; shorten the quotes so the whole text stays cheap.
@@ -320,6 +320,13 @@ def ask_confirm(ctx: Ctx) -> Prompt:
         cheaper = fit(whole, folded)
         if (count_segments(cheaper).segments, -len(cheaper)) < (count_segments(text).segments, -len(text)):
             text = cheaper
+    if count_segments(text).segments > 2:
+        # In a UCS-2 script (67 characters a part) every mobility need named in full can leave no
+        # room even for short quotes: then the list of needs is shortened along with them.
+        for quotes in (echoes, folded):
+            shorter = fit(whole, {**quotes, "needs": all_needs})
+            if (count_segments(shorter).segments, -len(shorter)) < (count_segments(text).segments, -len(text)):
+                text = shorter
     return Prompt(text[len(header): len(text) - len(footer)], choices, CHOICE)
 
 

@@ -54,7 +54,8 @@ REGISTRY: dict[str, Language] = {
             speech_language="vi-VN",
         ),
         Language(
-            "ht", "ht", "Haitian Creole", "Kreyòl", aliases=("Kreyol ayisyen", "Creole", "Haitian"),
+            "ht", "ht", "Haitian Creole", "Kreyòl",
+            aliases=("Kreyòl ayisyen", "Ayisyen", "Creole", "Haitian", "Créole haïtien", "Kreol"),
             dateparser_code=None, say_language=None, say_voice=None, speech_language=None,
         ),
         Language(
@@ -73,7 +74,8 @@ REGISTRY: dict[str, Language] = {
             extra={"date_spellings": (("août", "aout"),)},
         ),
         Language(
-            "ru", "ru_RU", "Russian", "Русский", aliases=("Russian", "Русский язык"),
+            "ru", "ru_RU", "Russian", "Русский",
+            aliases=("Russian", "Русский язык", "По-русски", "Russkiy", "Russkij", "Russkii", "Russki"),
             latin_script=False, dateparser_code="ru", say_language="ru-RU", say_voice="Google.ru-RU-Wavenet-A",
             speech_language="ru-RU",
         ),
