@@ -388,10 +388,16 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
             "voice", "Good news: %(name)s, a volunteer, will help with your request %(ref)s.",
             name=volunteer.first_name, ref=spell_digits(need.ref),
         ), kind="claimed", need_id=need.id)
-    return winner_text(settings, t, need, code)
+    reply, whole = winner_text(settings, t, need, code)
+    if reply != whole:
+        # The address or details had to be shortened to keep the reply cheap: the helper still
+        # needs every word of them, so the whole of it follows in a text of its own.
+        queue_sms(session, volunteer.contact, whole, kind="details", need_id=need.id, reply=True)
+    return reply
 
 
-def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str:
+def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str]:
+    """The claim reply (within budget) and the same with the resident's words whole."""
     ride = rides.for_need(need)
     if ride is not None:
         extras = mobility_text(t, ride)
@@ -413,7 +419,8 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str
                 needs=needs_note, back=back, done=shown_word(t, "done"), drop=shown_word(t, "drop"),
             ).replace("  ", " ")
 
-        return fit(render_ride, {"pickup": ride.pickup, "destination": ride.destination})
+        echoes = {"pickup": ride.pickup, "destination": ride.destination}
+        return fit(render_ride, echoes), render_ride(**echoes)
 
     def render(details: str, location: str) -> str:
         return t._(
@@ -424,17 +431,18 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str
             done=shown_word(t, "done"), drop=shown_word(t, "drop"),
         )
 
-    return fit(render, {"details": need.details, "location": need.location})
+    echoes = {"details": need.details, "location": need.location}
+    return fit(render, echoes), render(**echoes)
 
 
 def close_other_offers(session: Session, settings: Settings, need: Need, now: datetime) -> None:
     """Tell everyone else offered this need that it is taken."""
     for other in need.offers:
         if other.status in ("offered", "passed"):
-            notify = other.status == "offered"
+            tell = other.status == "offered"
             other.status = "taken"
             other.closed_at = now
-            if notify:
+            if tell:
                 t = translator(settings, other.volunteer.contact)
                 queue_sms(session, other.volunteer.contact, t._(
                     "Task %(code)s was taken by another volunteer. Thank you for being ready to help!",

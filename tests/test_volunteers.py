@@ -518,3 +518,16 @@ def test_an_offer_spells_a_language_name_without_accents_when_that_alone_keeps_i
     # "Français" would make the whole offer Unicode and cut the details short.
     assert "Francais" in offer and '"riz, lait et couches pour 3 enfants"' in offer
     assert count_segments(offer).encoding == "GSM-7"
+
+
+def test_a_long_address_is_shortened_in_the_claim_reply_and_sent_whole_after_it(db, phone, make_phone, travel):
+    from hotline.sms import count_segments
+
+    add_volunteer(db, "+16175556001", "Lee")
+    place = "Apartment 4B, 1234 Martin Luther King Jr Boulevard, behind the laundromat, buzzer 7, 02139"
+    request_food(phone, place=place, details="groceries and diapers for a family of five, no pork please " * 2)
+    code = code_in(sent_to(db, "+16175556001", "offer")[0])
+    reply = make_phone("+16175556001").text(code)
+    assert count_segments(reply).segments <= 2 and place not in reply
+    details = sent_to(db, "+16175556001", "details")
+    assert len(details) == 1 and place in details[0]
