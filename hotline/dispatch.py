@@ -15,7 +15,7 @@ from .i18n import Translator, languages
 from .i18n.keywords import shown_word
 from .models import Contact, Need, NeedEvent, Offer, Volunteer
 from .outbox import enqueue_after_commit, queue_sms
-from .sms import fit
+from .sms import fit_plainly
 from .volunteers import CATEGORY_SKILLS
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
             language=_language_name(need.language), details=details, **{"pass": shown_word(t, "pass")},
         )
 
-    return fit(render, {"details": need.details})
+    return fit_plainly(render, {"details": need.details})
 
 
 def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: str, area: str) -> str:
@@ -252,17 +252,22 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
     destination_zip = areas.zips_in(ride.destination)
     extras = mobility_text(t, ride)
     needs_note = " (" + extras + ")" if extras else ""
-    return t.ngettext(
-        "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
-        "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
-        "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
-        "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
-        ride.riders,
-        code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
-        to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
-        needs=needs_note, language=_language_name(need.language),
-        **{"pass": shown_word(t, "pass")},
-    )
+
+    def render() -> str:
+        return t.ngettext(
+            "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            ride.riders,
+            code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
+            to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
+            needs=needs_note, language=_language_name(need.language),
+            **{"pass": shown_word(t, "pass")},
+        )
+
+    # Every need and a language name such as "Tiếng Việt" can push it past two Unicode segments.
+    return fit_plainly(render, {})
 
 
 def make_offer(session: Session, settings: Settings, need: Need, volunteer: Volunteer, now: datetime) -> Offer:
@@ -390,7 +395,7 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str
                 done=shown_word(t, "done"), drop=shown_word(t, "drop"),
             )
 
-        return fit(render_ride, {"pickup": ride.pickup, "destination": ride.destination})
+        return fit_plainly(render_ride, {"pickup": ride.pickup, "destination": ride.destination})
 
     def render(details: str, location: str) -> str:
         return t._(
@@ -401,7 +406,7 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> str
             done=shown_word(t, "done"), drop=shown_word(t, "drop"),
         )
 
-    return fit(render, {"details": need.details, "location": need.location})
+    return fit_plainly(render, {"details": need.details, "location": need.location})
 
 
 def close_other_offers(session: Session, settings: Settings, need: Need, now: datetime) -> None:

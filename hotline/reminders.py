@@ -13,6 +13,7 @@ from . import asks, dispatch, needs, rides, times
 from .config import Settings
 from .models import Offer, Ride
 from .outbox import enqueue_after_commit, queue_sms
+from .sms import fit_plainly
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +80,24 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     name = ", ".join(o.volunteer.first_name for o in helpers)
     if ride.rider_confirmed_at is None or kind == SOON:
         asks.ask(session, need.contact, "ride_rider", ride.id, now, hours=24)
-        queue_sms(session, need.contact, rt._(
+        queue_sms(session, need.contact, fit_plainly(lambda pickup: rt._(
             "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
             "to confirm, 2 to cancel.",
-            ref=need.ref, when=dispatch.ride_when(settings, rt, ride), pickup=ride.pickup[:60], name=name,
-        ), kind="reminder", need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
+            ref=need.ref, when=dispatch.ride_when(settings, rt, ride), pickup=pickup, name=name,
+        ), {"pickup": ride.pickup[:60]}), kind="reminder", need_id=need.id, ttl=ttl,
+            meta={"ride_id": ride.id, "reminder": kind})
     for offer in helpers:
         contact = offer.volunteer.contact
         t = dispatch.translator(settings, contact)
         asks.ask(session, contact, "ride_driver", offer.id, now, hours=24)
-        queue_sms(session, contact, t._(
+        # Two addresses in a script that costs Unicode segments can be long: quote them shorter.
+        queue_sms(session, contact, fit_plainly(lambda pickup, destination: t._(
             "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
             "you will drive, 2 to cancel.",
-            code=offer.code, when=dispatch.ride_when(settings, t, ride), pickup=ride.pickup[:60],
-            destination=ride.destination[:60],
-        ), kind="reminder", need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
+            code=offer.code, when=dispatch.ride_when(settings, t, ride), pickup=pickup,
+            destination=destination,
+        ), {"pickup": ride.pickup[:60], "destination": ride.destination[:60]}), kind="reminder",
+            need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
     return "sent"
 
 

@@ -107,3 +107,18 @@ def test_every_reply_of_a_whole_conversation_fits_two_segments(make_phone, langu
     ]]
     for reply in replies:
         assert count_segments(reply).segments <= 2, reply
+
+
+def test_a_text_that_cannot_fit_in_unicode_is_spelled_plainly_and_short_ones_keep_their_marks():
+    from hotline.sms import fit_plainly
+
+    words = "Chuyến 427, đón ở %(pickup)s, đến %(destination)s. Nhắn 1 nếu đúng, 2 nếu sai. " * 2
+    echoes = {"pickup": "123 Đường Bolsa, Westminster, gần chợ Phước Lộc Thọ",
+              "destination": "Bệnh viện Fountain Valley, tầng hai"}
+    text = fit_plainly(lambda **v: words % v, echoes)
+    assert count_segments(text).segments <= 2 and "Duong Bolsa" in text
+    short = fit_plainly(lambda **v: "Đón ở %(pickup)s." % v, {"pickup": "Đường Bolsa"})
+    assert short == "Đón ở Đường Bolsa."
+    # Other scripts have no plainer spelling: their quotes are shortened instead.
+    chinese = fit_plainly(lambda **v: "接送：%(pickup)s" % v, {"pickup": "波士顿医疗中心" * 30})
+    assert count_segments(chinese).segments <= 2 and "波士顿" in chinese

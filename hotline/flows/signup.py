@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .. import volunteers
-from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+from ..sms import fold_to_gsm, is_gsm7
+from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood, register
 
 
 def ask_name(ctx: Ctx) -> Prompt:
@@ -25,8 +26,15 @@ def answer_skills(ctx: Ctx, values: str) -> Next:
 
 
 def ask_languages(ctx: Ctx) -> Prompt:
+    text = ctx._("Which languages do you speak? Reply with one or more numbers:")
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
-    return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, CHOICES)
+    # One name like "Tiếng Việt" would make the whole list cost Unicode segments; when all the rest
+    # (and the note before it) is plain GSM-7, Latin-script names are spelled plainly too
+    # ("Tieng Viet"). Answers match either spelling.
+    plain = tuple(Choice(c.value, fold_to_gsm(c.label)) for c in choices)
+    if is_gsm7("".join([not_understood(ctx), text, *(c.label for c in plain)])):
+        choices = plain
+    return Prompt(text, choices, CHOICES)
 
 
 def answer_languages(ctx: Ctx, values: str) -> Next:
