@@ -16,7 +16,7 @@ from .i18n.keywords import shown_word
 from .models import Contact, Need, NeedEvent, Offer, Volunteer
 from .notify import notify
 from .outbox import enqueue_after_commit, queue_sms
-from .sms import count_segments, fit, fold_to_gsm
+from .sms import count_segments, fit_plainly, fold_to_gsm
 from .voice.spoken import spell_digits
 from .volunteers import CATEGORY_SKILLS
 
@@ -259,7 +259,7 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
                 language=language, details=details, **{"pass": shown_word(t, "pass")},
             )
 
-        return fit(render, {"details": need.details})
+        return fit_plainly(render, {"details": need.details})
 
     return _cheapest_naming(offer, _language_name(need.language))
 
@@ -269,17 +269,22 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
     destination_zip = areas.zips_in(ride.destination)
     extras = mobility_text(t, ride)
     needs_note = " (" + extras + ")" if extras else ""
-    return _cheapest_naming(lambda language: t.ngettext(
-        "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
-        "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
-        "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
-        "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
-        ride.riders,
-        code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
-        to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
-        needs=needs_note, language=language,
-        **{"pass": shown_word(t, "pass")},
-    ), _language_name(need.language))
+    def offer(language: str) -> str:
+        # Every mobility need and a language name such as "Tiếng Việt" can push it past two
+        # Unicode segments: then it is spelled plainly, where its script allows.
+        return fit_plainly(lambda: t.ngettext(
+            "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            ride.riders,
+            code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
+            to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
+            needs=needs_note, language=language,
+            **{"pass": shown_word(t, "pass")},
+        ), {})
+
+    return _cheapest_naming(offer, _language_name(need.language))
 
 
 def make_offer(session: Session, settings: Settings, need: Need, volunteer: Volunteer, now: datetime) -> Offer:
@@ -420,7 +425,7 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tup
             ).replace("  ", " ")
 
         echoes = {"pickup": ride.pickup, "destination": ride.destination}
-        return fit(render_ride, echoes), render_ride(**echoes)
+        return fit_plainly(render_ride, echoes), render_ride(**echoes)
 
     def render(details: str, location: str) -> str:
         return t._(
@@ -432,7 +437,7 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tup
         )
 
     echoes = {"details": need.details, "location": need.location}
-    return fit(render, echoes), render(**echoes)
+    return fit_plainly(render, echoes), render(**echoes)
 
 
 def close_other_offers(session: Session, settings: Settings, need: Need, now: datetime) -> None:

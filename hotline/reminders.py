@@ -14,7 +14,7 @@ from .config import Settings
 from .models import Offer, Ride
 from .notify import notify
 from .outbox import enqueue_after_commit, queue_sms
-from .sms import fit
+from .sms import fit_plainly
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
         when = dispatch.ride_when(settings, rt, ride)
         # The address is the rider's own words: shortened, if need be, to keep the reminder cheap
         # (in a UCS-2 script two parts hold 134 characters).
-        notify(session, need.contact, fit(lambda pickup: rt._(
+        notify(session, need.contact, fit_plainly(lambda pickup: rt._(
             "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
             "to confirm, 2 to cancel.",
             ref=need.ref, when=when, pickup=pickup, name=name,
@@ -99,7 +99,7 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
         t = dispatch.translator(settings, contact)
         asks.ask(session, contact, "ride_driver", offer.id, now, hours=24)
         when = dispatch.ride_when(settings, t, ride)
-        queue_sms(session, contact, fit(lambda pickup, destination: t._(
+        queue_sms(session, contact, fit_plainly(lambda pickup, destination: t._(
             "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
             "you will drive, 2 to cancel.",
             code=offer.code, when=when, pickup=pickup, destination=destination,

@@ -138,3 +138,19 @@ def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
     if ascii_fallback and (lang is None or lang.latin_script):
         return fold_to_gsm(text)
     return text
+
+
+def fit_plainly(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int = 12) -> str:
+    """Like `fit`; and when even that costs more than the budget, the same text with its Latin
+    letters spelled within GSM-7 ("Đường" -> "Duong", "Clínica" -> "Clinica"), if that costs less.
+
+    A Vietnamese address or an "í" in a rider's words makes a long text Unicode, where two segments
+    hold 134 characters instead of 306. Other scripts keep their letters: there is no cheaper way
+    to write them, and shortening the quotes is all `fit` can do for them.
+    """
+    text = fit(render, echoes, budget, floor)
+    if count_segments(text).segments <= budget:
+        return text
+    plain = fit(lambda **values: fold_to_gsm(render(**values)),
+                {key: fold_to_gsm(value) for key, value in echoes.items()}, budget, floor)
+    return plain if count_segments(plain).segments < count_segments(text).segments else text

@@ -281,3 +281,32 @@ def test_the_ride_back_is_its_own_ride_offered_on_its_own(app, db, clock):
         assert back.status == rides.OFFERED and back.return_of_id == ride_id
     assert len(sent(db, DRIVER, "offer")) == 2
     assert there.status == rides.OFFERED
+
+
+def test_a_vietnamese_ride_with_every_need_stays_within_two_segments_for_rider_and_driver(app, db, clock):
+    from hotline.sms import count_segments
+
+    add_driver(db, DRIVER, "Phương", wheelchair=True, languages="vi")
+    settings = app.extensions["hotline"].settings
+    with db.session() as session:
+        rider = Contact(phone=RIDER, language="vi")
+        driver = session.scalars(select(Contact).where(Contact.phone == DRIVER)).one()
+        driver.language = "vi"
+        session.add(rider)
+        session.flush()
+        booked = rides.book(
+            session, rider, pickup="Căn hộ 4B, 1234 Đường Martin Luther King, đối diện tiệm giặt, 02139",
+            destination="Bệnh viện Boston Medical Center, 725 Albany St, tòa nhà Shapiro, tầng hai 02114",
+            local_time="2026-12-03T15:00", time_zone=ZONE,
+            mobility=["wheelchair", "walker", "service_animal", "child_seat"], riders=8, language="vi",
+            return_plan=rides.WILL_CALL,
+        )
+        dispatch.start_ride(session, settings, booked, datetime.now(timezone.utc))
+    claim_reply = Phone(app.test_client(), DRIVER).text(
+        re.search(r"\b(\d{3})\b", sent(db, DRIVER, "offer")[0]).group(1))
+    clock.move_to(datetime(2026, 12, 2, 23, 0, tzinfo=timezone.utc))
+    run_due(app)
+    texts = [claim_reply, *sent(db, DRIVER), *sent(db, RIDER)]
+    assert len(texts) >= 5
+    for text in texts:
+        assert count_segments(text).segments <= 2, text

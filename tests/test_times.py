@@ -323,6 +323,97 @@ def test_chinese_numerals_are_read_as_numbers(numeral, value):
     assert time_words.zh_number(numeral) == value
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("ngày mai 3 giờ chiều", "2026-12-02T15:00"),
+    ("ngay mai 3 gio chieu", "2026-12-02T15:00"),  # typed without tone marks
+    ("mai 3h chiều", "2026-12-02T15:00"),
+    ("3 giờ chiều mai", "2026-12-02T15:00"),
+    ("ba giờ chiều mai", "2026-12-02T15:00"),
+    ("mai 15h", "2026-12-02T15:00"),
+    ("mai 3pm", "2026-12-02T15:00"),
+    ("thứ năm 10:30", "2026-12-03T10:30"),
+    ("thứ 5 10g30", "2026-12-03T10:30"),
+    ("t6 3h chiều", "2026-12-04T15:00"),
+    ("sáng thứ ba tuần sau", "2026-12-08T09:00"),
+    ("thứ 2 tuần sau 8g sáng", "2026-12-07T08:00"),
+    ("thứ bảy này 10 giờ", "2026-12-05T10:00"),
+    ("chủ nhật 9 giờ sáng", "2026-12-06T09:00"),
+    ("tối nay 8 giờ", "2026-12-01T20:00"),
+    ("toi nay 8 gio", "2026-12-01T20:00"),
+    ("tôi cần đi ngày mai 3 giờ chiều", "2026-12-02T15:00"),  # "tôi" is "I", not "tối"
+    ("chiều nay", "2026-12-01T14:00"),
+    ("trưa mai", "2026-12-02T12:00"),
+    ("1 giờ trưa thứ sáu", "2026-12-04T13:00"),
+    ("3 giờ rưỡi chiều mai", "2026-12-02T15:30"),
+    ("mai 3 giờ kém 15 chiều", "2026-12-02T14:45"),
+    ("ngày mốt 11 giờ", "2026-12-03T11:00"),
+    ("ngày 5 lúc 3 giờ chiều", "2026-12-05T15:00"),
+    ("ngày 5 tháng 12 lúc 10 giờ sáng", "2026-12-05T10:00"),
+    ("mùng 5 tháng 1 lúc 9 giờ", "2027-01-05T09:00"),
+    ("5/12 3 giờ chiều", "2026-12-05T15:00"),  # day first, as Vietnamese writes it
+    ("2 tiếng nữa", "2026-12-01T12:00"),
+    ("mai khoảng 3 giờ chiều ạ", "2026-12-02T15:00"),
+])
+def test_vietnamese_times_people_type(text, expected):
+    assert wall(text, "vi") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("bukas ng 3 ng hapon", "2026-12-02T15:00"),
+    ("bukas 3pm", "2026-12-02T15:00"),
+    ("bukas ng alas-3 ng hapon", "2026-12-02T15:00"),
+    ("bukas alas tres ng hapon", "2026-12-02T15:00"),  # Spanish numbers after "alas"
+    ("bukas ng alas dos y medya ng hapon", "2026-12-02T14:30"),
+    ("alas tres menos kinse bukas ng hapon", "2026-12-02T14:45"),
+    ("sa Huwebes ng 10:30 ng umaga", "2026-12-03T10:30"),
+    ("Hwebes 3pm", "2026-12-03T15:00"),
+    ("Biy 3pm", "2026-12-04T15:00"),
+    ("sa susunod na Martes ng umaga", "2026-12-08T09:00"),
+    ("sa Linggo ng alas 9 ng umaga", "2026-12-06T09:00"),  # Linggo is Sunday here
+    ("mamayang gabi", "2026-12-01T20:00"),
+    ("mamayang 8 ng gabi", "2026-12-01T20:00"),
+    ("ngayong hapon", "2026-12-01T14:00"),
+    ("bukas ng tanghali", "2026-12-02T12:00"),
+    ("sa makalawa ng 11", "2026-12-03T11:00"),
+    ("Disyembre 5 ng 2:30 ng hapon", "2026-12-05T14:30"),
+    ("ika-5 ng Disyembre alas-10 ng umaga", "2026-12-05T10:00"),
+    ("sa ika-5 alas 3", "2026-12-05T15:00"),
+    ("12/5 3pm", "2026-12-05T15:00"),  # month first, as the Philippines writes it
+    ("sa loob ng 2 oras", "2026-12-01T12:00"),
+    ("bukas po ng alas 3 ng hapon salamat", "2026-12-02T15:00"),
+])
+def test_tagalog_times_people_type(text, expected):
+    assert wall(text, "tl") == expected
+
+
+@pytest.mark.parametrize("text, language, problem, missing", [
+    ("hôm qua 3 giờ chiều", "vi", times.PAST, None),
+    ("hôm nay 9 giờ sáng", "vi", times.PAST, None),
+    ("3 giờ chiều", "vi", times.AMBIGUOUS, "day"),
+    ("thứ sáu", "vi", times.AMBIGUOUS, "time"),
+    ("tuần sau", "vi", times.AMBIGUOUS, "day"),
+    ("không biết", "vi", times.NOT_UNDERSTOOD, None),
+    ("kahapon ng 3pm", "tl", times.PAST, None),
+    ("alas-3 ng hapon", "tl", times.AMBIGUOUS, "day"),
+    ("Biyernes", "tl", times.AMBIGUOUS, "time"),
+    ("sa susunod na linggo", "tl", times.AMBIGUOUS, "day"),  # next week, no day yet
+    ("hindi ko alam", "tl", times.NOT_UNDERSTOOD, None),
+])
+def test_vietnamese_and_tagalog_times_that_need_another_question(text, language, problem, missing):
+    when = parse(text, language)
+    assert (when.problem, when.missing) == (problem, missing)
+
+
+def test_vietnamese_and_tagalog_ride_examples_read_back_as_typed():
+    # The examples the ride questions show must be understood when typed back.
+    assert wall("ngày mai 3 giờ chiều", "vi") == "2026-12-02T15:00"
+    assert parse("thứ Sáu", "vi").day == date(2026, 12, 4)
+    assert parse("5 giờ chiều", "vi").clock == time(17)
+    assert wall("bukas 3pm", "tl") == "2026-12-02T15:00"
+    assert parse("Biyernes", "tl").day == date(2026, 12, 4)
+    assert parse("5pm", "tl").clock == time(17)
+
+
 @pytest.mark.parametrize("text, language", [
     ("yesterday 3pm", "en"), ("today 9am", "en"), ("this morning", "en"), ("yesterday", "en"),
     ("ayer", "es"),
@@ -487,6 +578,10 @@ THURSDAY = datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)  # 15:00 in New Yor
     ("ht", times.SHORT, "3 desanm a 3:00 PM"),
     ("ht", times.DAY, "jedi 3 desanm"),
     ("ht", times.TIME, "3:00 PM"),
+    ("vi_VN", times.LONG, "15:00 Thứ Năm, 3 tháng 12"),
+    ("vi_VN", times.SHORT, "15:00 3 thg 12"),
+    ("fil_PH", times.LONG, "Huwebes, Disyembre 3, 3:00 PM"),
+    ("fil_PH", times.SHORT, "Dis 3, 3:00 PM"),
 ])
 def test_times_are_read_back_formatted_for_the_locale(locale, style, expected):
     assert times.format_when(THURSDAY, locale, ZONE, style) == expected
@@ -539,7 +634,7 @@ def test_an_hour_skipped_in_spring_reads_back_as_the_hour_the_clock_shows():
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh", "ko", "fr", "ar", "ru", "ht"]))
+@given(text=st.text(max_size=40), language=st.sampled_from(["en", "es", "zh", "ko", "fr", "ar", "ru", "ht", "vi", "tl"]))
 def test_any_text_gets_a_time_or_a_problem_never_an_error(text, language):
     when = parse(text, language)
     assert when.ok == (when.at is not None and when.problem is None)
@@ -586,3 +681,17 @@ def test_any_mix_of_kreyol_time_words_gets_a_time_or_a_problem_never_an_error(wo
 ]), max_size=6))
 def test_any_mix_of_russian_time_words_gets_a_time_or_a_problem_never_an_error(words):
     parse(" ".join(words), "ru")
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(st.sampled_from([
+    "ngày", "mai", "mốt", "hôm", "nay", "qua", "thứ", "ba", "năm", "tư", "chủ", "nhật", "t7", "tuần",
+    "sau", "tới", "này", "sáng", "trưa", "chiều", "tối", "toi", "đêm", "giờ", "g", "h", "rưỡi", "kém",
+    "tiếng", "nữa", "mùng", "tháng", "3", "12", "30", "99", ":", "/",
+    "bukas", "makalawa", "ngayong", "mamayang", "kahapon", "sa", "ng", "susunod", "na", "linggo",
+    "huwebes", "alas", "alas-3", "ika-5", "tres", "y", "medya", "menos", "kinse", "umaga", "hapon",
+    "gabi", "tanghali", "loob", "oras", "disyembre", "pm",
+]), max_size=7), language=st.sampled_from(["vi", "tl"]))
+def test_any_mix_of_vietnamese_or_tagalog_time_words_gets_a_time_or_a_problem(words, language):
+    when = parse(" ".join(words), language)
+    assert when.ok == (when.at is not None and when.problem is None)

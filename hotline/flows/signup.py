@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import volunteers
+from ..sms import fold_to_gsm, is_gsm7
 from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
 
 
@@ -26,11 +27,17 @@ def answer_skills(ctx: Ctx, values: str) -> Next:
 
 
 def ask_languages(ctx: Ctx) -> Prompt:
+    text = ctx._("Which languages do you speak? Reply with one or more numbers:")
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
     # Languages named in themselves, some in scripts that make the SMS Unicode: asked again
-    # without a note, as the language menu is, so the list stays within two segments.
-    return Prompt(ctx._("Which languages do you speak? Reply with one or more numbers:"), choices, CHOICES,
-                  spoken=ctx.pgettext("voice", "Which languages do you speak?"), note_on_retry=False)
+    # without a note, as the language menu is. One name like "Tiếng Việt" would make the whole
+    # list cost Unicode segments; when all the rest is plain GSM-7, Latin-script names are spelled
+    # plainly too ("Tieng Viet"). Answers match either spelling.
+    plain = tuple(Choice(c.value, fold_to_gsm(c.label)) for c in choices)
+    if is_gsm7("".join([text, *(c.label for c in plain)])):
+        choices = plain
+    return Prompt(text, choices, CHOICES, spoken=ctx.pgettext("voice", "Which languages do you speak?"),
+                  note_on_retry=False)
 
 
 def answer_languages(ctx: Ctx, values: str) -> Next:

@@ -8,10 +8,10 @@ from functools import lru_cache
 
 # lingua knows no Haitian Creole and reads it as Spanish or French; these everyday Kreyòl
 # words (pronouns, "need", "please", "food", ...) rarely occur together in other languages.
+# Short words shared with Tagalog or French ("pa", "kay", "li") are left out on purpose.
 KREYOL_MARKERS = frozenset({
-    "mwen", "m", "ou", "nou", "yo", "li", "bezwen", "tanpri", "mesi", "mèsi", "bonjou", "bonswa",
-    "manje", "lajan", "kounye", "konnen", "pitit", "timoun", "kote", "kijan", "poukisa", "pa", "gen",
-    "genyen", "ede", "èd", "ed", "fanmi", "lopital", "swen", "machin", "woute", "kay", "vle",
+    "mwen", "nou", "bezwen", "tanpri", "mesi", "mèsi", "bonjou", "bonswa", "manje", "lajan", "kounye",
+    "konnen", "pitit", "timoun", "kijan", "poukisa", "genyen", "ede", "fanmi", "lopital", "vle", "anpil",
 })
 LINGUA_NAMES = {
     "en": "ENGLISH", "es": "SPANISH", "zh": "CHINESE", "vi": "VIETNAMESE", "ar": "ARABIC",

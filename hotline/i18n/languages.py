@@ -49,7 +49,8 @@ REGISTRY: dict[str, Language] = {
             speech_language="cmn-Hans-CN",
         ),
         Language(
-            "vi", "vi_VN", "Vietnamese", "Tiếng Việt", aliases=("Vietnamese", "Viet"),
+            "vi", "vi_VN", "Vietnamese", "Tiếng Việt",
+            aliases=("Vietnamese", "Việt", "TiếngViệt", "Tiếng Việt Nam", "Việt ngữ"),
             dateparser_code="vi", say_language="vi-VN", say_voice="Google.vi-VN-Wavenet-A",
             speech_language="vi-VN",
         ),
@@ -86,7 +87,8 @@ REGISTRY: dict[str, Language] = {
             speech_language="ko-KR",
         ),
         Language(
-            "tl", "fil_PH", "Tagalog", "Tagalog", aliases=("Filipino", "Pilipino"),
+            "tl", "fil_PH", "Tagalog", "Tagalog",
+            aliases=("Filipino", "Pilipino", "Wikang Tagalog", "Wikang Filipino", "Wikang Pilipino", "Taglish"),
             dateparser_code="tl", say_language="fil-PH", say_voice="Google.fil-PH-Wavenet-A",
             speech_language="fil-PH",
         ),
