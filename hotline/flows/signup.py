@@ -27,7 +27,9 @@ def answer_skills(ctx: Ctx, values: str) -> Next:
 
 
 def ask_languages(ctx: Ctx) -> Prompt:
-    text = ctx._("Which languages do you speak? Reply with one or more numbers:")
+    # Ten languages, each named in itself, leave room for a short question only (the skills
+    # question before it has shown how to answer with several numbers).
+    text = ctx._("Which languages do you speak?")
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
     # Languages named in themselves, some in scripts that make the SMS Unicode: asked again
     # without a note, as the language menu is. One name like "Tiếng Việt" would make the whole
