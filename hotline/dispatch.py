@@ -394,15 +394,15 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
             name=volunteer.first_name, ref=spell_digits(need.ref),
         ), kind="claimed", need_id=need.id)
     reply, whole = winner_text(settings, t, need, code)
-    if reply != whole:
+    if whole is not None:
         # The address or details had to be shortened to keep the reply cheap: the helper still
         # needs every word of them, so the whole of it follows in a text of its own.
         queue_sms(session, volunteer.contact, whole, kind="details", need_id=need.id, reply=True)
     return reply
 
 
-def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str]:
-    """The claim reply (within budget) and the same with the resident's words whole."""
+def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str | None]:
+    """The claim reply (within budget), and the same with the resident's words whole if it cut them."""
     ride = rides.for_need(need)
     if ride is not None:
         extras = mobility_text(t, ride)
@@ -425,7 +425,7 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tup
             ).replace("  ", " ")
 
         echoes = {"pickup": ride.pickup, "destination": ride.destination}
-        return fit_plainly(render_ride, echoes), render_ride(**echoes)
+        return _with_whole(fit_plainly(render_ride, echoes), render_ride(**echoes), echoes)
 
     def render(details: str, location: str) -> str:
         return t._(
@@ -437,7 +437,14 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tup
         )
 
     echoes = {"details": need.details, "location": need.location}
-    return fit_plainly(render, echoes), render(**echoes)
+    return _with_whole(fit_plainly(render, echoes), render(**echoes), echoes)
+
+
+def _with_whole(reply: str, whole: str, echoes: dict[str, str]) -> tuple[str, str | None]:
+    """Pair a reply with its whole text, if a quote in it was cut (spelling plainly cuts nothing)."""
+    cut = any(" ".join(v.split()) not in reply and fold_to_gsm(" ".join(v.split())) not in reply
+              for v in echoes.values())
+    return reply, whole if cut else None
 
 
 def close_other_offers(session: Session, settings: Settings, need: Need, now: datetime) -> None:
