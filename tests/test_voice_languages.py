@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline import create_app
+from hotline.i18n import Translator
 from hotline.i18n import languages
 from hotline.models import Contact, Need, NeedEvent, Recording
 from hotline.voice.audio import audio_key
@@ -147,8 +148,12 @@ def test_ten_languages_take_one_key_each_with_0_for_the_tenth(settings, tmp_path
     try:
         c = Call(app.test_client(), "+15551234567").dial()
         assert len(c.latest) == 10 and c.waiting.attrib["numDigits"] == "1"
-        assert c.latest[2].text == "For 中文, press 3." and c.latest[2].language == "cmn-CN"
-        assert c.latest[9].text == "For Tagalog, press 0." and c.latest[9].voice == "Google.fil-PH-Wavenet-A"
+        locales = app.extensions["hotline"].settings.locales_dir
+        line = ("voice", "For %(language)s, press %(digit)s.")
+        assert c.latest[2].text == Translator("zh", locales).pgettext(*line, language="中文", digit="3")
+        assert c.latest[2].language == "cmn-CN"
+        assert c.latest[9].text == Translator("tl", locales).pgettext(*line, language="Tagalog", digit="0")
+        assert c.latest[9].voice == "Google.fil-PH-Wavenet-A"
         assert c.latest[4].played is False and c.latest[4].language == "en-US"  # Kreyòl: no voice, no recording
         c.press("0")
         assert c.waiting.attrib["language"] == "fil-PH"
