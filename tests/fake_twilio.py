@@ -23,7 +23,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from twilio.request_validator import RequestValidator
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "twilio" / "api_v2010_messages_calls.json"
+# Twilio's own OpenAPI description of the Messages and Calls endpoints (MIT, see tests/twilio/LICENSE),
+# kept beside the tests so a clean clone checks the fake against it too.
+SPEC = Path(__file__).resolve().parent / "twilio" / "api_v2010_messages_calls.json"
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
 
 # Used only when the OpenAPI description is not beside the repository.

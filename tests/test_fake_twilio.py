@@ -16,7 +16,7 @@ def client(fake_twilio):
     return Client(ACCOUNT_SID, AUTH_TOKEN, http_client=_twilio_http_client(fake_twilio.base_url, 2))
 
 
-def test_fake_reads_its_fields_from_twilios_description_beside_the_repository():
+def test_fake_reads_its_fields_from_twilios_own_description():
     assert SPEC.exists()
     assert {"sid", "status", "num_segments", "error_code", "date_created"} <= MESSAGE_FIELDS
 
