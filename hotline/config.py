@@ -1,6 +1,7 @@
 """Settings read from the environment, with documented defaults."""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -15,6 +16,20 @@ def _bool(value: str) -> bool:
 
 def _list(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _phones(raw: tuple, region: str) -> tuple[str, ...]:
+    """Read phone numbers as E.164 once, at start; one mistyped number must not break a send."""
+    from .phones import mask, normalize
+
+    found = []
+    for entry in raw:
+        number = normalize(entry, region)
+        if number is None:
+            logging.getLogger(__name__).warning("COORDINATOR_PHONES: %s is not a phone number; left out", mask(entry))
+        elif number not in found:
+            found.append(number)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,8 @@ class Settings:
         for key, value in (overrides or {}).items():
             values[key.lower()] = value
         settings = cls(**values)
+        if settings.coordinator_phones:
+            settings = replace(settings, coordinator_phones=_phones(settings.coordinator_phones, settings.default_region))
         if not settings.database_url:
             path = Path(settings.instance_path) / "hotline.db"
             settings = replace(settings, database_url=f"sqlite:///{path}")

@@ -21,13 +21,14 @@ def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and BEGIN IMMEDIATE."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+        # hide_parameters: an error's text never carries a phone number or a message into a log.
+        return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
 
     database = parsed.database or ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        url, hide_parameters=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     )
 
     @event.listens_for(engine, "connect")

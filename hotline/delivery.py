@@ -146,6 +146,10 @@ def _gate(session, row: OutboxMessage, now: datetime) -> str | None:
     if row.expires_at is not None and row.expires_at <= now:
         finish(session, row, EXPIRED, "not sent before it expired")
         return row.status
+    if not (row.to.startswith("+") and row.to[1:].isdigit()):
+        # A caller who hid their number is kept under a key of their own, not a number.
+        finish(session, row, SKIPPED, "no phone number to reach")
+        return row.status
     contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
     if contact is not None and contact.opted_out:
         finish(session, row, SKIPPED, "recipient opted out")

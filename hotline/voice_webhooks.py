@@ -22,7 +22,7 @@ def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS)
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 20 or not low <= int(raw) <= high:
         abort(400, description=f"{name} must be a whole number from {low} to {high}")
     return int(raw)
 
@@ -43,7 +43,7 @@ def _call_input() -> CallInput:
         speech=(form.get("SpeechResult") or "").strip(),
         recording_url=(form.get("RecordingUrl") or "").strip()[:1000],
         recording_sid=(form.get("RecordingSid") or "").strip()[:MAX_SID],
-        recording_duration=int(raw_duration) if raw_duration.isdigit() else None,
+        recording_duration=int(raw_duration) if raw_duration.isascii() and raw_duration.isdigit() and len(raw_duration) < 7 else None,
     )
 
 

@@ -13,6 +13,7 @@ from .clock import now as utcnow
 from .db import insert_ignore
 from .i18n import N_
 from .i18n import languages as languages_mod
+from .sms import clean
 from .models import Availability, Contact, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
 
 SKILLS: dict[str, str] = {
@@ -149,7 +150,7 @@ def for_contact(session: Session, contact: Contact) -> Volunteer | None:
 def save(session: Session, spec: VolunteerSpec, *, default_cap: int = 3, now: datetime | None = None) -> Volunteer:
     """Create or update a volunteer from a spec (the phone number must already be E.164)."""
     now = now or utcnow()
-    if not spec.first_name.strip():
+    if not clean(spec.first_name):
         raise VolunteerError("a first name is required")
     skills = parse_skills(spec.skills)
     if not skills:
@@ -168,7 +169,9 @@ def save(session: Session, spec: VolunteerSpec, *, default_cap: int = 3, now: da
     if volunteer is None:
         volunteer = Volunteer(contact=contact, created_at=now, status=spec.status)
         session.add(volunteer)
-    volunteer.first_name = spec.first_name.strip()[:64]
+    elif volunteer.status == REMOVED:
+        volunteer.status = spec.status  # signing up again after removal starts over
+    volunteer.first_name = clean(spec.first_name, limit=64)
     volunteer.weekly_cap = spec.weekly_cap if spec.weekly_cap is not None else (volunteer.weekly_cap or default_cap)
     volunteer.wheelchair_vehicle = spec.wheelchair_vehicle
     if spec.consent_method:

@@ -14,6 +14,7 @@ from .phones import mask
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+MAX_SID = 64
 
 
 def public_url_of_request() -> str:
@@ -58,14 +59,12 @@ def sms():
     sender = request.form.get("From", "").strip()
     if not sender:
         abort(400, description="From is required")
+    message_sid = (request.form.get("MessageSid") or request.form.get("SmsSid") or "").strip() or None
+    if message_sid is not None and len(message_sid) > MAX_SID:
+        abort(400, description="MessageSid is too long")
     hotline = current_app.extensions["hotline"]
-    outcome = handle_message(
-        hotline.db,
-        hotline.settings,
-        sender,
-        request.form.get("Body", ""),
-        message_sid=request.form.get("MessageSid") or request.form.get("SmsSid") or None,
-    )
+    outcome = handle_message(hotline.db, hotline.settings, sender[:64], request.form.get("Body", ""),
+                             message_sid=message_sid)
     log.info("sms from %s answered%s", mask(sender), " (retry)" if outcome.duplicate else "")
     response = MessagingResponse()
     if outcome.text:
@@ -77,12 +76,14 @@ def sms():
 @twilio_signed
 def status():
     """Record a delivery status callback; Twilio may send them twice and in any order."""
-    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
-    message_status = request.form.get("MessageStatus") or request.form.get("SmsStatus")
+    sid = (request.form.get("MessageSid") or request.form.get("SmsSid") or "").strip()
+    message_status = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").strip()
     if not sid or not message_status:
         abort(400, description="MessageSid and MessageStatus are required")
+    if len(sid) > MAX_SID or len(message_status) > 32:
+        abort(400, description="MessageSid or MessageStatus is too long")
     raw_code = (request.form.get("ErrorCode") or "").strip()
-    error_code = int(raw_code) if raw_code.isdigit() else None
+    error_code = int(raw_code) if raw_code.isascii() and raw_code.isdigit() and len(raw_code) < 10 else None
     hotline = current_app.extensions["hotline"]
     outcome = record_status(hotline.db, sid, message_status.strip().lower(), error_code)
     log.info("status %s for %s%s: %s", message_status, sid, f" ({error_code})" if error_code else "", outcome)

@@ -556,3 +556,26 @@ def test_a_long_address_is_shortened_in_the_claim_reply_and_sent_whole_after_it(
     assert count_segments(reply).segments <= 2 and place not in reply
     details = sent_to(db, "+16175556001", "details")
     assert len(details) == 1 and place in details[0]
+
+
+def test_words_that_only_start_like_a_command_reach_the_resident(db, phone, make_phone, travel):
+    volunteer, code = claimed_task(db, phone, make_phone)
+    assert "Sent to the resident" in volunteer.text("Done! I left the bags at your door")
+    assert sent_to(db, phone.number, "relay")[-1] == "Rosa (volunteer): Done! I left the bags at your door"
+    assert the_need(db).status == "claimed"
+
+
+def test_a_pending_volunteer_cannot_make_themselves_active(db, make_phone):
+    add_volunteer(db, "+16175556101", "Pat", status="pending")
+    volunteer = make_phone("+16175556101")
+    assert "has not confirmed you yet" in volunteer.text("PAUSE 1")
+    assert "has not confirmed you yet" in volunteer.text("RESUME")
+    with db.session() as session:
+        assert session.scalars(select(Volunteer.status)).one() == "pending"
+
+
+def test_a_coordinator_number_written_loosely_is_read_once_and_a_bad_one_left_out(settings):
+    from hotline.config import Settings
+
+    loaded = Settings.from_env({"coordinator_phones": ("617-555-0100", "not a number")}, environ={})
+    assert loaded.coordinator_phones == ("+16175550100",)

@@ -51,8 +51,8 @@ class Prompt:
     def choice_for(self, answer: str) -> str | None:
         """Return the value of the choice an answer picks, by number or by name."""
         key = kw.normalize(answer).lstrip("#")
-        if not key:
-            return None
+        if not key or kw.carrier_word(answer):
+            return None  # YES, STOP and the other carrier words are the carrier's, never an answer
         if key.isdigit():
             index = int(key) - 1
             return self.choices[index].value if 0 <= index < len(self.choices) else None

@@ -35,7 +35,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return Goto("language")
 
     language = match_language(ctx, text)
-    if language is not None:
+    if language is not None and not answers_the_question(ctx, text):
         contact.language = language
         contact.language_source = "chosen"
         if ctx.conversation.flow in ("language", "home"):
@@ -120,3 +120,9 @@ def help_text(ctx: Ctx) -> str:
         status=ctx.word("status"),
         emergency=ctx.settings.emergency_number,
     )
+
+
+def answers_the_question(ctx: Ctx, text: str) -> bool:
+    """Tell whether the message picks a choice of the open question ("Español" in a list of languages)."""
+    prompt = ctx.ask() if ctx.conversation.flow != "language" else None
+    return bool(prompt is not None and prompt.choices and prompt.choice_for(text) is not None)

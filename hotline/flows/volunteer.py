@@ -19,7 +19,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return None
     translators = [ctx.translator(), ctx.translator("en")]
     command = kw.split_command(text, translators)
-    if command is not None:
+    if command is not None and is_command(*command):
         name, argument = command
         reply = run_command(ctx, volunteer, name, argument)
         if reply is not None:
@@ -34,6 +34,16 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     return relay_from_volunteer(ctx, volunteer, text)
 
 
+def is_command(name: str, argument: str) -> bool:
+    """Tell a command ("DONE 427", "PAUSE 3") from words that only start like one ("Done! I left...")."""
+    compact = argument.replace(" ", "")
+    if name in ("pass", "done", "drop"):
+        return not compact or CODE.fullmatch(compact) is not None
+    if name == "pause":
+        return not compact or compact.isdigit()
+    return not compact
+
+
 def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str | None:
     s, settings, now = ctx.session, ctx.settings, ctx.now
     if name in ("pass", "done", "drop"):
@@ -46,6 +56,9 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
         return action(s, settings, volunteer, code, now)
     if name == "tasks":
         return tasks_text(ctx, volunteer)
+    if name in ("pause", "resume") and volunteer.status == volunteers.PENDING:
+        # Only a coordinator's approval makes a volunteer active, never a pause that runs out.
+        return ctx._("A coordinator has not confirmed you yet. We will text you when they do.")
     if name == "pause":
         days = int(argument) if argument.isdigit() and 0 < int(argument) <= 365 else None
         volunteers.pause(volunteer, days, now)
@@ -56,8 +69,6 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
                 days, resume=ctx.word("resume"))
         return ctx._("You are paused. Reply %(resume)s when you want offers again.", resume=ctx.word("resume"))
     if name == "resume":
-        if volunteer.status == volunteers.PENDING:
-            return ctx._("A coordinator has not confirmed you yet. We will text you when they do.")
         volunteers.set_status(volunteer, volunteers.ACTIVE)
         return ctx._("Welcome back! You will get offers again.")
     return None
