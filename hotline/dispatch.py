@@ -194,13 +194,21 @@ def due_needs(session: Session, now: datetime) -> list[tuple[int, int]]:
 
 
 def lock_need(session: Session, need_id: int) -> Need | None:
-    return session.scalars(select(Need).where(Need.id == need_id).with_for_update()).one_or_none()
+    """Lock a need's row (PostgreSQL) and read it afresh. Needs are locked before their rides."""
+    return session.scalars(
+        select(Need).where(Need.id == need_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 def escalate(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> None:
     """Nobody (more) to ask: tell the coordinators, and tell the resident honestly."""
     need.next_wave_at = None
     if need.status == needs.UNMET:
+        return
+    if need.claimed_count > 0:
+        # A helper still holds it (a backup was being looked for): it is theirs, not unmet.
+        need.capacity = need.claimed_count
+        set_status(need, needs.CLAIMED, note="no backup found", now=now)
         return
     set_status(need, needs.UNMET, note="no volunteer found", now=now)
     area = areas.for_location(session, need.location).label or need.location
@@ -374,6 +382,10 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
     if ride is not None:
         from . import reminders
 
+        pickup = rides.pickup_utc(ride)
+        if pickup is not None and pickup - now <= timedelta(minutes=settings.reminder_before_minutes):
+            # Taken this close to pickup, the claim is the confirmation: no check will doubt it.
+            ride.driver_confirmed_at = now
         reminders.schedule(session, settings, ride)
         when = ride_when(settings, rt, ride)
         notify(session, need.contact, rt._(
@@ -493,9 +505,13 @@ def complete(session: Session, settings: Settings, volunteer: Volunteer, code: s
     if offer is None:
         return t._("You have no task %(code)s in progress. Reply %(tasks)s to see your tasks.",
                    code=code, tasks=shown_word(t, "tasks"))
+    need = lock_need(session, offer.need_id)
+    if need.status not in needs.ACTIVE and need.status != needs.DONE:
+        offer.status = "cancelled"
+        offer.closed_at = now
+        return t._("Task %(code)s is closed. Thank you!", code=code)
     offer.status = "done"
     offer.closed_at = now
-    need = lock_need(session, offer.need_id)
     if need.status != needs.DONE:
         set_status(need, needs.DONE, note=volunteer.first_name, now=now)
         for other in need.offers:
@@ -581,6 +597,29 @@ def alert_coordinators(session: Session, settings: Settings, need: Need, reason:
         queue_sms(session, phone, texts[reason], kind="alert", need_id=need.id)
     if not settings.coordinator_phones:
         log.warning("request %s needs a coordinator (%s) and no coordinator phones are set", need.ref, reason)
+
+
+def withdraw(session: Session, settings: Settings, need: Need, now: datetime) -> None:
+    """The resident no longer needs it: every offer ends and whoever is helping is told."""
+    need = lock_need(session, need.id)
+    if need is None or need.status not in needs.ACTIVE:
+        return
+    ride = rides.for_need(need)
+    if ride is not None and ride.status in rides.ACTIVE:
+        from . import reminders
+
+        reminders.cancel_by_rider(session, settings, ride, now)
+        return
+    for offer in need.offers:
+        if offer.status == "claimed":
+            t = translator(settings, offer.volunteer.contact)
+            queue_sms(session, offer.volunteer.contact, t._("Task %(code)s is closed. Thank you!", code=offer.code),
+                      kind="cancelled", need_id=need.id)
+        if offer.status in ("offered", "claimed", "passed"):
+            offer.status = "cancelled"
+            offer.closed_at = now
+    need.next_wave_at = None
+    needs.transition(need, needs.WITHDRAWN, note="by resident", now=now)
 
 
 def reopen(session: Session, settings: Settings, need: Need, now: datetime) -> None:

@@ -53,6 +53,10 @@ def drivers(session: Session, ride: Ride) -> list[Offer]:
 
 def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str | None, now: datetime) -> str:
     """Send one reminder (or make the driver check) if it is still right to; say what happened."""
+    # The need is locked before its ride, in the same order as claims and cancellations.
+    need_id = session.scalar(select(Ride.need_id).where(Ride.id == ride_id))
+    if need_id is not None:
+        dispatch.lock_need(session, need_id)
     ride = session.scalars(select(Ride).where(Ride.id == ride_id).with_for_update()).one_or_none()
     if ride is None or ride.status not in ON:
         return "ride is not on"

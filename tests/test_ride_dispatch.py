@@ -311,3 +311,37 @@ def test_a_vietnamese_ride_with_every_need_stays_within_two_segments_for_rider_a
     assert len(texts) >= 5
     for text in texts:
         assert count_segments(text).segments <= 2, text
+
+
+def test_a_ride_taken_shortly_before_pickup_needs_no_further_confirmation(app, db, clock):
+    add_driver(db, DRIVER, "Dana")
+    clock.move_to(datetime(2026, 12, 3, 19, 30, tzinfo=timezone.utc))  # 30 minutes before pickup
+    ride_id = book(app, db)
+    claim(app, db, DRIVER)
+    clock.move_to(datetime(2026, 12, 3, 19, 31, tzinfo=timezone.utc))
+    run_due(app)
+    assert sent(db, COORDINATOR, "alert") == []
+    assert ride(db, ride_id).driver_confirmed_at is not None
+
+
+def test_a_silent_driver_with_no_backup_keeps_the_ride_and_confirming_later_ends_the_search(app, db, clock):
+    add_driver(db, DRIVER, "Dana")
+    ride_id = book(app, db)
+    claim(app, db, DRIVER)
+    clock.move_to(datetime(2026, 12, 3, 19, 15, tzinfo=timezone.utc))  # 45 minutes before
+    run_due(app)
+    assert "has not confirmed" in sent(db, COORDINATOR, "alert")[0]
+    found = ride(db, ride_id)
+    assert found.status == rides.CLAIMED and found.need.status == "claimed"  # not "no driver"
+    assert "Drive safely" in Phone(app.test_client(), DRIVER).text("1")
+    assert ride(db, ride_id).status == rides.CONFIRMED
+
+
+def test_a_rider_who_withdraws_a_claimed_ride_has_the_driver_told(app, db, clock):
+    add_driver(db, DRIVER, "Dana")
+    ride_id = book(app, db)
+    claim(app, db, DRIVER)
+    rider = Phone(app.test_client(), RIDER)
+    rider.text("STATUS"); rider.text("1"); rider.text("1")
+    assert ride(db, ride_id).status == rides.CANCELLED
+    assert "cancelled by the rider" in sent(db, DRIVER, "cancelled")[0]

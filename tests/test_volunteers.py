@@ -579,3 +579,19 @@ def test_a_coordinator_number_written_loosely_is_read_once_and_a_bad_one_left_ou
 
     loaded = Settings.from_env({"coordinator_phones": ("617-555-0100", "not a number")}, environ={})
     assert loaded.coordinator_phones == ("+16175550100",)
+
+
+def test_withdrawing_a_claimed_request_tells_the_helper_and_ends_the_task(db, phone, make_phone, travel):
+    volunteer, code = claimed_task(db, phone, make_phone)
+    phone.text("STATUS"); phone.text("1")
+    assert "withdrawn" in phone.text("1")
+    assert f"Task {code} is closed" in sent_to(db, volunteer.number, "cancelled")[0]
+    assert the_need(db).status == "withdrawn"
+    assert "no task" in volunteer.text(f"DONE {code}")  # no crash, a clear answer
+
+
+def test_a_resident_back_at_the_menu_still_reaches_their_helper(db, phone, make_phone, travel):
+    volunteer, code = claimed_task(db, phone, make_phone)
+    phone.text("MENU")
+    assert "Sent to Rosa" in phone.text("see you at 5, the door code is 12")
+    assert sent_to(db, volunteer.number, "relay")[-1].endswith("see you at 5, the door code is 12")

@@ -68,7 +68,16 @@ def ride_driver(ctx: Ctx, pending, answer: str) -> None:
         ctx.say(ctx._("That ride is no longer yours to drive. Thank you!"))
         return
     if answer == "1":
+        from .. import dispatch
+
+        need = dispatch.lock_need(ctx.session, ride.need_id)
         ride.driver_confirmed_at = ctx.now
+        if ride.status == rides.OFFERED and need.claimed_count > 0:
+            # Backup drivers were being asked because this one was silent: they are not needed now.
+            need.capacity = need.claimed_count
+            need.next_wave_at = None
+            dispatch.set_status(need, "claimed", note="driver confirmed", now=ctx.now)
+            dispatch.close_other_offers(ctx.session, ctx.settings, need, ctx.now)
         if ride.status == rides.CLAIMED:
             rides.transition(ride, rides.CONFIRMED, note=offer.volunteer.first_name, now=ctx.now)
         ctx.say(ctx._("Thank you! Ride %(code)s is confirmed. Drive safely.", code=offer.code))

@@ -236,6 +236,12 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     prompt = step.ask(ctx)
     if prompt is not None and prompt.expects == CHOICE:
         value = prompt.choice_for(text)
+        if value is None and (ctx.conversation.flow, ctx.conversation.step) == ("intake", "category"):
+            from .volunteer import relay_from_resident
+
+            # Words that are no choice of the main menu, from someone with a helper, are for the helper.
+            if relay_from_resident(ctx, text):
+                return QUIET
         if value is None:
             if prompt.note_on_retry:
                 ctx.say(not_understood(ctx))

@@ -1,7 +1,7 @@
 """STATUS: a resident's open requests, where each stands, and a way to withdraw one."""
 from __future__ import annotations
 
-from .. import needs, rides
+from .. import dispatch, needs
 from ..models import Need
 from ..flows.render import prompt_sms
 from ..sms import count_segments
@@ -74,8 +74,8 @@ def answer_withdraw(ctx: Ctx, choice: str) -> Next:
     if need is None:
         ctx.say(ctx._("That request is already closed."))
     elif choice == "yes":
-        # A ride is cancelled with its ride back, so no driver is sent for either.
-        rides.withdraw_need(need, note="by resident", now=ctx.now)
+        # Helpers are told, and a ride is cancelled with its ride back, so nobody comes for either.
+        dispatch.withdraw(ctx.session, ctx.settings, need, ctx.now)
         ctx.say(ctx._("Request %(ref)s is withdrawn. Thank you for letting us know.", ref=need.ref))
     else:
         ctx.say(ctx._("OK, request %(ref)s stays open.", ref=need.ref))
