@@ -163,8 +163,9 @@ def test_every_note_that_comes_before_a_question_fits_with_it(app, db, code):
         contact = Contact(phone="+15551234567", language=code, created_at=NOW, last_seen_at=NOW)
         conversation = Conversation(contact=contact, flow="home", step="idle", data={}, version=0, updated_at=NOW)
         ctx = Ctx(session, settings, contact, conversation, "sms", NOW)
-        name = next(lang.native_name for lang in enabled_languages(settings) if lang.code == code)
-        guessed = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
+        from hotline.flows.home import language_note
+
+        guessed = language_note(ctx, code)
         menu = prompt_sms(category_prompt(ctx))
         pairs = [(guessed, menu), (guessed, prompt_sms(ask_pickup(ctx))),
                  (ctx._("Welcome back! Let's start again."), menu),

@@ -43,5 +43,15 @@ def guess_language(ctx: Ctx, text: str) -> None:
         return
     ctx.contact.language = code
     ctx.contact.language_source = "detected"
-    ctx.say(ctx._("I will write in %(language)s. For another language, reply 0.",
-                  language=next(lang.native_name for lang in ctx.enabled_languages() if lang.code == code)))
+    ctx.say(language_note(ctx, code))
+
+
+def language_note(ctx: Ctx, code: str) -> str:
+    """Say which language the hotline will write in; its name spelled plainly if only that costs Unicode."""
+    from ..sms import fold_to_gsm, is_gsm7
+
+    name = next(lang.native_name for lang in ctx.enabled_languages() if lang.code == code)
+    note = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
+    plain = ctx._("I will write in %(language)s. For another language, reply 0.", language=fold_to_gsm(name))
+    # "Français" alone would turn the whole reply, and the question after it, into Unicode.
+    return plain if is_gsm7(plain) and not is_gsm7(note) else note

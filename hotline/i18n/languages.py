@@ -67,10 +67,8 @@ REGISTRY: dict[str, Language] = {
             say_voice="Google.ar-XA-Wavenet-A", speech_language="ar-EG",
         ),
         Language(
-            # Named without its cedilla: "ç" is not GSM-7, and "Je vous écris en Français" would
-            # make the first French reply, and the question it comes with, cost twice as much.
-            "fr", "fr_FR", "French", "Francais",
-            aliases=("French", "Français", "Le français", "En français", "Francés", "Franse"),
+            "fr", "fr_FR", "French", "Français",
+            aliases=("French", "Francais", "Le français", "En français", "Francés", "Franse"),
             dateparser_code="fr", say_language="fr-FR", say_voice="Polly.Lea-Neural",
             speech_language="fr-FR",
             # "aout" (the 1990 spelling) keeps a date in August in GSM-7: "août" would double the cost.
