@@ -74,3 +74,22 @@ def for_location(session: Session, location: str) -> NeedArea:
     else:
         label = ""
     return NeedArea(exact, wide, label)
+
+
+# A house number and a street, in the ways people write them here ("12 Elm St", "400 Main Street,
+# Apt 4B", "Calle 5 #12"): what an offer, which goes to several volunteers, must not carry.
+_STREET = re.compile(
+    r"\b\d{1,6}[a-z]?\s+(?:[\w.'-]+\s+){0,3}"
+    r"(?:st|street|ave|avenue|av|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|"
+    r"ter|terrace|pkwy|hwy|sq|square)\b\.?(?:,?\s*(?:apt|apartment|unit|#|suite|ste)\.?\s*[\w-]+)?"
+    r"|\b(?:apt|apartment|unit|suite|ste)\.?\s*#?\s*[\w-]+"
+    r"|\b(?:calle|avenida|av\.|rue|duong|đường)\s+[\w.'-]+(?:\s+#?\s*\d+\w*)?",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+def redact(text: str) -> str:
+    """Leave out phone numbers and street addresses from words shown to more than one helper."""
+    text = _PHONE.sub("***", text or "")
+    return _STREET.sub("***", text)

@@ -267,7 +267,8 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
                 language=language, details=details, **{"pass": shown_word(t, "pass")},
             )
 
-        return fit_plainly(render, {"details": need.details})
+        # An offer goes to several volunteers: the resident's words without numbers or addresses.
+        return fit_plainly(render, {"details": areas.redact(need.details)})
 
     return _cheapest_naming(offer, _language_name(need.language))
 
@@ -592,6 +593,8 @@ def alert_coordinators(session: Session, settings: Settings, need: Need, reason:
                              "backup drivers.", ref=need.ref, when=when),
         "not_helped": t._("Hotline: request %(ref)s was marked done, but the resident says they did not "
                           "get help.", ref=need.ref),
+        "opted_out": t._("Hotline: the resident of request %(ref)s texted STOP and gets no more texts. Please "
+                         "follow up by phone.", ref=need.ref),
     }
     for phone in settings.coordinator_phones:
         queue_sms(session, phone, texts[reason], kind="alert", need_id=need.id)
@@ -620,6 +623,23 @@ def withdraw(session: Session, settings: Settings, need: Need, now: datetime) ->
             offer.closed_at = now
     need.next_wave_at = None
     needs.transition(need, needs.WITHDRAWN, note="by resident", now=now)
+
+
+def after_opt_out(session: Session, settings: Settings, contact: Contact, now: datetime) -> None:
+    """Someone texted STOP: tasks they hold go to others; a booked request gets a person's follow-up."""
+    from .volunteers import for_contact
+
+    volunteer = for_contact(session, contact)
+    if volunteer is not None:
+        for offer in open_tasks(session, volunteer):
+            if offer.status == "claimed":
+                release(session, settings, offer, now)
+            else:
+                offer.status = "cancelled"
+                offer.closed_at = now
+    for need in needs.open_needs(session, contact):
+        if need.status == needs.CLAIMED or rides.for_need(need) is not None:
+            alert_coordinators(session, settings, need, "opted_out")
 
 
 def reopen(session: Session, settings: Settings, need: Need, now: datetime) -> None:

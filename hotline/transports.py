@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -61,10 +62,17 @@ class Transport(Protocol):
     def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None: ...
 
 
+def scrub_numbers(text: str) -> str:
+    """Mask every run of digits long enough to be a phone number, keeping its last four."""
+    return re.sub(r"\+?\d[\d\s().-]{6,}\d", lambda m: mask(m.group(0)), text)
+
+
 def classify_rest_error(error) -> SendError:
     """Sort a Twilio error answer: 429 and 5xx are worth retrying, any other refusal is final."""
     status, code = int(error.status or 0), error.code
-    text = f"Twilio {status}" + (f" error {code}" if code else "") + (f": {error.msg}" if error.msg else "")
+    # Twilio's message often quotes the number ("The 'To' number +1... is not valid"): never kept whole.
+    detail = scrub_numbers(error.msg) if error.msg else ""
+    text = f"Twilio {status}" + (f" error {code}" if code else "") + (f": {detail}" if detail else "")
     if status == 429 or code == 20429 or status >= 500:
         return SendError(SendError.RETRY, text, code=code, status=status)
     return SendError(SendError.PERMANENT, text, code=code, status=status)

@@ -595,3 +595,30 @@ def test_a_resident_back_at_the_menu_still_reaches_their_helper(db, phone, make_
     phone.text("MENU")
     assert "Sent to Rosa" in phone.text("see you at 5, the door code is 12")
     assert sent_to(db, volunteer.number, "relay")[-1].endswith("see you at 5, the door code is 12")
+
+
+def test_an_offer_leaves_out_phone_numbers_and_street_addresses(db, phone, travel):
+    add_volunteer(db, "+16175556201", "Kim")
+    request_food(phone, details="groceries, I am at 12 Elm St apt 4, call 617-555-0122")
+    offer = sent_to(db, "+16175556201", "offer")[0]
+    assert "groceries" in offer and "Elm" not in offer and "0122" not in offer
+
+
+def test_a_volunteer_who_texts_stop_gives_their_tasks_back(db, phone, make_phone, travel):
+    volunteer, code = claimed_task(db, phone, make_phone)
+    add_volunteer(db, "+16175556301", "Next")
+    assert volunteer.text("STOP") == ""
+    assert "Rosa can no longer help" in sent_to(db, phone.number, "update")[0]
+    assert "+16175556301" in offered_to(db)
+
+
+def test_a_resident_with_a_helper_who_texts_stop_is_followed_up_by_a_coordinator(settings, db, travel):
+    app = create_app(replace(settings, coordinator_phones=("+16175559999",)))
+    client_phone = Phone(app.test_client(), RESIDENT)
+    add_volunteer(db, "+16175556401", "Lou")
+    request_food(client_phone)
+    code = code_in(sent_to(db, "+16175556401", "offer")[0])
+    Phone(app.test_client(), "+16175556401").text(code)
+    client_phone.text("STOP")
+    assert "texted STOP" in sent_to(db, "+16175559999", "alert")[-1]
+    app.extensions["hotline"].close()

@@ -18,6 +18,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         contact.opted_out = True
         contact.opted_out_at = ctx.now
         ctx.silent = True
+        from ..dispatch import after_opt_out
+
+        after_opt_out(ctx.session, ctx.settings, contact, ctx.now)
         return AGAIN
     if contact.opted_out and ctx.channel != "voice":
         if word in kw.CARRIER_OPT_IN:
