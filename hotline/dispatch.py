@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -118,8 +119,17 @@ def needs_wheelchair(session: Session, need: Need) -> bool:
     return ride is not None and "wheelchair" in (ride.mobility or [])
 
 
+RECORDED = re.compile(r"\[recording (\d+)\]")
+
+
 def start(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
     """Send the first wave of offers for a need; return how many went out."""
+    recorded = RECORDED.findall(f"{need.details} {need.location}")
+    if recorded:
+        # Answers kept as recordings (no speech recognition in the caller's language): a volunteer
+        # could not read them, so a coordinator listens first and sends the need on.
+        hand_to_coordinators(session, settings, need, [int(r) for r in recorded], now)
+        return 0
     need.wave = 0
     return next_wave(session, settings, need, now, tell_resident=tell_resident)
 
@@ -160,6 +170,21 @@ def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *
         return 0
     escalate(session, settings, need, now, tell_resident=tell_resident)
     return 0
+
+
+def hand_to_coordinators(session: Session, settings: Settings, need: Need, recording_ids: list[int],
+                         now: datetime) -> None:
+    from .models import Recording
+
+    set_status(need, needs.UNMET, note="recorded answers: a coordinator listens", now=now)
+    urls = [r.url for r in session.scalars(select(Recording).where(Recording.id.in_(recording_ids))) if r.url]
+    t = Translator(settings.default_language, settings.locales_dir)
+    listen = t._("Hotline: voicemail for coordinators, request %(ref)s. Listen:", ref=need.ref)
+    for phone in settings.coordinator_phones:
+        # The addresses go after the words, so a translation never has to carry them.
+        queue_sms(session, phone, " ".join([listen, *urls]), kind="alert", need_id=need.id)
+    if not settings.coordinator_phones:
+        log.warning("request %s has recorded answers and no coordinator phones are set", need.ref)
 
 
 def asleep_only(session: Session, settings: Settings, need: Need, now: datetime) -> bool:

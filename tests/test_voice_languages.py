@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hotline import create_app
 from hotline.i18n import Translator
 from hotline.i18n import languages
-from hotline.models import Contact, Need, NeedEvent, Recording
+from hotline.models import Contact, Need, NeedEvent, OutboxMessage, Recording
 from hotline.voice.audio import audio_key
 
 from .twilio_voice_values import SAY_LANGUAGES, SAY_VOICES_BY_LANGUAGE, SPEECH_LANGUAGES
@@ -81,7 +81,7 @@ def test_a_kreyol_caller_hears_recordings_where_there_are_some_and_english_elsew
 
 
 def test_a_kreyol_caller_files_a_request_with_recorded_answers(haitian):
-    client, db = haitian()
+    client, db = haitian(coordinator_phones=("+16175559999",))
     c = Call(client, "+15551234567").dial().press("3").press("1")
     assert "After the tone, say your answer, then press pound." in c.text
     assert c.waiting.tag == "Record"
@@ -103,6 +103,10 @@ def test_a_kreyol_caller_files_a_request_with_recorded_answers(haitian):
         assert need.details == f"[recording {recordings[0].id}]"
         noted = session.scalars(select(NeedEvent.note).where(NeedEvent.kind == "recording")).all()
         assert sorted(noted) == sorted([details_url, location_url])
+        # Nobody could read a recording in an offer: a coordinator listens first.
+        assert need.status == "unmet"
+        alert = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "+16175559999")).one()
+        assert details_url in alert.body and location_url in alert.body
 
 
 def test_an_empty_recorded_answer_counts_as_silence(haitian):
