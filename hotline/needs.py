@@ -124,3 +124,11 @@ def open_needs(session: Session, contact: Contact, category: str | None = None) 
     if category:
         query = query.where(Need.category == category)
     return list(session.scalars(query.order_by(Need.id.desc())))
+
+
+def own_open(session: Session, contact: Contact, need_id: int | None) -> Need | None:
+    """The contact's own need with this id, if it is still in play (ids come from conversation data)."""
+    need = session.get(Need, need_id or 0)
+    if need is None or need.contact_id != contact.id or need.status not in ACTIVE:
+        return None
+    return need

@@ -38,10 +38,7 @@ def answer_category(ctx: Ctx, category: str) -> Next:
 
 
 def _existing(ctx: Ctx) -> Need | None:
-    need = ctx.session.get(Need, ctx.data.get("existing") or 0)
-    if need is None or need.contact_id != ctx.contact.id or need.status not in needs.ACTIVE:
-        return None
-    return need
+    return needs.own_open(ctx.session, ctx.contact, ctx.data.get("existing"))
 
 
 def ask_duplicate(ctx: Ctx) -> Prompt:

@@ -54,10 +54,7 @@ def answer_list(ctx: Ctx, value: str) -> Next:
 
 
 def _chosen(ctx: Ctx) -> Need | None:
-    need = ctx.session.get(Need, ctx.data.get("need") or 0)
-    if need is None or need.contact_id != ctx.contact.id or need.status not in needs.ACTIVE:
-        return None
-    return need
+    return needs.own_open(ctx.session, ctx.contact, ctx.data.get("need"))
 
 
 def ask_withdraw(ctx: Ctx) -> Prompt:

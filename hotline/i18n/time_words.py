@@ -877,15 +877,7 @@ def _vi_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
         rf"({_vi('rưỡi')})|(?:{_vi('kém')}|{_vi('thiếu')})\s*(\d{{1,2}})\s*(?:{_vi('phút')}|p)?)?"
         rf"(?:\s*{_vi('đúng')})?",
         clock, text)
-    if part is not None and not converted:
-        # A lone number before the part of the day: "3 chiều mai" has lost its part word by now,
-        # so the number is left for the shared rules, read by the part returned.
-        if part == NOON:
-            if not re.search(r"\b\d{1,2}\b(?![:/.-]\d)", re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)):
-                text += " 12:00 "
-            return " ".join(text.split()), AFTERNOON
-        return " ".join(text.split()), part
-    return " ".join(text.split()), None
+    return _clock_result(text, part, converted)
 
 
 _VI_FILLER = re.compile(r"\b(?:" + "|".join(_vi(w) for w in (
@@ -1025,13 +1017,7 @@ def _tl_clock(text: str, now_local: datetime, part: str | None = None) -> tuple[
         rf"\b(?:alas|ala|ika)[- ]?\s?(?P<hour>\d{{1,2}}|{spanish})(?::(?P<minute>\d{{2}}))?\b"
         rf"(?:\s+(?P<words>{minutes})\b|\s+(?P<before>menos\s+kinse)\b)?",
         clock, text)
-    if part is not None and not converted:
-        if part == NOON:
-            if not re.search(r"\b\d{1,2}\b(?![:/.-]\d)", re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)):
-                text += " 12:00 "
-            return " ".join(text.split()), AFTERNOON
-        return " ".join(text.split()), part
-    return " ".join(text.split()), None
+    return _clock_result(text, part, converted)
 
 
 _TL_FILLER = re.compile(r"\b(?:ng|nang|sa|na|po|ho|mga|bandang|ang|ay|lang|lamang|oras|ng\s+alas)\b")
@@ -1043,3 +1029,18 @@ SUPPLEMENTS["tl"] = (
     _tl_clock,
     lambda text, now_local: (" ".join(_TL_FILLER.sub(" ", text).split()), None),
 )
+
+
+def _clock_result(text: str, part: str | None, converted: list) -> tuple[str, str | None]:
+    """Finish a clock rewrite: a part of the day left with no hour of its own goes to the shared rules.
+
+    A lone number before the part of the day ("3 chiều mai") is read by the part returned; noon
+    alone is 12:00.
+    """
+    if part is not None and not converted:
+        if part == NOON:
+            if not re.search(r"\b\d{1,2}\b(?![:/.-]\d)", re.sub(r"\d{4}-\d{2}-\d{2}", " ", text)):
+                text += " 12:00 "
+            return " ".join(text.split()), AFTERNOON
+        return " ".join(text.split()), part
+    return " ".join(text.split()), None
