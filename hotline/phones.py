@@ -25,12 +25,6 @@ def normalize(raw: str, region: str = "US") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def is_blocked_caller_id(raw: str) -> bool:
-    """Tell whether the sender hid their number."""
-    value = (raw or "").strip()
-    return value in BLOCKED_CALLER_IDS or value.lower() in BLOCKED_CALLER_IDS
-
-
 def mask(phone: str | None) -> str:
     """Mask a number for logs, keeping only its last four digits."""
     digits = "".join(ch for ch in (phone or "") if ch.isdigit())

@@ -191,13 +191,3 @@ def cancel(ride: Ride, *, note: str = "", now: datetime | None = None) -> list[R
             transition(each, CANCELLED, note=note, now=now)
             cancelled.append(each)
     return cancelled
-
-
-def withdraw_need(need: Need, *, note: str = "", now: datetime | None = None) -> bool:
-    """Withdraw a need, cancelling the ride behind it (and its way back) when there is one."""
-    ride = for_need(need)
-    if ride is not None and ride.status in ACTIVE:
-        cancel(ride, note=note, now=now)
-        return True
-    needs.transition(need, needs.WITHDRAWN, note=note, now=now)
-    return False

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import areas as areas_mod
@@ -198,10 +198,6 @@ def pause(volunteer: Volunteer, days: int | None, now: datetime) -> None:
     set_status(volunteer, PAUSED, until=now + timedelta(days=days) if days else None)
 
 
-def is_paused(volunteer: Volunteer, now: datetime) -> bool:
-    return volunteer.status == PAUSED and (volunteer.paused_until is None or volunteer.paused_until > now)
-
-
 def resume_due(session: Session, now: datetime) -> int:
     """Make volunteers whose pause has run out active again."""
     due = session.scalars(select(Volunteer).where(
@@ -211,7 +207,3 @@ def resume_due(session: Session, now: datetime) -> int:
         set_status(volunteer, ACTIVE)
         count += 1
     return count
-
-
-def count_by_status(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Volunteer.status, func.count()).group_by(Volunteer.status)).all())

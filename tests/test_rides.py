@@ -127,17 +127,11 @@ def test_a_confirmation_is_kept_in_the_needs_history(session, contact):
     assert [e.kind for e in ride.need.events] == ["created", needs.CLAIMED, "ride_confirmed"]
 
 
-def test_withdrawing_the_way_there_cancels_the_way_back_too(session, contact):
+def test_cancelling_the_way_there_cancels_the_way_back_too(session, contact):
     ride = book(session, contact, return_plan=rides.RETURN_AT_TIME, return_time="2026-12-03T17:30")
-    assert rides.withdraw_need(ride.need, note="by resident", now=NOW)
+    assert rides.cancel(ride, note="by resident", now=NOW) == [ride, ride.return_ride]
     assert ride.status == rides.CANCELLED and ride.return_ride.status == rides.CANCELLED
     assert ride.need.status == needs.WITHDRAWN and ride.return_ride.need.status == needs.WITHDRAWN
-
-
-def test_withdrawing_a_need_that_is_no_ride_just_withdraws_it(session, contact):
-    need = needs.create(session, contact, category="food", details="rice", location="Elm", language="en", now=NOW)
-    assert not rides.withdraw_need(need, now=NOW)
-    assert need.status == needs.WITHDRAWN
 
 
 def test_the_pickup_time_is_worked_out_from_the_wall_clock_time(session, contact):

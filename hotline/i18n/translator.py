@@ -88,7 +88,3 @@ class Translator:
         if isinstance(marked, tuple):
             return self.pgettext(*marked, **values)
         return self._(marked, **values)
-
-
-def clear_cache() -> None:
-    _load.cache_clear()
