@@ -8,6 +8,7 @@ engine knows lives in the `conversations` row: flow, step, data and version.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Callable
 
@@ -224,10 +225,16 @@ class Ctx:
 
 def enabled_languages(settings: Settings) -> list[languages.Language]:
     """Languages the hotline offers: registered ones that have a catalog (English always)."""
+    return list(_enabled(str(settings.locales_dir)))
+
+
+@lru_cache(maxsize=16)
+def _enabled(locales_dir: str) -> tuple[languages.Language, ...]:
+    # Asked several times for every message: the catalogs are read once, at start, like their texts.
     from ..i18n.translator import available
 
-    have = set(available(settings.locales_dir)) | {"en"}
-    return [lang for code, lang in languages.REGISTRY.items() if code in have]
+    have = set(available(locales_dir)) | {"en"}
+    return tuple(lang for code, lang in languages.REGISTRY.items() if code in have)
 
 
 def answer_step(ctx: Ctx, text: str) -> Next:
