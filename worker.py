@@ -1,5 +1,5 @@
 """Worker entry point: `python worker.py`, the same as `hotline worker`."""
-from hotline.worker import main
+from hotline.cli.server import worker_main
 
 if __name__ == "__main__":
-    main()
+    worker_main()

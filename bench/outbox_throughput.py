@@ -28,8 +28,8 @@ from fake_twilio import FakeTwilio  # noqa: E402
 from hotline import create_app  # noqa: E402
 from hotline.config import Settings  # noqa: E402
 from hotline.migrate import upgrade  # noqa: E402
-from hotline.outbox import queue_sms  # noqa: E402
-from hotline.worker import make_worker  # noqa: E402
+from hotline.outbound.outbox import queue_sms  # noqa: E402
+from hotline.background.worker import make_worker  # noqa: E402
 
 ACCOUNT = "AC" + "b2" * 16
 TOKEN = "bench-token"
@@ -44,7 +44,7 @@ def raw_client(fake: FakeTwilio, count: int) -> float:
     """Messages a second the twilio Client alone sends to the fake."""
     from twilio.rest import Client
 
-    from hotline.transports import _twilio_http_client
+    from hotline.outbound.transports import _twilio_http_client
 
     client = Client(ACCOUNT, TOKEN, http_client=_twilio_http_client(fake.base_url, 10))
     started = time.perf_counter()

@@ -9,16 +9,13 @@ from sqlalchemy.orm import Session
 
 from .models import Ask, Contact
 
-# kind -> handler(ctx, ask, answer "1"/"2") -> None; registered by the features that ask.
+# kind -> handler(ctx, ask, answer "1"/"2") -> None; `hotline.wiring` registers them.
 HANDLERS: dict[str, Callable] = {}
 
 
-def handles(kind: str):
-    def register(handler: Callable) -> Callable:
-        HANDLERS[kind] = handler
-        return handler
-
-    return register
+def handle(kind: str, handler: Callable) -> None:
+    """Make `handler` answer the questions of this kind."""
+    HANDLERS[kind] = handler
 
 
 def ask(session: Session, contact: Contact, kind: str, subject_id: int, now: datetime, *, hours: float = 48) -> Ask:

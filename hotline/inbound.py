@@ -1,4 +1,4 @@
-"""One inbound message, handled in one transaction with the sender's conversation locked."""
+"""One inbound text, handled in one transaction with the sender's conversation locked."""
 from __future__ import annotations
 
 import logging
@@ -6,18 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from . import flows  # noqa: F401  (registers the flows)
 from .clock import now as utcnow
 from .config import Settings
 from .db import Database, insert_ignore
-from .flows.engine import AGAIN, Ctx, Reply, advance, answer_step
-from .flows.keywords import intercept
+from .flows.engine import Ctx, Reply
 from .flows.render import reply_sms
-from .models import Contact, Conversation, InboundMessage
+from .flows.runner import lock_conversation, respond
+from .i18n import languages
+from .models import InboundMessage
 from .phones import mask, normalize
-from .sms import clean, count_segments, for_sending
+from .sms import clean, count_segments, fold_to_gsm
 
 log = logging.getLogger(__name__)
 
@@ -29,28 +28,12 @@ class Outcome:
     duplicate: bool = False
 
 
-def respond(ctx: Ctx, text: str) -> Reply:
-    """Run one message through the keywords, then the current step."""
-    target = intercept(ctx, text)
-    if target is None:
-        target = answer_step(ctx, text)
-    return advance(ctx, target)
-
-
-def lock_conversation(session: Session, phone: str, now: datetime) -> Conversation:
-    """Find or create the number's contact and conversation, holding a lock on the conversation."""
-    insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
-    contact_id = session.scalar(select(Contact.id).where(Contact.phone == phone))
-    insert_ignore(
-        session,
-        Conversation,
-        {"contact_id": contact_id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
-        ["contact_id"],
-    )
-    # FOR UPDATE on PostgreSQL; SQLite already holds the write lock from BEGIN IMMEDIATE.
-    return session.scalars(
-        select(Conversation).where(Conversation.contact_id == contact_id).with_for_update()
-    ).one()
+def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
+    """Prepare a text for SMS: with the ASCII fallback on, fold accents in Latin-script languages."""
+    lang = languages.get(language)
+    if ascii_fallback and (lang is None or lang.latin_script):
+        return fold_to_gsm(text)
+    return text
 
 
 def handle_message(
@@ -101,4 +84,4 @@ def handle_message(
     return Outcome(reply_text, reply)
 
 
-__all__ = ["handle_message", "respond", "lock_conversation", "Outcome", "AGAIN"]
+__all__ = ["handle_message", "Outcome"]

@@ -1,6 +1,7 @@
 """Needs: the categories, the lifecycle with its allowed transitions, and reference codes."""
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -132,3 +133,39 @@ def own_open(session: Session, contact: Contact, need_id: int | None) -> Need | 
     if need is None or need.contact_id != contact.id or need.status not in ACTIVE:
         return None
     return need
+
+
+def lock(session: Session, need_id: int) -> Need | None:
+    """Lock a need's row (PostgreSQL) and read it afresh. Needs are locked before their rides."""
+    return session.scalars(
+        select(Need).where(Need.id == need_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+# How a recorded answer stands in a need's words (and the conversation) until it is transcribed:
+# short, so read-backs that shorten quotes to fit an SMS leave it whole.
+_RECORDING = re.compile(r"\[recording (\d+)\]")
+
+
+def recording_marker(recording_id: int) -> str:
+    """The words that stand for a recording in a need's text."""
+    return f"[recording {recording_id}]"
+
+
+def split_recordings(text: str) -> list[tuple[str, str]]:
+    """Split text into ("text", words) and ("recording", id) pieces, in order."""
+    pieces: list[tuple[str, str]] = []
+    position = 0
+    for match in _RECORDING.finditer(text):
+        if match.start() > position:
+            pieces.append(("text", text[position:match.start()]))
+        pieces.append(("recording", match.group(1)))
+        position = match.end()
+    if position < len(text):
+        pieces.append(("text", text[position:]))
+    return pieces
+
+
+def recording_ids(text: str) -> list[int]:
+    """The recordings a text stands in for."""
+    return [int(value) for kind, value in split_recordings(text) if kind == "recording"]

@@ -42,6 +42,16 @@ NEED_STATUS: dict[str, str] = {
     NO_DRIVER: needs.UNMET,
 }
 
+# How a need's status reads on the ride behind it, for needs that are rides.
+RIDE_STATUS: dict[str, str] = {
+    needs.OPEN: REQUESTED,
+    needs.OFFERED: OFFERED,
+    needs.CLAIMED: CLAIMED,
+    needs.DONE: DONE,
+    needs.WITHDRAWN: CANCELLED,
+    needs.UNMET: NO_DRIVER,
+}
+
 # What the rider said about coming back.
 NO_RETURN = "none"
 RETURN_AT_TIME = "time"  # a return ride of its own, linked, with its own time
@@ -79,6 +89,17 @@ def transition(ride: Ride, status: str, *, note: str = "", now: datetime | None 
         need.updated_at = now
     ride.status = status
     ride.updated_at = now
+
+
+def move_need(need: Need, status: str, *, note: str = "", now: datetime) -> None:
+    """Move a need, and the ride behind it when it is one, so the two never disagree."""
+    ride = for_need(need)
+    target = RIDE_STATUS.get(status)
+    if ride is not None and target and ride.status != target and target in TRANSITIONS[ride.status]:
+        transition(ride, target, note=note, now=now)
+        if need.status == status:
+            return
+    needs.transition(need, status, note=note, now=now)
 
 
 def book(

@@ -1,4 +1,8 @@
-"""The services one process runs with, and the process-wide accessor jobs find them through."""
+"""The services one process runs with, and the process-wide accessor jobs find them through.
+
+`hotline.wiring.build` assembles them from the settings; this module only holds them, so every
+layer can reach the queue, the transport and the database without importing how they are made.
+"""
 from __future__ import annotations
 
 import logging
@@ -6,15 +10,17 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
+from redis import Redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
 from .config import Settings
 from .db import Database
 
 if TYPE_CHECKING:
-    from redis import Redis
-
-    from .pacing import Pacer
-    from .queue import JobQueue
-    from .transports import Transport
+    from .background.queue import JobQueue
+    from .outbound.pacing import Pacer
+    from .outbound.transports import Transport
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +29,8 @@ log = logging.getLogger(__name__)
 REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "health_check_interval": 30}
 
 
-def redis_from_url(url: str) -> "Redis":
+def redis_from_url(url: str) -> Redis:
     """A Redis client that gives up quickly (one short retry) when Redis is down."""
-    from redis import Redis
-    from redis.backoff import ExponentialBackoff
-    from redis.retry import Retry
-
     return Redis.from_url(url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **REDIS_OPTIONS)
 
 
@@ -46,17 +48,17 @@ class Hotline:
     app: Any = None
     # Pacing waits through this, so tests can move a controlled clock instead of sleeping.
     sleep: Callable[[float], None] = field(default=time.sleep)
+    # Makes the queue and pacer that share a Redis connection (set by `hotline.wiring.build`).
+    redis_backends: "Callable[[Redis], tuple[JobQueue, Pacer]] | None" = None
 
-    def use_redis(self, connection: "Redis") -> None:
+    def use_redis(self, connection: Redis) -> None:
         """Queue jobs on RQ and share pacing through this Redis connection."""
-        from .pacing import RedisPacer
-        from .queue import RQQueue
-
+        if self.redis_backends is None:
+            raise RuntimeError("these services were not built to use Redis")
         if self.queue is not None:
             self.queue.close()
         self.redis = connection
-        self.queue = RQQueue(connection)
-        self.pacer = RedisPacer(connection)
+        self.queue, self.pacer = self.redis_backends(connection)
 
     def close(self) -> None:
         """Stop background work and release connections."""
@@ -65,22 +67,6 @@ class Hotline:
         if current_or_none() is self:
             uninstall()
         self.db.dispose()
-
-
-def build(settings: Settings, db: Database | None = None, *, start: bool = True) -> Hotline:
-    """Assemble the services the settings describe: RQ with REDIS_URL, in-process without."""
-    from .pacing import MemoryPacer
-    from .queue import InProcessQueue
-    from .transports import make_transport
-
-    hotline = Hotline(settings=settings, db=db or Database(settings.database_url))
-    hotline.transport = make_transport(settings)
-    if settings.redis_url:
-        hotline.use_redis(redis_from_url(settings.redis_url))
-    else:
-        hotline.queue = InProcessQueue(threads=settings.queue_threads if start else 0)
-        hotline.pacer = MemoryPacer()
-    return hotline
 
 
 _current: Hotline | None = None

@@ -130,16 +130,6 @@ def fit(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int
     return text
 
 
-def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
-    """Prepare a text for SMS: with the ASCII fallback on, fold accents in Latin-script languages."""
-    from .i18n import languages
-
-    lang = languages.get(language)
-    if ascii_fallback and (lang is None or lang.latin_script):
-        return fold_to_gsm(text)
-    return text
-
-
 def fit_plainly(render, echoes: dict[str, str], budget: int = DEFAULT_BUDGET, floor: int = 12) -> str:
     """Like `fit`; and when even that costs more than the budget, the same text with its Latin
     letters spelled within GSM-7 ("Đường" -> "Duong", "Clínica" -> "Clinica"), if that costs less.

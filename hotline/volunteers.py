@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from . import areas as areas_mod
 from .clock import now as utcnow
+from .config import Settings
 from .db import insert_ignore
-from .i18n import N_
+from .i18n import N_, Translator
 from .i18n import languages as languages_mod
-from .sms import clean
+from .i18n.keywords import shown_word
 from .models import Availability, Contact, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
+from .outbound.outbox import queue_sms
+from .sms import clean
 
 SKILLS: dict[str, str] = {
     "driving": N_("Driving"),
@@ -207,3 +210,15 @@ def resume_due(session: Session, now: datetime) -> int:
         set_status(volunteer, ACTIVE)
         count += 1
     return count
+
+
+def welcome(session: Session, settings: Settings, volunteer: Volunteer) -> None:
+    """Tell a volunteer a coordinator has confirmed them (once, and only with their consent)."""
+    if volunteer.consent_at is None or volunteer.contact.opted_out:
+        return
+    t = Translator(volunteer.contact.language or settings.default_language, settings.locales_dir)
+    queue_sms(session, volunteer.contact, t._(
+        "You are confirmed as a volunteer, %(name)s. We will text you when a neighbor near you needs "
+        "help. Reply %(pause)s to take a break.",
+        name=volunteer.first_name, pause=shown_word(t, "pause"),
+    ), kind="welcome")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline import create_app
 from hotline.models import Contact, OutboxMessage
-from hotline.outbox import queue_sms
+from hotline.outbound.outbox import queue_sms
 
 
 class Harness:
@@ -49,7 +49,7 @@ class Harness:
         """Run due jobs (and the jobs they enqueue that are due) until none are left."""
         if self.redis is None:
             return self.hotline.queue.drain()
-        from hotline.worker import make_worker
+        from hotline.background.worker import make_worker
 
         ran = 0
         for _ in range(rounds):
@@ -83,7 +83,7 @@ class Harness:
             self.run_jobs()
 
     def sweep(self) -> None:
-        from hotline.queue import enqueue
+        from hotline.background.queue import enqueue
 
         enqueue("sweep_outbox")
         self.run_jobs()

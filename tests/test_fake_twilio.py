@@ -6,7 +6,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER
 from .fake_twilio import MESSAGE_FIELDS, SPEC, error
-from hotline.transports import _twilio_http_client
+from hotline.outbound.transports import _twilio_http_client
 
 
 @pytest.fixture

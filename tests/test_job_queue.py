@@ -11,7 +11,7 @@ from flask import has_app_context
 
 from hotline import jobs
 from hotline.clock import now as utcnow
-from hotline.queue import InProcessQueue, enqueue, enqueue_at, enqueue_in
+from hotline.background.queue import InProcessQueue, enqueue, enqueue_at, enqueue_in
 
 CALLS: list[tuple] = []
 FAILURES_LEFT = {"count": 0}
@@ -125,7 +125,7 @@ def test_without_redis_messages_go_out_on_background_threads_after_the_request(s
 
     from hotline import create_app
     from hotline.models import OutboxMessage
-    from hotline.outbox import queue_sms
+    from hotline.outbound.outbox import queue_sms
 
     app = create_app(replace(settings, queue_threads=1, outbox_sweep_seconds=3600))
     hotline = app.extensions["hotline"]

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from .fake_twilio import error
-from hotline import chat as chat_module
+from hotline.cli import chat as chat_module
 from hotline.cli import main
-from hotline.outbox import queue_sms
+from hotline.outbound.outbox import queue_sms
 from hotline.services import install
 
 VOLUNTEER = "+15557654321"
@@ -100,7 +100,7 @@ def test_chat_shows_what_the_hotline_sent_to_other_numbers_with_numbers_masked(s
 
 
 def test_console_transport_logs_messages_with_the_number_masked(harness, caplog):
-    from hotline.transports import ConsoleTransport
+    from hotline.outbound.transports import ConsoleTransport
 
     harness.hotline.transport = console = ConsoleTransport()
     caplog.set_level(logging.INFO, logger="hotline")

@@ -7,9 +7,9 @@ import pytest
 
 from .conftest import HOTLINE_NUMBER, PUBLIC_URL
 from .fake_twilio import closed_port, dropped, error, slow, timeout_after_create, timeout_before_create
-from hotline import events
+from hotline.outbound import events
 from hotline.clock import now as utcnow
-from hotline.delivery import deliver
+from hotline.outbound.delivery import deliver
 
 VOLUNTEER = "+15557654321"
 
@@ -56,7 +56,7 @@ def test_row_already_sent_is_never_sent_again(harness):
     with harness.app.app_context():
         assert deliver(outbox_id) == "already queued"
         assert deliver(outbox_id) == "already queued"
-    from hotline.outbox import enqueue_now
+    from hotline.outbound.outbox import enqueue_now
 
     enqueue_now("deliver", outbox_id, job_id=f"deliver-{outbox_id}")
     enqueue_now("deliver", outbox_id, job_id="another-copy")
@@ -145,7 +145,7 @@ def test_refused_connection_is_retried_and_sent_when_twilio_is_back(harness):
     real = harness.hotline.transport
     from dataclasses import replace
 
-    from hotline.transports import TwilioTransport
+    from hotline.outbound.transports import TwilioTransport
 
     harness.hotline.transport = TwilioTransport(
         replace(harness.settings, twilio_api_base_url=f"http://127.0.0.1:{closed_port()}")

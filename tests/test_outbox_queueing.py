@@ -9,8 +9,8 @@ from sqlalchemy import select
 from .conftest import Phone
 from .fake_twilio import closed_port
 from hotline.models import Contact, Need, OutboxMessage
-from hotline.outbox import queue_sms
-from hotline.queue import RQQueue
+from hotline.outbound.outbox import queue_sms
+from hotline.background.queue import RQQueue
 from hotline.services import redis_from_url
 
 VOLUNTEER = "+15557654321"
@@ -156,7 +156,7 @@ def test_worker_killed_mid_send_after_twilio_took_the_message_is_reconciled_and_
 
     harness.hotline.transport = KilledAfterSending()
     outbox_id = harness.queue(VOLUNTEER)
-    from hotline.delivery import deliver
+    from hotline.outbound.delivery import deliver
 
     with harness.app.app_context(), pytest.raises(KeyboardInterrupt):
         deliver(outbox_id)
@@ -182,7 +182,7 @@ def test_worker_killed_before_the_request_left_is_sent_once_after_checking(harne
 
     harness.hotline.transport = KilledBeforeSending()
     outbox_id = harness.queue(VOLUNTEER)
-    from hotline.delivery import deliver
+    from hotline.outbound.delivery import deliver
 
     with harness.app.app_context(), pytest.raises(KeyboardInterrupt):
         deliver(outbox_id)

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from hotline.pacing import MemoryPacer, RedisPacer, recipient_interval, sender_interval
+from hotline.outbound.pacing import MemoryPacer, RedisPacer, recipient_interval, sender_interval
 
 VOLUNTEER = "+15557654321"
 

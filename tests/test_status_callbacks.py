@@ -6,10 +6,10 @@ import itertools
 import pytest
 from sqlalchemy import func, select
 
-from hotline import events
-from hotline.delivery import record_status
+from hotline.outbound import events
+from hotline.outbound.delivery import record_status
 from hotline.models import DeliveryReport
-from hotline.transports import Sent
+from hotline.outbound.transports import Sent
 
 VOLUNTEER = "+15557654321"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hotline import asks, rides, volunteers
 from hotline.models import Ask, Contact, InboundMessage, Ride
-from hotline.notify import notify, wants_calls
+from hotline.outbound.notify import notify, wants_calls
 
 from .conftest import PUBLIC_URL, sign
 from .fake_twilio import CALL_PARAMS
@@ -192,7 +192,7 @@ def test_call_webhooks_are_signed_and_check_their_input(harness):
 
 def test_a_ride_reminder_reaches_a_landline_rider_by_phone(harness):
     """The whole path: a claimed ride's reminder for a rider whose number takes no texts is a call."""
-    from hotline import reminders
+    from hotline.dispatch import reminders
 
     resident(harness, landline=True)
     with harness.db.session() as session:

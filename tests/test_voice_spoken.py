@@ -6,7 +6,7 @@ from hypothesis import given, strategies as st
 
 from hotline.config import PROJECT_ROOT
 from hotline.i18n import Translator
-from hotline.voice.spoken import say_times, speakable, words_to_digits
+from hotline.i18n.spoken import say_times, speakable, words_to_digits
 
 EN = Translator("en", PROJECT_ROOT / "locales")
 ES = Translator("es", PROJECT_ROOT / "locales")

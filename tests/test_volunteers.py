@@ -315,7 +315,7 @@ def test_nobody_to_ask_at_all_is_said_honestly_at_once(settings, db):
 
 
 def test_an_offer_that_fails_to_deliver_goes_to_the_next_volunteer_at_once(db, phone, travel):
-    from hotline import events
+    from hotline.outbound import events
 
     for i in range(4):
         add_volunteer(db, f"+16175550{700 + i}", f"V{i}")

@@ -1,6 +1,6 @@
 """The job queue: RQ on Redis when REDIS_URL is set, background threads in this process otherwise.
 
-Jobs are plain functions registered by name in `hotline.jobs`; only their names and JSON
+Jobs are plain functions registered by name (`hotline.background.registry`); only their names and JSON
 arguments (ids, never objects) are queued. Both backends run the same job code, retry a job
 that raises (a database or network hiccup) after `RETRY_INTERVALS`, and run scheduled jobs
 when they fall due. A job may run more than once (a retry, a sweep, a duplicate id), so every
@@ -11,14 +11,17 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from .services import current
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+
+from ..services import current
+from .registry import check, run
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +42,6 @@ class JobQueue(Protocol):
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None: ...
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None: ...
     def close(self) -> None: ...
-
-
-_JOB_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _check(job_name: str, args: tuple, job_id: str | None = None) -> None:
-    from .jobs import JOBS
-
-    if job_name not in JOBS:
-        raise KeyError(f"no job named {job_name!r}")
-    if job_id is not None and not _JOB_ID.match(job_id):
-        # RQ's rule, kept by both backends so a job id that works in tests works in production.
-        raise ValueError(f"job id {job_id!r} may only hold letters, digits, '_' and '-'")
-    for arg in args:
-        if not isinstance(arg, (str, int, float, bool, type(None))):
-            raise TypeError(f"job arguments are ids and plain values, not {type(arg).__name__}")
 
 
 def _aware(when: datetime) -> datetime:
@@ -82,15 +69,10 @@ class RQQueue:
     """Jobs on an RQ queue in Redis, for `hotline worker` processes (run with the scheduler)."""
 
     def __init__(self, connection, name: str = QUEUE_NAME):
-        from rq import Queue
-        from rq.serializers import JSONSerializer
-
         self.connection = connection
         self.rq = Queue(name, connection=connection, serializer=JSONSerializer, default_timeout=JOB_TIMEOUT)
 
     def _options(self, job_name: str, job_id: str | None) -> dict[str, Any]:
-        from rq import Retry
-
         return {
             "job_id": job_id,
             "description": job_name,
@@ -100,11 +82,11 @@ class RQQueue:
         }
 
     def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args, job_id)
+        check(job_name, args, job_id)
         self.rq.enqueue_call(RUNNER, args=[job_name, *args], **self._options(job_name, job_id))
 
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args, job_id)
+        check(job_name, args, job_id)
         self.rq.enqueue_at(_aware(when), RUNNER, args=[job_name, *args], **self._options(job_name, job_id))
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
@@ -160,15 +142,15 @@ class InProcessQueue:
         self._start()
 
     def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args, job_id)
+        check(job_name, args, job_id)
         self._push(time.time(), job_name, args, job_id)
 
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args, job_id)
+        check(job_name, args, job_id)
         self._push(_aware(when).timestamp(), job_name, args, job_id)
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        _check(job_name, args, job_id)
+        check(job_name, args, job_id)
         self._push(time.time() + delay.total_seconds(), job_name, args, job_id)
 
     def pending(self) -> list[tuple[datetime, str, tuple]]:
@@ -190,8 +172,6 @@ class InProcessQueue:
         return None
 
     def _run(self, entry: _Entry) -> None:
-        from .jobs import run
-
         try:
             run(entry.job_name, *entry.args)
         except Exception as error:  # noqa: BLE001 - a failing job is retried, never fatal

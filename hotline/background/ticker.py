@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 
-from .services import Hotline
+from ..services import Hotline
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +45,9 @@ class Ticker(threading.Thread):
         self._stop_event.set()
 
 
-def periodic_jobs(hotline: Hotline) -> dict[str, float]:
-    """The jobs that run on a fixed interval, and their intervals in seconds."""
-    return {
-        "sweep_outbox": hotline.settings.outbox_sweep_seconds,
-        # Wave timers are scheduled jobs; this catches any that were lost, and ends pauses.
-        "dispatch_sweep": 60,
-        "ride_sweep": 60,
-    }
-
-
-def start_sweeper(hotline: Hotline) -> list[Ticker]:
-    """Start a ticker for every periodic job in this process."""
-    tickers = [Ticker(hotline, name, seconds) for name, seconds in periodic_jobs(hotline).items()]
+def start_sweeper(hotline: Hotline, periodic: dict[str, float]) -> list[Ticker]:
+    """Start a ticker in this process for every periodic job: {job name: seconds between runs}."""
+    tickers = [Ticker(hotline, name, seconds) for name, seconds in periodic.items()]
     for ticker in tickers:
         ticker.start()
     return tickers

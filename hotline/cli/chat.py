@@ -1,20 +1,34 @@
-"""A terminal conversation with the hotline, as if texting from a phone."""
+"""`hotline chat`: a terminal conversation with the hotline, as if texting from a phone."""
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
 
-from .config import Settings
-from .db import Database
-from .inbound import handle_message
-from .migrate import upgrade
-from .pacing import MemoryPacer
-from .phones import mask, normalize
-from .queue import InProcessQueue
-from .services import Hotline, install
-from .transports import ConsoleTransport
+import click
+import time_machine
+
+from .. import wiring
+from ..background.queue import InProcessQueue
+from ..config import Settings
+from ..db import Database
+from ..inbound import handle_message
+from ..jobs import periodic, run
+from ..migrate import upgrade
+from ..outbound.pacing import MemoryPacer
+from ..outbound.transports import ConsoleTransport
+from ..phones import mask, normalize
+from ..services import Hotline, install
+from .common import settings as read_settings
+
+
+@click.command()
+@click.argument("phone")
+def chat(phone: str) -> None:
+    """Talk to the hotline in this terminal as PHONE, through the same engine, without Twilio."""
+    ChatSession(read_settings(), phone).loop(sys.stdin, click.echo)
 
 
 class ChatSession:
@@ -30,6 +44,7 @@ class ChatSession:
         self.queue = InProcessQueue(threads=0)
         self.hotline = Hotline(settings=settings, db=self.db, queue=self.queue,
                                transport=self.transport, pacer=MemoryPacer())
+        wiring.connect(self.hotline)
         install(self.hotline)
         self._travel = None
 
@@ -97,17 +112,12 @@ class ChatSession:
 
     def travel(self, delta: timedelta) -> None:
         """Move this process's clock forward, then run the periodic sweeps as the worker would."""
-        import time_machine
-
         target = datetime.now(timezone.utc) + delta
         if self._travel is not None:
             self._travel.stop()
         self._travel = time_machine.travel(target, tick=True)
         self._travel.start()
-        from .jobs import run
-        from .ticker import periodic_jobs
-
-        for job_name in periodic_jobs(self.hotline):
+        for job_name in periodic(self.settings):
             run(job_name)
 
     def close(self) -> None:

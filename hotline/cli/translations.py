@@ -5,17 +5,17 @@ from pathlib import Path
 
 import click
 
-from .cli import _settings, main
-from .i18n import catalogs
+from ..i18n import catalogs
+from .common import settings
 
 
-@main.group()
+@click.group()
 def translations() -> None:
     """Message catalogs under locales/."""
 
 
 def _locales() -> Path:
-    return Path(_settings().locales_dir)
+    return Path(settings().locales_dir)
 
 
 @translations.command()

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import click
 
-from .cli import _settings, main
+from .. import wiring
+from ..i18n import languages
+from ..voice.sentences import sentences
+from .common import settings
 
 
-@main.group()
+@click.group()
 def voice() -> None:
     """Calls."""
 
@@ -19,13 +22,11 @@ def voice_sentences(language: str) -> None:
     Put recordings in locales/LANGUAGE/audio/ under those names (.mp3 or .wav); calls in a
     language without a Twilio voice play them instead of saying the sentence in the fallback.
     """
-    from .i18n import languages
-    from .voice.sentences import sentences
-
     lang = languages.get(language)
     if lang is None:
         raise click.ClickException(f"{language} is not a registered language")
     if lang.say_language:
         click.echo(f"# {lang.english_name} has a Twilio voice ({lang.say_voice}); recordings are not needed.", err=True)
-    for key, sentence in sentences(_settings(), language):
+    wiring.connect_flows()
+    for key, sentence in sentences(settings(), language):
         click.echo(f"{key}.mp3\t{sentence}")

@@ -7,18 +7,17 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from . import volunteers
-from .cli import _settings, main
-from .clock import now as utcnow
-from .db import Database
-from .models import Contact, Volunteer
-from .phones import mask, normalize
+from .. import volunteers
+from ..clock import now as utcnow
+from ..db import Database
+from ..migrate import upgrade
+from ..models import Contact, Volunteer
+from ..phones import mask, normalize
+from .common import settings as read_settings
 
 
 def _db():
-    settings = _settings()
-    from .migrate import upgrade
-
+    settings = read_settings()
     upgrade(settings.database_url)
     return settings, Database(settings.database_url)
 
@@ -30,7 +29,7 @@ def _phone(settings, raw: str) -> str:
     return phone
 
 
-@main.group("volunteers")
+@click.group("volunteers")
 def volunteers_group() -> None:
     """Volunteers who get offers by SMS."""
 
@@ -77,9 +76,7 @@ def _set(phone: str, status: str, days: int | None = None) -> None:
         else:
             volunteers.set_status(volunteer, status)
         if status == volunteers.ACTIVE and was == volunteers.PENDING:
-            from .flows.volunteer import welcome_approved
-
-            welcome_approved(session, settings, volunteer)
+            volunteers.welcome(session, settings, volunteer)
         click.echo(f"{volunteer.first_name} ({mask(volunteer.contact.phone)}) is now {volunteer.status}"
                    + (f" until {volunteer.paused_until:%Y-%m-%d}" if volunteer.paused_until else ""))
 

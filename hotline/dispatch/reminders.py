@@ -9,12 +9,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import asks, dispatch, needs, rides, times
-from .config import Settings
-from .models import Offer, Ride
-from .notify import notify
-from .outbox import enqueue_after_commit, queue_sms
-from .sms import fit_plainly
+from .. import asks, needs, offers, rides, times
+from ..config import Settings
+from ..models import Offer, Ride
+from ..outbound.notify import notify
+from ..outbound.outbox import enqueue_after_commit, queue_sms
+from . import copy, waves
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def schedule(session: Session, settings: Settings, ride: Ride) -> None:
 
 
 def drivers(session: Session, ride: Ride) -> list[Offer]:
-    return dispatch.claimed_offers_for_need(session, ride.need_id)
+    return offers.claimed_for_need(session, ride.need_id)
 
 
 def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str | None, now: datetime) -> str:
@@ -56,7 +56,7 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     # The need is locked before its ride, in the same order as claims and cancellations.
     need_id = session.scalar(select(Ride.need_id).where(Ride.id == ride_id))
     if need_id is not None:
-        dispatch.lock_need(session, need_id)
+        needs.lock(session, need_id)
     ride = session.scalars(select(Ride).where(Ride.id == ride_id).with_for_update()).one_or_none()
     if ride is None or ride.status not in ON:
         return "ride is not on"
@@ -81,34 +81,18 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     ttl = timedelta(minutes=settings.reminder_grace_minutes)
     helpers = drivers(session, ride)
     need = ride.need
-    rt = dispatch.translator(settings, need.contact)
     name = ", ".join(o.volunteer.first_name for o in helpers)
     if ride.rider_confirmed_at is None or kind == SOON:
         question = asks.ask(session, need.contact, "ride_rider", ride.id, now, hours=24)
         session.flush()
-        when = dispatch.ride_when(settings, rt, ride)
-        # The address is the rider's own words: shortened, if need be, to keep the reminder cheap
-        # (in a UCS-2 script two parts hold 134 characters).
-        notify(session, need.contact, fit_plainly(lambda pickup: rt._(
-            "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
-            "to confirm, 2 to cancel.",
-            ref=need.ref, when=when, pickup=pickup, name=name,
-        ), {"pickup": ride.pickup[:60]}), spoken=rt.pgettext(
-            "voice", "Reminder: your ride is %(when)s, from %(pickup)s. %(name)s will drive you.",
-            when=when, pickup=ride.pickup[:80], name=name,
-        ), kind="reminder", need_id=need.id, ttl=ttl, ask_id=question.id,
-            meta={"ride_id": ride.id, "reminder": kind})
+        text, spoken = copy.rider_reminder(settings, copy.translator(settings, need.contact), need, ride, name)
+        notify(session, need.contact, text, spoken=spoken, kind="reminder", need_id=need.id, ttl=ttl,
+               ask_id=question.id, meta={"ride_id": ride.id, "reminder": kind})
     for offer in helpers:
         contact = offer.volunteer.contact
-        t = dispatch.translator(settings, contact)
         asks.ask(session, contact, "ride_driver", offer.id, now, hours=24)
-        when = dispatch.ride_when(settings, t, ride)
-        queue_sms(session, contact, fit_plainly(lambda pickup, destination: t._(
-            "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
-            "you will drive, 2 to cancel.",
-            code=offer.code, when=when, pickup=pickup, destination=destination,
-        ), {"pickup": ride.pickup[:60], "destination": ride.destination[:60]}), kind="reminder",
-            need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
+        queue_sms(session, contact, copy.driver_reminder(settings, copy.translator(settings, contact), offer.code, ride),
+                  kind="reminder", need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
     return "sent"
 
 
@@ -116,12 +100,12 @@ def check_driver(session: Session, settings: Settings, ride: Ride, now: datetime
     """No confirmation from the driver this close to pickup: ask backup drivers, tell coordinators."""
     if ride.status == rides.CONFIRMED or ride.driver_confirmed_at is not None:
         return "driver confirmed"
-    need = dispatch.lock_need(session, ride.need_id)
+    need = needs.lock(session, ride.need_id)
     need.urgent = True
     need.capacity = need.claimed_count + 1
-    dispatch.set_status(need, needs.OFFERED, note="driver has not confirmed", now=now)
-    dispatch.alert_coordinators(session, settings, need, "driver_silent")
-    dispatch.start(session, settings, need, now, tell_resident=False)
+    rides.move_need(need, needs.OFFERED, note="driver has not confirmed", now=now)
+    waves.alert_coordinators(session, settings, need, "driver_silent")
+    waves.start(session, settings, need, now, tell_resident=False)
     return "backup dispatch"
 
 
@@ -136,31 +120,3 @@ def due(session: Session, settings: Settings, now: datetime) -> list[tuple[int, 
             if getattr(ride, SENT_COLUMN[kind]) is None and at <= now:
                 found.append((ride.id, kind))
     return found
-
-
-def cancel_by_rider(session: Session, settings: Settings, ride: Ride, now: datetime) -> None:
-    """The rider cancels: the ride and its way back end, and every driver is told."""
-    told = []
-    for each in (ride, ride.return_ride):
-        if each is None or each.status not in rides.ACTIVE:
-            continue
-        for offer in each.need.offers:
-            if offer.status == "claimed":
-                told.append((offer, each))
-            if offer.status in ("offered", "claimed", "passed"):
-                offer.status = "cancelled"
-                offer.closed_at = now
-        each.need.next_wave_at = None
-    rides.cancel(ride, note="cancelled by rider", now=now)
-    for offer, each in told:
-        contact = offer.volunteer.contact
-        t = dispatch.translator(settings, contact)
-        queue_sms(session, contact, t._(
-            "Ride %(code)s on %(when)s is cancelled by the rider. Thank you for being ready to drive!",
-            code=offer.code, when=dispatch.ride_when(settings, t, each),
-        ), kind="cancelled", need_id=each.need_id)
-
-
-def cancel_by_driver(session: Session, settings: Settings, offer: Offer, now: datetime) -> None:
-    """The driver cannot go: the rider is told and other drivers are asked."""
-    dispatch.release(session, settings, offer, now)

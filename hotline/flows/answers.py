@@ -1,8 +1,8 @@
 """Answers to questions the hotline sent outside the conversation (a 1 or a 2)."""
 from __future__ import annotations
 
-from .. import asks, dispatch, needs
-from ..models import Need, NeedEvent
+from .. import asks, dispatch, needs, offers, rides
+from ..models import Ask, Need, NeedEvent, Offer, Ride
 from .engine import QUIET, Ctx, Next
 
 
@@ -25,8 +25,8 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     return QUIET
 
 
-@asks.handles("got_help")
-def got_help(ctx: Ctx, pending, answer: str) -> None:
+def got_help(ctx: Ctx, pending: Ask, answer: str) -> None:
+    """"Did you get the help you needed?" after a helper said DONE."""
     need = ctx.session.get(Need, pending.subject_id)
     if need is None:
         return
@@ -39,11 +39,8 @@ def got_help(ctx: Ctx, pending, answer: str) -> None:
         dispatch.reopen(ctx.session, ctx.settings, need, ctx.now)
 
 
-@asks.handles("ride_rider")
-def ride_rider(ctx: Ctx, pending, answer: str) -> None:
-    from .. import reminders, rides
-    from ..models import Ride
-
+def ride_rider(ctx: Ctx, pending: Ask, answer: str) -> None:
+    """The rider's 1 (still going) or 2 (cancel) to a ride reminder."""
     ride = ctx.session.get(Ride, pending.subject_id)
     if ride is None or ride.status not in rides.ACTIVE:
         ctx.say(ctx._("That ride is no longer booked. Reply %(status)s to see your requests.",
@@ -53,34 +50,24 @@ def ride_rider(ctx: Ctx, pending, answer: str) -> None:
         ride.rider_confirmed_at = ctx.now
         ctx.say(ctx._("Thank you. Your ride %(ref)s is confirmed.", ref=ride.need.ref))
         return
-    reminders.cancel_by_rider(ctx.session, ctx.settings, ride, ctx.now)
+    dispatch.cancel_ride(ctx.session, ctx.settings, ride, ctx.now)
     ctx.say(ctx._("Your ride %(ref)s is cancelled. The driver has been told.", ref=ride.need.ref))
 
 
-@asks.handles("ride_driver")
-def ride_driver(ctx: Ctx, pending, answer: str) -> None:
-    from .. import reminders, rides
-    from ..models import Offer
-
+def ride_driver(ctx: Ctx, pending: Ask, answer: str) -> None:
+    """The driver's 1 (will drive) or 2 (cannot) to a ride reminder."""
     offer = ctx.session.get(Offer, pending.subject_id)
     ride = rides.for_need(offer.need) if offer is not None else None
-    if offer is None or ride is None or offer.status != "claimed" or ride.status not in rides.ACTIVE:
+    if offer is None or ride is None or offer.status != offers.CLAIMED or ride.status not in rides.ACTIVE:
         ctx.say(ctx._("That ride is no longer yours to drive. Thank you!"))
         return
     if answer == "1":
-        from .. import dispatch
-
-        need = dispatch.lock_need(ctx.session, ride.need_id)
-        ride.driver_confirmed_at = ctx.now
-        if ride.status == rides.OFFERED and need.claimed_count > 0:
-            # Backup drivers were being asked because this one was silent: they are not needed now.
-            need.capacity = need.claimed_count
-            need.next_wave_at = None
-            dispatch.set_status(need, "claimed", note="driver confirmed", now=ctx.now)
-            dispatch.close_other_offers(ctx.session, ctx.settings, need, ctx.now)
-        if ride.status == rides.CLAIMED:
-            rides.transition(ride, rides.CONFIRMED, note=offer.volunteer.first_name, now=ctx.now)
+        dispatch.confirm_ride(ctx.session, ctx.settings, offer, ctx.now)
         ctx.say(ctx._("Thank you! Ride %(code)s is confirmed. Drive safely.", code=offer.code))
         return
-    reminders.cancel_by_driver(ctx.session, ctx.settings, offer, ctx.now)
+    dispatch.release(ctx.session, ctx.settings, offer, ctx.now)
     ctx.say(ctx._("OK, ride %(code)s is given back. We will find another driver.", code=offer.code))
+
+
+# Each question's kind, as stored in `asks`, and who answers it; `hotline.wiring` registers them.
+HANDLERS = {"got_help": got_help, "ride_rider": ride_rider, "ride_driver": ride_driver}

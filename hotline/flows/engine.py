@@ -18,6 +18,7 @@ from ..config import Settings
 from ..i18n import Translator
 from ..i18n import keywords as kw
 from ..i18n import languages
+from ..i18n.translator import available
 from ..models import Contact, Conversation
 
 CHOICE = "choice"
@@ -113,6 +114,8 @@ Next = Goto | _Again | _Quiet
 class Step:
     ask: Callable[["Ctx"], Prompt | None]
     answer: Callable[["Ctx", str], Next]
+    # For a choice step: what words that pick no choice may be instead (None: not understood).
+    otherwise: Callable[["Ctx", str], Next | None] | None = None
 
 
 @dataclass
@@ -122,10 +125,12 @@ class Flow:
     steps: dict[str, Step]
 
 
+# Every flow by the name stored in `conversations`; `hotline.wiring` registers them.
 FLOWS: dict[str, Flow] = {}
 
 
 def register(flow: Flow) -> Flow:
+    """Make `flow` reachable by its name."""
     FLOWS[flow.name] = flow
     return flow
 
@@ -231,8 +236,6 @@ def enabled_languages(settings: Settings) -> list[languages.Language]:
 @lru_cache(maxsize=16)
 def _enabled(locales_dir: str) -> tuple[languages.Language, ...]:
     # Asked several times for every message: the catalogs are read once, at start, like their texts.
-    from ..i18n.translator import available
-
     have = set(available(locales_dir)) | {"en"}
     return tuple(lang for code, lang in languages.REGISTRY.items() if code in have)
 
@@ -243,12 +246,10 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     prompt = step.ask(ctx)
     if prompt is not None and prompt.expects == CHOICE:
         value = prompt.choice_for(text)
-        if value is None and (ctx.conversation.flow, ctx.conversation.step) == ("intake", "category"):
-            from .volunteer import relay_from_resident
-
-            # Words that are no choice of the main menu, from someone with a helper, are for the helper.
-            if relay_from_resident(ctx, text):
-                return QUIET
+        if value is None and step.otherwise is not None:
+            target = step.otherwise(ctx, text)
+            if target is not None:
+                return target
         if value is None:
             if prompt.note_on_retry:
                 ctx.say(not_understood(ctx))

@@ -1,8 +1,12 @@
 """Between requests: nothing is asked, and the next message starts a new one."""
 from __future__ import annotations
 
-from .engine import QUIET, Ctx, Flow, Next, Prompt, Step, register
+from ..i18n.detect import detect
+from ..sms import fold_to_gsm, is_gsm7
+from .engine import QUIET, Ctx, Flow, Next, Prompt, Step
+from .intake import answer_category, category_prompt
 from .keywords import restart
+from .volunteer import relay_from_resident
 
 
 def ask_idle(ctx: Ctx) -> Prompt | None:
@@ -10,16 +14,12 @@ def ask_idle(ctx: Ctx) -> Prompt | None:
 
 
 def answer_idle(ctx: Ctx, text: str) -> Next:
-    from .volunteer import relay_from_resident
-
     if relay_from_resident(ctx, text):
         return QUIET
     if ctx.contact.language is None:
         guess_language(ctx, text)
     target = restart(ctx)
     if target.flow == "intake":
-        from .intake import answer_category, category_prompt
-
         # "food" or "comida" as a first message goes straight to the food questions.
         category = category_prompt(ctx).choice_for(text)
         if category is not None:
@@ -28,13 +28,11 @@ def answer_idle(ctx: Ctx, text: str) -> Next:
     return target
 
 
-FLOW = register(Flow("home", "idle", {"idle": Step(ask_idle, answer_idle)}))
+FLOW = Flow("home", "idle", {"idle": Step(ask_idle, answer_idle)})
 
 
 def guess_language(ctx: Ctx, text: str) -> None:
     """Answer a first message in the language it is surely written in, with a way out."""
-    from ..i18n.detect import detect
-
     enabled = {lang.code for lang in ctx.enabled_languages()}
     if len(enabled) < 2:
         return
@@ -48,8 +46,6 @@ def guess_language(ctx: Ctx, text: str) -> None:
 
 def language_note(ctx: Ctx, code: str) -> str:
     """Say which language the hotline will write in; its name spelled plainly if only that costs Unicode."""
-    from ..sms import fold_to_gsm, is_gsm7
-
     name = next(lang.native_name for lang in ctx.enabled_languages() if lang.code == code)
     note = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
     plain = ctx._("I will write in %(language)s. For another language, reply 0.", language=fold_to_gsm(name))

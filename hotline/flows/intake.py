@@ -5,7 +5,8 @@ from .. import dispatch, needs
 from ..i18n import N_
 from ..models import Need
 from ..sms import fit
-from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood, register
+from .engine import CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
+from .volunteer import relay_from_resident
 
 QUESTIONS = {
     "food": N_("What food do you need, and for how many people?"),
@@ -21,6 +22,11 @@ def category_prompt(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(label)) for key, label in needs.CATEGORIES.items())
     return Prompt(ctx._("What do you need help with? Reply with a number:"), choices, CHOICE,
                   spoken=ctx.pgettext("voice", "What do you need help with?"))
+
+
+def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
+    """Words that are no choice of the main menu, from someone with a helper, are for the helper."""
+    return QUIET if relay_from_resident(ctx, text) else None
 
 
 def answer_category(ctx: Ctx, category: str) -> Next:
@@ -179,14 +185,14 @@ def answer_change(ctx: Ctx, part: str) -> Next:
     return Goto("intake", part)
 
 
-FLOW = register(Flow("intake", "category", {
-    "category": Step(category_prompt, answer_category),
+FLOW = Flow("intake", "category", {
+    "category": Step(category_prompt, answer_category, otherwise=relay_to_helper),
     "duplicate": Step(ask_duplicate, answer_duplicate),
     "add": Step(ask_add, answer_add),
     "details": Step(ask_details, answer_details),
     "location": Step(ask_location, answer_location),
     "confirm": Step(ask_confirm, answer_confirm),
     "change": Step(ask_change, answer_change),
-}))
+})
 
 __all__ = ["FLOW", "category_prompt", "answer_category"]

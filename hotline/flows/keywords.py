@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Callable
 
+from .. import dispatch
 from ..i18n import keywords as kw
+from . import answers, signup, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next
+
+# After the commands, in this order: the answer to a question sent outside the conversation
+# (a 1 or a 2), then a volunteer's codes, commands and words for a resident.
+INTERCEPTS: list[Callable[[Ctx, str], Next | None]] = [answers.intercept, volunteer.intercept]
 
 
 def intercept(ctx: Ctx, text: str) -> Next | None:
@@ -18,9 +25,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         contact.opted_out = True
         contact.opted_out_at = ctx.now
         ctx.silent = True
-        from ..dispatch import after_opt_out
-
-        after_opt_out(ctx.session, ctx.settings, contact, ctx.now)
+        dispatch.after_opt_out(ctx.session, ctx.settings, contact, ctx.now)
         return AGAIN
     if contact.opted_out and ctx.channel != "voice":
         if word in kw.CARRIER_OPT_IN:
@@ -55,13 +60,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     if command == "status":
         return Goto("status")
     if command == "volunteer":
-        from .signup import start_signup
+        return signup.start_signup(ctx)
 
-        return start_signup(ctx)
-
-    from . import asks, volunteer
-
-    for handler in (asks.intercept, volunteer.intercept):
+    for handler in INTERCEPTS:
         target = handler(ctx, text)
         if target is not None:
             return target

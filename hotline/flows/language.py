@@ -1,7 +1,7 @@
 """Choosing a language: a short menu, each language named in itself."""
 from __future__ import annotations
 
-from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step, register
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step
 
 
 def ask_choose(ctx: Ctx) -> Prompt:
@@ -16,4 +16,4 @@ def answer_choose(ctx: Ctx, code: str) -> Goto:
     return Goto("intake")
 
 
-FLOW = register(Flow("language", "choose", {"choose": Step(ask_choose, answer_choose)}))
+FLOW = Flow("language", "choose", {"choose": Step(ask_choose, answer_choose)})

@@ -5,13 +5,14 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .. import rides, times
+from .. import dispatch, rides, times
 from ..i18n import N_
 from ..sms import count_segments, fit, fold_to_gsm
 from .engine import (
     AGAIN, CHOICE, CHOICES, DATETIME, NUMBER, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step,
-    not_understood, register,
+    not_understood,
 )
+from .intake import spoken_confirmation
 
 # Translators: an example of a pickup day and time, as people text it; it must be understood
 # when typed back, so keep it simple: a day word and an hour.
@@ -354,12 +355,8 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
     )
     status = ctx.word("status")
     # Drivers are asked in this same transaction: the ride and its offers stand or fall together.
-    from .. import dispatch
-
     looking = dispatch.start_ride(ctx.session, ctx.settings, ride, ctx.now)
     if ctx.channel == "voice":
-        from .intake import spoken_confirmation
-
         ctx.say(spoken_confirmation(ctx, ride.need.ref, looking))
         if ride.return_ride is not None:
             ctx.say(ctx.pgettext("voice", "The ride back has its own number: %(ref)s.",
@@ -418,7 +415,7 @@ def _next(ctx: Ctx, step: str) -> Goto:
     return Goto("ride", "confirm" if ctx.data.get("editing") else step)
 
 
-FLOW = register(Flow("ride", "pickup", {
+FLOW = Flow("ride", "pickup", {
     "pickup": Step(ask_pickup, answer_pickup),
     "destination": Step(ask_destination, answer_destination),
     "when": Step(ask_when, answer_when),
@@ -430,6 +427,6 @@ FLOW = register(Flow("ride", "pickup", {
     "riders": Step(ask_riders, answer_riders),
     "confirm": Step(ask_confirm, answer_confirm),
     "change": Step(ask_change, answer_change),
-}))
+})
 
 __all__ = ["FLOW"]

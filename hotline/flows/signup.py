@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import volunteers
 from ..sms import fold_to_gsm, is_gsm7
-from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step, register
+from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step
 
 
 def ask_name(ctx: Ctx) -> Prompt:
@@ -115,13 +115,13 @@ def start_signup(ctx: Ctx) -> Next:
     return Goto("signup")
 
 
-FLOW = register(Flow("signup", "name", {
+FLOW = Flow("signup", "name", {
     "name": Step(ask_name, answer_name),
     "skills": Step(ask_skills, answer_skills),
     "languages": Step(ask_languages, answer_languages),
     "areas": Step(ask_areas, answer_areas),
     "availability": Step(ask_availability, answer_availability),
     "consent": Step(ask_consent, answer_consent),
-}))
+})
 
 __all__ = ["FLOW", "start_signup"]

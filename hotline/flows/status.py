@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from .. import dispatch, needs
 from ..models import Need
-from ..flows.render import prompt_sms
 from ..sms import count_segments
-from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood, register
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
+from .home import answer_idle
+from .render import prompt_sms
 
 SHOWN = 3
 BUDGET = 2
@@ -46,8 +47,6 @@ def ask_list(ctx: Ctx) -> Prompt:
 def answer_list(ctx: Ctx, value: str) -> Next:
     if not _listed(ctx):
         # Nothing open (any more): the message is the start of a new request.
-        from .home import answer_idle
-
         return answer_idle(ctx, value)
     ctx.data["need"] = int(value)
     return Goto("status", "withdraw")
@@ -79,7 +78,7 @@ def answer_withdraw(ctx: Ctx, choice: str) -> Next:
     return Goto("home")
 
 
-FLOW = register(Flow("status", "list", {
+FLOW = Flow("status", "list", {
     "list": Step(ask_list, answer_list),
     "withdraw": Step(ask_withdraw, answer_withdraw),
-}))
+})

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import re
 
-from .. import areas, dispatch, needs, volunteers
+from .. import areas, dispatch, needs, offers, volunteers
+from ..dispatch.copy import translator
 from ..i18n import keywords as kw
 from ..models import Need, Volunteer
+from ..outbound.notify import notify
+from ..outbound.outbox import queue_sms
 from .engine import QUIET, Ctx, Next
 
 CODE = re.compile(r"#?(\d{3})")
@@ -75,15 +78,15 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
 
 
 def tasks_text(ctx: Ctx, volunteer: Volunteer) -> str:
-    offers = dispatch.open_tasks(ctx.session, volunteer)
-    if not offers:
+    tasks = offers.open_tasks(ctx.session, volunteer)
+    if not tasks:
         return ctx._("You have no open tasks right now. Thank you for being ready!")
     lines = [ctx._("Your tasks:")]
-    for offer in offers[:4]:
+    for offer in tasks[:4]:
         need = offer.need
         label = ctx._(needs.CATEGORIES.get(need.category, needs.CATEGORIES["other"]))
         area = areas.for_location(ctx.session, need.location).label
-        if offer.status == "claimed":
+        if offer.status == offers.CLAIMED:
             lines.append(ctx._("%(code)s %(category)s %(area)s: yours", code=offer.code, category=label, area=area))
         else:
             lines.append(ctx._("%(code)s %(category)s %(area)s: offered", code=offer.code, category=label, area=area))
@@ -92,7 +95,7 @@ def tasks_text(ctx: Ctx, volunteer: Volunteer) -> str:
 
 def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None:
     """Pass a volunteer's words to the resident of their task, never showing either number."""
-    claimed = [o for o in dispatch.open_tasks(ctx.session, volunteer) if o.status == "claimed"]
+    claimed = [o for o in offers.open_tasks(ctx.session, volunteer) if o.status == offers.CLAIMED]
     if not claimed:
         return None
     prefixed = CODE_PREFIX.match(text)
@@ -109,9 +112,7 @@ def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | No
     if not body:
         return None
     need = offer.need
-    from ..notify import notify
-
-    resident_t = dispatch.translator(ctx.settings, need.contact)
+    resident_t = translator(ctx.settings, need.contact)
     notify(ctx.session, need.contact, resident_t._(
         "%(name)s (volunteer): %(text)s", name=volunteer.first_name, text=body),
         spoken=resident_t.pgettext("voice", "A message from %(name)s, your volunteer: %(text)s",
@@ -127,30 +128,14 @@ def relay_from_resident(ctx: Ctx, text: str) -> bool:
     if len(claimed) != 1 or not text.strip():
         return False
     need: Need = claimed[0]
-    helpers = dispatch.claimed_offers_for_need(ctx.session, need.id)
+    helpers = offers.claimed_for_need(ctx.session, need.id)
     if not helpers:
         return False
-    from ..outbox import queue_sms
-
     for offer in helpers:
-        t = dispatch.translator(ctx.settings, offer.volunteer.contact)
+        t = translator(ctx.settings, offer.volunteer.contact)
         queue_sms(ctx.session, offer.volunteer.contact, t._(
             "%(code)s from the resident: %(text)s", code=offer.code, text=text),
             kind="relay", need_id=need.id, reply=True)
     names = ", ".join(o.volunteer.first_name for o in helpers)
     ctx.say(ctx._("Sent to %(name)s.", name=names))
     return True
-
-
-def welcome_approved(session, settings, volunteer: Volunteer) -> None:
-    """Tell a volunteer a coordinator has confirmed them (once, and only with their consent)."""
-    from ..outbox import queue_sms
-
-    if volunteer.consent_at is None or volunteer.contact.opted_out:
-        return
-    t = dispatch.translator(settings, volunteer.contact)
-    queue_sms(session, volunteer.contact, t._(
-        "You are confirmed as a volunteer, %(name)s. We will text you when a neighbor near you needs "
-        "help. Reply %(pause)s to take a break.",
-        name=volunteer.first_name, pause=kw.shown_word(t, "pause"),
-    ), kind="welcome")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import NP_, Translator
-from ..i18n import keywords as kw
 from ..sms import clean
+from . import keywords as kw
+from .translator import NP_, Translator
 
 # Longest text one <Say> gets; Twilio's limit is 4,096 characters.
 MAX_SAY_CHARS = 3000

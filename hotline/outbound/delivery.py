@@ -26,22 +26,22 @@ from typing import Callable
 
 from sqlalchemy import select, update
 
-from .clock import now as utcnow
-from .db import Database, insert_ignore
-from .models import Contact, DeliveryReport, OutboxMessage
+from .. import urls
+from ..clock import now as utcnow
+from ..db import Database, insert_ignore
+from ..models import Contact, DeliveryReport, OutboxMessage
+from ..phones import mask
+from ..services import Hotline, current
+from ..sms import count_segments
 from .outbox import (
     DELIVERED, FAILED, FINAL, PENDING, QUEUED, SENDING, SENT, SKIPPED, SUBMITTING, UNDELIVERED, UNKNOWN,
     EXPIRED, enqueue_after_commit, finish,
 )
 from .pacing import RECIPIENT_PREFIX, SENDER_PREFIX, recipient_interval, sender_interval
-from .phones import mask
-from .services import Hotline, current
-from .sms import count_segments
 from .transports import SendError, Sent
 
 log = logging.getLogger(__name__)
 
-STATUS_CALLBACK_PATH = "/twilio/status"
 # A job for a pacing slot is scheduled this long before it: RQ's scheduler polls once a second.
 SLOT_LEAD_SECONDS = 1.5
 # A job later than this for its slot takes a new one, so late jobs never bunch up their sends.
@@ -77,8 +77,6 @@ CALL_STATUSES = {
     "failed": NO_ANSWER,
     "canceled": FAILED,
 }
-CALL_PATH = "/twilio/voice/notify"
-CALL_STATUS_PATH = "/twilio/voice/status"
 # Forward order of the statuses a row passes through before it ends.
 RANK = {PENDING: 0, SUBMITTING: 0, UNKNOWN: 0, QUEUED: 1, SENDING: 2, SENT: 3}
 
@@ -95,7 +93,7 @@ def status_callback_url(hotline: Hotline) -> str | None:
     """Where Twilio reports delivery: PUBLIC_URL/twilio/status (only Twilio calls back)."""
     if hotline.transport is None or hotline.transport.name != "twilio":
         return None
-    return hotline.settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH
+    return urls.public(hotline.settings, urls.STATUS)
 
 
 def backoff(attempt: int, base: float) -> timedelta:
@@ -322,11 +320,10 @@ def _deliver_call(hotline: Hotline, job: _Job) -> str:
             hotline.sleep(slot - now)
     if not _claim(hotline, job, slot):
         return "not sent: claimed elsewhere or no longer allowed"
-    base = settings.public_url.rstrip("/")
     try:
         sent = hotline.transport.create_call(
-            job.to, f"{base}{CALL_PATH}?o={job.id}",
-            status_callback=f"{base}{CALL_STATUS_PATH}" if settings.public_url else None, spoken=job.body,
+            job.to, urls.public(settings, urls.CALL_PLACED, o=job.id),
+            status_callback=urls.public(settings, urls.CALL_STATUS) if settings.public_url else None, spoken=job.body,
         )
     except SendError as error:
         return _record_error(hotline, job.id, error)

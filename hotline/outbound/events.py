@@ -1,6 +1,8 @@
-"""Named domain events: later features subscribe to what delivery reports.
+"""Named events: what the outbound machinery reports, for the domain to act on.
 
-Events raised here:
+Handlers are connected in `hotline.wiring`, in one place, with whatever they need bound to them.
+
+Events raised:
 
 - ``delivery_failed(session, message=OutboxMessage)``: a message will never reach its recipient
   (its status is failed, undelivered, expired or skipped; `reason` says why). Raised once per

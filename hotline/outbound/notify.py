@@ -12,11 +12,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import events
-from .config import Settings
-from .models import Contact, InboundMessage, OutboxMessage
+from ..models import Contact, InboundMessage, OutboxMessage
+from ..phones import mask
 from .outbox import queue_call, queue_sms
-from .phones import mask
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +53,8 @@ def notify(
                      meta={**(meta or {}), "spoken": spoken, "ask_id": ask_id})
 
 
-def _call_instead(session: Session, message: OutboxMessage, **_) -> None:
-    """A text that never reached a resident's landline is placed again as a call."""
+def call_instead(session: Session, message: OutboxMessage, **_) -> None:
+    """A text that never reached a resident's landline is placed again as a call (on `delivery_failed`)."""
     if message.channel != "sms" or message.error_code != LANDLINE or message.kind not in RESIDENT_KINDS:
         return
     contact = session.get(Contact, message.contact_id) if message.contact_id else None
@@ -66,27 +64,3 @@ def _call_instead(session: Session, message: OutboxMessage, **_) -> None:
     log.info("text to %s cannot reach a landline: calling instead", mask(contact.phone))
     queue_call(session, contact, meta.get("spoken") or message.body, kind=message.kind,
                ask_id=meta.get("ask_id"), need_id=message.need_id, meta={"instead_of": message.id})
-
-
-def _tell_coordinators(session: Session, message: OutboxMessage, **_) -> None:
-    """A call to a resident that nobody answered, after every try: a person should follow up."""
-    if message.channel != "call" or message.status != "failed" or message.kind not in RESIDENT_KINDS:
-        return
-    from .services import current
-
-    settings: Settings = current().settings
-    from .i18n import Translator
-
-    from .models import Need
-
-    t = Translator(settings.default_language, settings.locales_dir)
-    need = session.get(Need, message.need_id) if message.need_id else None
-    for phone in settings.coordinator_phones:
-        queue_sms(session, phone, t._(
-            "Hotline: nobody answered our calls about request %(ref)s. Please follow up.",
-            ref=need.ref if need else mask(message.to),
-        ), kind="alert", need_id=message.need_id)
-
-
-events.subscribe(events.DELIVERY_FAILED, _call_instead)
-events.subscribe(events.DELIVERY_FAILED, _tell_coordinators)

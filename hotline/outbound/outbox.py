@@ -1,7 +1,7 @@
 """The outbox: every message to someone other than the person being answered starts here.
 
 `queue_sms` writes a row in the caller's transaction; once that transaction commits, the row's
-id is enqueued for `hotline.delivery.deliver`. If the enqueue fails (Redis down) or its job is
+id is enqueued for `hotline.outbound.delivery.deliver`. If the enqueue fails (Redis down) or its job is
 lost (a worker died), the periodic `sweep` finds the row and enqueues it again. Delivery is
 idempotent, so a row enqueued twice is still sent once.
 """
@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import now as utcnow
+from ..db import insert_ignore
+from ..models import Contact, OutboxMessage
+from ..phones import mask, normalize
+from ..services import current, current_or_none
+from ..sms import clean
 from . import events
-from .clock import now as utcnow
-from .db import insert_ignore
-from .models import Contact, OutboxMessage
-from .phones import mask, normalize
-from .services import current, current_or_none
-from .sms import clean
 
 log = logging.getLogger(__name__)
 

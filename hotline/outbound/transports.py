@@ -9,10 +9,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from .clock import now as utcnow
-from .config import Settings
-from .phones import mask
-from .sms import count_segments
+import requests
+from requests.adapters import HTTPAdapter
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from ..clock import now as utcnow
+from ..config import Settings
+from ..phones import mask
+from ..sms import count_segments
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +87,6 @@ def classify_rest_error(error) -> SendError:
 
 def classify_network_error(error) -> SendError:
     """Sort a network failure: before the request left it can be retried; after, it is ambiguous."""
-    import requests
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-
     if isinstance(error, requests.exceptions.ConnectTimeout):
         return SendError(SendError.RETRY, f"could not connect to Twilio: {error}")
     if isinstance(error, requests.exceptions.ConnectionError) and not isinstance(error, requests.exceptions.Timeout):
@@ -96,9 +100,6 @@ def classify_network_error(error) -> SendError:
 
 def _twilio_http_client(base_url: str, timeout: float):
     """Twilio's own HTTP client, sending what it would send to api.twilio.com to `base_url`."""
-    from requests.adapters import HTTPAdapter
-    from twilio.http.http_client import TwilioHttpClient
-
     class BaseUrlHttpClient(TwilioHttpClient):
         def request(self, method, url, *args, **kwargs):
             if url.startswith(TWILIO_API):
@@ -119,8 +120,6 @@ class TwilioTransport:
     paced = True
 
     def __init__(self, settings: Settings):
-        from twilio.rest import Client
-
         self.from_number = settings.twilio_phone_number or None
         self.messaging_service_sid = settings.twilio_messaging_service_sid or None
         self.sender = self.messaging_service_sid or self.from_number or "twilio"
@@ -142,9 +141,6 @@ class TwilioTransport:
 
     def send_sms(self, to: str, body: str, *, status_callback: str | None) -> Sent:
         """Create the message at Twilio, or raise SendError saying what kind of failure it was."""
-        import requests
-        from twilio.base.exceptions import TwilioRestException
-
         params = {"to": to, "body": body, "status_callback": status_callback}
         if self.messaging_service_sid:
             params["messaging_service_sid"] = self.messaging_service_sid
@@ -159,9 +155,6 @@ class TwilioTransport:
 
     def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None:
         """Look for our message in Twilio's list of the recipient's messages (newest first)."""
-        import requests
-        from twilio.base.exceptions import TwilioRestException
-
         query = {"to": to, "limit": RECONCILE_PAGE, "page_size": RECONCILE_PAGE}
         if not self.messaging_service_sid and self.from_number:
             query["from_"] = self.from_number
@@ -188,9 +181,6 @@ class TwilioTransport:
 
     def create_call(self, to: str, url: str, *, status_callback: str | None, spoken: str) -> Sent:
         """Place a call that fetches its words from `url`, or raise SendError saying why not."""
-        import requests
-        from twilio.base.exceptions import TwilioRestException
-
         if not self.from_number:
             raise SendError(SendError.PERMANENT, "calls need TWILIO_PHONE_NUMBER (a Messaging Service cannot call)")
         params = {"to": to, "from_": self.from_number, "url": url, "method": "POST"}
@@ -206,9 +196,6 @@ class TwilioTransport:
 
     def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None:
         """Look for a call we placed to `to` since a moment, among Twilio's recent calls to it."""
-        import requests
-        from twilio.base.exceptions import TwilioRestException
-
         try:
             calls = self.client.calls.list(to=to, limit=RECONCILE_PAGE, page_size=RECONCILE_PAGE)
         except TwilioRestException as error:

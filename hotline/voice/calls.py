@@ -15,20 +15,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import coordinators
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
 from ..flows.engine import CHOICE, FLOWS, Ctx, Reply, not_understood
 from ..flows.keywords import is_stale, restart
+from ..flows.runner import lock_conversation, respond
 from ..i18n import NP_, Translator
 from ..i18n import keywords as kw
-from ..inbound import lock_conversation, respond
+from ..i18n.spoken import spell_digits, words_to_digits
 from ..models import InboundMessage, Need
 from ..phones import mask, normalize
 from ..sms import clean
 from . import recordings
 from .speaker import Words
-from .spoken import spell_digits, words_to_digits
 from .turn import KEYS, NUMBER, ONE_KEY, Turn, answer_kind, language_keys
 
 log = logging.getLogger(__name__)
@@ -452,19 +453,17 @@ def check_back(c: Call) -> Words:
 
 def alert_hidden_caller(c: Call, need: Need) -> None:
     """Ask coordinators to follow up a request from a hidden number: volunteers cannot text the caller."""
-    from ..outbox import queue_sms
-
-    settings = c.ctx.settings
-    t = Translator(settings.default_language, settings.locales_dir)
     number = c.ctx.contact.callback_phone
-    for phone in settings.coordinator_phones:
+
+    def words(t: Translator) -> str:
         if number:
             call_back = t._("Hotline: request %(ref)s came from a hidden number. Call them back at:", ref=need.ref)
-            body = f"{call_back} {number}"
-        else:
-            body = t._("Hotline: request %(ref)s came from a hidden number that left no way to reach them.",
-                       ref=need.ref)
-        queue_sms(c.session, phone, body, kind="alert", need_id=need.id)
+            return f"{call_back} {number}"
+        return t._("Hotline: request %(ref)s came from a hidden number that left no way to reach them.",
+                   ref=need.ref)
+
+    coordinators.tell(c.session, c.ctx.settings, words, need_id=need.id,
+                      why=f"request {need.ref} came from a hidden number")
 
 
 HANDLERS = {

@@ -7,25 +7,19 @@ texted 1 or 2 would reach.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
-
 from twilio.twiml.voice_response import VoiceResponse
 
-from .. import asks
+from .. import asks, urls
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
 from ..flows.engine import Ctx
-from ..inbound import lock_conversation
+from ..flows.runner import lock_conversation
 from ..models import Ask, Contact, OutboxMessage
 from .speaker import Speaker, Words
 from .turn import CONFIRM_OR_CANCEL, KEYS_FOR_QUESTION, notification
 
 log = logging.getLogger(__name__)
-
-
-def _url(settings: Settings, path: str, **query) -> str:
-    return f"{settings.public_url.rstrip('/')}/twilio/voice/{path}?{urlencode(query)}"
 
 
 def _open_ask(session, row: OutboxMessage) -> Ask | None:
@@ -47,8 +41,8 @@ def call_twiml(db: Database, settings: Settings, outbox_id: int) -> str:
         contact = session.get(Contact, row.contact_id)
         language = (contact.language if contact else None) or settings.default_language
         question = _open_ask(session, row)
-        confirm = _url(settings, "notify/answer", o=outbox_id) if question else None
-        again = _url(settings, "notify", o=outbox_id, again=1) if question else None
+        confirm = urls.public(settings, urls.CALL_PLACED_ANSWER, o=outbox_id) if question else None
+        again = urls.public(settings, urls.CALL_PLACED, o=outbox_id, again=1) if question else None
         keys = KEYS_FOR_QUESTION.get(question.kind, CONFIRM_OR_CANCEL) if question else CONFIRM_OR_CANCEL
         return str(notification(settings, language, Words(row.body), confirm_url=confirm, repeat_url=again,
                                 keys=keys))
@@ -66,7 +60,7 @@ def answer(db: Database, settings: Settings, outbox_id: int, digits: str) -> str
         question = _open_ask(session, row)
         if question is None or digits not in ("1", "2"):
             if question is not None:
-                response.redirect(_url(settings, "notify", o=outbox_id, again=1))
+                response.redirect(urls.public(settings, urls.CALL_PLACED, o=outbox_id, again=1))
             else:
                 response.hangup()
             return str(response)

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import needs
+from .. import coordinators, needs
 from ..config import Settings
 from ..db import insert_ignore
+from ..dispatch import copy
 from ..i18n import Translator
 from ..models import Contact, Conversation, Need, NeedEvent, Recording
 from ..phones import mask
@@ -20,27 +20,9 @@ log = logging.getLogger(__name__)
 VOICEMAIL = "voicemail"
 ANSWER = "answer"
 
-# How a recorded answer stands in the conversation and in a need's words until it is transcribed:
-# short, so read-backs that shorten quotes to fit an SMS leave it whole.
-_MARKER = re.compile(r"\[recording (\d+)\]")
-
-
 def marker(recording: Recording) -> str:
-    return f"[recording {recording.id}]"
-
-
-def split_markers(text: str) -> list[tuple[str, str]]:
-    """Split text into ("text", words) and ("recording", id) pieces, in order."""
-    pieces: list[tuple[str, str]] = []
-    position = 0
-    for match in _MARKER.finditer(text):
-        if match.start() > position:
-            pieces.append(("text", text[position:match.start()]))
-        pieces.append(("recording", match.group(1)))
-        position = match.end()
-    if position < len(text):
-        pieces.append(("text", text[position:]))
-    return pieces
+    """How a recorded answer stands in the conversation and in a need's words until it is transcribed."""
+    return needs.recording_marker(recording.id)
 
 
 def save(
@@ -78,8 +60,6 @@ def leave_voicemail(
     session: Session, settings: Settings, contact: Contact, recording: Recording, now: datetime,
 ) -> Need:
     """Turn a voicemail into a need for coordinators and tell them about it."""
-    from ..outbox import queue_sms
-
     if recording.need_id is not None:
         return recording.need
     t = Translator(settings.default_language, settings.locales_dir)
@@ -92,12 +72,8 @@ def leave_voicemail(
     need.events.append(NeedEvent(at=now, kind="voicemail", note=recording.url))
     recording.need = need
     recording.need_id = need.id
-    for phone in settings.coordinator_phones:
-        # The address goes after the words, so a translation never has to carry it.
-        listen = t._("Hotline: voicemail for coordinators, request %(ref)s. Listen:", ref=need.ref)
-        queue_sms(session, phone, f"{listen} {recording.url}", kind="alert", need_id=need.id)
-    if not settings.coordinator_phones:
-        log.warning("voicemail %s kept as request %s, but no coordinator phones are set", recording.id, need.ref)
+    coordinators.tell(session, settings, lambda t: copy.listen_to_voicemail(t, need.ref, [recording.url]),
+                      need_id=need.id, why=f"voicemail {recording.id} kept as request {need.ref}")
     log.info("voicemail from %s kept as request %s", mask(contact.phone), need.ref)
     return need
 

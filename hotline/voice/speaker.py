@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import urls
 from ..config import Settings
 from ..i18n import languages
+from ..i18n.spoken import speakable
+from ..needs import split_recordings
 from . import audio
-from .recordings import split_markers
-from .spoken import speakable
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Speaker:
         name = audio.find(self.settings.locales_dir, self.own.code, text)
         if name is None:
             return None
-        return f"{self.settings.public_url.rstrip('/')}/audio/{self.own.code}/{name}"
+        return urls.public(self.settings, urls.audio(self.own.code, name))
 
     def speak(self, parent, words: Words | str) -> None:
         """Add the verbs that say these words to a <Response> or <Gather>."""
@@ -61,7 +62,7 @@ class Speaker:
             if url is not None:
                 parent.play(url)
                 return
-        for kind, piece in split_markers(words.text):
+        for kind, piece in split_recordings(words.text):
             if kind == "recording":
                 url = self.recording_url(int(piece))
                 if url:

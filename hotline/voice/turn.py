@@ -7,15 +7,15 @@ retried webhook is recognised), and `v`, the conversation's version when the que
 from __future__ import annotations
 
 from typing import Callable, Iterable
-from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from .. import urls
 from ..config import Settings
 from ..flows.engine import CHOICE, Ctx, Prompt
 from ..i18n import NP_, Translator, languages
+from ..i18n.spoken import say_times
 from .speaker import Speaker, Words
-from .spoken import say_times
 
 # What kind of answer a prompt takes on a call.
 ONE_KEY = "one key"  # one choice, picked with a single key
@@ -98,7 +98,7 @@ class Turn:
     # -- addresses --------------------------------------------------------------------------
     def url(self, action: str, **params) -> str:
         query = {"t": self.number, **{k: v for k, v in params.items() if v is not None}}
-        return f"{self.settings.public_url.rstrip('/')}/twilio/voice/{action}?{urlencode(query)}"
+        return urls.public(self.settings, urls.voice_step(action), **query)
 
     @property
     def version(self) -> int:
@@ -192,7 +192,7 @@ class Turn:
         options = {}
         if transcribe:
             options = {"transcribe": True,
-                       "transcribe_callback": f"{self.settings.public_url.rstrip('/')}/twilio/voice/transcription"}
+                       "transcribe_callback": urls.public(self.settings, urls.TRANSCRIPTION)}
         self.response.record(
             action=self.url("voicemail", v=self.version), max_length=self.settings.voice_voicemail_max_seconds,
             finish_on_key="#", play_beep=True, trim="trim-silence", **options,

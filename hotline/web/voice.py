@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from flask import Blueprint, abort, request, send_from_directory
 
-from .i18n import languages
-from .voice import audio
-from .voice.calls import HANDLERS, CallInput, Position, handle_call, handle_transcription
-from .webhooks import twilio_signed
+from .. import urls
+from ..i18n import languages
+from ..outbound.delivery import record_status
+from ..voice import audio
+from ..voice.calls import HANDLERS, CallInput, Position, handle_call, handle_transcription
+from ..voice.placed import answer, call_twiml
+from .twilio import MAX_SID, hotline, twilio_signed, twiml
 
 log = logging.getLogger(__name__)
-bp = Blueprint("voice", __name__, url_prefix="/twilio")
-audio_bp = Blueprint("audio", __name__, url_prefix="/audio")
+bp = Blueprint("voice", __name__)
+audio_bp = Blueprint("audio", __name__)
 
-MAX_SID = 64
 MAX_TURNS = 10_000
 
 
@@ -47,7 +49,7 @@ def _call_input() -> CallInput:
     )
 
 
-def _answer(action: str) -> Response:
+def _answer(action: str):
     call = _call_input()
     position = Position(
         turn=_int("t", 0),
@@ -55,64 +57,57 @@ def _answer(action: str) -> Response:
         silence=_int("silence", 0, high=100),
         again=bool(_int("again", 0, high=1)),
     )
-    hotline = current_app.extensions["hotline"]
-    outcome = handle_call(hotline.db, hotline.settings, action, call, position)
+    services = hotline()
+    outcome = handle_call(services.db, services.settings, action, call, position)
     if outcome.duplicate:
         log.info("voice %s turn %d answered again (retry)", action, position.turn)
-    return Response(outcome.twiml, status=200, mimetype="text/xml")
+    return twiml(outcome.twiml)
 
 
-@bp.post("/voice")
+@bp.post(urls.VOICE)
 @twilio_signed
 def call_starts():
     """Answer a call that comes in."""
     return _answer("start")
 
 
-@bp.post("/voice/notify")
+@bp.post(urls.CALL_PLACED)
 @twilio_signed
 def call_placed():
     """Say what a call the hotline placed is for (Twilio asks when the person picks up)."""
-    from .voice.notify import call_twiml
-
     outbox_id = _int("o", None, high=2**62)
     if outbox_id is None:
         abort(400, description="o is required")
-    hotline = current_app.extensions["hotline"]
-    return Response(call_twiml(hotline.db, hotline.settings, outbox_id), status=200, mimetype="text/xml")
+    services = hotline()
+    return twiml(call_twiml(services.db, services.settings, outbox_id))
 
 
-@bp.post("/voice/notify/answer")
+@bp.post(urls.CALL_PLACED_ANSWER)
 @twilio_signed
 def call_placed_answer():
     """Take the 1 or 2 pressed on a call the hotline placed."""
-    from .voice.notify import answer
-
     outbox_id = _int("o", None, high=2**62)
     if outbox_id is None:
         abort(400, description="o is required")
     digits = (request.form.get("Digits") or "").strip()[:8]
-    hotline = current_app.extensions["hotline"]
-    return Response(answer(hotline.db, hotline.settings, outbox_id, digits), status=200, mimetype="text/xml")
+    services = hotline()
+    return twiml(answer(services.db, services.settings, outbox_id, digits))
 
 
-@bp.post("/voice/status")
+@bp.post(urls.CALL_STATUS)
 @twilio_signed
 def call_status():
     """Record how a call the hotline placed went; an unanswered one is tried again."""
-    from .delivery import record_status
-
     sid = (request.form.get("CallSid") or "").strip()
     status = (request.form.get("CallStatus") or "").strip().lower()
     if not sid or len(sid) > MAX_SID or not status or len(status) > 32:
         abort(400, description="CallSid and CallStatus are required")
-    hotline = current_app.extensions["hotline"]
-    outcome = record_status(hotline.db, sid, status)
+    outcome = record_status(hotline().db, sid, status)
     log.info("call %s: %s (%s)", sid[-6:], status, outcome)
-    return Response("", status=204)
+    return "", 204
 
 
-@bp.post("/voice/transcription")
+@bp.post(urls.TRANSCRIPTION)
 @twilio_signed
 def transcription():
     """Keep Twilio's transcription of a recording; it may come late, twice, or before the recording's own webhook."""
@@ -120,19 +115,18 @@ def transcription():
     recording_sid = (form.get("RecordingSid") or "").strip()
     if not recording_sid or len(recording_sid) > MAX_SID:
         abort(400, description="RecordingSid is required")
-    hotline = current_app.extensions["hotline"]
     handle_transcription(
-        hotline.db,
+        hotline().db,
         recording_sid=recording_sid,
         recording_url=(form.get("RecordingUrl") or "").strip()[:1000],
         call_sid=(form.get("CallSid") or "").strip()[:MAX_SID],
         text=form.get("TranscriptionText") or "",
         status=(form.get("TranscriptionStatus") or "").strip().lower()[:16],
     )
-    return Response(status=204)
+    return "", 204
 
 
-@bp.post("/voice/<action>")
+@bp.post(urls.voice_step("<action>"))
 @twilio_signed
 def call_goes_on(action: str):
     """Answer a later step of a call: a key pressed, words said, a recording made, or silence."""
@@ -141,11 +135,11 @@ def call_goes_on(action: str):
     return _answer(action)
 
 
-@audio_bp.get("/<code>/<name>")
+@audio_bp.get(urls.audio("<code>", "<name>"))
 def recorded_prompt(code: str, name: str):
     """Serve a recorded sentence for a language without a Twilio voice (public, like the menu itself)."""
     if code not in languages.REGISTRY or not audio.FILE_NAME.match(name):
         abort(404)
-    settings = current_app.extensions["hotline"].settings
+    settings = hotline().settings
     return send_from_directory(audio.audio_dir(settings.locales_dir, code), name, max_age=3600)
 

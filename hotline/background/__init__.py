@@ -1,0 +1,1 @@
+"""How queued work runs: the job registry, RQ or in-process backends, the ticker, the worker."""

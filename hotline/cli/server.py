@@ -1,0 +1,68 @@
+"""`hotline run` (the web side, and the queued work without Redis) and `hotline worker`."""
+from __future__ import annotations
+
+import logging
+
+import click
+from dotenv import load_dotenv
+from werkzeug.serving import run_simple
+
+from .. import create_app
+from ..background.ticker import start_sweeper
+from ..background.worker import make_worker
+from ..config import Settings
+from ..jobs import periodic
+from ..migrate import upgrade
+from .common import settings as read_settings
+from .common import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def run(host: str, port: int) -> None:
+    """Serve the hotline: webhooks, dashboard and (without Redis) the queued work."""
+    setup_logging()
+    settings = read_settings()
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    out = logging.getLogger("hotline")
+    out.info("database: %s", settings.database_url.split("@")[-1])
+    if not settings.twilio_configured:
+        out.info("no Twilio credentials: messages to other numbers are printed here")
+    if settings.redis_url:
+        out.info("REDIS_URL is set: run `hotline worker` to send messages and run scheduled work")
+    else:
+        out.info("no REDIS_URL: queued work runs in this process")
+    click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool:
+    """Work the queue with the scheduler (scheduled jobs and retries) until told to stop."""
+    settings = settings or Settings.from_env()
+    if not settings.redis_url:
+        raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
+    app = create_app(settings)
+    hotline = app.extensions["hotline"]
+    if not burst:
+        start_sweeper(hotline, periodic(settings))
+    log.info("worker: database %s, sending through %s", settings.database_url.split("@")[-1], hotline.transport.name)
+    return make_worker(hotline).work(burst=burst, with_scheduler=True, logging_level="INFO")
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Run what is queued and due, then exit.")
+def worker(burst: bool) -> None:
+    """Run the queued work (sending, scheduled jobs, sweeps) from Redis, with the scheduler."""
+    setup_logging()
+    run_worker(read_settings(), burst=burst)
+
+
+def worker_main() -> None:
+    """Run the worker from `python worker.py`."""
+    setup_logging()
+    load_dotenv()
+    run_worker()

@@ -1,0 +1,318 @@
+"""What dispatch says, apart from the moves it announces: offers, claim replies, updates, alerts.
+
+Each function takes a translator for the person who reads the words and returns them ready to
+send; the modules beside this one decide who is told and when.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .. import areas, needs, rides, times
+from ..config import Settings
+from ..i18n import Translator, languages
+from ..i18n.keywords import shown_word
+from ..i18n.spoken import spell_digits
+from ..models import Contact, Need
+from ..sms import count_segments, fit_plainly, fold_to_gsm
+
+
+def translator(settings: Settings, contact: Contact) -> Translator:
+    """A translator for the language this person reads."""
+    return Translator(contact.language or settings.default_language, settings.locales_dir)
+
+
+def category(t: Translator, need: Need) -> str:
+    return t._(needs.CATEGORIES.get(need.category, needs.CATEGORIES["other"]))
+
+
+def language_name(code: str) -> str:
+    lang = languages.get(code)
+    return lang.native_name if lang else code
+
+
+def cheapest_naming(render, name: str) -> str:
+    """Render a text that names a language, without the name's accents when that alone makes it
+    cheaper: "Français" turns a whole French offer into Unicode, halving the room for the details."""
+    text = render(name)
+    folded = fold_to_gsm(name)
+    if folded != name:
+        cheaper = render(folded)
+        if (count_segments(cheaper).segments, -len(cheaper)) < (count_segments(text).segments, -len(text)):
+            return cheaper
+    return text
+
+
+def mobility_text(t: Translator, ride) -> str:
+    return ", ".join(t._(rides.MOBILITY[m]) for m in ride.mobility or [] if m in rides.MOBILITY)
+
+
+def ride_when(settings: Settings, t: Translator, ride, style: str = times.SHORT) -> str:
+    moment = rides.pickup_local(ride)
+    return times.format_for(moment, t.code, ride.time_zone, style) if moment else ""
+
+
+# -- to volunteers -------------------------------------------------------------------------
+
+def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: str) -> str:
+    """The offer: kind of help, area (never the address), language, short details, the code."""
+    ride = rides.for_need(need)
+    if ride is not None:
+        return ride_offer_text(settings, t, need, ride, code, area)
+
+    def offer(language: str) -> str:
+        def render(details: str) -> str:
+            return t._(
+                "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
+                "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+                code=code, category=category(t, need), area=area or t._("the area"),
+                language=language, details=details, **{"pass": shown_word(t, "pass")},
+            )
+
+        # An offer goes to several volunteers: the resident's words without numbers or addresses.
+        return fit_plainly(render, {"details": areas.redact(need.details)})
+
+    return cheapest_naming(offer, language_name(need.language))
+
+
+def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: str, area: str) -> str:
+    """A ride offer: when, between which areas, what the rider needs; never the addresses."""
+    destination_zip = areas.zips_in(ride.destination)
+    extras = mobility_text(t, ride)
+    needs_note = " (" + extras + ")" if extras else ""
+
+    def offer(language: str) -> str:
+        # Every mobility need and a language name such as "Tiếng Việt" can push it past two
+        # Unicode segments: then it is spelled plainly, where its script allows.
+        return fit_plainly(lambda: t.ngettext(
+            "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s riders%(needs)s. In %(language)s. "
+            "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+            ride.riders,
+            code=code, when=ride_when(settings, t, ride), area=area or t._("the area"),
+            to=destination_zip[0] if destination_zip else t._("a place named when you take it"),
+            needs=needs_note, language=language,
+            **{"pass": shown_word(t, "pass")},
+        ), {})
+
+    return cheapest_naming(offer, language_name(need.language))
+
+
+def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str | None]:
+    """The claim reply (within budget), and the same with the resident's words whole if it cut them."""
+    ride = rides.for_need(need)
+    if ride is not None:
+        extras = mobility_text(t, ride)
+        needs_note = " (" + extras + ")" if extras else ""
+        back = {rides.WILL_CALL: t._("The rider will text when ready to come back."),
+                rides.RETURN_AT_TIME: t._("The ride back is booked on its own."),
+                rides.NO_RETURN: ""}.get(ride.return_plan, "")
+
+        def render_ride(pickup: str, destination: str) -> str:
+            return t.ngettext(
+                "Ride %(code)s is yours, thank you! %(when)s, from %(pickup)s to %(destination)s, "
+                "%(n)s rider%(needs)s. %(back)s %(done)s %(code)s when done, %(drop)s %(code)s if you "
+                "cannot go.",
+                "Ride %(code)s is yours, thank you! %(when)s, from %(pickup)s to %(destination)s, "
+                "%(n)s riders%(needs)s. %(back)s %(done)s %(code)s when done, %(drop)s %(code)s if you "
+                "cannot go.",
+                ride.riders,
+                code=code, when=ride_when(settings, t, ride), pickup=pickup, destination=destination,
+                needs=needs_note, back=back, done=shown_word(t, "done"), drop=shown_word(t, "drop"),
+            ).replace("  ", " ")
+
+        echoes = {"pickup": ride.pickup, "destination": ride.destination}
+        return _with_whole(fit_plainly(render_ride, echoes), render_ride(**echoes), echoes)
+
+    def render(details: str, location: str) -> str:
+        return t._(
+            "Task %(code)s is yours, thank you! %(category)s: %(details)s. Where: %(location)s. "
+            "Texts starting with %(code)s reach them. %(done)s %(code)s when done, %(drop)s %(code)s "
+            "if you cannot go.",
+            code=code, category=category(t, need), details=details, location=location,
+            done=shown_word(t, "done"), drop=shown_word(t, "drop"),
+        )
+
+    echoes = {"details": need.details, "location": need.location}
+    return _with_whole(fit_plainly(render, echoes), render(**echoes), echoes)
+
+
+def _with_whole(reply: str, whole: str, echoes: dict[str, str]) -> tuple[str, str | None]:
+    """Pair a reply with its whole text, if a quote in it was cut (spelling plainly cuts nothing)."""
+    cut = any(" ".join(v.split()) not in reply and fold_to_gsm(" ".join(v.split())) not in reply
+              for v in echoes.values())
+    return reply, whole if cut else None
+
+
+def no_such_task(t: Translator, code: str) -> str:
+    return t._("There is no task %(code)s for you. Reply %(tasks)s to see your tasks.",
+               code=code, tasks=shown_word(t, "tasks"))
+
+
+def already_yours(t: Translator, code: str) -> str:
+    return t._("Task %(code)s is already yours.", code=code)
+
+
+def taken_already(t: Translator, code: str) -> str:
+    """The answer to a claim that came too late."""
+    return t._("Sorry, task %(code)s was already taken by another volunteer. Thank you!", code=code)
+
+
+def taken_by_another(t: Translator, code: str) -> str:
+    """Told, unasked, to everyone else offered a task someone took."""
+    return t._("Task %(code)s was taken by another volunteer. Thank you for being ready to help!", code=code)
+
+
+def task_closed(t: Translator, code: str) -> str:
+    return t._("Task %(code)s is closed. Thank you!", code=code)
+
+
+def no_open_offer(t: Translator, code: str) -> str:
+    return t._("There is no open offer %(code)s for you.", code=code)
+
+
+def passed(t: Translator, code: str) -> str:
+    return t._("OK, you passed on task %(code)s. Thank you for answering.", code=code)
+
+
+def not_in_progress(t: Translator, code: str) -> str:
+    return t._("You have no task %(code)s in progress. Reply %(tasks)s to see your tasks.",
+               code=code, tasks=shown_word(t, "tasks"))
+
+
+def thanks_for_helping(t: Translator, code: str) -> str:
+    return t._("Thank you for helping! Task %(code)s is done.", code=code)
+
+
+def given_back(t: Translator, code: str) -> str:
+    return t._("OK, task %(code)s is given back. Thank you for telling us.", code=code)
+
+
+def ride_cancelled_by_rider(settings: Settings, t: Translator, code: str, ride) -> str:
+    return t._(
+        "Ride %(code)s on %(when)s is cancelled by the rider. Thank you for being ready to drive!",
+        code=code, when=ride_when(settings, t, ride),
+    )
+
+
+def driver_reminder(settings: Settings, t: Translator, code: str, ride) -> str:
+    when = ride_when(settings, t, ride)
+    return fit_plainly(lambda pickup, destination: t._(
+        "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
+        "you will drive, 2 to cancel.",
+        code=code, when=when, pickup=pickup, destination=destination,
+    ), {"pickup": ride.pickup[:60], "destination": ride.destination[:60]})
+
+
+# -- to residents --------------------------------------------------------------------------
+
+def helper_found(settings: Settings, rt: Translator, need: Need, name: str) -> tuple[str, str]:
+    """Who is coming (a first name, never a number), as a text and as said on a call."""
+    ride = rides.for_need(need)
+    if ride is not None:
+        when = ride_when(settings, rt, ride)
+        return rt._(
+            "Good news: %(name)s, a volunteer, will drive you on %(when)s (ride %(ref)s). To reach "
+            "%(name)s, text this number; your phone numbers stay private.",
+            name=name, when=when, ref=need.ref,
+        ), rt.pgettext(
+            "voice", "Good news: %(name)s, a volunteer, will drive you on %(when)s. Your ride number is %(ref)s.",
+            name=name, when=when, ref=spell_digits(need.ref),
+        )
+    return rt._(
+        "Good news: %(name)s, a volunteer, will help with request %(ref)s. To reach %(name)s, text "
+        "this number; your phone numbers stay private.",
+        name=name, ref=need.ref,
+    ), rt.pgettext(
+        "voice", "Good news: %(name)s, a volunteer, will help with your request %(ref)s.",
+        name=name, ref=spell_digits(need.ref),
+    )
+
+
+def did_you_get_help(rt: Translator, need: Need, name: str) -> tuple[str, str]:
+    """The question after a helper says it is done, as a text and as said on a call."""
+    spoken_ref = spell_digits(need.ref)
+    if rides.for_need(need) is not None:
+        return (rt._("%(name)s says ride %(ref)s is done. Did you get there? Reply 1 for yes, 2 for no.",
+                     name=name, ref=need.ref),
+                rt.pgettext("voice", "%(name)s says your ride %(ref)s is done. Did you get there?",
+                            name=name, ref=spoken_ref))
+    return (rt._(
+        "%(name)s says request %(ref)s is done. Did you get the help you needed? Reply 1 for yes, "
+        "2 for no.",
+        name=name, ref=need.ref,
+    ), rt.pgettext("voice", "%(name)s says your request %(ref)s is done. Did you get the help "
+                            "you needed?", name=name, ref=spoken_ref))
+
+
+def helper_left(settings: Settings, rt: Translator, need: Need, name: str) -> str:
+    """A helper gave the task back: someone else is being looked for."""
+    ride = rides.for_need(need)
+    if ride is not None:
+        return rt._("%(name)s cannot drive you on %(when)s (ride %(ref)s). We are looking for another driver.",
+                    name=name, when=ride_when(settings, rt, ride), ref=need.ref)
+    return rt._("%(name)s can no longer help with request %(ref)s. We are looking for someone else.",
+                name=name, ref=need.ref)
+
+
+def still_looking(settings: Settings, rt: Translator, need: Need) -> str:
+    """Nobody found: said honestly, with the emergency number."""
+    return rt._(
+        "It is taking longer than we hoped to find help for request %(ref)s. A coordinator will "
+        "follow up with you. In an emergency call %(emergency)s.",
+        ref=need.ref, emergency=settings.emergency_number,
+    )
+
+
+def rider_reminder(settings: Settings, rt: Translator, need: Need, ride, name: str) -> tuple[str, str]:
+    """The reminder before a ride, as a text and as said on a call."""
+    when = ride_when(settings, rt, ride)
+    # The address is the rider's own words: shortened, if need be, to keep the reminder cheap
+    # (in a UCS-2 script two parts hold 134 characters).
+    return fit_plainly(lambda pickup: rt._(
+        "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
+        "to confirm, 2 to cancel.",
+        ref=need.ref, when=when, pickup=pickup, name=name,
+    ), {"pickup": ride.pickup[:60]}), rt.pgettext(
+        "voice", "Reminder: your ride is %(when)s, from %(pickup)s. %(name)s will drive you.",
+        when=when, pickup=ride.pickup[:80], name=name,
+    )
+
+
+# -- to coordinators -----------------------------------------------------------------------
+
+def nobody_found(session: Session, t: Translator, need: Need) -> str:
+    area = areas.for_location(session, need.location).label or need.location
+    return t._(
+        "Hotline: nobody found yet for request %(ref)s (%(category)s, %(area)s, %(language)s). "
+        "Please follow up.",
+        ref=need.ref, category=category(t, need), area=area[:40], language=language_name(need.language),
+    )
+
+
+def listen_to_voicemail(t: Translator, ref: str, urls: list[str]) -> str:
+    # The addresses go after the words, so a translation never has to carry them.
+    return " ".join([t._("Hotline: voicemail for coordinators, request %(ref)s. Listen:", ref=ref), *urls])
+
+
+def unanswered_calls(t: Translator, ref: str) -> str:
+    return t._("Hotline: nobody answered our calls about request %(ref)s. Please follow up.", ref=ref)
+
+
+def attention(settings: Settings, t: Translator, need: Need, reason: str) -> str:
+    """Why a need needs a person: a driver dropped out or is silent, not helped, or STOP."""
+    ride = rides.for_need(need)
+    when = ride_when(settings, t, ride) if ride is not None else ""
+    if reason == "driver_dropped":
+        return t._("Hotline: the driver for ride %(ref)s on %(when)s dropped out; asking others.",
+                   ref=need.ref, when=when)
+    if reason == "driver_silent":
+        return t._("Hotline: the driver for ride %(ref)s on %(when)s has not confirmed; asking "
+                   "backup drivers.", ref=need.ref, when=when)
+    if reason == "not_helped":
+        return t._("Hotline: request %(ref)s was marked done, but the resident says they did not "
+                   "get help.", ref=need.ref)
+    if reason == "opted_out":
+        return t._("Hotline: the resident of request %(ref)s texted STOP and gets no more texts. Please "
+                   "follow up by phone.", ref=need.ref)
+    raise ValueError(f"no alert for {reason!r}")

@@ -1,0 +1,90 @@
+"""Everything connected, in one place: the services the settings describe, and every event
+handler, job, flow and answer to an outside question, in the order they run.
+
+Nothing registers itself by being imported: `create_app` (and through it the worker), `hotline
+chat` and the commands that walk the flows call `connect`.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import asks, jobs
+from .background import registry
+from .background.queue import InProcessQueue, RQQueue
+from .config import Settings
+from .db import Database
+from .dispatch import waves
+from .flows import answers, engine, home, intake, language, ride, signup, status
+from .outbound import events, notify
+from .outbound.pacing import MemoryPacer, RedisPacer
+from .outbound.transports import make_transport
+from .services import Hotline, redis_from_url
+
+# Conversation flows, by the names stored in `conversations`.
+FLOWS = (home.FLOW, intake.FLOW, language.FLOW, ride.FLOW, signup.FLOW, status.FLOW)
+
+_subscribed: list[tuple[str, Callable[..., Any]]] = []
+
+
+def build(settings: Settings, db: Database | None = None, *, start: bool = True) -> Hotline:
+    """Assemble the services the settings describe: RQ with REDIS_URL, in-process without."""
+    hotline = Hotline(settings=settings, db=db or Database(settings.database_url), redis_backends=redis_backends)
+    hotline.transport = make_transport(settings)
+    if settings.redis_url:
+        hotline.use_redis(redis_from_url(settings.redis_url))
+    else:
+        hotline.queue = InProcessQueue(threads=settings.queue_threads if start else 0)
+        hotline.pacer = MemoryPacer()
+    return hotline
+
+
+def redis_backends(connection) -> tuple[RQQueue, RedisPacer]:
+    """The job queue and the pacer that share one Redis connection."""
+    return RQQueue(connection), RedisPacer(connection)
+
+
+def with_settings(handler: Callable[..., Any], hotline: Hotline) -> Callable[..., Any]:
+    """The handler, given the services' settings as they are when the event is published."""
+
+    def handle(session, **payload):
+        payload.setdefault("settings", hotline.settings)
+        return handler(session, **payload)
+
+    handle.__wrapped__ = handler
+    return handle
+
+
+def handlers(hotline: Hotline) -> list[tuple[str, Callable[..., Any]]]:
+    """Every event handler, with what it needs bound to it, in the order they run."""
+    return [
+        # A text that could not reach a landline is placed again as a call.
+        (events.DELIVERY_FAILED, notify.call_instead),
+        # A resident nobody could reach by phone: the coordinators follow up.
+        (events.DELIVERY_FAILED, with_settings(waves.calls_not_answered, hotline)),
+        # An offer that never reached its volunteer goes to the next one at once.
+        (events.DELIVERY_FAILED, with_settings(waves.offer_not_delivered, hotline)),
+    ]
+
+
+def connect(hotline: Hotline) -> None:
+    """Connect every event handler, job, flow and answer handler to these services.
+
+    Connecting again replaces the handlers of the last call: one set of services per process.
+    """
+    for name, handler in _subscribed:
+        events.unsubscribe(name, handler)
+    _subscribed.clear()
+    for name, handler in handlers(hotline):
+        events.subscribe(name, handler)
+        _subscribed.append((name, handler))
+    for name, function in jobs.JOBS.items():
+        registry.register(name, function)
+    connect_flows()
+
+
+def connect_flows() -> None:
+    """Register the flows and the handlers of answers to questions sent outside them."""
+    for flow in FLOWS:
+        engine.register(flow)
+    for kind, handler in answers.HANDLERS.items():
+        asks.handle(kind, handler)
