@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .i18n.keywords import normalize
+from .models import VolunteerArea
 
 ANYWHERE = "*"
 ZIP = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
@@ -55,8 +56,6 @@ class NeedArea:
 
 def for_location(session: Session, location: str) -> NeedArea:
     """Find the ZIP codes and known neighbourhood names in a free-text location."""
-    from .models import VolunteerArea
-
     zips = zips_in(location)
     text = f" {normalize(location)} "
     names = session.execute(

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .phones import mask, normalize
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,8 +22,6 @@ def _list(value: str) -> tuple[str, ...]:
 
 def _phones(raw: tuple, region: str) -> tuple[str, ...]:
     """Read phone numbers as E.164 once, at start; one mistyped number must not break a send."""
-    from .phones import mask, normalize
-
     found = []
     for entry in raw:
         number = normalize(entry, region)

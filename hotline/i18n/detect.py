@@ -6,6 +6,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 
+from lingua import Language, LanguageDetectorBuilder
+
 # lingua knows no Haitian Creole and reads it as Spanish or French; these everyday Kreyòl
 # words (pronouns, "need", "please", "food", ...) rarely occur together in other languages.
 # Short words shared with Tagalog or French ("pa", "kay", "li") are left out on purpose.
@@ -26,8 +28,6 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _detector():
-    from lingua import Language, LanguageDetectorBuilder
-
     languages = [getattr(Language, name) for name in LINGUA_NAMES.values()]
     return LanguageDetectorBuilder.from_languages(*languages).build()
 

@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Callable
 
+from unidecode import unidecode
+
 # Parts of the day, named as the date library names them in its English forms.
 EARLY_MORNING, MORNING, AFTERNOON = "early_morning", "morning", "afternoon"
 EVENING, NIGHT = "evening", "night"
@@ -735,8 +737,6 @@ NOON = "noon"  # only inside these rewrites: "12 noon", "1 in the early afternoo
 
 def _vi(word: str) -> str:
     """A pattern for a Vietnamese word typed with its marks or without any."""
-    from unidecode import unidecode
-
     out = []
     for ch in word:
         if ch == " ":

@@ -7,9 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from .languages import get
 
 DOMAIN = "messages"
 _lock = threading.Lock()
@@ -55,8 +57,6 @@ class Translator:
     """Translate and format messages for one language."""
 
     def __init__(self, code: str, locales_dir: str | Path):
-        from .languages import get
-
         self.code = code
         lang = get(code)
         self.babel_locale = lang.babel_locale if lang else code

@@ -1,0 +1,1 @@
+"""What leaves the hotline: the outbox, delivery through Twilio, pacing, and what delivery reports."""
