@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -21,13 +23,14 @@ __all__ = ["create_app", "Hotline"]
 def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     """Create the web app: settings, then services, then the web edge, then the wiring."""
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
-    app = Flask(__name__, instance_path=settings.instance_path)
-    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
+    app = Flask(__name__, instance_path=settings.instance_path, template_folder="web/templates",
+                static_folder="web/static")
+    app.config["SECRET_KEY"] = settings.secret_key or instance_secret(Path(settings.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     hotline = wiring.build(settings)
     hotline.app = app
     app.extensions["hotline"] = hotline
-    web.init_app(app)
+    web.init_app(app, hotline)
     wiring.connect(hotline)
     # Jobs and after-commit hooks in this process find the services through this.
     install(hotline)
@@ -36,3 +39,22 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     if not settings.twilio_auth_token:
         log.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are not checked")
     return app
+
+
+def instance_secret(instance: Path) -> str:
+    """The key that signs console sessions when SECRET_KEY is not set: made once, kept in the instance folder,
+    so every worker process of one install (and a restart) signs alike."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -128,6 +128,20 @@ class Settings:
     # Background threads running queued work in-process when REDIS_URL is not set.
     queue_threads: int = 2
 
+    # The coordinators' console.
+    # A console session ends after this many minutes without a request, and after this many hours in all.
+    console_idle_minutes: int = 30
+    console_session_hours: float = 12.0
+    # Failed logins: this many for one account locks it for login_lock_minutes; this many from
+    # one address within that time locks the address. Each failure after the third waits longer.
+    login_max_failures: int = 5
+    login_address_max_failures: int = 20
+    login_lock_minutes: int = 15
+    # Proxies in front of the hotline that set X-Forwarded-For/-Proto (0: none, as with `hotline run`).
+    proxy_hops: int = 0
+    # How often an open queue page asks for what changed, in seconds.
+    console_refresh_seconds: int = 10
+
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
         """Build settings from the environment, then apply explicit overrides."""

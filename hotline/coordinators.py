@@ -1,4 +1,8 @@
-"""Telling the coordinators: the one way the hotline texts the people who run it."""
+"""Telling the coordinators: the one way the hotline asks the people who run it for a person.
+
+The need is marked as needing a person, so the console's "needs a person" list shows it until a
+coordinator marks it handled, and every coordinator phone gets a text.
+"""
 from __future__ import annotations
 
 import logging
@@ -6,16 +10,35 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from .clock import now as utcnow
 from .config import Settings
 from .i18n import Translator
+from .models import Need
 from .outbound.outbox import queue_sms
 
 log = logging.getLogger(__name__)
 
+# Why a need waits for a person, as stored in `needs.attention`.
+NOBODY_FOUND = "nobody_found"
+RECORDED = "recorded"  # its answers are recordings: someone listens first
+VOICEMAIL = "voicemail"
+HIDDEN_NUMBER = "hidden_number"
+NOT_HELPED = "not_helped"
+CALL_FAILED = "call_failed"
+DRIVER_DROPPED = "driver_dropped"
+DRIVER_SILENT = "driver_silent"
+OPTED_OUT = "opted_out"
+REASONS = (NOBODY_FOUND, RECORDED, VOICEMAIL, HIDDEN_NUMBER, NOT_HELPED, CALL_FAILED, DRIVER_DROPPED, DRIVER_SILENT,
+           OPTED_OUT)
+
 
 def tell(session: Session, settings: Settings, words: Callable[[Translator], str], *, need_id: int | None,
-         why: str) -> int:
-    """Text every coordinator `words` in the hotline's language; log `why` when nobody is set to be told."""
+         reason: str, why: str) -> int:
+    """Mark the need as waiting for a person and text every coordinator `words` in the hotline's language."""
+    need = session.get(Need, need_id) if need_id is not None else None
+    if need is not None:
+        need.attention = reason
+        need.attention_at = utcnow()
     if not settings.coordinator_phones:
         log.warning("%s, and no coordinator phones are set", why)
         return 0
@@ -23,3 +46,9 @@ def tell(session: Session, settings: Settings, words: Callable[[Translator], str
     for phone in settings.coordinator_phones:
         queue_sms(session, phone, text, kind="alert", need_id=need_id)
     return len(settings.coordinator_phones)
+
+
+def handled(need: Need) -> str | None:
+    """A coordinator has taken care of it: it leaves the "needs a person" list; return why it was there."""
+    reason, need.attention, need.attention_at = need.attention, None, None
+    return reason

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# An execution option: this session only reads (SQLite then takes no write lock up front).
+READ_ONLY = "hotline_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -46,7 +48,11 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reading session needs no write lock: it would hold up the webhooks for nothing.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -68,6 +74,13 @@ class Database:
                 yield session
         finally:
             session.close()
+
+    def open(self, *, read_only: bool = False) -> Session:
+        """A session whose transaction the caller commits or rolls back and closes (a web request's)."""
+        session = self.sessionmaker()
+        if read_only:
+            session.connection(execution_options={READ_ONLY: True})
+        return session
 
     def dispose(self) -> None:
         self.engine.dispose()

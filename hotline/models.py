@@ -121,6 +121,10 @@ class Need(Base):
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     claimed_count: Mapped[int] = mapped_column(Integer, default=0)
     urgent: Mapped[bool] = mapped_column(default=False)
+    # Why it needs a person (nobody found, a voicemail, a hidden number, not helped, a call
+    # nobody answered, a silent driver...), until a coordinator marks it handled.
+    attention: Mapped[str | None] = mapped_column(String(32), index=True)
+    attention_at: Mapped[datetime | None]
     # Dispatch: the last wave of offers sent, and when the next is due if nobody claims.
     wave: Mapped[int] = mapped_column(Integer, default=0)
     next_wave_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -144,6 +148,8 @@ class NeedEvent(Base):
     at: Mapped[datetime] = mapped_column(default=now)
     kind: Mapped[str] = mapped_column(String(24))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who in the console did it (an email), empty for what the hotline did itself.
+    actor: Mapped[str] = mapped_column(String(254), default="")
 
     need: Mapped[Need] = relationship(back_populates="events")
 
@@ -374,3 +380,65 @@ class Ride(Base):
     return_of: Mapped["Ride | None"] = relationship(
         remote_side=[id], backref=backref("return_ride", uselist=False)
     )
+
+
+class User(Base):
+    """Someone who runs the hotline from the console: an admin, a coordinator or a viewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    # The console's language for them; empty: their browser's.
+    language: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_login_at: Mapped[datetime | None]
+    # Bumped when they are disabled or their password changes: every session they had ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    """One action that changed data or showed what is private: who, when, what, before and after.
+
+    Append-only: the database refuses to update or delete a row (a trigger on each engine).
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who: a console user's email, or "command line (<login>)".
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    # What it was done to, e.g. "need 123456", "volunteer 12", "user ana@example.org".
+    subject: Mapped[str] = mapped_column(String(128), default="")
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per account and per address, and how long each is locked out."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)  # "account:<email>", "address:<ip>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(default=now)
+    locked_until: Mapped[datetime | None]
+
+
+class SetupToken(Base):
+    """A one-time link that creates the first admin of a fresh install."""
+
+    __tablename__ = "setup_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

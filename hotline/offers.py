@@ -30,6 +30,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CANCELLED: frozenset(),
     FAILED: frozenset(),
 }
+# A coordinator may give a need to someone whose earlier offer of it ended.
+REASSIGNABLE = frozenset({PASSED, TAKEN, DROPPED, CANCELLED, FAILED})
 OPEN = (OFFERED, CLAIMED)  # a volunteer's codes are unique among these
 # Offers still standing on a need: ended with it when it ends.
 STANDING = (OFFERED, CLAIMED, PASSED)
@@ -40,11 +42,12 @@ class InvalidTransition(ValueError):
     pass
 
 
-def transition(offer: Offer, status: str, now: datetime) -> None:
-    """Move an offer to another status, if that move is allowed."""
+def transition(offer: Offer, status: str, now: datetime, *, assigned: bool = False) -> None:
+    """Move an offer to another status, if that move is allowed (`assigned`: by a coordinator)."""
     if status == offer.status:
         return
-    if status not in TRANSITIONS.get(offer.status, frozenset()):
+    reassigned = assigned and status == CLAIMED and offer.status in REASSIGNABLE
+    if status not in TRANSITIONS.get(offer.status, frozenset()) and not reassigned:
         raise InvalidTransition(f"offer {offer.id}: {offer.status} -> {status}")
     offer.status = status
     if status == CLAIMED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from dotenv import load_dotenv
 
-from . import chat, db, outbox, server, translations, voice, volunteers
+from . import chat, db, outbox, server, translations, users, voice, volunteers
 
 
 @click.group()
@@ -14,5 +14,5 @@ def main() -> None:
 
 
 for command in (server.run, server.worker, db.db, outbox.outbox, chat.chat, translations.translations,
-                voice.voice, volunteers.volunteers_group):
+                users.users_group, voice.voice, volunteers.volunteers_group):
     main.add_command(command)

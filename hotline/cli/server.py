@@ -7,7 +7,8 @@ import click
 from dotenv import load_dotenv
 from werkzeug.serving import run_simple
 
-from .. import create_app
+from .. import accounts, create_app
+from ..clock import now as utcnow
 from ..background.ticker import start_sweeper
 from ..background.worker import make_worker
 from ..config import Settings
@@ -28,6 +29,7 @@ def run(host: str, port: int) -> None:
     settings = read_settings()
     upgrade(settings.database_url)
     app = create_app(settings)
+    first_admin_link(app, f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0', '::') else host}:{port}")
     out = logging.getLogger("hotline")
     out.info("database: %s", settings.database_url.split("@")[-1])
     if not settings.twilio_configured:
@@ -38,6 +40,19 @@ def run(host: str, port: int) -> None:
         out.info("no REDIS_URL: queued work runs in this process")
     click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def first_admin_link(app, local_url: str) -> None:
+    """On a fresh install with no account, print a one-time link that creates the first admin."""
+    hotline = app.extensions["hotline"]
+    with hotline.db.session() as session:
+        token = accounts.new_setup_token(session, utcnow())
+    if token is None:
+        return
+    click.echo("No console account yet. Create the first admin (this link works once, for a day):")
+    click.echo(f"  {local_url}/setup/{token}")
+    if hotline.settings.public_url.rstrip("/") != local_url:
+        click.echo(f"  or {hotline.settings.public_url.rstrip('/')}/setup/{token}")
 
 
 def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool:

@@ -20,17 +20,19 @@ def _locales() -> Path:
 
 @translations.command()
 def extract() -> None:
-    """Write locales/messages.pot from the code."""
-    path = catalogs.write_template(_locales())
-    click.echo(f"wrote {path}")
+    """Write locales/messages.pot and locales/console.pot from the code."""
+    for domain in catalogs.DOMAINS:
+        path = catalogs.write_template(_locales(), domain)
+        click.echo(f"wrote {path}")
 
 
 @translations.command()
 @click.argument("languages", nargs=-1)
 def update(languages: tuple[str, ...]) -> None:
-    """Merge the template into every catalog (or the LANGUAGES given, creating new ones)."""
-    for code in catalogs.update(_locales(), list(languages) or None):
-        click.echo(f"updated {code}")
+    """Merge the templates into every catalog (or the LANGUAGES given, creating new ones)."""
+    for domain in catalogs.DOMAINS:
+        for code in catalogs.update(_locales(), list(languages) or None, domain):
+            click.echo(f"updated {code} {domain}")
 
 
 @translations.command("compile")
@@ -43,12 +45,16 @@ def compile_() -> None:
 @translations.command()
 def check() -> None:
     """Fail when the template is stale or a catalog is incomplete, fuzzy or inconsistent."""
-    problems, reports = catalogs.check(_locales())
+    problems, reports = [], []
+    for domain in catalogs.DOMAINS:
+        found, checked = catalogs.check(_locales(), domain=domain)
+        problems += found
+        reports += checked
     for problem in problems:
         click.echo(problem)
     for report in reports:
         status = "ok" if report.ok else "INCOMPLETE"
-        click.echo(f"{report.code}: {report.messages} messages, {len(report.missing)} missing, "
+        click.echo(f"{report.code} {report.domain}: {report.messages} messages, {len(report.missing)} missing, "
                    f"{len(report.fuzzy)} fuzzy, {len(report.errors)} errors: {status}")
         for label in report.missing[:10]:
             click.echo(f"  missing: {label}")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from .. import asks, needs, offers, rides
+from .. import asks, coordinators, needs, offers, rides
 from ..config import Settings
 from ..models import Need, NeedEvent, Offer, Volunteer
 from ..outbound.notify import notify
@@ -30,17 +30,11 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
         if offer.status == offers.TAKEN:
             return copy.taken_already(t, code)
         return copy.task_closed(t, code)
-    # The race is settled here: one conditional UPDATE, at most `capacity` winners.
-    won = session.execute(
-        update(Need)
-        .where(Need.id == offer.need_id, Need.claimed_count < Need.capacity,
-               Need.status.in_((needs.OPEN, needs.OFFERED, needs.UNMET)))
-        .values(claimed_count=Need.claimed_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    # The race is settled here: at most `capacity` winners.
+    won = win(session, offer.need_id)
     need = session.get(Need, offer.need_id)
     session.refresh(need)
-    if won != 1:
+    if not won:
         if need.status in (needs.WITHDRAWN, needs.DONE):
             offers.transition(offer, offers.CANCELLED, now)
             return copy.task_closed(t, code)
@@ -48,8 +42,33 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
         return copy.taken_already(t, code)
 
     offers.transition(offer, offers.CLAIMED, now)
+    return taken(session, settings, need, offer, now)
+
+
+def win(session: Session, need_id: int) -> bool:
+    """Settle a race for a need: one conditional UPDATE lets at most `capacity` helpers in."""
+    return session.execute(
+        update(Need)
+        .where(Need.id == need_id, Need.claimed_count < Need.capacity,
+               Need.status.in_((needs.OPEN, needs.OFFERED, needs.UNMET)))
+        .values(claimed_count=Need.claimed_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def taken(session: Session, settings: Settings, need: Need, offer: Offer, now: datetime, *,
+          actor: str = "") -> str:
+    """What follows a helper taking a need: its status, the others told, reminders, the resident told.
+
+    Returns the reply for the helper (all the details they need); `actor` is the coordinator
+    who assigned them, if one did.
+    """
+    volunteer = offer.volunteer
     volunteer.last_assigned_at = now
-    need.events.append(NeedEvent(at=now, kind="claimed", note=volunteer.first_name))
+    need.events.append(NeedEvent(at=now, kind="assigned" if actor else "claimed", note=volunteer.first_name,
+                                 actor=actor))
+    if need.attention == coordinators.NOBODY_FOUND:
+        coordinators.handled(need)
     if need.claimed_count >= need.capacity:
         rides.move_need(need, needs.CLAIMED, note=volunteer.first_name, now=now)
         need.next_wave_at = None
@@ -63,7 +82,7 @@ def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str,
         reminders.schedule(session, settings, ride)
     text, spoken = copy.helper_found(settings, copy.translator(settings, need.contact), need, volunteer.first_name)
     notify(session, need.contact, text, spoken=spoken, kind="claimed", need_id=need.id)
-    reply, whole = copy.winner_text(settings, t, need, code)
+    reply, whole = copy.winner_text(settings, copy.translator(settings, volunteer.contact), need, offer.code)
     if whole is not None:
         # The address or details had to be shortened to keep the reply cheap: the helper still
         # needs every word of them, so the whole of it follows in a text of its own.

@@ -264,6 +264,11 @@ def still_looking(settings: Settings, rt: Translator, need: Need) -> str:
     )
 
 
+def from_the_hotline(rt: Translator, text: str) -> str:
+    """A coordinator's words to a resident, sent from the hotline's number."""
+    return rt._("From the hotline: %(text)s", text=text)
+
+
 def rider_reminder(settings: Settings, rt: Translator, need: Need, ride, name: str) -> tuple[str, str]:
     """The reminder before a ride, as a text and as said on a call."""
     when = ride_when(settings, rt, ride)

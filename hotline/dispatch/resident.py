@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .. import needs, offers, rides, volunteers
+from .. import coordinators, needs, offers, rides, volunteers
 from ..config import Settings
 from ..models import Contact, Need, NeedEvent, Offer, Ride
 from ..outbound.outbox import queue_sms
@@ -17,6 +17,8 @@ def withdraw(session: Session, settings: Settings, need: Need, now: datetime) ->
     need = needs.lock(session, need.id)
     if need is None or need.status not in needs.ACTIVE:
         return
+    # Nobody needs to follow it up any more.
+    coordinators.handled(need)
     ride = rides.for_need(need)
     if ride is not None and ride.status in rides.ACTIVE:
         cancel_ride(session, settings, ride, now)

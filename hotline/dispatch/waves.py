@@ -121,7 +121,7 @@ def hand_to_coordinators(session: Session, settings: Settings, need: Need, recor
     rides.move_need(need, needs.UNMET, note="recorded answers: a coordinator listens", now=now)
     urls = [r.url for r in session.scalars(select(Recording).where(Recording.id.in_(recording_ids))) if r.url]
     coordinators.tell(session, settings, lambda t: copy.listen_to_voicemail(t, need.ref, urls),
-                      need_id=need.id, why=f"request {need.ref} has recorded answers")
+                      need_id=need.id, reason=coordinators.RECORDED, why=f"request {need.ref} has recorded answers")
 
 
 def asleep_only(session: Session, settings: Settings, need: Need, now: datetime) -> bool:
@@ -167,7 +167,7 @@ def escalate(session: Session, settings: Settings, need: Need, now: datetime, *,
         return
     rides.move_need(need, needs.UNMET, note="no volunteer found", now=now)
     coordinators.tell(session, settings, lambda t: copy.nobody_found(session, t, need), need_id=need.id,
-                      why=f"request {need.ref} found no volunteer")
+                      reason=coordinators.NOBODY_FOUND, why=f"request {need.ref} found no volunteer")
     if not tell_resident:
         return
     notify(session, need.contact, copy.still_looking(settings, copy.translator(settings, need.contact), need),
@@ -220,10 +220,10 @@ def calls_not_answered(session: Session, message: OutboxMessage, *, settings: Se
     need = session.get(Need, message.need_id) if message.need_id else None
     ref = need.ref if need else mask(message.to)
     coordinators.tell(session, settings, lambda t: copy.unanswered_calls(t, ref), need_id=message.need_id,
-                      why=f"nobody answered the calls about request {ref}")
+                      reason=coordinators.CALL_FAILED, why=f"nobody answered the calls about request {ref}")
 
 
 def alert_coordinators(session: Session, settings: Settings, need: Need, reason: str) -> None:
     """Text every coordinator about a need that needs a person's attention."""
     coordinators.tell(session, settings, lambda t: copy.attention(settings, t, need, reason), need_id=need.id,
-                      why=f"request {need.ref} needs a coordinator ({reason})")
+                      reason=reason, why=f"request {need.ref} needs a coordinator ({reason})")

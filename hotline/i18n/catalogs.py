@@ -11,9 +11,16 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from ..config import PROJECT_ROOT
-from .translator import DOMAIN, available, catalog_path
+from .translator import CONSOLE, DOMAIN, available, catalog_path
 
 SOURCE_DIR = PROJECT_ROOT / "hotline"
+# Where each domain's messages are written, first match wins: the console's words (its Python
+# and its templates) apart from what residents and volunteers read.
+METHOD_MAPS = {
+    DOMAIN: [("web/console/**.py", "ignore"), ("web/templates/**", "ignore"), ("**.py", "python")],
+    CONSOLE: [("web/console/**.py", "python"), ("web/templates/**.html", "jinja2.ext:babel_extract")],
+}
+DOMAINS = tuple(METHOD_MAPS)
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -25,17 +32,17 @@ KEYWORDS = {
 COMMENT_TAGS = ("Translators:",)
 
 
-def template_path(locales_dir: Path) -> Path:
-    return Path(locales_dir) / f"{DOMAIN}.pot"
+def template_path(locales_dir: Path, domain: str = DOMAIN) -> Path:
+    return Path(locales_dir) / f"{domain}.pot"
 
 
-def extract(source_dir: Path = SOURCE_DIR) -> Catalog:
-    """Collect every translatable message from the code."""
+def extract(source_dir: Path = SOURCE_DIR, domain: str = DOMAIN) -> Catalog:
+    """Collect every translatable message of a domain from the code."""
     catalog = Catalog(project="hotline", version="1", msgid_bugs_address="", charset="utf-8",
                       creation_date=datetime(2026, 1, 1, tzinfo=timezone.utc))
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(source_dir), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
-        strip_comment_tags=True,
+        str(source_dir), method_map=METHOD_MAPS[domain], keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
+        strip_comment_tags=True, options_map={"web/templates/**.html": {"trimmed": "true"}},
     ):
         location = (str(Path("hotline") / filename), lineno)
         catalog.add(message, None, [location], auto_comments=comments, context=context)
@@ -53,18 +60,19 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(fp, locale=locale)
 
 
-def write_template(locales_dir: Path) -> Path:
-    path = template_path(locales_dir)
-    write_catalog(extract(), path, include_lineno=False)
+def write_template(locales_dir: Path, domain: str = DOMAIN) -> Path:
+    path = template_path(locales_dir, domain)
+    write_catalog(extract(domain=domain), path, include_lineno=False)
     return path
 
 
-def update(locales_dir: Path, languages: list[str] | None = None) -> list[str]:
+def update(locales_dir: Path, languages: list[str] | None = None, domain: str = DOMAIN) -> list[str]:
     """Merge the template into each catalog (creating missing ones); return the languages done."""
-    template = read_catalog(template_path(locales_dir))
+    template = read_catalog(template_path(locales_dir, domain))
     done = []
+    # Every language residents can use gets the console's words too.
     for code in languages or available(locales_dir):
-        path = catalog_path(locales_dir, code)
+        path = catalog_path(locales_dir, code, domain)
         if path.exists():
             catalog = read_catalog(path, code)
         else:
@@ -79,18 +87,20 @@ def update(locales_dir: Path, languages: list[str] | None = None) -> list[str]:
 def compile_all(locales_dir: Path) -> list[Path]:
     """Write .mo files beside the catalogs (the hotline itself reads the .po files directly)."""
     written = []
-    for code in available(locales_dir):
-        catalog = read_catalog(catalog_path(locales_dir, code), code)
-        path = catalog_path(locales_dir, code).with_suffix(".mo")
-        with path.open("wb") as fp:
-            write_mo(fp, catalog)
-        written.append(path)
+    for domain in DOMAINS:
+        for code in available(locales_dir, domain):
+            catalog = read_catalog(catalog_path(locales_dir, code, domain), code)
+            path = catalog_path(locales_dir, code, domain).with_suffix(".mo")
+            with path.open("wb") as fp:
+                write_mo(fp, catalog)
+            written.append(path)
     return written
 
 
 @dataclass
 class Report:
     code: str
+    domain: str = DOMAIN
     messages: int = 0
     missing: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)
@@ -105,11 +115,12 @@ def _key(message) -> tuple:
     return (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
 
 
-def check(locales_dir: Path, languages: list[str] | None = None) -> tuple[list[str], list[Report]]:
+def check(locales_dir: Path, languages: list[str] | None = None,
+          domain: str = DOMAIN) -> tuple[list[str], list[Report]]:
     """Check the template against the code and every catalog against the template."""
     problems: list[str] = []
-    template_file = template_path(locales_dir)
-    code_messages = {_key(m) for m in extract() if m.id}
+    template_file = template_path(locales_dir, domain)
+    code_messages = {_key(m) for m in extract(domain=domain) if m.id}
     if not template_file.exists():
         problems.append(f"{template_file} is missing: run `hotline translations extract`")
         template_messages: set = set()
@@ -124,8 +135,12 @@ def check(locales_dir: Path, languages: list[str] | None = None) -> tuple[list[s
             )
     reports = []
     for code in languages or available(locales_dir):
-        catalog = read_catalog(catalog_path(locales_dir, code), code)
-        report = Report(code)
+        path = catalog_path(locales_dir, code, domain)
+        if not path.exists():
+            problems.append(f"{code}: {path.name} is missing: run `hotline translations update`")
+            continue
+        catalog = read_catalog(path, code)
+        report = Report(code, domain)
         present = {}
         for message in catalog:
             if not message.id:

@@ -13,7 +13,10 @@ from babel.support import NullTranslations, Translations
 
 from .languages import get
 
+# What residents and volunteers read and hear (every text within two SMS segments).
 DOMAIN = "messages"
+# What coordinators read in the web console.
+CONSOLE = "console"
 _lock = threading.Lock()
 
 
@@ -27,14 +30,14 @@ def NP_(context: str, message: str) -> tuple[str, str]:
     return context, message
 
 
-def catalog_path(locales_dir: str | Path, code: str) -> Path:
-    return Path(locales_dir) / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(locales_dir: str | Path, code: str, domain: str = DOMAIN) -> Path:
+    return Path(locales_dir) / code / "LC_MESSAGES" / f"{domain}.po"
 
 
 @lru_cache(maxsize=64)
-def _load(locales_dir: str, code: str) -> NullTranslations:
+def _load(locales_dir: str, code: str, domain: str = DOMAIN) -> NullTranslations:
     # Compiled in memory from the .po file, so there is no build step to forget.
-    path = catalog_path(locales_dir, code)
+    path = catalog_path(locales_dir, code, domain)
     if not path.exists():
         return NullTranslations()
     with path.open("rb") as fp:
@@ -42,26 +45,26 @@ def _load(locales_dir: str, code: str) -> NullTranslations:
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    return Translations(buffer, domain=domain)
 
 
-def available(locales_dir: str | Path) -> list[str]:
+def available(locales_dir: str | Path, domain: str = DOMAIN) -> list[str]:
     """List the language codes that have a catalog."""
     root = Path(locales_dir)
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if catalog_path(root, p.name).exists())
+    return sorted(p.name for p in root.iterdir() if catalog_path(root, p.name, domain).exists())
 
 
 class Translator:
     """Translate and format messages for one language."""
 
-    def __init__(self, code: str, locales_dir: str | Path):
+    def __init__(self, code: str, locales_dir: str | Path, domain: str = DOMAIN):
         self.code = code
         lang = get(code)
         self.babel_locale = lang.babel_locale if lang else code
         with _lock:
-            self._t = _load(str(locales_dir), code)
+            self._t = _load(str(locales_dir), code, domain)
 
     def _format(self, values: dict) -> dict:
         # Counts are numbers the person reads: written the way their locale writes them.

@@ -462,7 +462,7 @@ def alert_hidden_caller(c: Call, need: Need) -> None:
         return t._("Hotline: request %(ref)s came from a hidden number that left no way to reach them.",
                    ref=need.ref)
 
-    coordinators.tell(c.session, c.ctx.settings, words, need_id=need.id,
+    coordinators.tell(c.session, c.ctx.settings, words, need_id=need.id, reason=coordinators.HIDDEN_NUMBER,
                       why=f"request {need.ref} came from a hidden number")
 
 

@@ -73,7 +73,8 @@ def leave_voicemail(
     recording.need = need
     recording.need_id = need.id
     coordinators.tell(session, settings, lambda t: copy.listen_to_voicemail(t, need.ref, [recording.url]),
-                      need_id=need.id, why=f"voicemail {recording.id} kept as request {need.ref}")
+                      need_id=need.id, reason=coordinators.VOICEMAIL,
+                      why=f"voicemail {recording.id} kept as request {need.ref}")
     log.info("voicemail from %s kept as request %s", mask(contact.phone), need.ref)
     return need
 

@@ -1,23 +1,34 @@
 """The web edge: the only package that imports Flask, besides the app factory.
 
-`init_app` registers the Twilio webhooks (`sms`, `voice`), the recorded prompts calls play,
-and the health check on an app made by `hotline.create_app`.
+`init_app` registers the Twilio webhooks (`sms`, `voice`), the recorded prompts calls play, the
+health check and the coordinators' console on an app made by `hotline.create_app`.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
-from . import health, sms, voice
+from ..services import Hotline
+from . import console, health, sms, voice
+from .console import access, labels
 
 
-def init_app(app: Flask) -> None:
-    """Register every blueprint and the JSON error answers."""
+def init_app(app: Flask, services: Hotline) -> None:
+    """Register every blueprint, the console's pages and the error answers."""
     app.register_blueprint(sms.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(voice.audio_bp)
     app.register_blueprint(health.bp)
+    console.init_app(app, services, exempt=(sms.bp, voice.bp, voice.audio_bp, health.bp))
+
+    @app.context_processor
+    def console_context():
+        return {"user": g.get("user"), "can": access.can,
+                "role_name": lambda role: labels.name(labels.ROLE, role)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        page = console.http_error_page(error)
+        if page is not None:
+            return page
         return jsonify(error=error.name, description=error.description), error.code

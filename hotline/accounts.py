@@ -1,0 +1,196 @@
+"""Console accounts: who may sign in, with which role, and how failed sign-ins are slowed and locked out.
+
+Passwords are hashed with scrypt (memory-hard), through werkzeug, which Flask already brings.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .config import Settings
+from .db import insert_ignore
+from .models import LoginThrottle, SetupToken, User
+
+ADMIN = "admin"
+COORDINATOR = "coordinator"
+VIEWER = "viewer"
+ROLES = (ADMIN, COORDINATOR, VIEWER)
+
+# What each role may do. A viewer reads, with numbers and addresses masked.
+READ = "read"
+ACT = "act"  # move needs, rides and volunteers; write to residents
+REVEAL = "reveal"  # see one resident's number, each time audited
+MANAGE_USERS = "manage_users"
+EXPORT_FULL = "export_full"  # exports with numbers and addresses
+PERMISSIONS = {
+    VIEWER: frozenset({READ}),
+    COORDINATOR: frozenset({READ, ACT, REVEAL}),
+    ADMIN: frozenset({READ, ACT, REVEAL, MANAGE_USERS, EXPORT_FULL}),
+}
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+# Failures before each further one makes the next attempt wait (1 s, 2 s, 4 s, ...).
+FREE_FAILURES = 3
+SETUP_HOURS = 24
+# Checked against when the email is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """An account cannot be made or changed as asked; `code` says why, the message in words."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def can(user: User | None, permission: str) -> bool:
+    return user is not None and user.active and permission in PERMISSIONS.get(user.role, frozenset())
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("short", f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("long", "that password is too long")
+
+
+def find(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == normalize_email(email))).one_or_none()
+
+
+def create(session: Session, email: str, password: str, role: str, *, language: str = "") -> User:
+    """Add an account; the email is its name, the password is kept only as a hash."""
+    email = normalize_email(email)
+    if not EMAIL.match(email) or len(email) > 254:
+        raise AccountError("email", f"{email!r} is not an email address")
+    if role not in ROLES:
+        raise AccountError("role", f"the role is one of {', '.join(ROLES)}")
+    check_password(password)
+    if find(session, email) is not None:
+        raise AccountError("exists", f"{email} already has an account")
+    user = User(email=email, password_hash=generate_password_hash(password), role=role, active=True,
+                language=language)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+
+
+def disable(user: User) -> None:
+    """Sign the account out everywhere and refuse it from now on."""
+    user.active = False
+    user.session_version += 1
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count(User.id))) or 0
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+# -- signing in ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None = None
+    # Set when the account or the address must wait: until when.
+    locked_until: datetime | None = None
+
+
+def _throttle(session: Session, key: str) -> LoginThrottle | None:
+    return session.scalars(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()).one_or_none()
+
+
+def _locked(row: LoginThrottle | None, now: datetime) -> datetime | None:
+    return row.locked_until if row is not None and row.locked_until and row.locked_until > now else None
+
+
+def _fail(session: Session, key: str, limit: int, window: timedelta, now: datetime) -> None:
+    insert_ignore(session, LoginThrottle, {"key": key, "failures": 0, "first_failure_at": now}, ["key"])
+    row = _throttle(session, key)
+    if now - row.first_failure_at > window:
+        row.failures, row.first_failure_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + window
+    elif row.failures > FREE_FAILURES:
+        # Slowed: each failure past the free ones doubles the wait before the next attempt.
+        row.locked_until = now + timedelta(seconds=2 ** (row.failures - FREE_FAILURES - 1))
+
+
+def sign_in(session: Session, settings: Settings, email: str, password: str, address: str,
+            now: datetime) -> SignIn:
+    """Check a sign-in; count failures per account and per address, and refuse while either is locked."""
+    email = normalize_email(email)[:254]
+    account_key, address_key = f"account:{email}", f"address:{address[:64]}"
+    locked = max(filter(None, (_locked(_throttle(session, account_key), now),
+                                _locked(_throttle(session, address_key), now))), default=None)
+    if locked is not None:
+        return SignIn(locked_until=locked)
+    user = find(session, email)
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD])
+    if user is None or not valid or not user.active:
+        window = timedelta(minutes=settings.login_lock_minutes)
+        _fail(session, account_key, settings.login_max_failures, window, now)
+        _fail(session, address_key, settings.login_address_max_failures, window, now)
+        return SignIn()
+    row = _throttle(session, account_key)
+    if row is not None:
+        session.delete(row)
+    user.last_login_at = now
+    return SignIn(user=user)
+
+
+# -- the first admin -------------------------------------------------------------------------
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_setup_token(session: Session, now: datetime) -> str | None:
+    """A one-time token that creates the first admin, while there is no account at all."""
+    if count(session) > 0:
+        return None
+    token = secrets.token_urlsafe(32)
+    session.add(SetupToken(token_hash=_hash_token(token), created_at=now, expires_at=now + timedelta(hours=SETUP_HOURS)))
+    return token
+
+
+def setup_token_valid(session: Session, token: str, now: datetime) -> SetupToken | None:
+    row = session.scalars(select(SetupToken).where(SetupToken.token_hash == _hash_token(token or ""))
+                          .with_for_update()).one_or_none()
+    if row is None or row.used_at is not None or row.expires_at <= now or count(session) > 0:
+        return None
+    return row
+
+
+def use_setup_token(session: Session, token: str, email: str, password: str, now: datetime) -> User:
+    """Create the first admin with a setup token; the token, and every other, stops working."""
+    row = setup_token_valid(session, token, now)
+    if row is None:
+        raise AccountError("expired", "this setup link has expired or been used")
+    user = create(session, email, password, ADMIN)
+    for other in session.scalars(select(SetupToken).where(SetupToken.used_at.is_(None))):
+        other.used_at = now
+    return user

@@ -1,0 +1,103 @@
+"""The console's words in the reader's language, and dates in the hotline's time zone.
+
+The console has its own catalogs (`locales/<ll>/LC_MESSAGES/console.po`), apart from what residents
+read; the language is the account's choice, else the browser's, else the hotline's default.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_timedelta
+from flask import Flask, g, request
+from markupsafe import Markup
+
+from ...i18n import languages
+from ...i18n.translator import CONSOLE, Translator, available
+from ..twilio import hotline
+
+
+def console_languages() -> list[languages.Language]:
+    """The languages the console can be read in: those with a console catalog, English always."""
+    have = set(available(hotline().settings.locales_dir, CONSOLE)) | {"en"}
+    return [lang for code, lang in languages.REGISTRY.items() if code in have]
+
+
+def choose_language() -> None:
+    settings = hotline().settings
+    codes = [lang.code for lang in console_languages()]
+    user = g.get("user")
+    chosen = request.args.get("lang") if request.args.get("lang") in codes else None
+    if chosen is None and user is not None and user.language in codes:
+        chosen = user.language
+    if chosen is None:
+        chosen = request.accept_languages.best_match(codes) or (
+            settings.default_language if settings.default_language in codes else "en")
+    g.console_t = Translator(chosen, settings.locales_dir, CONSOLE)
+
+
+def translator() -> Translator:
+    t = g.get("console_t")
+    if t is None:
+        t = g.console_t = Translator("en", hotline().settings.locales_dir, CONSOLE)
+    return t
+
+
+def gettext(message: str, **values) -> str:
+    return translator()._(message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, **values) -> str:
+    return translator().ngettext(singular, plural, n, **values)
+
+
+# For code that builds words before a request has chosen a language (labels in tables).
+_ = gettext
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(hotline().settings.hotline_timezone)
+
+
+def when(moment: datetime | None, style: str = "short") -> str:
+    """A moment as the reader writes it, on the hotline's clock."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, style, tzinfo=_zone(), locale=translator().babel_locale)
+
+
+def day(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return format_date(moment.astimezone(_zone()), "full", locale=translator().babel_locale)
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """How long ago, in words ("3 hours")."""
+    if moment is None:
+        return ""
+    return format_timedelta(now - moment, threshold=1.1, locale=translator().babel_locale)
+
+
+def machine_time(moment: datetime | None) -> str:
+    """A moment for a <time datetime="..."> attribute."""
+    return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    # Looked up at each call: one environment serves every reader, each in their language.
+    app.jinja_env.install_gettext_callables(
+        lambda message: translator()._t.gettext(message),
+        lambda singular, plural, n: translator()._t.ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    app.jinja_env.filters.update(when=when, day=day, machine_time=machine_time)
+
+    @app.context_processor
+    def words():
+        return {"lang": translator().code, "rtl": translator().code in ("ar",),
+                "console_languages": console_languages(), "ago": ago, "timedelta": timedelta,
+                "Markup": Markup}

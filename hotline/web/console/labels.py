@@ -1,0 +1,99 @@
+"""The console's names for what the hotline stores as codes: statuses, categories, roles, reasons."""
+from __future__ import annotations
+
+from ... import accounts, coordinators, needs, offers, rides
+from ...i18n import N_, languages
+from .i18n import gettext
+
+NEED_STATUS = {
+    needs.OPEN: N_("Open"),
+    needs.OFFERED: N_("Offered"),
+    needs.CLAIMED: N_("Helper on it"),
+    needs.DONE: N_("Done"),
+    needs.WITHDRAWN: N_("Withdrawn"),
+    needs.UNMET: N_("Unmet"),
+}
+CATEGORY = {
+    "food": N_("Food"),
+    "ride": N_("Ride"),
+    "housing": N_("Housing"),
+    "childcare": N_("Childcare"),
+    "health": N_("Health"),
+    "money": N_("Emergency money"),
+    "other": N_("Something else"),
+}
+ROLE = {
+    accounts.ADMIN: N_("Admin"),
+    accounts.COORDINATOR: N_("Coordinator"),
+    accounts.VIEWER: N_("Viewer"),
+}
+ATTENTION = {
+    coordinators.NOBODY_FOUND: N_("Nobody claimed it after the last wave"),
+    coordinators.RECORDED: N_("Answers are recordings: listen first"),
+    coordinators.VOICEMAIL: N_("Voicemail"),
+    coordinators.HIDDEN_NUMBER: N_("Came from a hidden number"),
+    coordinators.NOT_HELPED: N_("Resident says they did not get help"),
+    coordinators.CALL_FAILED: N_("Nobody answered our calls"),
+    coordinators.DRIVER_DROPPED: N_("The driver dropped out"),
+    coordinators.DRIVER_SILENT: N_("The driver has not confirmed"),
+    coordinators.OPTED_OUT: N_("Resident texted STOP"),
+}
+EVENT = {
+    "created": N_("Request made"),
+    "added": N_("Resident added words"),
+    "claimed": N_("Claimed"),
+    "assigned": N_("Assigned by a coordinator"),
+    "offered_again": N_("Offered again"),
+    "closed": N_("Closed by a coordinator"),
+    "note": N_("Note"),
+    "message": N_("Message to the resident"),
+    "handled": N_("Marked handled"),
+    "confirmed": N_("Resident confirmed they got help"),
+    "not_helped": N_("Resident says they did not get help"),
+    "voicemail": N_("Voicemail"),
+    "recording": N_("Recorded answer"),
+}
+OFFER_STATUS = {
+    offers.OFFERED: N_("offered"),
+    offers.CLAIMED: N_("helping"),
+    offers.PASSED: N_("passed"),
+    offers.TAKEN: N_("taken by another"),
+    offers.DONE: N_("done"),
+    offers.DROPPED: N_("gave it back"),
+    offers.CANCELLED: N_("cancelled"),
+    offers.FAILED: N_("could not be reached"),
+}
+RIDE_STATUS = {
+    rides.REQUESTED: N_("Booked"),
+    rides.OFFERED: N_("Asking drivers"),
+    rides.CLAIMED: N_("Driver found"),
+    rides.CONFIRMED: N_("Confirmed"),
+    rides.DONE: N_("Done"),
+    rides.CANCELLED: N_("Cancelled"),
+    rides.NO_DRIVER: N_("No driver"),
+}
+DELIVERY = {
+    "pending": N_("waiting"),
+    "submitting": N_("sending"),
+    "unknown": N_("checking with Twilio"),
+    "queued": N_("queued"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "delivered": N_("delivered"),
+    "failed": N_("failed"),
+    "undelivered": N_("undelivered"),
+    "expired": N_("expired"),
+    "skipped": N_("not sent"),
+}
+
+
+def name(table: dict[str, str], code: str | None) -> str:
+    """The reader's word for a stored code (the code itself when there is none)."""
+    if code is None:
+        return ""
+    return gettext(table[code]) if code in table else code
+
+
+def language(code: str | None) -> str:
+    lang = languages.get(code)
+    return lang.native_name if lang else (code or "")

@@ -1,0 +1,224 @@
+"""A need's page (`/needs/<reference>`): the resident's own words, everything that happened, and
+what a coordinator can do about it. Every action is a form (POST, CSRF) that comes back here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ... import accounts, needs, rides
+from ...clock import now as utcnow
+from ...dispatch import manual
+from ...models import InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Volunteer
+from ...phones import mask
+from ...sms import count_segments
+from ..twilio import hotline
+from . import access, labels
+from .i18n import gettext as _
+
+bp = Blueprint("needs", __name__)
+
+# Texts the resident sent this long before the request count as part of it (the intake itself).
+BEFORE = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a need's timeline."""
+
+    at: datetime
+    side: str  # "in" (from the resident), "out" (the hotline sent), "console", "event"
+    title: str
+    text: str = ""
+    detail: str = ""
+    actor: str = ""
+
+
+def find(ref: str) -> Need:
+    if not (ref.isascii() and ref.isdigit() and len(ref) <= 12):
+        abort(404)
+    need = g.db_session.scalars(select(Need).where(Need.ref == ref).options(
+        selectinload(Need.contact), selectinload(Need.events),
+        selectinload(Need.offers).selectinload(Offer.volunteer).selectinload(Volunteer.contact))).one_or_none()
+    if need is None:
+        abort(404)
+    return need
+
+
+def recipient(row: OutboxMessage, need: Need) -> str:
+    if row.contact_id == need.contact_id:
+        return _("the resident")
+    for offer in need.offers:
+        if offer.volunteer.contact_id == row.contact_id:
+            return offer.volunteer.first_name
+    if row.kind == "alert":
+        return _("coordinators")
+    return mask(row.to)
+
+
+def timeline(need: Need) -> list[Entry]:
+    """Everything that happened to the need, oldest first: texts in and out, offers, changes, console actions."""
+    session = g.db_session
+    entries = []
+    for event in need.events:
+        if event.kind in labels.NEED_STATUS and not event.actor:
+            title = _("Status: %(status)s", status=labels.name(labels.NEED_STATUS, event.kind))
+        else:
+            title = labels.name(labels.EVENT, event.kind)
+        text = access.words(event.note) if event.kind in ("added", "note", "message", "closed") else event.note
+        if event.kind == "handled":
+            text = labels.name(labels.ATTENTION, event.note)
+        entries.append(Entry(event.at, "console" if event.actor else "event", title, text, actor=event.actor))
+    ended = None if need.status in needs.ACTIVE else need.updated_at
+    inbound = select(InboundMessage).where(InboundMessage.contact_id == need.contact_id,
+                                           InboundMessage.received_at >= need.created_at - BEFORE)
+    if ended is not None:
+        inbound = inbound.where(InboundMessage.received_at <= ended + timedelta(hours=1))
+    for message in session.scalars(inbound.order_by(InboundMessage.id).limit(200)):
+        kind = _("Call") if message.channel == "voice" else _("Text")
+        entries.append(Entry(message.received_at, "in", _("%(kind)s from the resident", kind=kind),
+                             access.words(message.body)))
+    for row in session.scalars(select(OutboxMessage).where(OutboxMessage.need_id == need.id)
+                               .order_by(OutboxMessage.id).limit(500)):
+        kind = _("Call") if row.channel == "call" else _("Text")
+        shown = row.body if access.can(accounts.ACT) else access.words(row.body)
+        entries.append(Entry(row.created_at, "out", _("%(kind)s to %(who)s", kind=kind, who=recipient(row, need)),
+                             shown, detail=labels.name(labels.DELIVERY, row.status)))
+    for offer in need.offers:
+        entries.append(Entry(offer.offered_at, "event", _("Offered to %(name)s", name=offer.volunteer.first_name),
+                             detail=labels.name(labels.OFFER_STATUS, offer.status)))
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+def recordings(need: Need) -> list[Recording]:
+    return list(g.db_session.scalars(select(Recording).where(Recording.need_id == need.id).order_by(Recording.id)))
+
+
+def active_volunteers() -> list[Volunteer]:
+    return list(g.db_session.scalars(select(Volunteer).where(Volunteer.status == "active")
+                                     .order_by(Volunteer.first_name).limit(2000)))
+
+
+@bp.get("/needs/<ref>")
+@access.requires(accounts.READ)
+def show(ref: str, revealed: bool = False):
+    need = find(ref)
+    ride = rides.for_need(need)
+    return render_template(
+        "console/need.html", section="queue", need=need, ride=ride, entries=timeline(need),
+        recordings=recordings(need), volunteers=active_volunteers() if access.can(accounts.ACT) else [],
+        phone=access.phone(need.contact.phone, revealed), revealed=revealed and access.can(accounts.REVEAL),
+        callback=access.phone(need.contact.callback_phone, revealed), labels=labels, access=access,
+        closing=manual.CLOSING, limit=manual.MESSAGE_LIMIT, now=utcnow(),
+    )
+
+
+def problem(error: manual.ManualError) -> str:
+    return {
+        "not_open": _("This request is not waiting for a helper."),
+        "volunteer_inactive": _("That volunteer is not active."),
+        "already_helping": _("That volunteer is already helping with it."),
+        "full": _("It already has all the helpers it needs."),
+        "status": _("Choose done, unmet or withdrawn."),
+        "reason": _("Say why, for the others who read this later."),
+        "same": _("It already has that status."),
+        "closed": _("This request is already closed."),
+        "empty": _("Write something first."),
+        "opted_out": _("The resident texted STOP: the hotline cannot text them. Call them instead."),
+        "not_waiting": _("Nobody was waiting on this one."),
+    }.get(error.code, error.code)
+
+
+def act(ref: str, action, message: str):
+    """Run one coordinator action on a need, audit it, and come back to its page."""
+    need = find(ref)
+    before = {"status": need.status, "attention": need.attention}
+    try:
+        detail = action(need)
+    except manual.ManualError as error:
+        flash(problem(error), "error")
+        return redirect(url_for("needs.show", ref=ref))
+    g.db_session.flush()
+    access.record(request.endpoint.split(".")[-1], f"need {need.ref}", before=before,
+                  after={"status": need.status, "attention": need.attention, **(detail or {})})
+    flash(message, "success")
+    return redirect(url_for("needs.show", ref=ref))
+
+
+@bp.post("/needs/<ref>/offer-again")
+@access.requires(accounts.ACT)
+def offer_again(ref: str):
+    settings = hotline().settings
+    return act(ref, lambda need: {"asked": manual.offer_again(g.db_session, settings, need, g.user.email, utcnow())},
+               _("Offered again."))
+
+
+@bp.post("/needs/<ref>/assign")
+@access.requires(accounts.ACT)
+def assign(ref: str):
+    raw = request.form.get("volunteer", "")
+    volunteer = g.db_session.get(Volunteer, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    if volunteer is None:
+        flash(_("Choose a volunteer."), "error")
+        return redirect(url_for("needs.show", ref=ref))
+    settings = hotline().settings
+
+    def assign_one(need):
+        manual.assign(g.db_session, settings, need, volunteer, g.user.email, utcnow())
+        return {"volunteer": volunteer.id, "name": volunteer.first_name}
+
+    return act(ref, assign_one, _("%(name)s is on it and has the details by text.", name=volunteer.first_name))
+
+
+@bp.post("/needs/<ref>/close")
+@access.requires(accounts.ACT)
+def close(ref: str):
+    status = request.form.get("status", "")
+    reason = request.form.get("reason", "")
+    settings = hotline().settings
+
+    def close_one(need):
+        manual.close(g.db_session, settings, need, status, reason, g.user.email, utcnow())
+        return {"reason": reason[:500]}
+
+    return act(ref, close_one, _("Status changed."))
+
+
+@bp.post("/needs/<ref>/note")
+@access.requires(accounts.ACT)
+def note(ref: str):
+    text = request.form.get("note", "")
+    return act(ref, lambda need: manual.note(need, text, g.user.email, utcnow()), _("Note added."))
+
+
+@bp.post("/needs/<ref>/message")
+@access.requires(accounts.ACT)
+def message(ref: str):
+    text = request.form.get("message", "")
+    settings = hotline().settings
+
+    def send(need):
+        row = manual.message_resident(g.db_session, settings, need, text, g.user.email, utcnow())
+        return {"outbox": row.id, "segments": count_segments(row.body).segments}
+
+    return act(ref, send, _("Message queued to the resident."))
+
+
+@bp.post("/needs/<ref>/handled")
+@access.requires(accounts.ACT)
+def handled(ref: str):
+    return act(ref, lambda need: {"was": manual.mark_handled(need, g.user.email, utcnow())},
+               _("Marked handled."))
+
+
+@bp.post("/needs/<ref>/reveal")
+@access.requires(accounts.REVEAL)
+def reveal(ref: str):
+    """Show the resident's whole number on this one page view; each reveal is audited."""
+    need = find(ref)
+    access.record("reveal", f"need {need.ref}", after={"number": mask(need.contact.phone)})
+    return show(ref, revealed=True)

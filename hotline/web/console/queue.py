@@ -1,0 +1,126 @@
+"""The queue (`/`, `/needs`): what needs a person on top, then open needs, urgent and newest first.
+
+The filters live in the URL, so a filtered view can be bookmarked, shared and exported. An open
+page asks `/needs/live` for what changed every CONSOLE_REFRESH_SECONDS (no reload needed).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Blueprint, g, render_template, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ... import accounts, needs
+from ...clock import now as utcnow
+from ...i18n import languages
+from ...models import Need, Offer
+from ..twilio import hotline
+from . import access, labels
+from .i18n import gettext as _
+
+bp = Blueprint("queue", __name__)
+
+PAGE = 100
+AGES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+STATUSES = ("active", *labels.NEED_STATUS, "all")
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = "active"
+    category: str = ""
+    language: str = ""
+    area: str = ""
+    age: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_request(cls) -> "Filters":
+        args = request.args
+        status = args.get("status", "active")
+        category = args.get("category", "")
+        language = args.get("language", "")
+        age = args.get("age", "")
+        page = args.get("page", "1")
+        return cls(
+            status=status if status in STATUSES else "active",
+            category=category if category in labels.CATEGORY else "",
+            language=language if language in languages.REGISTRY else "",
+            area=" ".join(args.get("area", "").split())[:64],
+            age=age if age in AGES else "",
+            page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+        )
+
+    def args(self, **changes) -> dict[str, str]:
+        """The filters as URL arguments (only those set), with some changed."""
+        values = {"status": self.status, "category": self.category, "language": self.language,
+                  "area": self.area, "age": self.age, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v and not (k == "status" and v == "active")
+                and not (k == "page" and v == 1)}
+
+    def apply(self, query, now: datetime):
+        if self.status == "active":
+            query = query.where(Need.status.in_(needs.ACTIVE))
+        elif self.status != "all":
+            query = query.where(Need.status == self.status)
+        if self.category:
+            query = query.where(Need.category == self.category)
+        if self.language:
+            query = query.where(Need.language == self.language)
+        if self.area:
+            pattern = "%" + self.area.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(func.lower(Need.location).like(pattern.lower(), escape="\\"))
+        if self.age:
+            query = query.where(Need.created_at >= now - AGES[self.age])
+        return query
+
+
+def attention_needs(session) -> list[Need]:
+    """What only a person can move, oldest first: it has waited longest."""
+    return list(session.scalars(
+        select(Need).where(Need.attention.is_not(None)).order_by(Need.attention_at, Need.id)
+        .options(selectinload(Need.contact)).limit(PAGE)))
+
+
+def queue_needs(session, filters: Filters, now: datetime) -> tuple[list[Need], int]:
+    query = filters.apply(select(Need), now)
+    total = session.scalar(filters.apply(select(func.count(Need.id)), now)) or 0
+    rows = session.scalars(
+        query.order_by(Need.urgent.desc(), Need.created_at.desc(), Need.id.desc())
+        .offset((filters.page - 1) * PAGE).limit(PAGE)
+        .options(selectinload(Need.contact), selectinload(Need.offers).selectinload(Offer.volunteer)))
+    return list(rows), total
+
+
+def context(filters: Filters) -> dict:
+    session = g.db_session
+    now = utcnow()
+    rows, total = queue_needs(session, filters, now)
+    return {
+        "filters": filters, "rows": rows, "total": total, "attention": attention_needs(session), "now": now,
+        "pages": max(1, (total + PAGE - 1) // PAGE), "refresh": hotline().settings.console_refresh_seconds,
+        "helpers": helpers, "labels": labels, "access": access,
+    }
+
+
+def helpers(need: Need) -> str:
+    return ", ".join(o.volunteer.first_name for o in need.offers if o.status == "claimed")
+
+
+@bp.get("/")
+@bp.get("/needs")
+@access.requires(accounts.READ)
+def index():
+    filters = Filters.from_request()
+    return render_template("console/queue.html", section="queue", title=_("Needs"),
+                           statuses=STATUSES, ages=AGES, languages=list(languages.REGISTRY.values()),
+                           **context(filters))
+
+
+@bp.get("/needs/live")
+@access.requires(accounts.READ)
+def live():
+    """The two lists of the queue, for an open page to swap in."""
+    return render_template("console/queue_live.html", **context(Filters.from_request()))
