@@ -34,9 +34,10 @@ UNMET = "unmet"  # nobody could help; coordinators follow up
 TRANSITIONS: dict[str, frozenset[str]] = {
     OPEN: frozenset({OFFERED, CLAIMED, WITHDRAWN, UNMET, DONE}),
     OFFERED: frozenset({OPEN, CLAIMED, WITHDRAWN, UNMET, DONE}),
-    CLAIMED: frozenset({OPEN, OFFERED, DONE, WITHDRAWN}),
+    # A coordinator may mark a claimed or done need unmet (the helper could not, or it did not work out).
+    CLAIMED: frozenset({OPEN, OFFERED, DONE, WITHDRAWN, UNMET}),
     UNMET: frozenset({OPEN, OFFERED, CLAIMED, WITHDRAWN, DONE}),
-    DONE: frozenset({OPEN}),
+    DONE: frozenset({OPEN, UNMET}),
     WITHDRAWN: frozenset({OPEN}),
 }
 ACTIVE = frozenset({OPEN, OFFERED, CLAIMED, UNMET})

@@ -107,7 +107,10 @@ def close(session: Session, settings: Settings, need: Need, status: str, reason:
         need.next_wave_at = None
         if status == needs.UNMET:
             need.claimed_count = 0
-        rides.move_need(need, status, note=reason, now=now)
+        try:
+            rides.move_need(need, status, note=reason, now=now)
+        except needs.InvalidTransition:
+            raise ManualError("cannot") from None
     if status != needs.UNMET:
         coordinators.handled(need)
     event(need, "closed", reason, actor, now)

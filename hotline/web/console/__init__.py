@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ... import urls
 from ...services import Hotline
 from . import access, audit_log, auth, exports, i18n, needs, queue, rides, users, volunteers
 
@@ -26,6 +28,23 @@ CONSOLE = frozenset(bp.name for bp in BLUEPRINTS)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "media-src 'self' https://api.twilio.com; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+
+
+# Paths that never read or write the console's session (the session opens before routing).
+SESSIONLESS = (urls.TWILIO + "/", urls.AUDIO + "/", urls.HEALTH, "/static/")
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """The session cookie is read and written for console pages only: a webhook never sees or sets it."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(SESSIONLESS):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if not request.path.startswith(SESSIONLESS):
+            super().save_session(app, session, response)
 
 
 def init_app(app: Flask, services: Hotline, exempt: tuple) -> None:
@@ -45,6 +64,7 @@ def init_app(app: Flask, services: Hotline, exempt: tuple) -> None:
     if settings.proxy_hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
                                 x_host=settings.proxy_hops)
+    app.session_interface = ConsoleSessions()
     csrf.init_app(app)
     for blueprint in exempt:
         csrf.exempt(blueprint)
@@ -104,7 +124,8 @@ def error_page(status: int, message: str):
 
 
 def is_console_request() -> bool:
-    return request.blueprint in CONSOLE
+    """A console page, or an address that matched nothing outside the webhooks."""
+    return request.blueprint in CONSOLE or (request.blueprint is None and not request.path.startswith(SESSIONLESS))
 
 
 def http_error_page(error: HTTPException):

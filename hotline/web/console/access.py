@@ -37,7 +37,6 @@ def end_session() -> None:
 def load_user() -> None:
     """Find the signed-in account for this request, ending a session that has run out."""
     g.user = None
-    g.session_ended = False
     user_id = session.get("user")
     if user_id is None:
         return
@@ -48,7 +47,8 @@ def load_user() -> None:
     user = g.db_session.get(User, user_id)
     if idle or old or user is None or not user.active or user.session_version != session.get("version"):
         end_session()
-        g.session_ended = True
+        # Said once, on the sign-in page this request is sent to.
+        session["ended"] = True
         return
     g.user = user
     if not request.headers.get(PASSIVE_HEADER):

@@ -1,7 +1,7 @@
 """Signing in and out of the console, and the one-time link that creates the first admin."""
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from ... import accounts
 from ...clock import now as utcnow
@@ -32,7 +32,7 @@ def login():
     if g.user is not None and request.method == "GET":
         return redirect(target or url_for("queue.index"))
     notice = _("You were signed out after a while without activity. Please sign in again.") \
-        if g.get("session_ended") else None
+        if session.pop("ended", False) else None
     error = None
     email = (request.form.get("email") or "").strip()[:254]
     if request.method == "POST":

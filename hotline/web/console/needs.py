@@ -35,6 +35,7 @@ class Entry:
     text: str = ""
     detail: str = ""
     actor: str = ""
+    state: str = ""  # the code behind `detail`, for its badge
 
 
 def find(ref: str) -> Need:
@@ -86,10 +87,10 @@ def timeline(need: Need) -> list[Entry]:
         kind = _("Call") if row.channel == "call" else _("Text")
         shown = row.body if access.can(accounts.ACT) else access.words(row.body)
         entries.append(Entry(row.created_at, "out", _("%(kind)s to %(who)s", kind=kind, who=recipient(row, need)),
-                             shown, detail=labels.name(labels.DELIVERY, row.status)))
+                             shown, detail=labels.name(labels.DELIVERY, row.status), state=row.status))
     for offer in need.offers:
         entries.append(Entry(offer.offered_at, "event", _("Offered to %(name)s", name=offer.volunteer.first_name),
-                             detail=labels.name(labels.OFFER_STATUS, offer.status)))
+                             detail=labels.name(labels.OFFER_STATUS, offer.status), state=offer.status))
     entries.sort(key=lambda e: e.at)
     return entries
 
@@ -130,6 +131,7 @@ def problem(error: manual.ManualError) -> str:
         "empty": _("Write something first."),
         "opted_out": _("The resident texted STOP: the hotline cannot text them. Call them instead."),
         "not_waiting": _("Nobody was waiting on this one."),
+        "cannot": _("It cannot go to that status from where it is."),
     }.get(error.code, error.code)
 
 
