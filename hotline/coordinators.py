@@ -28,8 +28,9 @@ CALL_FAILED = "call_failed"
 DRIVER_DROPPED = "driver_dropped"
 DRIVER_SILENT = "driver_silent"
 OPTED_OUT = "opted_out"
+RIDER_UNCONFIRMED = "rider_unconfirmed"  # close to pickup, the rider never answered a reminder
 REASONS = (NOBODY_FOUND, RECORDED, VOICEMAIL, HIDDEN_NUMBER, NOT_HELPED, CALL_FAILED, DRIVER_DROPPED, DRIVER_SILENT,
-           OPTED_OUT)
+           OPTED_OUT, RIDER_UNCONFIRMED)
 
 
 def tell(session: Session, settings: Settings, words: Callable[[Translator], str], *, need_id: int | None,
@@ -37,8 +38,7 @@ def tell(session: Session, settings: Settings, words: Callable[[Translator], str
     """Mark the need as waiting for a person and text every coordinator `words` in the hotline's language."""
     need = session.get(Need, need_id) if need_id is not None else None
     if need is not None:
-        need.attention = reason
-        need.attention_at = utcnow()
+        flag(need, reason)
     if not settings.coordinator_phones:
         log.warning("%s, and no coordinator phones are set", why)
         return 0
@@ -46,6 +46,12 @@ def tell(session: Session, settings: Settings, words: Callable[[Translator], str
     for phone in settings.coordinator_phones:
         queue_sms(session, phone, text, kind="alert", need_id=need_id)
     return len(settings.coordinator_phones)
+
+
+def flag(need: Need, reason: str) -> None:
+    """Put the need on the console's "needs a person" list, without a text (what can wait for a look)."""
+    need.attention = reason
+    need.attention_at = utcnow()
 
 
 def handled(need: Need) -> str | None:

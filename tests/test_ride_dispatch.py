@@ -345,3 +345,18 @@ def test_a_rider_who_withdraws_a_claimed_ride_has_the_driver_told(app, db, clock
     rider.text("STATUS"); rider.text("1"); rider.text("1")
     assert ride(db, ride_id).status == rides.CANCELLED
     assert "cancelled by the rider" in sent(db, DRIVER, "cancelled")[0]
+
+
+def test_a_rider_who_never_confirmed_is_on_the_coordinators_list_close_to_pickup(app, db, clock):
+    add_driver(db, DRIVER, "Dana")
+    ride_id = book(app, db)
+    claim(app, db, DRIVER)
+    clock.move_to(datetime(2026, 12, 2, 23, 0, tzinfo=timezone.utc))
+    run_due(app)
+    assert "Drive safely" in Phone(app.test_client(), DRIVER).text("1")
+    assert ride(db, ride_id).need.attention is None
+    clock.move_to(datetime(2026, 12, 3, 19, 15, tzinfo=timezone.utc))  # the driver check, 45 minutes before
+    run_due(app)
+    found = ride(db, ride_id)
+    assert found.need.attention == "rider_unconfirmed"
+    assert sent(db, COORDINATOR, "alert") == []  # listed for a look, not texted

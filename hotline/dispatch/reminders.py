@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import asks, needs, offers, rides, times
+from .. import asks, coordinators, needs, offers, rides, times
 from ..config import Settings
 from ..models import Offer, Ride
 from ..outbound.notify import notify
@@ -77,6 +77,9 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
         return "moment passed"
     setattr(ride, SENT_COLUMN[kind], now)
     if kind == CHECK:
+        if ride.rider_confirmed_at is None and ride.need.attention is None:
+            # Nobody has heard from the rider since booking: a coordinator may want to call.
+            coordinators.flag(ride.need, coordinators.RIDER_UNCONFIRMED)
         return check_driver(session, settings, ride, now)
     ttl = timedelta(minutes=settings.reminder_grace_minutes)
     helpers = drivers(session, ride)

@@ -37,6 +37,7 @@ ATTENTION = {
     coordinators.DRIVER_DROPPED: N_("The driver dropped out"),
     coordinators.DRIVER_SILENT: N_("The driver has not confirmed"),
     coordinators.OPTED_OUT: N_("Resident texted STOP"),
+    coordinators.RIDER_UNCONFIRMED: N_("The rider has not confirmed the ride"),
 }
 EVENT = {
     "created": N_("Request made"),
