@@ -54,10 +54,14 @@ def test_opting_back_in_is_recorded_and_answered(phone, db, word):
     assert contact(db).opted_out is False
 
 
-def test_yes_from_someone_not_opted_out_is_an_ordinary_answer(phone):
+def test_yes_or_start_at_a_question_gets_a_hint_of_what_to_send_instead(phone):
     phone.text("hi")
     phone.text("1")
-    assert "Sorry, I did not understand that." in phone.text("YES")
+    for word in ("YES", "start", "Yes"):
+        reply = phone.text(word)
+        assert reply == ("YES and START are words for your phone company. To answer, reply with the number "
+                         "of your choice.")
+    assert "What food do you need" in phone.text("one")
 
 
 def test_help_answers_in_the_residents_language_and_asks_the_open_question_again(phone):

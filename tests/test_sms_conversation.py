@@ -26,7 +26,7 @@ def test_english_food_request_from_first_text_to_reference_code(phone, db):
     assert "Where are you?" in phone.text("Groceries for 3 people, no pork")
     check = phone.text("Elm St and 5th, 02139")
     assert "Please check:\nFood: Groceries for 3 people, no pork\nNear: Elm St and 5th, 02139" in check
-    assert "1 Yes, send it" in check
+    assert "1 Send it" in check
     done = phone.text("1")
     with db.session() as session:
         need = session.scalars(select(Need)).one()
@@ -66,9 +66,16 @@ def test_choices_can_be_answered_by_name_with_or_without_accents(phone):
 
 def test_an_answer_that_is_no_choice_explains_the_choices_and_asks_again(phone):
     start_in(phone, "1")
-    reply = phone.text("42")
+    reply = phone.text("perhaps")
     assert "Sorry, I did not understand that." in reply
     assert "What do you need help with?" in reply
+
+
+def test_a_number_that_is_no_choice_is_refused_with_the_range(phone):
+    start_in(phone, "1")
+    for number in ("42", "0", "eight", "#9"):
+        reply = phone.text(number)
+        assert reply.startswith("Please reply with a number from 1 to 7.\nWhat do you need help with?"), number
 
 
 def test_empty_text_answer_is_asked_again(phone):

@@ -18,8 +18,12 @@ from ..config import Settings
 from ..i18n import Translator
 from ..i18n import keywords as kw
 from ..i18n import languages
+from ..i18n.answers import NO as NO_ANSWER
+from ..i18n.answers import NONE as NOTHING
+from ..i18n.answers import Answers, answers_for
 from ..i18n.translator import available
 from ..models import Contact, Conversation
+from ..sms import count_segments
 
 CHOICE = "choice"
 CHOICES = "choices"  # any number of the choices at once: "2 4", "2,4"
@@ -35,6 +39,8 @@ class Choice:
     label: str
     # More whole answers that pick it ("ok", "si"); carrier words (YES, STOP...) never count.
     aliases: tuple[str, ...] = ()
+    # What a plain "yes", "no" or "none" means at this question, in any of the person's words.
+    means: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,42 +56,88 @@ class Prompt:
     # The question as said on a call, when the text's wording ("Reply with a number") only fits a text.
     spoken: str | None = None
 
-    def choice_for(self, answer: str) -> str | None:
-        """Return the value of the choice an answer picks, by number or by name."""
+    def choice_for(self, answer: str, words: Answers | None = None) -> str | None:
+        """Return the value of the choice an answer picks: by number (in digits or words), by
+        name, by a word of its name, by yes/no/none, or by a name with one letter wrong."""
         key = kw.normalize(answer).lstrip("#")
         if not key or kw.carrier_word(answer):
             return None  # YES, STOP and the other carrier words are the carrier's, never an answer
-        if key.isdigit():
-            index = int(key) - 1
-            return self.choices[index].value if 0 <= index < len(self.choices) else None
+        number = words.number(answer) if words is not None else (int(key) if key.isdigit() else None)
+        if number is not None:
+            return self.choices[number - 1].value if 0 < number <= len(self.choices) else None
         exact = [c.value for c in self.choices
                  if kw.normalize(c.label) == key
                  or key in (kw.normalize(a) for a in c.aliases if not kw.carrier_word(a))]
         if exact:
             return exact[0]
+        if words is not None:
+            meaning = words.meaning(answer)
+            meant = [c.value for c in self.choices if meaning is not None and c.means == meaning]
+            if not meant and meaning == NO_ANSWER:
+                meant = [c.value for c in self.choices if c.means == NOTHING]  # "no" to "any of these?"
+            if len(meant) == 1:
+                return meant[0]
         if len(key) >= 3:
-            partial = [c.value for c in self.choices if key in kw.normalize(c.label).split()]
+            partial = [c.value for c in self.choices if _names(key, kw.normalize(c.label))]
             if len(partial) == 1:
                 return partial[0]
         return None
 
-    def choices_for(self, answer: str) -> tuple[str, ...] | None:
+    def as_sms(self) -> str:
+        """The question as one text: its words, then the choices numbered."""
+        lines = [self.text] if self.text else []
+        lines += [f"{i} {choice.label}" for i, choice in enumerate(self.choices, 1)]
+        return "\n".join(lines)
+
+    def out_of_range(self, answer: str, words: Answers | None = None) -> bool:
+        """Tell whether the answer is a number that is no choice ("12" on a five-item menu)."""
+        key = kw.normalize(answer).lstrip("#")
+        number = words.number(answer) if words is not None else (int(key) if key.isdigit() else None)
+        return number is not None and not 0 < number <= len(self.choices)
+
+    def choices_for(self, answer: str, words: Answers | None = None) -> tuple[str, ...] | None:
         """Return the values of every choice an answer picks ("2 4", "2,4", "24", names)."""
-        whole = self.choice_for(answer)
+        whole = self.choice_for(answer, words)
         if whole is not None:
             return (whole,)
-        words = kw.normalize(answer).split()
-        if len(words) == 1 and words[0].isdigit() and len(self.choices) < 10:
-            words = list(words[0])  # "24" on a menu of single digits is 2 and 4
+        nothing = {c.value for c in self.choices if c.means == NOTHING}
+        parts = kw.normalize(answer).split()
+        if len(parts) == 1 and parts[0].isdigit() and len(self.choices) < 10 and not nothing:
+            parts = list(parts[0])  # "24" on a menu of single digits is 2 and 4 (never "12" with a "none")
         values = []
-        for word in words:
-            value = self.choice_for(word)
-            if value is None and word.isdigit():
+        for part in parts:
+            value = self.choice_for(part, words)
+            number = words.number(part) if words is not None else (int(part) if part.isdigit() else None)
+            if value is None and number is not None:
                 return None  # a number that is no choice: ask again rather than guess
             if value is not None:
                 values.append(value)
+        values = list(dict.fromkeys(values))
+        if nothing & set(values) and len(values) > 1:
+            return None  # "none" with something else contradicts itself: ask again
         # Words that pick nothing ("and", "y") are fine between choices.
-        return tuple(dict.fromkeys(values)) or None
+        return tuple(values) or None
+
+
+def _names(key: str, label: str) -> bool:
+    """Tell whether an answer names a choice by one word of its label: whole, its start
+    ("enviar" for "enviarla"), or with one letter wrong in a longer word ("wheelchiar")."""
+    for word in label.split():
+        if key == word or (len(key) >= 4 and word.startswith(key)) or (len(key) >= 5 and _one_off(key, word)):
+            return True
+    return False
+
+
+def _one_off(a: str, b: str) -> bool:
+    """One letter added, left out, changed or two swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                   and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 @dataclass(frozen=True)
@@ -196,6 +248,11 @@ class Ctx:
         """The word for a command in the contact's language, as shown in texts."""
         return kw.shown_word(self.translator(), command)
 
+    def answers(self) -> Answers:
+        """The yes, no, none and number words understood from this person: their language's and English."""
+        codes = tuple(dict.fromkeys(c for c in (self.render_language, self.language, "en") if c))
+        return answers_for(codes, str(self.settings.locales_dir))
+
     def enabled_languages(self) -> list[languages.Language]:
         return enabled_languages(self.settings)
 
@@ -244,15 +301,19 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     """Hand an answer to the current step; a choice step gets the chosen value or asks again."""
     step = ctx.current
     prompt = step.ask(ctx)
+    words = ctx.answers()
     if prompt is not None and prompt.expects == CHOICE:
-        value = prompt.choice_for(text)
+        value = prompt.choice_for(text, words)
         if value is None and step.otherwise is not None:
             target = step.otherwise(ctx, text)
             if target is not None:
                 return target
+        if value is None and kw.carrier_word(text) in kw.CARRIER_OPT_IN:
+            ctx.say(carrier_hint(ctx))
+            return QUIET  # the question is still on their phone: the hint alone
         if value is None:
             if prompt.note_on_retry:
-                ctx.say(not_understood(ctx))
+                ctx.say(retry_note(ctx, prompt, text))
             if ctx.contact.language_source == "detected":
                 # Maybe the guessed language was wrong: never leave them stuck in it.
                 ctx.contact.language_source = None
@@ -262,21 +323,45 @@ def answer_step(ctx: Ctx, text: str) -> Next:
             ctx.contact.language_source = "chosen"  # they read it and answered
         return step.answer(ctx, value)
     if prompt is not None and prompt.expects == CHOICES:
-        values = prompt.choices_for(text)
+        values = prompt.choices_for(text, words)
+        if values is None and kw.carrier_word(text) in kw.CARRIER_OPT_IN:
+            ctx.say(carrier_hint(ctx))
+            return QUIET
         if values is None:
             if prompt.note_on_retry:
-                ctx.say(not_understood(ctx))
+                ctx.say(retry_note(ctx, prompt, text))
             return AGAIN
         return step.answer(ctx, " ".join(values))
     if prompt is not None and prompt.expects in (TEXT, DATETIME, NUMBER) and not text.strip():
         ctx.say(no_words(ctx))
         return AGAIN
+    if prompt is not None and prompt.expects == NUMBER:
+        number = words.number(text)
+        if number is not None:
+            text = str(number)  # "dos", "two", "de": the count in digits
     return step.answer(ctx, text)
 
 
 def not_understood(ctx: Ctx) -> str:
     """The note before a choice is asked again (the choices themselves say what to answer)."""
     return ctx._("Sorry, I did not understand that.")
+
+
+def retry_note(ctx: Ctx, prompt: Prompt, text: str) -> str:
+    """Why a choice is asked again: a number that is no choice, or not understood."""
+    # On a call the keys to press are said with each choice: the range would only repeat them.
+    if ctx.channel != "voice" and prompt.out_of_range(text, ctx.answers()):
+        note = ctx._("Please reply with a number from 1 to %(max)s.", max=len(prompt.choices))
+        # Said only where it costs no more than the plain note: a read-back is cut to fit that one.
+        if count_segments(note + "\n" + prompt.as_sms()).segments <= max(
+                2, count_segments(not_understood(ctx) + "\n" + prompt.as_sms()).segments):
+            return note
+    return not_understood(ctx)
+
+
+def carrier_hint(ctx: Ctx) -> str:
+    """YES and START are words the phone company reads, never an answer: say what to send instead."""
+    return ctx._("YES and START are words for your phone company. To answer, reply with the number of your choice.")
 
 
 def no_words(ctx: Ctx) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import dispatch, needs
 from ..i18n import N_
+from ..i18n.answers import NO, YES
 from ..models import Need
 from ..sms import fit
 from .engine import CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
@@ -101,7 +102,7 @@ def answer_location(ctx: Ctx, text: str) -> Next:
 
 def ask_confirm(ctx: Ctx) -> Prompt:
     category = ctx._(needs.CATEGORIES.get(ctx.data.get("category"), needs.CATEGORIES["other"]))
-    choices = (Choice("send", ctx._("Yes, send it")), Choice("change", ctx._("Change something")))
+    choices = (Choice("send", ctx._("Send it"), means=YES), Choice("change", ctx._("Change something"), means=NO))
     footer = "".join(f"\n{i} {c.label}" for i, c in enumerate(choices, 1))
     # Room for the note that comes before it when an answer is not understood.
     header = not_understood(ctx) + "\n"

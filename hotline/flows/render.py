@@ -5,11 +5,7 @@ from .engine import Prompt, Reply
 
 
 def prompt_sms(prompt: Prompt | None) -> str:
-    if prompt is None:
-        return ""
-    lines = [prompt.text] if prompt.text else []
-    lines += [f"{i} {choice.label}" for i, choice in enumerate(prompt.choices, 1)]
-    return "\n".join(lines)
+    return "" if prompt is None else prompt.as_sms()
 
 
 def reply_sms(reply: Reply) -> str | None:

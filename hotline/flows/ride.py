@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from .. import dispatch, rides, times
 from ..i18n import N_
+from ..i18n.answers import NO, YES
+from ..i18n.answers import NONE as NOTHING
 from ..sms import count_segments, fit, fold_to_gsm
 from .engine import (
     AGAIN, CHOICE, CHOICES, DATETIME, NUMBER, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step,
@@ -24,10 +26,6 @@ EXAMPLE_TIME = N_("10am or 3:30pm")
 # Translators: an example of a time to be picked up for the ride back, on its own.
 EXAMPLE_BACK = N_("5pm")
 
-# Translators: whole answers that mean yes, separated by |; never YES, START or STOP (carrier words).
-YES_WORDS = N_("y|ok|right|correct")
-# Translators: whole answers that mean no, separated by |.
-NO_WORDS = N_("no|n|wrong")
 
 # Kind questions for a time that could not be booked as typed, by what was wrong with it.
 WHEN_QUESTIONS = {
@@ -150,8 +148,8 @@ def answer_when(ctx: Ctx, text: str) -> Next:
 
 def _yes_no(ctx: Ctx) -> tuple[Choice, ...]:
     return (
-        Choice("yes", ctx._("Yes, that is right"), tuple(ctx._(YES_WORDS).split("|"))),
-        Choice("no", ctx._("No, change it"), tuple(ctx._(NO_WORDS).split("|"))),
+        Choice("yes", ctx._("That is right"), means=YES),
+        Choice("no", ctx._("No, change it"), means=NO),
     )
 
 
@@ -178,9 +176,9 @@ def ask_back(ctx: Ctx) -> Prompt:
     return Prompt(
         ctx._("Do you need a ride back?"),
         (
-            Choice(rides.RETURN_AT_TIME, ctx._("Yes, at a set time")),
-            Choice(rides.WILL_CALL, ctx._("Yes, I will text when I am ready")),
-            Choice(rides.NO_RETURN, ctx._("No ride back")),
+            Choice(rides.RETURN_AT_TIME, ctx._("At a set time")),
+            Choice(rides.WILL_CALL, ctx._("I will text when I am ready")),
+            Choice(rides.NO_RETURN, ctx._("No ride back"), means=NO),
         ),
         CHOICE,
     )
@@ -243,7 +241,7 @@ NO_NEEDS = "none"
 
 
 def ask_mobility(ctx: Ctx) -> Prompt:
-    choices = (Choice(NO_NEEDS, ctx._("None of these")),) + tuple(
+    choices = (Choice(NO_NEEDS, ctx._("None of these"), means=NOTHING),) + tuple(
         Choice(key, ctx._(label)) for key, label in rides.MOBILITY.items()
     )
     return Prompt(ctx._("Does anyone riding need any of these? Reply with all the numbers that "
@@ -295,7 +293,7 @@ def _needs_summary(ctx: Ctx) -> str:
 
 
 def ask_confirm(ctx: Ctx) -> Prompt:
-    choices = (Choice("send", ctx._("Yes, book it")), Choice("change", ctx._("Change something")))
+    choices = (Choice("send", ctx._("Book it"), means=YES), Choice("change", ctx._("Change something"), means=NO))
     footer = "".join(f"\n{i} {c.label}" for i, c in enumerate(choices, 1))
     # Room for the note that comes before it when an answer is not understood.
     header = not_understood(ctx) + "\n"

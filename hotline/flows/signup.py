@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import volunteers
+from ..i18n.answers import NO, YES
 from ..sms import fold_to_gsm, is_gsm7
 from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step
 
@@ -70,7 +71,7 @@ def answer_availability(ctx: Ctx, values: str) -> Next:
 def ask_consent(ctx: Ctx) -> Prompt:
     return Prompt(
         ctx._("Do you agree to get texts when a neighbor needs help? Texting STOP ends all texts."),
-        (Choice("agree", ctx._("I agree")), Choice("no", ctx._("Not now"))),
+        (Choice("agree", ctx._("I agree"), means=YES), Choice("no", ctx._("Not now"), means=NO)),
         CHOICE,
     )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import dispatch, needs
+from ..i18n.answers import NO, YES
 from ..models import Need
 from ..sms import count_segments
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
@@ -60,7 +61,7 @@ def ask_withdraw(ctx: Ctx) -> Prompt:
     need = _chosen(ctx)
     return Prompt(
         ctx._("Withdraw request %(ref)s? Nobody will come for it.", ref=need.ref if need else ""),
-        (Choice("yes", ctx._("Yes, withdraw it")), Choice("no", ctx._("No, keep it"))),
+        (Choice("yes", ctx._("Withdraw it"), means=YES), Choice("no", ctx._("No, keep it"), means=NO)),
         CHOICE,
     )
 

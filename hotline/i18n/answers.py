@@ -1,0 +1,96 @@
+"""The words people answer with instead of a choice's number: yes, no, none, and numbers in words.
+
+Each language lists its own in the catalogs (msgctxt "answer" and "number"), separated by |; the
+hotline understands them in the person's language and in English, with case and accents ignored.
+A whole-message YES belongs to the carrier (it opts a number back in), so it is never an answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import keywords as kw
+from .translator import NP_, Translator
+
+YES, NO, NONE = "yes", "no", "none"
+
+# Translators: whole answers that mean "yes", separated by |, lower case. Include the short
+# ones people text ("si", "ok"); a word here must never mean "no" or a number.
+YES_WORDS = NP_("answer", "yes|y|yeah|yep|ok|okay|sure|of course|correct|right|that's right|yes please")
+# Translators: whole answers that mean "no", separated by |, lower case.
+NO_WORDS = NP_("answer", "no|n|nope|no thanks|not now|nah|wrong")
+# Translators: whole answers that mean "none of these" or "nothing", separated by |, lower case.
+NONE_WORDS = NP_("answer", "none|nothing|none of these|no one|nobody")
+# Translators: the numbers one to ten written in words, each with its other common forms, separated
+# by | (for example "two|second|2nd"); people answer menus and counts with them.
+NUMBER_WORDS = (
+    NP_("number", "one|first|1st"),
+    NP_("number", "two|second|2nd"),
+    NP_("number", "three|third|3rd"),
+    NP_("number", "four|fourth|4th"),
+    NP_("number", "five|fifth|5th"),
+    NP_("number", "six|sixth|6th"),
+    NP_("number", "seven|seventh|7th"),
+    NP_("number", "eight|eighth|8th"),
+    NP_("number", "nine|ninth|9th"),
+    NP_("number", "ten|tenth|10th"),
+)
+
+
+def _words(translator: Translator, marked: tuple[str, str]) -> frozenset[str]:
+    return frozenset(w for w in (kw.normalize(x) for x in translator.pgettext(*marked).split("|")) if w)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The answer words of one or more languages (the person's, then English)."""
+
+    yes: frozenset[str]
+    no: frozenset[str]
+    none: frozenset[str]
+    numbers: dict[str, int]
+
+    def meaning(self, text: str) -> str | None:
+        """Read a message as yes, no or none: a whole answer ("claro"), or one that starts with it
+        ("sí, envíela", "no, change it"). A bare carrier word is not an answer."""
+        if kw.carrier_word(text):
+            return None
+        key = kw.normalize(text)
+        if not key:
+            return None
+        for kind, words in ((NONE, self.none), (YES, self.yes), (NO, self.no)):
+            if key in words:
+                return kind
+        first = key.split()[0]
+        found = {kind for kind, words in ((YES, self.yes), (NO, self.no), (NONE, self.none)) if first in words}
+        # "no" in "yes, no problem" or "ok no" leaves it unclear: then it is not read at all.
+        if len(found) == 1:
+            kind = next(iter(found))
+            others = self.no if kind == YES else self.yes
+            if not any(word in others for word in key.split()[1:]):
+                return kind
+        return None
+
+    def number(self, text: str) -> int | None:
+        """Read a whole message that is a number in words or digits ("dos", "2", "#2")."""
+        key = kw.normalize(text).lstrip("#")
+        if key.isdigit() and len(key) <= 6:
+            return int(key)
+        return self.numbers.get(key)
+
+
+@lru_cache(maxsize=64)
+def answers_for(codes: tuple[str, ...], locales_dir: str) -> Answers:
+    """The answers understood from someone who reads these languages (theirs first, then English)."""
+    yes, no, none, numbers = set(), set(), set(), {}
+    for code in dict.fromkeys(codes):
+        t = Translator(code, locales_dir)
+        yes |= _words(t, YES_WORDS)
+        no |= _words(t, NO_WORDS)
+        none |= _words(t, NONE_WORDS)
+        for value, marked in enumerate(NUMBER_WORDS, 1):
+            for word in _words(t, marked):
+                numbers.setdefault(word, value)
+    # A word that is yes in one language and no in another (rare) answers neither.
+    both = yes & no
+    return Answers(frozenset(yes - both), frozenset(no - both), frozenset(none), numbers)
