@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Callable
 
-from .. import dispatch
+from .. import dispatch, needs
 from ..i18n import keywords as kw
 from . import answers, signup, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next
@@ -32,15 +32,18 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
             contact.opted_out = False
             contact.opted_out_at = None
             ctx.say(ctx._("Welcome back. You will get texts from the hotline again."))
+            if has_draft(ctx):
+                ctx.say(draft_note(ctx))  # what they were typing before STOP is still here
+                return QUIET
             return restart(ctx)
         # Nothing can reach an opted-out number; keep the message, answer nothing.
         ctx.silent = True
         return AGAIN
 
-    if text.strip() == "0" and contact.language_source == "detected":
-        # The guessed language was wrong: the menu, each language named in itself.
-        contact.language_source = None
-        return Goto("language")
+    if text.strip() == "0" and (contact.language_source == "detected" or zero_is_free(ctx)):
+        # The guessed language was wrong, or 0 means nothing here: the menu of languages.
+        contact.language_source = None if contact.language_source == "detected" else contact.language_source
+        return to_languages(ctx)
 
     language = match_language(ctx, text)
     if language is not None and not answers_the_question(ctx, text):
@@ -50,16 +53,31 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
             return Goto("intake")
         return AGAIN
 
-    command = kw.match_command(text, command_translators(ctx))
+    found = kw.match_command_in(text, command_translators(ctx))
+    command = found[0] if found else None
+    if found and contact.language is None and found[1] != "en":
+        # A first AYUDA or 帮助 says which language they read: answer in it (0 still changes it).
+        contact.language = found[1]
+        contact.language_source = "detected"
     if command == "help":
         # Help alone: the open question is still on their phone, and both would cost more.
         ctx.say(help_text(ctx))
         return QUIET
     if command == "menu":
         return restart(ctx)
+    if command == "language":
+        return to_languages(ctx)
     if command == "status":
+        if has_draft(ctx):
+            # The list would replace what they are typing: a summary, and how to go on.
+            ctx.say(status_summary(ctx))
+            ctx.say(draft_note(ctx))
+            return QUIET
         return Goto("status")
     if command == "volunteer":
+        if has_draft(ctx):
+            ctx.say(draft_note(ctx))
+            return QUIET
         return signup.start_signup(ctx)
 
     for handler in INTERCEPTS:
@@ -71,6 +89,49 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         ctx.say(ctx._("Welcome back! Let's start again."))
         return restart(ctx)
     return None
+
+
+# Flows whose answers are a draft until the last step stores them.
+DRAFTS = ("intake", "ride", "signup")
+
+
+def has_draft(ctx: Ctx) -> bool:
+    """Tell whether they are in the middle of something not yet stored (a request, a sign-up)."""
+    return ctx.conversation.flow in DRAFTS and bool(ctx.conversation.data) and not is_stale(ctx)
+
+
+def draft_note(ctx: Ctx) -> str:
+    """How to go on with what they were typing."""
+    if ctx.conversation.flow == "signup":
+        return ctx._("Your sign-up is not finished: answer the last question to go on.")
+    if ctx.conversation.step == "confirm":
+        return ctx._("Your request is not sent yet: reply 1 to send it, 2 to change something.")
+    return ctx._("Your request is not sent yet: answer the last question to go on, or reply %(menu)s to "
+                 "start over.", menu=ctx.word("menu"))
+
+
+def status_summary(ctx: Ctx) -> str:
+    """How many requests they have open, in one line."""
+    count = len(needs.open_needs(ctx.session, ctx.contact))
+    if not count:
+        return ctx._("You have no open requests yet.")
+    return ctx.ngettext("You have %(n)s open request.", "You have %(n)s open requests.", count)
+
+
+def zero_is_free(ctx: Ctx) -> bool:
+    """Tell whether a 0 means nothing at the open question (so it may bring the languages)."""
+    if ctx.conversation.flow == "language":
+        return False
+    prompt = ctx.ask()
+    return prompt is not None and bool(prompt.choices) and prompt.choice_for("0") is None
+
+
+def to_languages(ctx: Ctx) -> Goto:
+    """The menu of languages; what they were typing waits for them, in the language they choose."""
+    back = None
+    if has_draft(ctx):
+        back = {"flow": ctx.conversation.flow, "step": ctx.conversation.step, "data": dict(ctx.conversation.data)}
+    return Goto("language", data={"back": back} if back else {})
 
 
 def restart(ctx: Ctx) -> Goto:

@@ -13,6 +13,10 @@ def ask_choose(ctx: Ctx) -> Prompt:
 def answer_choose(ctx: Ctx, code: str) -> Goto:
     ctx.contact.language = code
     ctx.contact.language_source = "chosen"
+    back = ctx.data.get("back")
+    if back:
+        # Back to what they were typing, asked again in the language they chose.
+        return Goto(back["flow"], back["step"], back["data"])
     return Goto("intake")
 
 

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "status": NP_("command", "STATUS"),
     # Translators: words that start signing up as a volunteer, separated by |; the first is shown.
     "volunteer": NP_("command", "VOLUNTEER"),
+    # Translators: words that bring the menu of languages, separated by |; the first is shown.
+    "language": NP_("command", "LANGUAGE|LANG"),
     # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
     "pass": NP_("command", "PASS|SKIP"),
     # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
@@ -41,7 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resume": NP_("command", "RESUME"),
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
-RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer")
+RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language")
 VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
 
 _PUNCT = re.compile(r"[^\w\s]+")
@@ -83,13 +85,20 @@ def shown_word(translator: Translator, command: str) -> str:
 
 def match_command(text: str, translators: list[Translator], commands=RESIDENT_COMMANDS) -> str | None:
     """Return the command this whole message names in any of the given languages."""
+    found = match_command_in(text, translators, commands)
+    return found[0] if found else None
+
+
+def match_command_in(text: str, translators: list[Translator],
+                     commands=RESIDENT_COMMANDS) -> tuple[str, str] | None:
+    """Return the command this whole message names, and the language of the first that names it."""
     key = normalize(text)
     if not key:
         return None
     for translator in translators:
         for command in commands:
             if any(normalize(w) == key for w in command_words(translator, command)):
-                return command
+                return command, translator.code
     return None
 
 
