@@ -183,6 +183,21 @@ def test_approving_twice_sends_one_welcome(coordinator, db):
     assert len(audit_rows(db, "volunteer_approved")) == 1
 
 
+def test_of_two_coordinators_approving_at_once_only_one_sends_a_welcome(settings, db):
+    from sqlalchemy import update
+
+    volunteer_id = add_volunteer(db, ANA, "Ana", status="pending")
+    with db.session() as session:
+        seen = session.get(Volunteer, volunteer_id)  # the second coordinator's page still says pending
+        session.execute(update(Volunteer.__table__).where(Volunteer.__table__.c.id == volunteer_id)
+                        .values(status="active"))  # the first one's approval got there first
+        assert seen.status == "pending"
+        with pytest.raises(volunteers.VolunteerError) as refused:
+            volunteers.approve(session, settings, seen)
+        assert refused.value.code == "cannot_approve" and seen.status == "active"
+    assert sent_to(db, ANA) == []
+
+
 def test_approving_someone_who_never_agreed_to_texts_says_no_welcome_was_sent(coordinator, db):
     volunteer_id = add_volunteer(db, ANA, "Ana", status="pending", consent_at=None)
     response = post(coordinator, f"/volunteers/{volunteer_id}/approve", follow=True)
@@ -327,10 +342,10 @@ def test_editing_a_volunteer_saves_every_field_and_audits_what_changed(coordinat
 
 
 @pytest.mark.parametrize("change, problem", [
-    ({"availability": "sometimes"}, "Cannot read the availability sometimes"),
-    ({"availability": "mon 17-9"}, "must run forwards within one day"),
+    ({"availability": "sometimes"}, "Cannot read the availability “sometimes”"),
+    ({"availability": "mon 17-9"}, "The hours in “mon 17-9” must run forwards within one day"),
     ({"skills": []}, "Choose at least one skill."),
-    ({"skills": ["juggling"]}, "juggling is not a skill the hotline knows."),
+    ({"skills": ["juggling"]}, "“juggling” is not a skill the hotline knows."),
     ({"areas": " , "}, "Write at least one area"),
     ({"first_name": "  "}, "Write their first name."),
     ({"weekly_cap": "-1"}, "The weekly cap is a whole number from 0 to 50."),
@@ -342,7 +357,8 @@ def test_editing_with_bad_input_shows_the_problem_in_the_form_and_saves_nothing(
     response = post(coordinator, f"/volunteers/{volunteer_id}/edit", {**EDIT, **change})
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert problem in text(response) and 'role="alert" id="edit-error"' in body
+    assert "Nothing was saved: " + problem in text(response) and 'role="alert"' in body
+    assert body.count(problem) == 2 and 'id="edit-error"' in body
     assert 'aria-invalid="true"' in body
     assert 'value="Anabel"' in body or "first_name" in change  # what they typed is kept
     saved = volunteer(db, volunteer_id)
@@ -424,10 +440,10 @@ def test_a_csv_upload_saves_the_good_rows_and_reports_the_bad_ones_by_line(coord
     words = text(response)
     assert "Imported 2 of 7 rows from volunteers.csv" in words
     assert "5 rows were not imported" in words
-    assert "Line 3: not a phone is not a phone number that can get texts." in words
-    assert "Line 4: flying is not a skill the hotline knows." in words
+    assert "Line 3: “not a phone” is not a phone number that can get texts." in words
+    assert "Line 4: “flying” is not a skill the hotline knows." in words
     assert "Line 7: Write at least one area" in words
-    assert "Line 8: Cannot read the availability sometimes" in words
+    assert "Line 8: Cannot read the availability “sometimes”" in words
     assert "Line 9: The weekly cap is a whole number" in words
     with db.session() as session:
         saved = {v.first_name: v for v in session.scalars(select(Volunteer))}

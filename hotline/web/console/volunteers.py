@@ -70,18 +70,18 @@ def problem(error: VolunteerError) -> str:
     status = labels.name(STATUS, v.get("status"))
     messages = {
         "name": lambda: _("Write their first name."),
-        "skill": lambda: _("%(value)s is not a skill the hotline knows.", value=v.get("value")),
+        "skill": lambda: _("“%(value)s” is not a skill the hotline knows.", value=v.get("value")),
         "no_skill": lambda: _("Choose at least one skill."),
-        "language": lambda: _("%(value)s is not a language the hotline knows.", value=v.get("value")),
+        "language": lambda: _("“%(value)s” is not a language the hotline knows.", value=v.get("value")),
         "no_area": lambda: _("Write at least one area: a ZIP code, a neighborhood, or * for anywhere."),
-        "availability": lambda: _("Cannot read the availability %(value)s. Write any, or days and hours like "
+        "availability": lambda: _("Cannot read the availability “%(value)s”. Write any, or days and hours like "
                                   "mon-fri 9-17; sat 10:30-14.", value=v.get("value")),
-        "hours": lambda: _("The hours in %(value)s must run forwards within one day, like 9-17.",
+        "hours": lambda: _("The hours in “%(value)s” must run forwards within one day, like 9-17.",
                            value=v.get("value")),
         "cap": lambda: _("The weekly cap is a whole number from 0 to %(max)s.", max=v.get("max")),
         "notes": lambda: _("Notes are at most %(max)s characters.", max=v.get("max")),
         "pause_days": lambda: _("A pause lasts from 1 to %(max)s days, or leave it empty.", max=v.get("max")),
-        "phone": lambda: _("%(value)s is not a phone number that can get texts.", value=v.get("value")),
+        "phone": lambda: _("“%(value)s” is not a phone number that can get texts.", value=v.get("value")),
         "empty": lambda: _("The file is empty."),
         "columns": lambda: _("The file needs the columns %(missing)s in its first row (it may have: %(known)s).",
                              missing=v.get("missing"), known=v.get("known")),
