@@ -1,13 +1,15 @@
-"""`hotline volunteers`: add, approve, pause, remove, list and import volunteers."""
+"""`hotline volunteers`: add, approve, pause, remove, list and import volunteers.
+
+Every command that changes a volunteer writes an audit entry, signed by the login that ran it.
+"""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
-from .. import volunteers
+from .. import audit, volunteers
 from ..clock import now as utcnow
 from ..db import Database
 from ..migrate import upgrade
@@ -56,27 +58,37 @@ def add(phone, name, skills, languages, areas, availability, weekly_cap, wheelch
     )
     try:
         with db.session() as session:
+            existing = volunteers.find(session, spec.phone)
+            before = volunteers.snapshot(existing) if existing is not None else {}
             volunteer = volunteers.save(session, spec, default_cap=settings.default_weekly_cap)
             status = volunteer.status
+            record(session, "volunteer_added" if existing is None else "volunteer_edited", volunteer, before)
     except volunteers.VolunteerError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"saved {name} ({mask(spec.phone)}), {status}")
 
 
-def _set(phone: str, status: str, days: int | None = None) -> None:
+def record(session, action: str, volunteer: Volunteer, before: dict) -> None:
+    """Audit a change to a volunteer made at this terminal: what differs, before and after."""
+    was, now = volunteers.changes(before, volunteers.snapshot(volunteer))
+    audit.record(session, audit.command_line(), action, f"volunteer {volunteer.id}", before=was, after=now)
+
+
+def _set(phone: str, status: str, action: str, days: int | None = None) -> None:
     settings, db = _db()
     with db.session() as session:
         volunteer = volunteers.find(session, _phone(settings, phone))
         if volunteer is None:
             raise click.ClickException(f"no volunteer with number {mask(phone)}")
         now = utcnow()
-        was = volunteer.status
-        if status == volunteers.PAUSED:
+        before = volunteers.snapshot(volunteer)
+        if status == volunteers.ACTIVE and volunteer.status == volunteers.PENDING:
+            volunteers.approve(session, settings, volunteer)
+        elif status == volunteers.PAUSED:
             volunteers.pause(volunteer, days, now)
         else:
             volunteers.set_status(volunteer, status)
-        if status == volunteers.ACTIVE and was == volunteers.PENDING:
-            volunteers.welcome(session, settings, volunteer)
+        record(session, action, volunteer, before)
         click.echo(f"{volunteer.first_name} ({mask(volunteer.contact.phone)}) is now {volunteer.status}"
                    + (f" until {volunteer.paused_until:%Y-%m-%d}" if volunteer.paused_until else ""))
 
@@ -85,29 +97,30 @@ def _set(phone: str, status: str, days: int | None = None) -> None:
 @click.argument("phone")
 def approve(phone):
     """Approve a pending volunteer (they are told by SMS)."""
-    _set(phone, volunteers.ACTIVE)
+    _set(phone, volunteers.ACTIVE, "volunteer_approved")
 
 
 @volunteers_group.command()
 @click.argument("phone")
-@click.option("--days", type=int, default=None, help="Pause for this many days (default: until resumed).")
+@click.option("--days", type=click.IntRange(1, volunteers.MAX_PAUSE_DAYS), default=None,
+              help="Pause for this many days (default: until resumed).")
 def pause(phone, days):
     """Stop offers to a volunteer for a while."""
-    _set(phone, volunteers.PAUSED, days)
+    _set(phone, volunteers.PAUSED, "volunteer_paused", days)
 
 
 @volunteers_group.command()
 @click.argument("phone")
 def resume(phone):
     """Give offers to a paused volunteer again."""
-    _set(phone, volunteers.ACTIVE)
+    _set(phone, volunteers.ACTIVE, "volunteer_resumed")
 
 
 @volunteers_group.command()
 @click.argument("phone")
 def remove(phone):
     """Remove a volunteer: no more offers (their history stays)."""
-    _set(phone, volunteers.REMOVED)
+    _set(phone, volunteers.REMOVED, "volunteer_removed")
 
 
 @volunteers_group.command("list")
@@ -130,50 +143,33 @@ def list_(status):
         click.echo(f"{len(rows)} volunteer(s)")
 
 
-CSV_COLUMNS = ("phone", "name", "skills", "languages", "areas", "availability", "weekly_cap",
-               "wheelchair_vehicle", "consent")
-
-
 @volunteers_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--active", is_flag=True, help="Approve everyone imported.")
 def import_(path: Path, active: bool):
     """Import volunteers from a CSV file; good rows are saved, bad rows are reported."""
     settings, db = _db()
-    with path.open(newline="", encoding="utf-8-sig") as fp:
-        rows = list(csv.DictReader(fp))
-    missing = {"phone", "name", "skills", "areas"} - set((rows[0].keys() if rows else []))
-    if missing:
-        raise click.ClickException(f"the CSV needs the columns {', '.join(sorted(missing))} "
-                                   f"(known: {', '.join(CSV_COLUMNS)})")
-    errors: list[tuple[int, str]] = []
-    saved = 0
-    with click.progressbar(enumerate(rows, start=2), length=len(rows), label="Importing volunteers") as bar:
-        for line, row in bar:
-            try:
-                phone = normalize(row.get("phone", ""), settings.default_region)
-                if phone is None:
-                    raise volunteers.VolunteerError(f"not a phone number that can get texts: {row.get('phone')!r}")
-                cap = (row.get("weekly_cap") or "").strip()
-                spec = volunteers.VolunteerSpec(
-                    phone=phone, first_name=row.get("name", ""), skills=row.get("skills", ""),
-                    languages=row.get("languages") or "en", areas=row.get("areas", ""),
-                    availability=row.get("availability") or "any",
-                    weekly_cap=int(cap) if cap else None,
-                    wheelchair_vehicle=(row.get("wheelchair_vehicle") or "").strip().lower() in ("1", "yes", "true", "y"),
-                    consent_method=(row.get("consent") or "").strip() or f"imported from {path.name}",
-                    status=volunteers.ACTIVE if active else volunteers.PENDING,
-                )
-                with db.session() as session:
-                    volunteers.save(session, spec, default_cap=settings.default_weekly_cap)
-                saved += 1
-            except (volunteers.VolunteerError, ValueError) as error:
-                errors.append((line, str(error)))
-    click.echo(f"imported {saved} of {len(rows)} row(s)")
-    if errors:
-        click.echo(f"{len(errors)} row(s) not imported:")
-        for line, message in errors:
-            click.echo(f"  line {line}: {message}")
+    try:
+        rows = volunteers.read_csv(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{path.name} is not UTF-8 text (save it as \"CSV UTF-8\")") from error
+    except volunteers.VolunteerError as error:
+        raise click.ClickException(str(error)) from error
+    with db.session() as session:
+        with click.progressbar(length=len(rows), label="Importing volunteers") as bar:
+            report = volunteers.import_rows(
+                session, rows, default_region=settings.default_region, default_cap=settings.default_weekly_cap,
+                status=volunteers.ACTIVE if active else volunteers.PENDING, source=path.name,
+                each=lambda: bar.update(1))
+        for row in report.imported:
+            was, now = volunteers.changes(row.before, row.after)
+            audit.record(session, audit.command_line(), "volunteer_imported", f"volunteer {row.volunteer.id}",
+                         before=was, after={**now, "file": path.name[:64], "line": row.line})
+    click.echo(f"imported {len(report.imported)} of {report.rows} row(s)")
+    if report.errors:
+        click.echo(f"{len(report.errors)} row(s) not imported:")
+        for line, error in report.errors:
+            click.echo(f"  line {line}: {error}")
         raise SystemExit(1)
 
 
