@@ -8,8 +8,8 @@ engine knows lives in the `conversations` row: flow, step, data and version.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import lru_cache
-from datetime import datetime
 from typing import Callable
 
 from sqlalchemy.orm import Session
@@ -283,6 +283,14 @@ class Ctx:
 
     def ask(self) -> Prompt | None:
         return self.current.ask(self)
+
+    @property
+    def idle(self) -> bool:
+        """Between conversations: at home, or left so long that the open question no longer holds."""
+        if self.conversation.flow == "home":
+            return True
+        idle = timedelta(hours=self.settings.idle_reset_hours)
+        return self.conversation.updated_at is not None and self.now - self.conversation.updated_at > idle
 
 
 def enabled_languages(settings: Settings) -> list[languages.Language]:

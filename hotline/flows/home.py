@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..i18n.detect import detect
 from ..sms import fold_to_gsm, is_gsm7
-from .engine import QUIET, Ctx, Flow, Next, Prompt, Step
-from .intake import answer_category, category_prompt
+from .engine import AGAIN, QUIET, Ctx, Flow, Goto, Next, Prompt, Step
+from .intake import answer_category, category_prompt, says_enough, topic_of
 from .keywords import restart
 from .volunteer import relay_from_resident
 
@@ -19,13 +19,16 @@ def answer_idle(ctx: Ctx, text: str) -> Next:
     if ctx.contact.language is None:
         guess_language(ctx, text)
     target = restart(ctx)
-    if target.flow == "intake":
-        # "food" or "comida" as a first message goes straight to the food questions.
-        category = category_prompt(ctx).choice_for(text)
-        if category is not None:
-            ctx.move(target)
-            return answer_category(ctx, category)
-    return target
+    if target.flow != "intake":
+        return target
+    # "food", "comida" or "I need food for my family" as a first message goes straight to the food
+    # questions, and words that say what is needed are kept as the request's.
+    said = {"said": text.strip()} if says_enough(text) else {}
+    category = category_prompt(ctx).choice_for(text, ctx.answers()) or topic_of(ctx, text)
+    ctx.move(Goto("intake", data=said))
+    if category is not None:
+        return answer_category(ctx, category)
+    return AGAIN
 
 
 FLOW = Flow("home", "idle", {"idle": Step(ask_idle, answer_idle)})

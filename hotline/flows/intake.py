@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .. import dispatch, needs
-from ..i18n import N_
+from ..i18n import N_, NP_
+from ..i18n import keywords as kw
 from ..i18n.answers import NO, YES
 from ..models import Need
 from ..sms import fit
@@ -17,6 +18,45 @@ QUESTIONS = {
     "money": N_("What is the emergency, and how much money would help?"),
     "other": N_("Tell me what you need, in your own words."),
 }
+
+
+# Words that say what kind of help a first text asks for, per category. A first text that names
+# exactly one kind starts its questions; the words themselves are kept as the request's details.
+TOPICS = {
+    # Translators: words in a first text that ask for food, separated by |, lower case; single
+    # words or short phrases a person would text. Never words that also fit another kind of help.
+    "food": NP_("topic", "food|groceries|grocery|hungry|meal|meals|diapers|baby formula|something to eat"),
+    # Translators: words in a first text that ask for a ride, separated by |, lower case.
+    "ride": NP_("topic", "ride|a lift|drive me|driver|transport|transportation|appointment|clinic"),
+    # Translators: words in a first text that ask for help with housing, separated by |, lower case.
+    "housing": NP_("topic", "housing|rent|evicted|eviction|shelter|homeless|landlord|place to stay"),
+    # Translators: words in a first text that ask for childcare, separated by |, lower case.
+    "childcare": NP_("topic", "childcare|child care|babysitter|babysitting|daycare"),
+    # Translators: words in a first text that ask for help with health, separated by |, lower case.
+    "health": NP_("topic", "health|medicine|medication|pharmacy|prescription|sick"),
+    # Translators: words in a first text that ask for emergency money, separated by |, lower case.
+    "money": NP_("topic", "money|cash|bills|utility bill|electric bill|emergency money"),
+}
+# A first text this long says what is needed well enough to be the request's words.
+DETAILS_WORDS = 4
+
+
+def topic_of(ctx: Ctx, text: str) -> str | None:
+    """The one kind of help a text names in the person's words or in English; None for none or several."""
+    padded = f" {kw.normalize(text)} "
+    found = set()
+    for category, marked in TOPICS.items():
+        for t in (ctx.translator(), ctx.translator("en")):
+            words = [kw.normalize(w) for w in t.pgettext(*marked).split("|")]
+            # Scripts without spaces between words (Chinese) are matched inside the text.
+            if any(w and (f" {w} " in padded or (not w.isascii() and w.replace(" ", "") in padded)) for w in words):
+                found.add(category)
+    return found.pop() if len(found) == 1 else None
+
+
+def says_enough(text: str) -> bool:
+    """Tell whether a first text is long enough to stand as what is needed."""
+    return len(kw.normalize(text).split()) >= DETAILS_WORDS or len(text.strip()) >= 12 and not text.isascii()
 
 
 def category_prompt(ctx: Ctx) -> Prompt:
@@ -41,6 +81,15 @@ def answer_category(ctx: Ctx, category: str) -> Next:
     if existing:
         ctx.data["existing"] = existing[0].id
         return Goto("intake", "duplicate")
+    return after_category(ctx)
+
+
+def after_category(ctx: Ctx) -> Goto:
+    """The details question, unless their first text already said what they need."""
+    said = ctx.data.pop("said", None)
+    if said:
+        ctx.data["details"] = said
+        return Goto("intake", "location")
     return Goto("intake", "details")
 
 
@@ -60,8 +109,11 @@ def ask_duplicate(ctx: Ctx) -> Prompt:
 
 def answer_duplicate(ctx: Ctx, choice: str) -> Next:
     if choice == "add" and _existing(ctx) is not None:
+        said = ctx.data.pop("said", None)
+        if said:
+            return answer_add(ctx, said)
         return Goto("intake", "add")
-    return Goto("intake", "details")
+    return after_category(ctx)
 
 
 def ask_add(ctx: Ctx) -> Prompt:

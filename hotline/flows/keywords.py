@@ -1,7 +1,6 @@
 """What every message is checked for before the current step sees it."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Callable
 
 from .. import dispatch, needs
@@ -143,10 +142,7 @@ def restart(ctx: Ctx) -> Goto:
 
 def is_stale(ctx: Ctx) -> bool:
     """Tell whether the conversation sat idle so long that its open question no longer holds."""
-    if ctx.conversation.flow == "home":
-        return False
-    idle = timedelta(hours=ctx.settings.idle_reset_hours)
-    return ctx.conversation.updated_at is not None and ctx.now - ctx.conversation.updated_at > idle
+    return ctx.conversation.flow != "home" and ctx.idle
 
 
 def match_language(ctx: Ctx, text: str) -> str | None:

@@ -34,7 +34,33 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         ctx.say(dispatch.claim(ctx.session, ctx.settings, volunteer, whole.group(1), ctx.now))
         return QUIET
 
-    return relay_from_volunteer(ctx, volunteer, text)
+    relayed = relay_from_volunteer(ctx, volunteer, text)
+    if relayed is not None:
+        return relayed
+    return guide(ctx, volunteer)
+
+
+def guide(ctx: Ctx, volunteer: Volunteer) -> Next | None:
+    """A stray text from a volunteer holding offers or tasks ("yes", "I'll take it") is never a new
+    request: say how to take a task, or how to write to a resident. MENU still asks for help."""
+    if not ctx.idle:
+        return None  # in the middle of something of their own (a request they started with MENU)
+    tasks = offers.open_tasks(ctx.session, volunteer)
+    claimed = [o.code for o in tasks if o.status == offers.CLAIMED]
+    offered = [o.code for o in tasks if o.status == offers.OFFERED]
+    if len(claimed) > 1:
+        ctx.say(ctx._("To write to a resident, start with the task code, like: %(code)s I am outside.",
+                      code=claimed[0]))
+        return QUIET
+    if len(offered) == 1:
+        ctx.say(ctx._("Reply %(code)s to take task %(code)s. For help for yourself, reply %(menu)s.",
+                      code=offered[0], menu=ctx.word("menu")))
+        return QUIET
+    if offered:
+        ctx.say(ctx._("Reply with the code of the task you want: %(codes)s. For help for yourself, reply %(menu)s.",
+                      codes=", ".join(offered[:5]), menu=ctx.word("menu")))
+        return QUIET
+    return None
 
 
 def is_command(name: str, argument: str) -> bool:
@@ -106,7 +132,7 @@ def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | No
         body = prefixed.group(2).strip()
     if offer is None:
         # Without a code, only when they have exactly one task and are not in the middle of something.
-        if len(claimed) != 1 or ctx.conversation.flow != "home":
+        if len(claimed) != 1 or not ctx.idle:
             return None
         offer, body = claimed[0], text
     if not body:

@@ -23,6 +23,7 @@ WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A guess from a short Latin-script text needs this much confidence, and this much lead.
 MIN_CONFIDENCE = 0.8
 MIN_LEAD = 0.5
+PLAIN_ENGLISH_WORDS = 4
 _lock = threading.Lock()
 
 
@@ -61,6 +62,10 @@ def detect(text: str, enabled: set[str]) -> str | None:
     code = next((c for c, name in LINGUA_NAMES.items() if name == top.language.name), None)
     if code is None or code not in enabled:
         return None
+    if code == "en" and len(words) >= PLAIN_ENGLISH_WORDS and text.isascii():
+        # Plain English of a few words is English even when the detector hedges ("I need food for my
+        # family"): the menu of ten languages would only be in the way.
+        return code
     if top.value < MIN_CONFIDENCE or top.value - second < MIN_LEAD:
         return None
     # Kreyòl looks like French or Spanish to the detector: never guess those from Kreyòl words.
