@@ -33,6 +33,11 @@ REASONS = (NOBODY_FOUND, RECORDED, VOICEMAIL, HIDDEN_NUMBER, NOT_HELPED, CALL_FA
            OPTED_OUT, RIDER_UNCONFIRMED)
 
 
+def will_be_told(settings: Settings) -> bool:
+    """Tell whether a person hears at once about what needs one (so a resident may be promised a call)."""
+    return bool(settings.coordinator_phones)
+
+
 def tell(session: Session, settings: Settings, words: Callable[[Translator], str], *, need_id: int | None,
          reason: str, why: str) -> int:
     """Mark the need as waiting for a person and text every coordinator `words` in the hotline's language."""

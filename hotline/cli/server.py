@@ -34,6 +34,9 @@ def run(host: str, port: int) -> None:
     out.info("database: %s", settings.database_url.split("@")[-1])
     if not settings.twilio_configured:
         out.info("no Twilio credentials: messages to other numbers are printed here")
+    if not settings.coordinator_phones:
+        out.warning("COORDINATOR_PHONES is not set: nobody is texted when a request finds no volunteer; "
+                    "they wait in the console's list and in `hotline needs --waiting`")
     if settings.redis_url:
         out.info("REDIS_URL is set: run `hotline worker` to send messages and run scheduled work")
     else:

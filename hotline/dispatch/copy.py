@@ -256,7 +256,13 @@ def helper_left(settings: Settings, rt: Translator, need: Need, name: str) -> st
 
 
 def still_looking(settings: Settings, rt: Translator, need: Need) -> str:
-    """Nobody found: said honestly, with the emergency number."""
+    """Nobody found: said honestly, with the emergency number (a follow-up only when someone is told)."""
+    if not settings.coordinator_phones:
+        return rt._(
+            "We have not found help for request %(ref)s yet. It is saved and we will keep looking. Reply "
+            "%(status)s to check on it. In an emergency call %(emergency)s.",
+            ref=need.ref, status=shown_word(rt, "status"), emergency=settings.emergency_number,
+        )
     return rt._(
         "It is taking longer than we hoped to find help for request %(ref)s. A coordinator will "
         "follow up with you. In an emergency call %(emergency)s.",

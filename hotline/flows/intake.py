@@ -1,7 +1,7 @@
 """Intake: what kind of help, what exactly, where; read back, confirm, store with a code."""
 from __future__ import annotations
 
-from .. import dispatch, needs
+from .. import coordinators, dispatch, needs
 from ..i18n import N_, NP_
 from ..i18n import keywords as kw
 from ..i18n.answers import NO, YES
@@ -189,6 +189,13 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
     found = bool(offered) or need.next_wave_at is not None
     if ctx.channel == "voice":
         ctx.say(spoken_confirmation(ctx, need.ref, found))
+    elif not found and not coordinators.will_be_told(ctx.settings):
+        # Nobody is texted about it: no promise of a call, only what is true and when to look again.
+        ctx.say(ctx._(
+            "Thank you. Your request number is %(ref)s. No volunteer is free right now; it is saved and we "
+            "will keep looking. Reply %(status)s tomorrow to check on it.",
+            ref=need.ref, status=ctx.word("status"),
+        ))
     elif found:
         ctx.say(ctx._(
             "Thank you. Your request number is %(ref)s. We are looking for a neighbor who can help "
@@ -211,6 +218,13 @@ def spoken_confirmation(ctx: Ctx, ref: str, found: bool) -> str:
             "voice",
             "Thank you. Your request number is %(ref)s. Again, %(ref)s. We are looking for a neighbor "
             "who can help, and we will let you know.",
+            ref=ref,
+        )
+    if not coordinators.will_be_told(ctx.settings):
+        return ctx.pgettext(
+            "voice",
+            "Thank you. Your request number is %(ref)s. Again, %(ref)s. No volunteer is free right now. "
+            "Your request is saved and we will keep looking. Call again tomorrow to check on it.",
             ref=ref,
         )
     return ctx.pgettext(

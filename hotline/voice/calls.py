@@ -445,6 +445,8 @@ def check_back(c: Call) -> Words:
     """Tell a caller with a hidden number how they will hear from us, or how to check back."""
     ctx = c.ctx
     if ctx.contact.callback_phone:
+        if not coordinators.will_be_told(ctx.settings):
+            return c.words(lambda: ctx.pgettext("voice", "Your request is saved with the number you gave us."))
         return c.words(lambda: ctx.pgettext("voice", "A coordinator will call you back at the number you gave us."))
     return c.words(lambda: ctx.pgettext(
         "voice", "Your number is hidden, so we cannot call or text you back. To check on your request, call "
