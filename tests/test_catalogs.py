@@ -26,7 +26,7 @@ SAMPLE = {
     "pass": "PASS", "waves": 3,
     "when": "Thursday, December 3, 3:00 PM", "day": "Thursday, December 3", "time": "3:00 PM",
     "limit": "Monday, January 25", "max": 8, "pickup": "Main St and 5th", "destination": "City Hospital",
-    "back": "5:00 PM", "needs": " (wheelchair, walker)", "riders": 2, "to": "02114",
+    "back": "5:00 PM", "needs": " (wheelchair, walker)", "riders": 2, "to": "02114", "codes": "427, 318, 905",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

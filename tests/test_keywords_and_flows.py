@@ -201,11 +201,12 @@ def test_carrier_words_are_never_command_words_in_any_language(app):
 def test_first_message_in_spanish_is_answered_in_spanish_with_a_way_out(phone, db):
     reply = phone.text("hola necesito comida")
     assert "Le escribiré en Español. Para otro idioma, responda 0." in reply
-    assert "¿Con qué necesita ayuda?" in reply
+    # What the first text asked for is kept: the food questions, not the menu.
+    assert "¿Qué comida necesita y para cuántas personas?" in reply
     assert contact(db).language == "es"
     menu = phone.text("0")
     assert "1 English" in menu and "2 Español" in menu
-    assert "What do you need help with?" in phone.text("1")
+    assert "What food do you need, and for how many people?" in phone.text("1")
 
 
 @pytest.mark.parametrize("text", ["hola", "hi", "ok", "food", "1", "🙏"])

@@ -175,10 +175,11 @@ def help_text(ctx: Ctx) -> str:
         )
     return ctx._(
         "This hotline connects you with neighbors who can help. Reply %(menu)s to start over, "
-        "%(status)s to see your requests, or answer the last question to go on. In an emergency "
-        "call %(emergency)s.",
+        "%(status)s to see your requests, %(language)s for another language, or answer the last "
+        "question to go on. In an emergency call %(emergency)s.",
         menu=ctx.word("menu"),
         status=ctx.word("status"),
+        language=ctx.word("language"),
         emergency=ctx.settings.emergency_number,
     )
 

@@ -1,13 +1,34 @@
 """Choosing a language: a short menu, each language named in itself."""
 from __future__ import annotations
 
+from ..i18n import NP_, Translator
+from ..sms import count_segments
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step
+
+# Translators: the hotline's short name, at the top of the menu of languages beside its name in
+# other languages ("Hotline · Línea de ayuda · 热线: 1-10"): a few words at most.
+HOTLINE = NP_("menu", "Hotline")
 
 
 def ask_choose(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
-    # Ten languages, each named in itself, must fit two UCS-2 segments: the header stays short.
-    return Prompt(ctx._("Mutual aid hotline:"), choices, CHOICE, note_on_retry=False)
+    listed = "\n".join(f"{i} {c.label}" for i, c in enumerate(choices, 1))
+    # Read before anyone knows their language: the hotline named in as many of them as fit with
+    # the ten names in two segments, and the range of numbers to reply with, which anyone reads.
+    names: list[str] = []
+    for lang in ctx.enabled_languages():
+        name = Translator(lang.code, ctx.settings.locales_dir).pgettext(*HOTLINE)
+        if name in names:
+            continue
+        header = header_of([*names, name], len(choices))
+        if names and count_segments(f"{header}\n{listed}").segments > 2:
+            break
+        names.append(name)
+    return Prompt(header_of(names, len(choices)), choices, CHOICE, note_on_retry=False)
+
+
+def header_of(names: list[str], count: int) -> str:
+    return f"{' · '.join(names)}: 1-{count}"
 
 
 def answer_choose(ctx: Ctx, code: str) -> Goto:
