@@ -113,15 +113,17 @@ class Row:
         return days.local_day(self.ride.pickup_at) if self.ride.pickup_at else None
 
 
-def rides_between(session, start: datetime, end: datetime, limit: int | None = MOST) -> list[Ride]:
-    """Rides picked up in [start, end), soonest first."""
-    query = (select(Ride).where(Ride.pickup_at >= start, Ride.pickup_at < end)
-             .order_by(Ride.pickup_at, Ride.id)
-             .options(selectinload(Ride.need).selectinload(Need.contact),
-                      selectinload(Ride.need).selectinload(Need.offers).selectinload(Offer.volunteer)))
-    if limit is not None:
-        query = query.limit(limit)
-    found = list(session.scalars(query))
+def rides_query(start: datetime, end: datetime):
+    """Rides picked up in [start, end), soonest first, with their need, rider and drivers."""
+    return (select(Ride).where(Ride.pickup_at >= start, Ride.pickup_at < end)
+            .order_by(Ride.pickup_at, Ride.id)
+            .options(selectinload(Ride.need).selectinload(Need.contact),
+                     selectinload(Ride.need).selectinload(Need.offers).selectinload(Offer.volunteer)
+                     .selectinload(Volunteer.contact)))
+
+
+def rides_between(session, start: datetime, end: datetime, limit: int = MOST) -> list[Ride]:
+    found = list(session.scalars(rides_query(start, end).limit(limit)))
     # Ordered by the wall-clock time asked for: it is the truth should the stored moment be stale.
     found.sort(key=lambda ride: (rides.pickup_utc(ride) or ride.pickup_at, ride.id))
     return found
