@@ -84,7 +84,7 @@ def test_before_and_after_read_as_words_not_as_code(app, db):
     client = signed_in(app, db, "coordinator")
     page = client.get("/audit?action=user_disabled").get_data(as_text=True)
     row = entries_on(page)[0]
-    assert "Disabled an account" in row and "active was yes now no" in row
+    assert "Disabled an account" in row and "may sign in was yes now no" in row
     assert "filters status: all" in row and "skills driving, food" in row
     assert "{" not in row and '"' not in row
 

@@ -45,30 +45,29 @@ ACTIONS = {
     "role_changed": N_("Changed an account's role"),
     "outbox_retry": N_("Sent a failed message again"),
 }
-# What the stored fields of before and after read as.
+# What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
+# too little for a translator to go on).
 FIELDS = {
     "status": N_("status"),
-    "ride": N_("ride"),
-    "attention": N_("needs a person"),
-    "volunteer": N_("volunteer"),
-    "name": N_("name"),
+    "ride": N_("ride status"),
+    "attention": N_("needs a person because"),
+    "volunteer": N_("volunteer number"),
+    "name": N_("volunteer's name"),
     "reason": N_("reason"),
-    "number": N_("number"),
+    "number": N_("resident's number"),
     "asked": N_("volunteers asked"),
-    "outbox": N_("message"),
+    "outbox": N_("message number"),
     "segments": N_("SMS segments"),
-    "was": N_("was waiting for"),
+    "was": N_("was waiting because"),
     "role": N_("role"),
-    "active": N_("active"),
-    "by": N_("by"),
-    "kind": N_("kind"),
+    "active": N_("may sign in"),
+    "by": N_("done through"),
+    "kind": N_("what was exported or sent"),
     "full": N_("whole numbers and addresses"),
     "filters": N_("filters"),
-    "rows": N_("rows"),
-    "to": N_("to"),
+    "rows": N_("rows exported"),
+    "to": N_("sent to"),
 }
-
-
 # Fields whose stored codes have names in the console (anything else shows as it is kept).
 NAMED_VALUES = {
     "status": labels.NEED_STATUS,

@@ -128,7 +128,7 @@ def needs_export() -> tuple[Any, list[str], Row, dict]:
         return [need.ref, days.wall(need.created_at), labels.name(labels.CATEGORY, need.category),
                 labels.name(labels.NEED_STATUS, need.status), need.urgent,
                 labels.name(labels.ATTENTION, need.attention), labels.language(need.language),
-                _("call") if need.channel == "voice" else _("text"), masks.place(need.location),
+                _("by call") if need.channel == "voice" else _("by text"), masks.place(need.location),
                 masks.words(need.details), masks.phone(need.contact.phone),
                 ", ".join(o.volunteer.first_name for o in need.offers if o.status == offers.CLAIMED),
                 days.wall(need.updated_at)]
