@@ -9,8 +9,8 @@ import time_machine
 from sqlalchemy import select
 
 from hotline import rides, volunteers
-from hotline.dispatch import manual
-from hotline.models import AuditEntry, Contact, OutboxMessage, Ride
+from hotline.dispatch import manual, reminders
+from hotline.models import AuditEntry, Contact, OutboxMessage, Ride, Volunteer
 
 from .console import post, signed_in, text
 
@@ -47,8 +47,6 @@ def add_driver(db, phone: str, name: str, *, wheelchair=False, skills="driving",
 
 def give(app, db, ride_id: int, volunteer_id: int) -> None:
     """A driver takes the ride (as a coordinator assigning it would)."""
-    from hotline.models import Volunteer
-
     with db.session() as session:
         ride = session.get(Ride, ride_id)
         manual.assign(session, app.extensions["hotline"].settings, ride.need, session.get(Volunteer, volunteer_id),
@@ -245,6 +243,39 @@ def test_a_coordinator_gives_a_ride_to_a_driver_and_it_is_audited(app, db):
         assert entry.after["ride"] == "claimed" and entry.after["volunteer"] == driver
     row = words(row_of(client.get("/rides?date=2026-12-03").get_data(as_text=True), ref))
     assert "Dana" in row and "Driver found" in row and "No driver" not in row
+
+
+def test_a_ride_nobody_claimed_can_still_be_given_to_a_driver(app, db):
+    driver = add_driver(db, "+16175557001", "Dana")
+    ride_id, ref = book(db, "2026-12-01T18:00")
+    with db.session() as session:
+        rides.transition(session.get(Ride, ride_id), rides.NO_DRIVER)
+    client = signed_in(app, db, "coordinator")
+    row = words(row_of(client.get("/rides").get_data(as_text=True), ref))
+    assert "No driver" in row and "Dana" in row
+    post(client, f"/rides/{ride_id}/assign", {"volunteer": driver})
+    with db.session() as session:
+        ride = session.get(Ride, ride_id)
+        assert ride.status == rides.CLAIMED and ride.need.status == "claimed"
+
+
+def test_a_backup_driver_can_be_given_a_ride_whose_driver_is_silent(app, db):
+    silent = add_driver(db, "+16175557001", "Dana")
+    backup = add_driver(db, "+16175557002", "Wes")
+    ride_id, ref = book(db, "2026-12-01T10:30")
+    give(app, db, ride_id, silent)
+    update_ride(db, ride_id, driver_confirmed_at=None)
+    with db.session() as session:
+        # What the check DRIVER_CONFIRM_MINUTES before pickup does: a backup is looked for.
+        reminders.check_driver(session, app.extensions["hotline"].settings, session.get(Ride, ride_id),
+                               datetime.now(timezone.utc))
+    client = signed_in(app, db, "coordinator")
+    row = row_of(client.get("/rides").get_data(as_text=True), ref)
+    assert "Dana" in words(row) and "past the deadline" in words(row)
+    assert f'value="{backup}"' in row and f'value="{silent}"' not in row
+    post(client, f"/rides/{ride_id}/assign", {"volunteer": backup})
+    row = words(row_of(client.get("/rides").get_data(as_text=True), ref))
+    assert "Dana, Wes" in row or "Wes, Dana" in row
 
 
 def test_a_wheelchair_ride_is_offered_only_to_drivers_whose_vehicle_takes_one(app, db):
