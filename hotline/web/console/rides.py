@@ -147,10 +147,10 @@ def can_drive(volunteer: Volunteer, ride: Ride) -> bool:
             and (WHEELCHAIR not in (ride.mobility or []) or volunteer.wheelchair_vehicle))
 
 
-def describe(ride: Ride, now: datetime, confirm_minutes: int, drivers: list[Volunteer] | None = None,
-             choices: list[Volunteer] = ()) -> Row:
+def describe(ride: Ride, now: datetime, confirm_minutes: int, choices: list[Volunteer] = ()) -> Row:
+    """What the board says of a ride at `now`; `choices` are the drivers a coordinator may pick from."""
     pickup = rides.pickup_utc(ride)
-    drivers = drivers_of(ride) if drivers is None else drivers
+    drivers = drivers_of(ride)
     on = ride.status in rides.ACTIVE
     silent = on and bool(drivers) and ride.driver_confirmed_at is None and pickup is not None
     left = pickup - now if pickup is not None else None
