@@ -109,12 +109,17 @@ def test_formulas_in_what_residents_wrote_reach_the_file_as_quoted_text(app, db)
     assert "'\t=evil()" in details and "'\r=evil()" in details
 
 
-def test_an_export_is_written_as_it_is_read(app, db):
-    add_need(db)
+def test_an_export_is_written_a_batch_at_a_time_with_every_row_once(app, db, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH", 2)
+    refs = {add_need(db, phone=f"+1555000{n:04d}") for n in range(5)}
     client = signed_in(app, db, "coordinator")
     response = client.get("/exports/needs.csv")
     assert response.is_streamed
-    assert len(as_dicts(response)) == 1
+    chunks = [chunk for chunk in response.iter_encoded() if chunk]
+    assert len(chunks) == 3  # rows 1-2 (with the header), 3-4, 5
+    assert chunks[0].startswith(b"\xef\xbb\xbf") and not chunks[1].startswith(b"\xef\xbb\xbf")
+    header, *body = csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"), newline=""))
+    assert sorted(row[0] for row in body) == sorted(refs)
 
 
 # -- masking ---------------------------------------------------------------------------------

@@ -246,13 +246,15 @@ def lines(query, header: list[str], row: Row, full: bool) -> Iterator[str]:
         masks = Masks(session, full)
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+        buffer.write("\ufeff")
         writer.writerow([cell(title) for title in header])
-        yield "\ufeff" + buffer.getvalue()
         for count, item in enumerate(session.scalars(query.limit(MOST).execution_options(yield_per=BATCH)), 1):
-            buffer.seek(0)
-            buffer.truncate()
             writer.writerow([cell(value) for value in row(item, masks)])
-            yield buffer.getvalue()
+            if count % BATCH == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
     finally:
         session.rollback()
         session.close()
