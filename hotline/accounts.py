@@ -101,6 +101,42 @@ def disable(user: User) -> None:
     user.session_version += 1
 
 
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take away the last active admin: nobody could manage accounts from the console then."""
+    # Every active admin row is locked, in one order, so two admins removing each other at once
+    # cannot both succeed: the second sees the first's change once it may go on.
+    admins = session.scalars(select(User).where(User.role == ADMIN, User.active.is_(True))
+                             .order_by(User.id).with_for_update()).all()
+    if not any(admin.id != user.id for admin in admins):
+        raise AccountError("last_admin", "the hotline needs at least one active admin")
+
+
+def change_role(session: Session, user: User, role: str, *, by: User | None = None) -> str:
+    """Give an account another role; return the role it had. Nobody changes their own."""
+    if role not in ROLES:
+        raise AccountError("role", f"the role is one of {', '.join(ROLES)}")
+    if by is not None and by.id == user.id:
+        raise AccountError("self", "an account's own role is changed by another admin")
+    was = user.role
+    if was == role:
+        raise AccountError("same", f"{user.email} is already {role}")
+    if was == ADMIN and user.active:
+        _keep_an_admin(session, user)
+    user.role = role
+    return was
+
+
+def deactivate(session: Session, user: User, *, by: User | None = None) -> None:
+    """Disable an account as an admin asks: never their own, never the last active admin."""
+    if by is not None and by.id == user.id:
+        raise AccountError("self", "an admin cannot disable their own account")
+    if not user.active:
+        raise AccountError("inactive", f"{user.email} is already disabled")
+    if user.role == ADMIN:
+        _keep_an_admin(session, user)
+    disable(user)
+
+
 def count(session: Session) -> int:
     return session.scalar(select(func.count(User.id))) or 0
 

@@ -54,15 +54,23 @@ class NeedArea:
     label: str  # safe to show a volunteer: a ZIP or a neighbourhood, never a street address
 
 
-def for_location(session: Session, location: str) -> NeedArea:
-    """Find the ZIP codes and known neighbourhood names in a free-text location."""
-    zips = zips_in(location)
-    text = f" {normalize(location)} "
-    names = session.execute(
+def known_places(session: Session) -> list[tuple[str, str]]:
+    """The areas volunteers cover, as (key, label): the names a location is searched for."""
+    return [tuple(row) for row in session.execute(
         select(VolunteerArea.area, VolunteerArea.label)
         .where(~VolunteerArea.area.startswith("zip3:"), VolunteerArea.area != ANYWHERE)
         .distinct()
-    ).all()
+    )]
+
+
+def for_location(session: Session, location: str, places: list[tuple[str, str]] | None = None) -> NeedArea:
+    """Find the ZIP codes and known neighbourhood names in a free-text location.
+
+    `places` (from `known_places`) saves looking them up again when many locations are read at once.
+    """
+    zips = zips_in(location)
+    text = f" {normalize(location)} "
+    names = known_places(session) if places is None else places
     found = [(key, label) for key, label in names if not key.isdigit() and f" {key} " in text]
     exact = tuple(dict.fromkeys([*zips, *(key for key, _ in found)]))
     wide = tuple(dict.fromkeys([*exact, *(zip3(z) for z in zips)]))

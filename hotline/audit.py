@@ -35,21 +35,32 @@ def record(session: Session, actor: str, action: str, subject: str = "", *, befo
     return entry
 
 
+def query(*, action: str | None = None, actor: str | None = None, since: datetime | None = None,
+          before_id: int | None = None):
+    """Entries newest first, optionally of one action or actor, since a moment, older than an id."""
+    statement = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    if actor:
+        statement = statement.where(AuditEntry.actor == actor)
+    if since is not None:
+        statement = statement.where(AuditEntry.at >= since)
+    if before_id is not None:
+        statement = statement.where(AuditEntry.id < before_id)
+    return statement
+
+
 def entries(session: Session, *, action: str | None = None, actor: str | None = None, since: datetime | None = None,
             limit: int = 200, before_id: int | None = None) -> list[AuditEntry]:
     """The newest entries first, optionally of one action or actor, since a moment, older than an id."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if action:
-        query = query.where(AuditEntry.action == action)
-    if actor:
-        query = query.where(AuditEntry.actor == actor)
-    if since is not None:
-        query = query.where(AuditEntry.at >= since)
-    if before_id is not None:
-        query = query.where(AuditEntry.id < before_id)
-    return list(session.scalars(query))
+    return list(session.scalars(query(action=action, actor=actor, since=since, before_id=before_id).limit(limit)))
 
 
 def actions(session: Session) -> list[str]:
     """Every kind of action the log holds, for a filter."""
     return sorted(session.scalars(select(AuditEntry.action).distinct()))
+
+
+def actors(session: Session, limit: int = 500) -> list[str]:
+    """Everyone the log names as having acted, for a filter."""
+    return sorted(session.scalars(select(AuditEntry.actor).distinct().limit(limit)))

@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import click
+from sqlalchemy import select
 
-from .. import create_app
+from .. import audit, create_app
 from ..db import Database
+from ..models import OutboxMessage
 from ..outbound import outbox as box
 from ..phones import mask
 from .common import settings as read_settings
@@ -43,7 +45,10 @@ def outbox_retry(outbox_id: int) -> None:
     hotline = app.extensions["hotline"]
     try:
         with hotline.db.session() as session:
-            box.retry(session, outbox_id)
+            was = session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))
+            row = box.retry(session, outbox_id)
+            audit.record(session, audit.command_line(), "outbox_retry", f"outbox {row.id}",
+                         before={"status": was}, after={"status": row.status, "kind": row.kind, "to": mask(row.to)})
     except (LookupError, ValueError) as error:
         raise click.ClickException(str(error))
     finally:
