@@ -1,6 +1,8 @@
 """The queue and a need's page: what coordinators see, and what they can do about a need."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from sqlalchemy import select
@@ -276,3 +278,24 @@ def test_a_voicemail_waits_on_top_with_its_recording_until_handled(app, db, call
     # A viewer hears nothing: the recording is the caller's own voice.
     viewer = signed_in(app, db, accounts.VIEWER)
     assert "<audio" not in viewer.get(f"/needs/{ref}").get_data(as_text=True)
+
+
+def test_the_queue_refreshes_only_when_something_changed(app, db, make_phone, travel):
+    client = signed_in(app, db, accounts.VIEWER)
+    page = client.get("/needs").get_data(as_text=True)
+    seen = re.search(r'"seen": "(\w+)"', page).group(1)
+    refresh = {"X-Console-Refresh": "1", "HX-Request": "true"}
+    assert client.get(f"/needs/live?seen={seen}", headers=refresh).status_code == 204
+    request(make_phone("+15551230009"))
+    changed = client.get(f"/needs/live?seen={seen}", headers=refresh)
+    assert changed.status_code == 200 and "1 request" in text(changed)
+    again = re.search(r'"seen": "(\w+)"', changed.get_data(as_text=True)).group(1)
+    assert again != seen and client.get(f"/needs/live?seen={again}", headers=refresh).status_code == 204
+
+
+def test_a_claim_shows_once_in_a_needs_history(app, db, phone, travel):
+    ref = request(phone)
+    volunteer = add_volunteer(db, "+16175550101", "Dana")
+    client = signed_in(app, db, accounts.COORDINATOR)
+    post(client, f"/needs/{ref}/assign", {"volunteer": str(volunteer)})
+    assert text(client.get(f"/needs/{ref}")).count("Status: Helper on it") == 1

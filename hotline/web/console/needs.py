@@ -92,7 +92,10 @@ def timeline(need: Need) -> list[Entry]:
         entries.append(Entry(offer.offered_at, "event", _("Offered to %(name)s", name=offer.volunteer.first_name),
                              detail=labels.name(labels.OFFER_STATUS, offer.status), state=offer.status))
     entries.sort(key=lambda e: e.at)
-    return entries
+    # A claim is recorded as the helper's claim and as the need's new status: shown once.
+    return [e for i, e in enumerate(entries) if i == 0 or (e.at, e.title, e.text) != (entries[i - 1].at,
+                                                                                     entries[i - 1].title,
+                                                                                     entries[i - 1].text)]
 
 
 def recordings(need: Need) -> list[Recording]:

@@ -5,6 +5,7 @@ page asks `/needs/live` for what changed every CONSOLE_REFRESH_SECONDS (no reloa
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -109,18 +110,31 @@ def helpers(need: Need) -> str:
     return ", ".join(o.volunteer.first_name for o in need.offers if o.status == "claimed")
 
 
+def fingerprint(found: dict) -> str:
+    """What the two lists show, in a few characters: the same lists give the same fingerprint."""
+    rows = [(n.ref, n.status, n.urgent, n.attention, n.updated_at.isoformat(), helpers(n), n.location)
+            for n in [*found["attention"], *found["rows"]]]
+    return hashlib.sha256(repr((found["total"], rows)).encode()).hexdigest()[:16]
+
+
 @bp.get("/")
 @bp.get("/needs")
 @access.requires(accounts.READ)
 def index():
     filters = Filters.from_request()
+    found = context(filters)
     return render_template("console/queue.html", section="queue", title=_("Needs"),
                            statuses=STATUSES, ages=AGES, languages=list(languages.REGISTRY.values()),
-                           **context(filters))
+                           seen=fingerprint(found), **found)
 
 
 @bp.get("/needs/live")
 @access.requires(accounts.READ)
 def live():
-    """The two lists of the queue, for an open page to swap in."""
-    return render_template("console/queue_live.html", **context(Filters.from_request()))
+    """The two lists of the queue, for an open page to swap in; 204 when nothing changed, so a
+    screen reader's place and what it announces stay put."""
+    found = context(Filters.from_request())
+    seen = fingerprint(found)
+    if request.args.get("seen") == seen:
+        return "", 204
+    return render_template("console/queue_live.html", seen=seen, **found)
