@@ -2,8 +2,10 @@
 
 A time is read in four steps. A small table per language (hotline/i18n/time_words.py) first
 rewrites phrasings the parsing library does not know yet (Spanish "por la tarde", Chinese
-numerals and 下午三点) and takes out the part of the day. The library then translates the
-words into its English forms, where one set of rules, shared by every language, finds a bare
+numerals and 下午三点) and takes out the part of the day; hours and minutes written as words
+become digits there too (hotline/i18n/clock_words.py), and a number word left that nothing
+could place ("a las tres o cuatro") makes the reading fail rather than be guessed. The library
+then translates the words into its English forms, where one set of rules, shared by every language, finds a bare
 hour ("a las 3"), a day of the month and whether a day was given at all. Last, the library
 parses those English forms. Times are asked and kept as local wall-clock times in the
 hotline's zone; UTC is worked out from them.
@@ -25,6 +27,7 @@ from babel import Locale as BabelLocale
 from babel.dates import format_datetime, match_skeleton
 
 from .i18n import languages
+from .i18n.clock_words import unplaced
 from .i18n.time_words import (
     AFTERNOON, ALSO_READ, DATE_ORDERS, EARLY_MORNING, EVENING, MORNING, NIGHT, OWN_FORMATS, PART_HOURS,
     SUPPLEMENTS, day_of_month, hour_for,
@@ -220,33 +223,40 @@ def _library_knows(code: str) -> bool:
     return True
 
 
-def _readers(language_code: str | None) -> list[tuple[str, tuple]]:
-    """The library's languages that read a language's text, each with the rewrites to apply first.
+def _readers(language_code: str | None) -> list[tuple[str, tuple, tuple[str, ...]]]:
+    """The library's languages that read a language's text, each with the rewrites to apply first
+    and the languages whose number words must all have been placed by them.
 
     A language the library does not read (Haitian Creole) has rewrites of its own that turn its
     words into those of the library's code for it (English), and may be read as others after.
     """
     code = dateparser_code(language_code)
     own = SUPPLEMENTS.get(language_code or "", ()) if language_code != code else ()
-    readers = [(code, own + SUPPLEMENTS.get(code, ()))]
-    readers += [(other, SUPPLEMENTS.get(other, ())) for other in ALSO_READ.get(language_code or "", ())]
+    languages_of = tuple(dict.fromkeys(c for c in (language_code, code) if c))
+    readers = [(code, own + SUPPLEMENTS.get(code, ()), languages_of)]
+    readers += [(other, SUPPLEMENTS.get(other, ()), tuple(dict.fromkeys((*languages_of, other))))
+                for other in ALSO_READ.get(language_code or "", ())]
     return readers
 
 
 def read(text: str, code: str, now_local: datetime) -> _Reading | None:
     """Read a typed time into a local wall time and which parts the text itself gave."""
-    return _read(text, [(code, SUPPLEMENTS.get(code, ()))], now_local)
+    return _read(text, [(code, SUPPLEMENTS.get(code, ()), (code,))], now_local)
 
 
-def _read(text: str, readers: list[tuple[str, tuple]], now_local: datetime,
+def _read(text: str, readers: list[tuple[str, tuple, tuple[str, ...]]], now_local: datetime,
           date_order: str | None = None) -> _Reading | None:
     prepared = []
-    for code, rewrites in readers:
+    for code, rewrites, spoken_in in readers:
         cleaned = _clean(text)
         part = None
         for rewrite in rewrites:
             cleaned, found = rewrite(cleaned, now_local)
             part = part or found
+        if unplaced(cleaned, *spoken_in):
+            # A number word no rewrite could place ("a las tres o cuatro"): the loose reading
+            # below would skip it and read the rest, a guess. Better to ask again.
+            continue
         if cleaned.strip() or part is not None:
             prepared.append((code, cleaned, part))
     # Whole words first, in each reading language; then without words around the time
