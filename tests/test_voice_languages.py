@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hotline import create_app
 from hotline.i18n import Translator
 from hotline.i18n import languages
-from hotline.models import Contact, Need, NeedEvent, OutboxMessage, Recording
+from hotline.models import Contact, Conversation, Need, NeedEvent, OutboxMessage, Recording
 from hotline.voice.audio import audio_key
 
 from .twilio_voice_values import SAY_LANGUAGES, SAY_VOICES_BY_LANGUAGE, SPEECH_LANGUAGES
@@ -107,6 +107,15 @@ def test_a_kreyol_caller_files_a_request_with_recorded_answers(haitian):
         assert need.status == "unmet"
         alert = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "+16175559999")).one()
         assert details_url in alert.body and location_url in alert.body
+
+
+def test_a_recorded_answer_to_the_pickup_time_is_not_read_as_an_hour(haitian):
+    client, db = haitian()
+    c = Call(client, "+15551234567").dial().press("3").press("2")  # Kreyòl, a ride
+    c.record().record().record()  # from, to, and the day and time: recording number 3
+    assert "Sorry, I could not read a day and time in that." in c.text and "3:00 PM" not in c.text
+    with db.session() as session:
+        assert session.scalars(select(Conversation)).one().data["when_problem"] == "not_understood"
 
 
 def test_an_empty_recorded_answer_counts_as_silence(haitian):

@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .. import dispatch, rides, times
+from .. import dispatch, needs, rides, times
 from ..i18n import N_
 from ..sms import count_segments, fit, fold_to_gsm
 from .engine import (
@@ -84,6 +84,9 @@ def _parse(ctx: Ctx, text: str, key: str, day: date | None = None) -> times.When
     """Read a typed time, with what an earlier answer to the same question already settled."""
     remembered_day = ctx.data.get(f"{key}_day")
     remembered_clock = ctx.data.get(f"{key}_clock")
+    # A recorded answer (a language with no speech recognition) holds no words to read: its
+    # number is no hour.
+    text = " ".join(words for kind, words in needs.split_recordings(text) if kind == "text")
     return times.parse_when(
         text, ctx.language, ctx.now, _zone(ctx), timedelta(days=ctx.settings.ride_horizon_days),
         day=date.fromisoformat(remembered_day) if remembered_day else day,
