@@ -350,6 +350,10 @@ def _ru(said: str, numbers: Numbers = RU_NUMBERS) -> int:
 
 def russian(text: str, now_local: datetime) -> tuple[str, None]:
     hour = rf"({_RU_HOUR}|час|\d{{1,2}})"
+    # "Часа в три", "часиков в пять": the hour put first says "about"; it is still that hour
+    # ("через два часа в три" keeps its hours).
+    text = re.sub(rf"(?<!\w)((?:\d{{1,2}}|{RU_NUMBERS.pattern})\s+)?час(?:а|ов|ика|иков)\s+(?=(?:в|к)\s)",
+                  lambda m: m.group(0) if m.group(1) else "", text)
     # "без четверти четыре", "без десяти пять", "без пяти час", "без 15 четыре".
     minutes_of = rf"(четверти|{RU_NUMBERS_OF.between(1, 29).pattern}|\d{{1,2}})(?:\s+минут)?"
     text = re.sub(rf"(?<!\w)без\s+{minutes_of}\s+{hour}(?:\s+{_RU_HOUR_WORD})?",
