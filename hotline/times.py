@@ -267,8 +267,15 @@ def _read(text: str, readers: list[tuple[str, tuple, tuple[str, ...]]], now_loca
             if english is None:
                 continue
             english, found = _take_part_of_day(english)
-            english, has_day, has_time = _settle_numbers(english, part or found, now_local)
+            settled = _settle_numbers(english, part or found, now_local)
+            if settled is None:
+                continue  # two different times ("3pm 4pm"): no one time to book
+            english, has_day, has_time = settled.english, settled.has_day, settled.has_time
             parsed = _parse_english(english, now_local, date_order or _date_order(code))
+            if parsed is not None and settled.clock and parsed[0].strftime("%H:%M") != settled.clock:
+                # The library set aside the time the words named ("tomorrow at 3 at 4"): its
+                # reading would be a guess.
+                parsed = None
             if parsed is not None:
                 part = part or found
                 break
@@ -339,14 +346,24 @@ _BARE = re.compile(r"^\d{1,2}$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?$")
 
 
-def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tuple[str, bool, bool]:
+@dataclass(frozen=True)
+class _Settled:
+    english: str
+    has_day: bool
+    has_time: bool
+    clock: str | None  # the one time named, "HH:MM", which the library's reading must keep
+
+
+def _settle_numbers(english: str, part: str | None, now_local: datetime) -> _Settled | None:
     """Make every hour explicit (24-hour HH:MM) and every lone day of the month a full date.
 
-    Return the rewritten text, whether it names a day, and whether it names a time.
+    Return the rewritten text, whether it names a day, whether it names a time, and that time;
+    None when it names two different times, which is no time to book.
     """
     tokens = english.split()
     has_time = has_day = False
     bare: list[int] = []
+    clocks: list[str] = []
     for i, token in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -354,7 +371,9 @@ def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tupl
         clock = _CLOCK.match(token)
         if clock or (_BARE.match(token) and meridiem):
             hour, minute = (int(clock.group(1)), clock.group(2)) if clock else (int(token), "00")
-            tokens[i] = f"{hour_for(hour, part, meridiem, padded=token.startswith('0')):02d}:{minute}"
+            value = f"{hour_for(hour, part, meridiem, padded=token.startswith('0')):02d}:{minute}"
+            tokens[i] = "" if value in clocks else value  # the same time said twice is one time
+            clocks.append(value)
             if meridiem:
                 tokens[i + 1] = ""
             has_time = True
@@ -364,22 +383,26 @@ def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tupl
             prev == "in" or nxt in MONTHS or nxt in UNITS or _day_after_month(tokens, i)
         ):
             bare.append(i)
+    if len(set(clocks)) > 1:
+        return None
     if bare and not has_time and int(tokens[bare[-1]]) <= 23:
         # With no other time given, the last lone number is the hour: "thursday 10", "a las 3".
         i = bare.pop()
         tokens[i] = f"{hour_for(int(tokens[i]), part):02d}:00"
+        clocks.append(tokens[i])
         has_time = True
     for i in bare:
         # Any lone number left is a day of the month: the next time that day comes round.
         found = day_of_month(int(tokens[i]), now_local.date())
         if found is None:
-            return english, False, False
+            return _Settled(english, False, False, None)
         tokens[i] = found.isoformat()
         has_day = True
     if part is not None and not has_time:
         tokens.append(f"{PART_HOURS[part]:02d}:00")
+        clocks.append(tokens[-1])
         has_time = True
-    return " ".join(t for t in tokens if t), has_day, has_time
+    return _Settled(" ".join(t for t in tokens if t), has_day, has_time, clocks[0] if clocks else None)
 
 
 def _day_after_month(tokens: list[str], i: int) -> bool:

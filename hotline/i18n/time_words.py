@@ -222,7 +222,9 @@ def _zh_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
             return f" {hour}:{minute:02d} "
         return f" {hour} "  # a lone hour: read like "at 3"
 
-    text = re.sub(rf"({periods})?\s*(\d{{1,2}})\s*[点點时時](?:钟|鐘)?\s*(半|一刻|三刻|\d{{1,2}}\s*分?)?", replace, text)
+    # ("3点4点" is two hours, not 3:04.)
+    text = re.sub(rf"({periods})?\s*(\d{{1,2}})\s*[点點时時](?:钟|鐘)?\s*(半|一刻|三刻|\d{{1,2}}(?!\s*[点點时時\d])\s*分?)?",
+                  replace, text)
 
     def part(match: re.Match) -> str:
         found.append(_ZH_PARTS[match.group(0)])
@@ -892,8 +894,8 @@ SUPPLEMENTS["vi"] = (
 
 # -- Tagalog --------------------------------------------------------------------------------
 # Hours come as "alas-3", "alas tres" (Spanish numbers, read in clock_words), "3 ng hapon",
-# "alas-3:30" or the English "3pm"; days as "bukas", "sa makalawa", "sa Huwebes", "sa susunod na Martes", "ika-5".
-# "Linggo" is Sunday, but "susunod na linggo" is next week.
+# "alas-3:30" or the English "3pm"; days as "bukas", "sa makalawa", "sa Huwebes", "sa susunod na
+# Martes", "ika-5". "Linggo" is Sunday, but "susunod na linggo" is next week.
 
 _TL_WEEKDAYS = {
     "lunes": 0, "lun": 0, "martes": 1, "miyerkules": 2, "miyerkoles": 2, "myerkules": 2,
