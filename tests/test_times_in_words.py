@@ -285,7 +285,7 @@ def test_number_words_that_cannot_be_placed_are_never_guessed(language, text):
 
 @pytest.mark.parametrize("language, text", [
     ("es", "mañana a las tres o cuatro"), ("zh", "明天下午三四点"), ("tl", "bukas alas tres o kuwatro ng hapon"),
-    ("es", "mañana a las tres, somos cuatro"), ("en", "tomorrow at three thirty, two people"),
+    ("es", "mañana a las tres, somos cuatro"),
 ])
 def test_without_the_check_for_unplaced_words_these_would_be_guessed(language, text, monkeypatch):
     # The reason for the check: the loose reading skips the words it does not know.

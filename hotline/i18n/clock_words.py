@@ -507,7 +507,7 @@ def vietnamese_hours(text: str, now_local: datetime) -> tuple[str, None]:
 
 UNPLACED["vi"] = re.compile(
     # "ba hoặc bốn giờ", "ba bốn giờ" (three or four o'clock).
-    rf"(?<!\w)(?:{VI_NUMBERS.pattern})\s+(?:\d{{1,2}}\s*)?(?:{_VI_GIO}|{_VI_COUNTED}|{loose('hoặc')}|hay)(?!\w)"
+    rf"(?<!\w)(?:{VI_NUMBERS.pattern})\s+(?:\d{{1,2}}(?!\d)\s*)?(?:{_VI_GIO}|{_VI_COUNTED}|{loose('hoặc')}|hay)(?!\w)"
     rf"|(?<!\w)(?:{_VI_GIO}|{loose('kém')})\s+(?:{VI_NUMBERS.pattern})(?!\w)"
 )
 
@@ -621,14 +621,17 @@ def tagalog(text: str, now_local: datetime) -> tuple[str, None]:
     # "ikatlo ng hapon", "ikatlo at kalahati ng hapon": the formal hours.
     text = re.sub(rf"{_TL_ORDINAL}(?=(?:\s+at\s+kalahati)?\s+{_TL_PART})",
                   lambda m: f"alas {_TL_ORDINALS.value(m.group(1))}", text)
-    hour = rf"\b(alas|ala)[- ]?\s?({hour_words}|\d{{1,2}})\b"
-    # "alas kuwatro menos kinse", "alas tres y medya", "alas tres kinse", "alas tres at kalahati".
+    # "alas kuwatro menos kinse", "alas tres y medya", "alas tres kinse", "ika-3 at kalahati".
+    hour = rf"\b(alas|ala|ika)[- ]?\s?({hour_words}|\d{{1,2}})\b"
     text = re.sub(rf"{hour}\s+menos\s+({minutes}|\d{{1,2}})\b",
                   lambda m: f"alas{before(value(m.group(2)), value(m.group(3)))}", text)
-    text = re.sub(rf"{hour}(?:\s+y|'y)?\s+({minutes})\b(?!\s+(?:oras|minuto))",
-                  lambda m: f"alas{clock(value(m.group(2)), value(m.group(3)))}", text)
+    # (After "ika" only with "y": "ika-5 kinse" may be the 5th and fifteen of something.)
+    text = re.sub(rf"{hour}(\s+y|'y)?\s+({minutes})\b(?!\s+(?:oras|minuto))",
+                  lambda m: m.group(0) if m.group(1) == "ika" and not m.group(3) else
+                  f"alas{clock(value(m.group(2)), value(m.group(4)))}", text)
     text = re.sub(rf"{hour}\s+at\s+kalahati\b", lambda m: f"alas{clock(value(m.group(2)), 30)}", text)
-    text = re.sub(hour, lambda m: f"alas {value(m.group(2))}", text)
+    # "alas tres" (but "ika-5" alone may be the 5th of the month).
+    text = re.sub(rf"\b(alas|ala)[- ]?\s?({hour_words})\b", lambda m: f"alas {value(m.group(2))}", text)
     # "dalawang oras", "tatlong araw": counts, in Tagalog numbers with their linker.
     counts = "|".join(sorted(_TL_COUNTS, key=len, reverse=True))
     text = re.sub(rf"\b({counts})\s+(?=(?:oras|minuto|araw)\b)", lambda m: f"{_TL_COUNTS[m.group(1)]} ", text)
