@@ -207,6 +207,7 @@ HOURS_IN_WORDS = {
         ("bukas alas tres kuwarenta'y singko ng hapon", "2026-12-02T15:45"),
         ("bukas ikatlo ng hapon", "2026-12-02T15:00"),
         ("bukas ikatlo at kalahati ng hapon", "2026-12-02T15:30"),
+        ("bukas ika-3 y medya ng hapon", "2026-12-02T15:30"),
         ("bukas ala una ng hapon", "2026-12-02T13:00"),
         ("sa Biyernes alas siyete ng gabi", "2026-12-04T19:00"),
         ("sa Huwebes alas diyes ng umaga", "2026-12-03T10:00"),
