@@ -5,9 +5,10 @@ rewrites phrasings the parsing library does not know yet (Spanish "por la tarde"
 numerals and 下午三点) and takes out the part of the day; hours and minutes written as words
 become digits there too (hotline/i18n/clock_words.py), and a number word left that nothing
 could place ("a las tres o cuatro") makes the reading fail rather than be guessed. The library
-then translates the words into its English forms, where one set of rules, shared by every language, finds a bare
-hour ("a las 3"), a day of the month and whether a day was given at all. Last, the library
-parses those English forms. Times are asked and kept as local wall-clock times in the
+then translates the words into its English forms, where one set of rules, shared by every
+language, finds a bare hour ("a las 3"), a day of the month and whether a day was given at all.
+Last, the library parses those English forms, and a reading that does not keep the one time
+the words named is no reading. Times are asked and kept as local wall-clock times in the
 hotline's zone; UTC is worked out from them.
 
 Haitian Creole, which the library does not read, is rewritten by its table into English words

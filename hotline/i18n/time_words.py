@@ -258,9 +258,9 @@ SUPPLEMENTS["zh"] = (
 
 
 # Korean: the part of the day comes before the hour (오후 3시, "pm 3"), hours may be written in
-# native numerals (세 시), and spaces are often left out (내일오후3시). Parts of the day with an
-# hour become a 24-hour time; relative days, "next week's Tuesday", 12월 5일, 5일 and 12/5
-# (month first, as Korean writes it) become dates.
+# native numerals (세 시, read in clock_words), and spaces are often left out (내일오후3시). Parts
+# of the day with an hour become a 24-hour time; relative days, "next week's Tuesday", 12월 5일,
+# 5일 and 12/5 (month first, as Korean writes it) become dates.
 _KO_PARTS = {
     "새벽": EARLY_MORNING, "아침": MORNING, "오전": MORNING, "낮": AFTERNOON, "점심": AFTERNOON,
     "오후": AFTERNOON, "저녁": EVENING, "밤": NIGHT,
