@@ -350,6 +350,8 @@ def _ru(said: str, numbers: Numbers = RU_NUMBERS) -> int:
 
 def russian(text: str, now_local: datetime) -> tuple[str, None]:
     hour = rf"({_RU_HOUR}|час|\d{{1,2}})"
+    # "Ровно в три": exactly at three, which is what an hour is anyway.
+    text = re.sub(r"(?<!\w)ровно(?!\w)", " ", text)
     # "Часа в три", "часиков в пять": the hour put first says "about"; it is still that hour
     # ("через два часа в три" keeps its hours).
     text = re.sub(rf"(?<!\w)((?:\d{{1,2}}|{RU_NUMBERS.pattern})\s+)?час(?:а|ов|ика|иков)\s+(?=(?:в|к)\s)",
