@@ -2,10 +2,13 @@
 
 A time is read in four steps. A small table per language (hotline/i18n/time_words.py) first
 rewrites phrasings the parsing library does not know yet (Spanish "por la tarde", Chinese
-numerals and 下午三点) and takes out the part of the day. The library then translates the
-words into its English forms, where one set of rules, shared by every language, finds a bare
-hour ("a las 3"), a day of the month and whether a day was given at all. Last, the library
-parses those English forms. Times are asked and kept as local wall-clock times in the
+numerals and 下午三点) and takes out the part of the day; hours and minutes written as words
+become digits there too (hotline/i18n/clock_words.py), and a number word left that nothing
+could place ("a las tres o cuatro") makes the reading fail rather than be guessed. The library
+then translates the words into its English forms, where one set of rules, shared by every
+language, finds a bare hour ("a las 3"), a day of the month and whether a day was given at all.
+Last, the library parses those English forms, and a reading that does not keep the one time
+the words named is no reading. Times are asked and kept as local wall-clock times in the
 hotline's zone; UTC is worked out from them.
 
 Haitian Creole, which the library does not read, is rewritten by its table into English words
@@ -25,6 +28,7 @@ from babel import Locale as BabelLocale
 from babel.dates import format_datetime, match_skeleton
 
 from .i18n import languages
+from .i18n.clock_words import unplaced
 from .i18n.time_words import (
     AFTERNOON, ALSO_READ, DATE_ORDERS, EARLY_MORNING, EVENING, MORNING, NIGHT, OWN_FORMATS, PART_HOURS,
     SUPPLEMENTS, day_of_month, hour_for,
@@ -220,33 +224,40 @@ def _library_knows(code: str) -> bool:
     return True
 
 
-def _readers(language_code: str | None) -> list[tuple[str, tuple]]:
-    """The library's languages that read a language's text, each with the rewrites to apply first.
+def _readers(language_code: str | None) -> list[tuple[str, tuple, tuple[str, ...]]]:
+    """The library's languages that read a language's text, each with the rewrites to apply first
+    and the languages whose number words must all have been placed by them.
 
     A language the library does not read (Haitian Creole) has rewrites of its own that turn its
     words into those of the library's code for it (English), and may be read as others after.
     """
     code = dateparser_code(language_code)
     own = SUPPLEMENTS.get(language_code or "", ()) if language_code != code else ()
-    readers = [(code, own + SUPPLEMENTS.get(code, ()))]
-    readers += [(other, SUPPLEMENTS.get(other, ())) for other in ALSO_READ.get(language_code or "", ())]
+    languages_of = tuple(dict.fromkeys(c for c in (language_code, code) if c))
+    readers = [(code, own + SUPPLEMENTS.get(code, ()), languages_of)]
+    readers += [(other, SUPPLEMENTS.get(other, ()), tuple(dict.fromkeys((*languages_of, other))))
+                for other in ALSO_READ.get(language_code or "", ())]
     return readers
 
 
 def read(text: str, code: str, now_local: datetime) -> _Reading | None:
     """Read a typed time into a local wall time and which parts the text itself gave."""
-    return _read(text, [(code, SUPPLEMENTS.get(code, ()))], now_local)
+    return _read(text, [(code, SUPPLEMENTS.get(code, ()), (code,))], now_local)
 
 
-def _read(text: str, readers: list[tuple[str, tuple]], now_local: datetime,
+def _read(text: str, readers: list[tuple[str, tuple, tuple[str, ...]]], now_local: datetime,
           date_order: str | None = None) -> _Reading | None:
     prepared = []
-    for code, rewrites in readers:
+    for code, rewrites, spoken_in in readers:
         cleaned = _clean(text)
         part = None
         for rewrite in rewrites:
             cleaned, found = rewrite(cleaned, now_local)
             part = part or found
+        if unplaced(cleaned, *spoken_in):
+            # A number word no rewrite could place ("a las tres o cuatro"): the loose reading
+            # below would skip it and read the rest, a guess. Better to ask again.
+            continue
         if cleaned.strip() or part is not None:
             prepared.append((code, cleaned, part))
     # Whole words first, in each reading language; then without words around the time
@@ -257,8 +268,15 @@ def _read(text: str, readers: list[tuple[str, tuple]], now_local: datetime,
             if english is None:
                 continue
             english, found = _take_part_of_day(english)
-            english, has_day, has_time = _settle_numbers(english, part or found, now_local)
+            settled = _settle_numbers(english, part or found, now_local)
+            if settled is None:
+                continue  # two different times ("3pm 4pm"): no one time to book
+            english, has_day, has_time = settled.english, settled.has_day, settled.has_time
             parsed = _parse_english(english, now_local, date_order or _date_order(code))
+            if parsed is not None and settled.clock and parsed[0].strftime("%H:%M") != settled.clock:
+                # The library set aside the time the words named ("tomorrow at 3 at 4"): its
+                # reading would be a guess.
+                parsed = None
             if parsed is not None:
                 part = part or found
                 break
@@ -329,14 +347,24 @@ _BARE = re.compile(r"^\d{1,2}$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?$")
 
 
-def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tuple[str, bool, bool]:
+@dataclass(frozen=True)
+class _Settled:
+    english: str
+    has_day: bool
+    has_time: bool
+    clock: str | None  # the one time named, "HH:MM", which the library's reading must keep
+
+
+def _settle_numbers(english: str, part: str | None, now_local: datetime) -> _Settled | None:
     """Make every hour explicit (24-hour HH:MM) and every lone day of the month a full date.
 
-    Return the rewritten text, whether it names a day, and whether it names a time.
+    Return the rewritten text, whether it names a day, whether it names a time, and that time;
+    None when it names two different times, which is no time to book.
     """
     tokens = english.split()
     has_time = has_day = False
     bare: list[int] = []
+    clocks: list[str] = []
     for i, token in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -344,7 +372,9 @@ def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tupl
         clock = _CLOCK.match(token)
         if clock or (_BARE.match(token) and meridiem):
             hour, minute = (int(clock.group(1)), clock.group(2)) if clock else (int(token), "00")
-            tokens[i] = f"{hour_for(hour, part, meridiem, padded=token.startswith('0')):02d}:{minute}"
+            value = f"{hour_for(hour, part, meridiem, padded=token.startswith('0')):02d}:{minute}"
+            tokens[i] = "" if value in clocks else value  # the same time said twice is one time
+            clocks.append(value)
             if meridiem:
                 tokens[i + 1] = ""
             has_time = True
@@ -354,22 +384,26 @@ def _settle_numbers(english: str, part: str | None, now_local: datetime) -> tupl
             prev == "in" or nxt in MONTHS or nxt in UNITS or _day_after_month(tokens, i)
         ):
             bare.append(i)
+    if len(set(clocks)) > 1:
+        return None
     if bare and not has_time and int(tokens[bare[-1]]) <= 23:
         # With no other time given, the last lone number is the hour: "thursday 10", "a las 3".
         i = bare.pop()
         tokens[i] = f"{hour_for(int(tokens[i]), part):02d}:00"
+        clocks.append(tokens[i])
         has_time = True
     for i in bare:
         # Any lone number left is a day of the month: the next time that day comes round.
         found = day_of_month(int(tokens[i]), now_local.date())
         if found is None:
-            return english, False, False
+            return _Settled(english, False, False, None)
         tokens[i] = found.isoformat()
         has_day = True
     if part is not None and not has_time:
         tokens.append(f"{PART_HOURS[part]:02d}:00")
+        clocks.append(tokens[-1])
         has_time = True
-    return " ".join(t for t in tokens if t), has_day, has_time
+    return _Settled(" ".join(t for t in tokens if t), has_day, has_time, clocks[0] if clocks else None)
 
 
 def _day_after_month(tokens: list[str], i: int) -> bool:

@@ -124,6 +124,24 @@ def test_spanish_ride_is_asked_read_back_and_booked_in_spanish(phone, db, clock)
     assert ride.mobility == ["wheelchair", "child_seat"] and ride.riders == 3
 
 
+def test_a_spanish_rider_writes_the_time_in_words_and_gets_it_read_back(phone, db, clock):
+    talk(phone,
+         ("hola", "2 Español"),
+         ("2", "2 Transporte"),
+         ("transporte", "¿En qué lugar pasamos por usted?"),
+         ("Calle 5 y Main", "¿A qué lugar va?"),
+         ("Clínica del Pueblo", "¿Qué fecha y a qué hora pasamos por usted?"),
+         # Three or four: never guessed, asked again with the example.
+         ("mañana a las tres o cuatro", "Disculpe, no encuentro la fecha y la hora en su mensaje. "
+                                        "Escriba algo como: mañana a las 3 pm"),
+         ("mañana a las tres y media de la tarde",
+          ("Pasamos por usted el miércoles, 2 de diciembre, 3:30 p.m., ¿es correcto?", "1 Es correcto")),
+         ("1", "¿Necesita viaje de regreso?"),
+         ("1", "¿A qué hora pasamos por usted para el regreso?"),
+         ("a las cinco menos cuarto", "Para el regreso, pasamos por usted el miércoles, 2 de diciembre, 4:45 p.m."),
+         )
+
+
 def test_kreyol_ride_is_read_and_read_back_in_kreyol_though_the_date_library_reads_no_kreyol(phone, db, clock):
     talk(phone,
          ("Kreyòl", ("Ak kisa ou bezwen èd?", "2 Woulib")),

@@ -494,6 +494,20 @@ def test_words_with_no_time_in_them_are_not_understood(text, language):
     assert parse(text, language).problem == times.NOT_UNDERSTOOD
 
 
+@pytest.mark.parametrize("text, language", [
+    ("tomorrow 3pm 4pm", "en"), ("tomorrow at 3 at 4", "en"), ("mañana a las 3 a las 4", "es"),
+    ("demain 15h 16h", "fr"), ("завтра в 15:00 в 16:00", "ru"), ("demen 3è 4è", "ht"),
+    ("明天下午3点 4点", "zh"), ("내일 3시 4시", "ko"),
+])
+def test_two_different_times_in_one_answer_are_asked_again_never_guessed(text, language):
+    assert parse(text, language).problem == times.NOT_UNDERSTOOD
+
+
+def test_the_same_time_said_twice_is_one_time():
+    assert wall("tomorrow 3pm 3pm", "en") == "2026-12-02T15:00"
+    assert wall("demen 3è 3è", "ht") == "2026-12-02T15:00"
+
+
 def test_a_part_of_the_day_is_marked_so_it_gets_confirmed():
     assert parse("tomorrow morning", "en").part_of_day == times.MORNING
     assert parse("mañana por la tarde", "es").part_of_day == times.AFTERNOON

@@ -147,6 +147,58 @@ def test_a_ride_is_booked_entirely_by_phone(call, db, language, words):
     assert the(db, Need).channel == "voice"
 
 
+def ride_to_the_time_question(c: Call, language: str = "1") -> Call:
+    c.press(language).press("2")  # a ride
+    c.say("12 Elm Street").press("1")
+    return c.say("Riverside Clinic").press("1")
+
+
+KEYPAD_OFFER = ("You can also enter the time on the keypad: four digits on a 24-hour clock, then press pound. "
+                "For example, for 3:30 in the afternoon, press 1 5 3 0.")
+
+
+def test_a_time_said_in_words_is_read_back_by_the_flow(call, db):
+    with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=timezone.utc), tick=False):
+        c = ride_to_the_time_question(call(), "2")
+        c.say("mañana a las tres y media de la tarde")
+        assert "miércoles, 2 de diciembre, 3:30 p.m." in c.text
+
+
+def test_a_time_refused_twice_on_a_call_can_be_keyed_as_four_digits(call, db):
+    with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=timezone.utc), tick=False):
+        c = ride_to_the_time_question(call())
+        c.say("tomorrow")  # no hour: asked again
+        assert "What time on Wednesday, December 2?" in c.text and "keypad" not in c.text
+        c.say("when the bus comes")  # refused twice: the keys are offered
+        assert "Sorry, I could not read a day and time in that." in c.text
+        assert c.text.endswith(KEYPAD_OFFER)
+        assert c.waiting.tag == "Gather" and "dtmf" in c.waiting.attrib["input"]
+        c.press("2575#")  # no time on a clock: asked again, keys still offered
+        assert "Sorry, I could not read a day and time in that." in c.text and c.text.endswith(KEYPAD_OFFER)
+        c.press("1530#")
+        # The time is kept; the day is asked for, and a day cannot be keyed.
+        assert "What day should the driver come at 3:30 PM?" in c.text and "keypad" not in c.text
+        c.say("tomorrow")
+        assert "Pickup: Wednesday, December 2, 3:30 PM. Is that right?" in c.text
+        c.press("1")
+        assert "Do you need a ride back?" in c.text
+    with db.session() as session:
+        conversation = session.scalars(select(Conversation)).one()
+        assert conversation.data["when"] == "2026-12-02T15:30"
+        assert "when_refused" not in conversation.data
+
+
+def test_a_keyed_time_on_a_24_hour_clock_keeps_the_day_already_given(call, db):
+    with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=timezone.utc), tick=False):
+        c = ride_to_the_time_question(call(), "2")
+        c.say("el viernes")
+        c.say("el viernes, a la hora de la cita")  # the hour is still missing, the day kept
+        assert "¿A qué hora el viernes, 4 de diciembre?" in c.text
+        assert "para las 3:30 de la tarde, marque 1 5 3 0." in c.text
+        c.press("0930#")  # four digits on a 24-hour clock: 9:30 in the morning
+        assert "viernes, 4 de diciembre, 9:30 a.m." in c.text
+
+
 def test_speech_picks_a_choice_by_its_name_or_a_number_word(call, db):
     c = call().press("1")
     c.say("Food.")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hotline import create_app
 from hotline.i18n import Translator
 from hotline.i18n import languages
-from hotline.models import Contact, Need, NeedEvent, OutboxMessage, Recording
+from hotline.models import Contact, Conversation, Need, NeedEvent, OutboxMessage, Recording
 from hotline.voice.audio import audio_key
 
 from .twilio_voice_values import SAY_LANGUAGES, SAY_VOICES_BY_LANGUAGE, SPEECH_LANGUAGES
@@ -107,6 +107,38 @@ def test_a_kreyol_caller_files_a_request_with_recorded_answers(haitian):
         assert need.status == "unmet"
         alert = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "+16175559999")).one()
         assert details_url in alert.body and location_url in alert.body
+
+
+def test_a_recorded_answer_to_the_pickup_time_is_not_read_as_an_hour(haitian):
+    client, db = haitian()
+    c = Call(client, "+15551234567").dial().press("3").press("2")  # Kreyòl, a ride
+    c.record().record().record()  # from, to, and the day and time: recording number 3
+    assert "Sorry, I could not read a day and time in that." in c.text and "3:00 PM" not in c.text
+    with db.session() as session:
+        assert session.scalars(select(Conversation)).one().data["when_problem"] == "not_understood"
+
+
+def test_a_kreyol_caller_whose_recorded_times_cannot_be_read_can_key_the_time(haitian):
+    from datetime import datetime, timezone
+
+    import time_machine
+
+    client, db = haitian()
+    with time_machine.travel(datetime(2026, 12, 1, 15, tzinfo=timezone.utc), tick=False):
+        c = Call(client, "+15551234567").dial().press("3").press("2")  # Kreyòl, a ride
+        c.record()  # where from
+        c.record()  # where to
+        assert c.waiting.tag == "Record"  # the day and time, said
+        c.record()
+        assert c.waiting.tag == "Record" and "keypad" not in c.text
+        c.record()  # a recording is no time that can be booked, twice: the keys are listened for
+        assert c.waiting.tag == "Gather" and c.waiting.attrib["input"] == "dtmf"
+        assert "enter the time on the keypad" in c.text and "After the tone" not in c.text
+        c.press("1530#")
+        assert "What day should the driver come at 3:30 PM?" in c.text
+    with db.session() as session:
+        data = session.scalars(select(Conversation)).one().data
+        assert (data["when_problem"], data["when_clock"]) == ("day", "15:30")
 
 
 def test_an_empty_recorded_answer_counts_as_silence(haitian):

@@ -12,6 +12,7 @@ from hotline.config import PROJECT_ROOT, Settings
 from hotline.db import Database
 from hotline.flows import FLOWS
 from hotline.flows.engine import Ctx, enabled_languages
+from hotline.flows.ride import REFUSED_TWICE
 from hotline.migrate import upgrade
 from hotline.models import Contact, Conversation
 from hotline.voice.speaker import Words
@@ -73,6 +74,13 @@ def documents(database: Database, locales: Path):
                             t = turn()
                             t.ask(notes)
                             yield f"{lang.code} {flow.name}.{step}/{category}", t.twiml()
+            for step in ("when", "back_when") if "ride" in FLOWS else ():
+                # Asked after two refused times: the keys are offered (and listened for).
+                conversation.flow, conversation.step = "ride", step
+                conversation.data = {**DATA, **REFUSED_TWICE, "existing": need.id, "need": need.id}
+                t = turn()
+                t.ask()
+                yield f"{lang.code} ride.{step} with the keys offered", t.twiml()
             conversation.flow, conversation.step, conversation.data = "intake", "details", {"category": "food"}
             for name, build in [
                 ("language menu", lambda t: t.language_menu()),

@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .. import dispatch, rides, times
+from .. import dispatch, needs, rides, times
 from ..i18n import N_
 from ..i18n.answers import NO, YES
 from ..i18n.answers import NONE as NOTHING
@@ -26,6 +26,14 @@ EXAMPLE_TIME = N_("10am or 3:30pm")
 # Translators: an example of a time to be picked up for the ride back, on its own.
 EXAMPLE_BACK = N_("5pm")
 
+
+# A time question asked again after two answers that could not be booked. On a call the time may
+# then also be keyed, as four digits on a 24-hour clock (1530); the question is otherwise the same.
+DATETIME_OR_KEYS = "datetime or keys"
+REFUSALS_BEFORE_KEYS = 2
+# The ride's answers after two refused times, for tools that list every sentence a call can say.
+REFUSED_TWICE = {"when_refused": REFUSALS_BEFORE_KEYS, "back_refused": REFUSALS_BEFORE_KEYS}
+_KEYED = re.compile(r"([01]\d|2[0-3])([0-5]\d)")
 
 # Kind questions for a time that could not be booked as typed, by what was wrong with it.
 WHEN_QUESTIONS = {
@@ -82,6 +90,15 @@ def _parse(ctx: Ctx, text: str, key: str, day: date | None = None) -> times.When
     """Read a typed time, with what an earlier answer to the same question already settled."""
     remembered_day = ctx.data.get(f"{key}_day")
     remembered_clock = ctx.data.get(f"{key}_clock")
+    # A recorded answer (a language with no speech recognition) holds no words to read: its
+    # number is no hour.
+    text = " ".join(words for kind, words in needs.split_recordings(text) if kind == "text")
+    if ctx.channel == "voice" and re.fullmatch(r"\d{4}", text.strip()):
+        # Four digits on a call: a time keyed on a 24-hour clock, HHMM.
+        keyed = _KEYED.fullmatch(text.strip())
+        if keyed is None:
+            return times.When(problem=times.NOT_UNDERSTOOD)
+        text = f"{keyed.group(1)}:{keyed.group(2)}"
     return times.parse_when(
         text, ctx.language, ctx.now, _zone(ctx), timedelta(days=ctx.settings.ride_horizon_days),
         day=date.fromisoformat(remembered_day) if remembered_day else day,
@@ -94,11 +111,18 @@ def _remember_problem(ctx: Ctx, key: str, when: times.When) -> None:
     ctx.data[f"{key}_problem"] = when.missing or when.problem
     ctx.data[f"{key}_day"] = when.day.isoformat() if when.day else None
     ctx.data[f"{key}_clock"] = when.clock.strftime("%H:%M") if when.clock else None
+    ctx.data[f"{key}_refused"] = (ctx.data.get(f"{key}_refused") or 0) + 1
 
 
 def _forget(ctx: Ctx, key: str) -> None:
-    for suffix in ("problem", "day", "clock"):
+    for suffix in ("problem", "day", "clock", "refused"):
         ctx.data.pop(f"{key}_{suffix}", None)
+
+
+def _time_kind(ctx: Ctx, key: str) -> str:
+    """What a time question takes: after two refusals a call may key the time, unless only the day is asked."""
+    refused = (ctx.data.get(f"{key}_refused") or 0) >= REFUSALS_BEFORE_KEYS
+    return DATETIME_OR_KEYS if refused and ctx.data.get(f"{key}_problem") != "day" else DATETIME
 
 
 def ask_when(ctx: Ctx) -> Prompt:
@@ -115,7 +139,7 @@ def ask_when(ctx: Ctx) -> Prompt:
                      "the driver pick you up?", limit=_limit(ctx))
     else:
         text = ctx._(WHEN_QUESTIONS.get(problem, WHEN_QUESTIONS[None]), example=example)
-    return Prompt(text, expects=DATETIME)
+    return Prompt(text, expects=_time_kind(ctx, "when"))
 
 
 def _limit(ctx: Ctx) -> str:
@@ -203,7 +227,7 @@ def ask_back_when(ctx: Ctx) -> Prompt:
                      "driver pick you up to come back?", limit=_limit(ctx))
     else:
         text = ctx._(BACK_QUESTIONS.get(problem, BACK_QUESTIONS[None]), example=example)
-    return Prompt(text, expects=DATETIME)
+    return Prompt(text, expects=_time_kind(ctx, "back"))
 
 
 def answer_back_when(ctx: Ctx, text: str) -> Next:

@@ -13,6 +13,8 @@ from typing import Callable
 
 from unidecode import unidecode
 
+from . import clock_words
+
 # Parts of the day, named as the date library names them in its English forms.
 EARLY_MORNING, MORNING, AFTERNOON = "early_morning", "morning", "afternoon"
 EVENING, NIGHT = "evening", "night"
@@ -93,6 +95,7 @@ def _part(pattern: str, part: str, replacement: str = " ") -> Rewrite:
 
 
 SUPPLEMENTS["en"] = (
+    clock_words.english,
     _sub(r"\b(?:tmrw?|tmw|tmrow|2morrow|tomm?orr?ow)\b", "tomorrow"),
     _sub(r"\bnxt\b", "next"),
     _nth_day(r"\b(?:the |on the )?(\d{1,2})(?:st|nd|rd|th)\b"
@@ -103,6 +106,7 @@ SUPPLEMENTS["en"] = (
 )
 
 SUPPLEMENTS["es"] = (
+    clock_words.spanish,
     _sub(r"\bpasado mañana\b", "en 2 días"),
     _sub(r"\b(?:(?:a )?las )?12 (?:del |al |de )?medio ?d[ií]a\b|\b(?:al |a )?medio ?d[ií]a\b", " 12:00 "),
     _part(r"\b(?:esta|hoy (?:en|por) la) mañana\b", MORNING, " hoy "),
@@ -147,9 +151,17 @@ def zh_number(numeral: str) -> int:
     return value
 
 
+def _zh_number_or_words(numeral: str) -> str:
+    # Two numerals side by side with no 十 or 零 between them (三四点) are "three or four": they
+    # stay words, which a reading never guesses around.
+    if len(numeral) > 1 and not re.search("[十零〇]", numeral):
+        return numeral
+    return str(zh_number(numeral))
+
+
 def _zh_numerals(text: str, now_local: datetime) -> tuple[str, None]:
-    text = re.sub(_ZH_NUMERAL + r"(?=[点點时時分月日号號])", lambda m: str(zh_number(m.group(0))), text)
-    text = re.sub(r"(?<=[点點时時])" + _ZH_NUMERAL, lambda m: str(zh_number(m.group(0))), text)
+    text = re.sub(_ZH_NUMERAL + r"(?=[点點时時分月日号號])", lambda m: _zh_number_or_words(m.group(0)), text)
+    text = re.sub(r"(?<=[点點时時])" + _ZH_NUMERAL, lambda m: _zh_number_or_words(m.group(0)), text)
     # "两个小时后": the library reads "2小时后" but neither the numeral nor the measure word.
     text = re.sub(rf"({_ZH_NUMERAL}|\d+)\s*个?\s*(?=(?:小时|钟头|分钟|天)\s*(?:后|以后|之后))",
                   lambda m: m.group(1) if m.group(1).isdigit() else str(zh_number(m.group(1))), text)
@@ -210,7 +222,9 @@ def _zh_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
             return f" {hour}:{minute:02d} "
         return f" {hour} "  # a lone hour: read like "at 3"
 
-    text = re.sub(rf"({periods})?\s*(\d{{1,2}})\s*[点點时時](?:钟|鐘)?\s*(半|一刻|三刻|\d{{1,2}}\s*分?)?", replace, text)
+    # ("3点4点" is two hours, not 3:04.)
+    text = re.sub(rf"({periods})?\s*(\d{{1,2}})\s*[点點时時](?:钟|鐘)?\s*(半|一刻|三刻|\d{{1,2}}(?!\s*[点點时時\d])\s*分?)?",
+                  replace, text)
 
     def part(match: re.Match) -> str:
         found.append(_ZH_PARTS[match.group(0)])
@@ -238,22 +252,20 @@ SUPPLEMENTS["zh"] = (
     _zh_week,
     _zh_numerals,
     _zh_dates,
+    clock_words.chinese_quarters,
     _zh_clock,
 )
 
 
 # Korean: the part of the day comes before the hour (오후 3시, "pm 3"), hours may be written in
-# native numerals (세 시), and spaces are often left out (내일오후3시). Parts of the day with an
-# hour become a 24-hour time; relative days, "next week's Tuesday", 12월 5일, 5일 and 12/5
-# (month first, as Korean writes it) become dates.
+# native numerals (세 시, read in clock_words), and spaces are often left out (내일오후3시). Parts
+# of the day with an hour become a 24-hour time; relative days, "next week's Tuesday", 12월 5일,
+# 5일 and 12/5 (month first, as Korean writes it) become dates.
 _KO_PARTS = {
     "새벽": EARLY_MORNING, "아침": MORNING, "오전": MORNING, "낮": AFTERNOON, "점심": AFTERNOON,
     "오후": AFTERNOON, "저녁": EVENING, "밤": NIGHT,
 }
 _KO_MERIDIEM = {"오전": "am", "오후": "pm"}
-# Native numerals, used for hours: 한 시 1, 두 시 2 ... 열두 시 12. Longest first.
-_KO_HOURS = {"열한": 11, "열두": 12, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "한": 1, "두": 2,
-             "세": 3, "네": 4, "열": 10}
 _KO_WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
 _KO_NOT_HOUR = r"(?!\s*간)"  # 2시간 is "2 hours", not "2 o'clock"
 
@@ -320,8 +332,6 @@ def _ko_dates(text: str, now_local: datetime) -> tuple[str, None]:
 def _ko_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
     found: list[str] = []
     parts = "|".join(_KO_PARTS)
-    natives = "|".join(_KO_HOURS)
-    text = re.sub(rf"(?<![가-힣])({natives})\s*시(\s*간)?", lambda m: f"{_KO_HOURS[m.group(1)]}시{m.group(2) or ''}", text)
     text = re.sub(r"정오|낮\s*열두\s*시", " 12:00 ", text)
 
     def replace(match: re.Match) -> str:
@@ -352,6 +362,7 @@ SUPPLEMENTS["ko"] = (
     _ko_days,
     _ko_week,
     _ko_dates,
+    clock_words.korean,
     _ko_clock,
 )
 
@@ -370,6 +381,7 @@ def _fr_quarter_to(match: re.Match) -> str:
 
 SUPPLEMENTS["fr"] = (
     _sub(r"[’‘`´]", "'"),
+    clock_words.french,
     _drop(r"\b(?:s'? ?il (?:vous|te) pla[iî]t|svp|stp|svpl|merci(?: beaucoup)?|si possible)\b"),
     # Little words the library would take for a weekday ("je" Thursday, "ma" Tuesday, "sa"
     # Saturday) or a unit ("j'" day, "m'" month) when they come in a sentence.
@@ -430,6 +442,7 @@ def _ar_quarter_to(match: re.Match) -> str:
 
 SUPPLEMENTS["ar"] = (
     _ar_clean,
+    clock_words.arabic,
     _drop(r"(?:من فضلك|لو سمحت(?:ي|وا|م)?|رجاء|الرجاء|شكرا(?: لك| جزيلا)?|الله يخليك|"
           r"(?:إن|ان) ?شاء الله|انشالله|إنشالله)"),
     _ar_day_after,
@@ -463,8 +476,9 @@ SUPPLEMENTS["ar"] = (
 
 
 # Russian: the library reads most of it; these help with hours written with "часа", "ч" or a dot
-# ("в 15.30"), parts of the day after an hour ("в 3 часа дня"), half hours ("в половине
-# четвёртого" is 3:30), "next week", noon, and days of the month ("5-го", "5 числа").
+# ("в 15.30"), parts of the day after an hour ("в 3 часа дня"), "next week", noon, and days of
+# the month ("5-го", "5 числа"). Hours and minutes in words, "в половине четвёртого" (3:30)
+# among them, are read in clock_words.
 _RU_MONTHS = (r"(?:январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*")
 _RU_WEEKDAYS = {
     "понедельник": 0, "пн": 0, "вторник": 1, "вт": 1, "среда": 2, "среду": 2, "ср": 2,
@@ -472,11 +486,6 @@ _RU_WEEKDAYS = {
     "воскресенье": 6, "вс": 6,
 }
 _RU_WEEKDAY = "(" + "|".join(sorted(_RU_WEEKDAYS, key=len, reverse=True)) + ")"
-_RU_ORDINALS = {
-    "первого": 1, "второго": 2, "третьего": 3, "четвертого": 4, "четвёртого": 4, "пятого": 5,
-    "шестого": 6, "седьмого": 7, "восьмого": 8, "девятого": 9, "десятого": 10,
-    "одиннадцатого": 11, "двенадцатого": 12,
-}
 _RU_PARTS = {"утра": MORNING, "дня": AFTERNOON, "вечера": EVENING, "ночи": NIGHT}
 _RU_PART_WORDS = (
     (r"\b(?:с утра|утром)\b", MORNING),
@@ -546,8 +555,7 @@ def _ru_hours(text: str, now_local: datetime) -> tuple[str, str | None]:
 
 
 SUPPLEMENTS["ru"] = (
-    _sub(r"\b(?:в |к )?(?:половин[еау] |пол-?|пол )(" + "|".join(_RU_ORDINALS) + r")\b",
-         lambda m: f" {(_RU_ORDINALS[m.group(1)] - 1) or 12}:30 "),
+    clock_words.russian,
     _sub(r"\b(?:в |к )?(?:полдень|12 (?:часов )?дня)\b", " 12:00 "),
     _ru_week,
     _sub(r"\b(?:следующ|ближайш)\w*", "next"),
@@ -584,8 +592,6 @@ _HT_EVERYDAY = {"mas", "me", "jen", "out"}
 _HT_TODAY = "(?:jodi a|jodia|jodi-a|jodi)"
 _HT_NEXT = r"(?:pwoch[eè]n|k ?ap vini(?: an)?|ki ap vini(?: an)?|prochain)"
 _EN_WEEKDAY = "(" + "|".join(_ENGLISH_WEEKDAYS) + ")"
-_HT_HOURS = {"inè": 1, "dezè": 2, "twazè": 3, "katrè": 4, "senkè": 5, "sizè": 6, "sètè": 7,
-             "uitè": 8, "nevè": 9, "dizè": 10, "onzè": 11}
 _HT_PARTS = (
     (r"\b(?:nan |la |le )?(?:apr[eè] ?midi|lapr[eè] ?midi)\b", AFTERNOON),
     (r"\b(?:nan |le )?maten\b|\bdimaten\b", MORNING),
@@ -595,10 +601,8 @@ _HT_PARTS = (
 
 
 def _ht_hours(text: str, now_local: datetime) -> tuple[str, None]:
-    """"3è", "3 è", "3è30", "3è edmi", "15h", "twazè": hours as "H:MM", which every language reads."""
-    for word, hour in _HT_HOURS.items():
-        text = re.sub(rf"\b{word.replace('è', '[eè]')}\b", f" {hour}:00 ", text)
-
+    """"3è", "3 è", "3è30", "3è edmi", "15h": hours as "H:MM", which every language reads (hours in
+    words, "twazè", are "3è" by now: clock_words.kreyol)."""
     def clock(match: re.Match) -> str:
         hour, minute, extra = int(match.group(1)), match.group(2), match.group(3) or ""
         if extra:
@@ -631,6 +635,7 @@ def _ht_parts(text: str, now_local: datetime) -> tuple[str, str | None]:
 
 
 SUPPLEMENTS["ht"] = (
+    clock_words.kreyol,
     _sub(r"\bapr[eè] ?demen\b|\baprè-demen\b", " in 2 days "),
     # "Aswè a" (tonight) opens the message; "demen aswè a 8è" is tomorrow evening at 8.
     _part(rf"\b{_HT_TODAY} (?:nan )?asw[eè]\b|^asw[eè] ?a\b", NIGHT, " today "),
@@ -752,10 +757,6 @@ def _vi_any(*words: str) -> str:
     return "(?:" + "|".join(_vi(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
-_VI_NUMBERS = {
-    "mười một": 11, "mười hai": 12, "mười": 10, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5,
-    "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
-}
 _VI_WEEKDAYS = {
     "hai": 0, "2": 0, "ba": 1, "3": 1, "tư": 2, "bốn": 2, "4": 2, "năm": 3, "5": 3,
     "sáu": 4, "6": 4, "bảy": 5, "bẩy": 5, "7": 5,
@@ -839,11 +840,6 @@ def _vi_dates(text: str, now_local: datetime) -> tuple[str, None]:
 
 
 def _vi_clock(text: str, now_local: datetime) -> tuple[str, str | None]:
-    # Numbers in words before "giờ": "ba giờ chiều".
-    words = "|".join(_vi(w) for w in sorted(_VI_NUMBERS, key=len, reverse=True))
-    text = re.sub(rf"\b({words})\s+(?={_vi('giờ')}\b)",
-                  lambda m: f"{next(v for k, v in _VI_NUMBERS.items() if re.fullmatch(_vi(k), m.group(1)))} ",
-                  text)
     part = None
     spans = []
     for pattern, found, needs_company in _VI_PARTS:
@@ -886,29 +882,21 @@ _VI_FILLER = re.compile(r"\b(?:" + "|".join(_vi(w) for w in (
 
 
 SUPPLEMENTS["vi"] = (
+    clock_words.vietnamese_counts,
     _vi_relative,
     _vi_days,
     _vi_dates,
+    clock_words.vietnamese_hours,
     _vi_clock,
     lambda text, now_local: (" ".join(_VI_FILLER.sub(" ", text).split()), None),
 )
 
 
 # -- Tagalog --------------------------------------------------------------------------------
-# Hours come as "alas-3", "alas tres" (Spanish numbers), "3 ng hapon", "alas-3 y medya" or the
-# English "3pm"; days as "bukas", "sa makalawa", "sa Huwebes", "sa susunod na Martes", "ika-5".
-# "Linggo" is Sunday, but "susunod na linggo" is next week.
+# Hours come as "alas-3", "alas tres" (Spanish numbers, read in clock_words), "3 ng hapon",
+# "alas-3:30" or the English "3pm"; days as "bukas", "sa makalawa", "sa Huwebes", "sa susunod na
+# Martes", "ika-5". "Linggo" is Sunday, but "susunod na linggo" is next week.
 
-_TL_SPANISH = {
-    "una": 1, "dos": 2, "tres": 3, "kuwatro": 4, "kwatro": 4, "kuatro": 4, "cuatro": 4,
-    "singko": 5, "sinko": 5, "cinco": 5, "sais": 6, "seis": 6, "siyete": 7, "syete": 7, "siete": 7,
-    "otso": 8, "ocho": 8, "nuwebe": 9, "nwebe": 9, "nueve": 9, "diyes": 10, "dyes": 10, "diez": 10,
-    "onse": 11, "once": 11, "dose": 12, "doce": 12,
-}
-_TL_MINUTES = {
-    "y medya": 30, "y media": 30, "at kalahati": 30, "y kinse": 15, "y kuwarto": 15, "y kwarto": 15,
-    "y singko": 5, "y diyes": 10, "y beinte": 20, "y trenta": 30, "y kuwarenta": 40,
-}
 _TL_WEEKDAYS = {
     "lunes": 0, "lun": 0, "martes": 1, "miyerkules": 2, "miyerkoles": 2, "myerkules": 2,
     "merkules": 2, "miy": 2, "huwebes": 3, "hwebes": 3, "huebes": 3, "huw": 3, "biyernes": 4,
@@ -996,33 +984,24 @@ def _tl_clock(text: str, now_local: datetime, part: str | None = None) -> tuple[
         text = text[:start] + " " + text[end:]
 
     converted = []
-    spanish = "|".join(sorted(_TL_SPANISH, key=len, reverse=True))
-    minutes = "|".join(sorted(_TL_MINUTES, key=len, reverse=True))
 
     def clock(match: re.Match) -> str:
-        number = match.group("hour")
-        hour = int(number) if number.isdigit() else _TL_SPANISH[number]
-        minute = int(match.group("minute") or 0)
-        if match.group("words"):
-            minute = _TL_MINUTES[" ".join(match.group("words").split())]
-        elif match.group("before"):
-            hour, minute = (hour - 1) % 24, 45
-        value = _clock(hour, minute, part)
+        value = _clock(int(match.group(1)), int(match.group(2) or 0), part)
         if value is None:
             return match.group(0)
         converted.append(value)
         return value
 
-    text = re.sub(
-        rf"\b(?:alas|ala|ika)[- ]?\s?(?P<hour>\d{{1,2}}|{spanish})(?::(?P<minute>\d{{2}}))?\b"
-        rf"(?:\s+(?P<words>{minutes})\b|\s+(?P<before>menos\s+kinse)\b)?",
-        clock, text)
+    # Hours and minutes in words are digits by now (clock_words.tagalog).
+    text = re.sub(r"\b(?:alas|ala|ika)[- ]?\s?(\d{1,2})(?::(\d{2}))?\b", clock, text)
     return _clock_result(text, part, converted)
 
 
 _TL_FILLER = re.compile(r"\b(?:ng|nang|sa|na|po|ho|mga|bandang|ang|ay|lang|lamang|oras|ng\s+alas)\b")
 
 SUPPLEMENTS["tl"] = (
+    clock_words.tagalog,
+    clock_words.english,
     _tl_relative,
     _tl_days,
     _tl_dates,

@@ -30,7 +30,7 @@ from ..phones import mask, normalize
 from ..sms import clean
 from . import recordings
 from .speaker import Words
-from .turn import KEYS, NUMBER, ONE_KEY, Turn, answer_kind, language_keys
+from .turn import KEYED_TIME_KINDS, KEYS, NUMBER, ONE_KEY, Turn, answer_kind, language_keys
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ def answer(c: Call) -> None:
 
 
 # Prompt kinds whose flow step confirms the understood answer itself.
-READS_ITSELF_BACK = frozenset({"datetime"})
+READS_ITSELF_BACK = frozenset({"datetime", *KEYED_TIME_KINDS})
 
 
 def special_key(c: Call, digits: str, kind: str, choices: int) -> bool:

@@ -11,6 +11,7 @@ from ..config import Settings
 from ..db import Database
 from ..flows import FLOWS
 from ..flows.engine import Ctx, enabled_languages
+from ..flows.ride import REFUSED_TWICE
 from ..i18n import Translator
 from ..i18n.translator import catalog_path
 from ..models import Base, Contact, Conversation
@@ -68,13 +69,17 @@ def _walk_flows(settings: Settings, code: str) -> list[str]:
                                 location=_SAMPLE["location"], language=code, now=now)
             quoting = (need.ref, *_SAMPLE.values())
             for flow in FLOWS.values():
+                # A ride's time questions also as asked after two refused answers (keys offered).
+                variants = ({}, REFUSED_TWICE) if flow.name == "ride" else ({},)
                 for step in flow.steps:
                     for category in needs.CATEGORIES:
-                        conversation.flow, conversation.step = flow.name, step
-                        conversation.data = {**_SAMPLE, "category": category, "existing": need.id, "need": need.id}
-                        turn = _Collecting(Ctx(session, settings, contact, conversation, "voice", now), 1)
-                        turn.collected = collected
-                        turn.ask()
+                        for variant in variants:
+                            conversation.flow, conversation.step = flow.name, step
+                            conversation.data = {**_SAMPLE, "category": category, "existing": need.id,
+                                                 "need": need.id, **variant}
+                            turn = _Collecting(Ctx(session, settings, contact, conversation, "voice", now), 1)
+                            turn.collected = collected
+                            turn.ask()
             session.rollback()
     finally:
         db.dispose()

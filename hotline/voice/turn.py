@@ -27,6 +27,11 @@ NUMBER = "number"  # like WORDS, but keypad digits are the answer even when they
 SINGLE_KEY_CHOICES = 8
 # A prompt kind (`Prompt.expects`) whose answer is a number: every key press belongs to it.
 NUMBER_KINDS = frozenset({"number"})
+# Prompt kinds whose answer is a time that may also be keyed, as four digits on a 24-hour clock
+# (the ride flow offers it after two answers it could not book). Where speech is not recognised,
+# the keys are listened for instead of a recording.
+KEYED_TIME_KINDS = frozenset({"datetime or keys"})
+KEYED_EXAMPLE = "15:30"
 RECORD_SILENCE_SECONDS = 5
 CONFIRM_OR_CANCEL = NP_("voice", "Press 1 to confirm, or 2 to cancel.")
 YES_OR_NO = NP_("voice", "Press 1 for yes, or 2 for no.")
@@ -114,7 +119,7 @@ class Turn:
         kind = answer_kind(prompt)
         question = self.lines(lambda: prompt_lines(self.ctx, self.ctx.ask(), self.speaker))
         listens = self.speaker.listens
-        if kind in (WORDS, NUMBER) and listens is None:
+        if kind in (WORDS, NUMBER) and listens is None and prompt.expects not in KEYED_TIME_KINDS:
             self._record_answer([*notes, *question], silences)
             return
         options: dict = {"action": self.url("answer", v=self.version), "timeout": self.settings.voice_gather_timeout}
@@ -236,7 +241,14 @@ def prompt_lines(ctx: Ctx, prompt: Prompt | None, speaker: Speaker) -> list[str]
     elif kind == KEYS:
         lines.append(ctx.pgettext("voice", "Press the number of each one that applies, with star between "
                                            "numbers, then press pound."))
-    if kind in (WORDS, NUMBER) and speaker.listens is None:
+    if prompt.expects in KEYED_TIME_KINDS:
+        example = say_times(KEYED_EXAMPLE, ctx.translator())
+        # Translators: said on a call after a time was not understood twice. %(time)s is a time as
+        # said ("3:30 in the afternoon"), %(digits)s the same time keyed, said digit by digit (1 5 3 0).
+        lines.append(ctx.pgettext("voice", "You can also enter the time on the keypad: four digits on a 24-hour "
+                                           "clock, then press pound. For example, for %(time)s, press %(digits)s.",
+                                  time=example, digits=" ".join(KEYED_EXAMPLE.replace(":", ""))))
+    elif kind in (WORDS, NUMBER) and speaker.listens is None:
         lines.append(ctx.pgettext("voice", "After the tone, say your answer, then press pound."))
     return lines
 
