@@ -317,3 +317,103 @@ def test_yes_or_no_is_no_area(phone, db, answer):
     to_areas_question(phone)
     reply = phone.text(answer)
     assert "Sorry, I could not read your areas." in reply and "Which ZIP codes" in reply
+
+
+# -- a language's name inside a sentence ----------------------------------------------------------
+
+@pytest.mark.parametrize("first, expected", [
+    ("hola necesito comida para mi familia", "Le escribiré en español."),
+    ("bonjour j'ai besoin de nourriture pour ma famille", "Je vous écris en francais."),
+    ("mwen bezwen manje pou pitit mwen", "M ap ekri ou an kreyòl."),
+])
+def test_the_guessed_language_is_named_as_its_own_sentences_name_it(phone, first, expected):
+    assert expected in phone.text(first)
+
+
+def test_each_guessed_language_note_names_it_inside_its_own_sentence_and_fits(app, db):
+    from hotline.flows.engine import Ctx
+    from hotline.flows.home import language_note
+    from hotline.models import Conversation
+
+    now = datetime(2026, 3, 2, 15, tzinfo=timezone.utc)
+    settings = app.extensions["hotline"].settings
+    expected = {"en": "English", "es": "en español", "zh": "用中文", "vi": "Tiếng Việt:", "ht": "an kreyòl",
+                "ar": "باللغة العربية", "fr": "en francais", "ru": "Язык: русский", "ko": "한국어로",
+                "tl": "Sa Tagalog"}
+    with db.session() as session:
+        for code in SHIPPED:
+            contact = Contact(phone=f"+1555886{SHIPPED.index(code):04d}", language=code)
+            conversation = Conversation(contact=contact, flow="home", step="idle", data={}, version=0)
+            note = language_note(Ctx(session, settings, contact, conversation, "sms", now), code)
+            assert expected[code] in note, (code, note)
+        session.rollback()
+
+
+@pytest.fixture
+def afternoon():
+    with time_machine.travel("2026-03-03 20:00:00+00:00", tick=False) as traveller:
+        yield traveller
+
+
+def _offer(db, phone: Phone, volunteer_language: str, request: list[str]) -> str:
+    from hotline.models import OutboxMessage
+
+    with db.session() as session:
+        volunteers.save(session, volunteers.VolunteerSpec(
+            phone="+16175550990", first_name="Zoe", skills="food", languages=volunteer_language,
+            areas="02139", consent_method="test", status="active"))
+        session.scalars(select(Contact).where(Contact.phone == "+16175550990")).one().language = volunteer_language
+    for text in request:
+        phone.text(text)
+    with db.session() as session:
+        return session.scalars(select(OutboxMessage.body).where(OutboxMessage.to == "+16175550990")).first()
+
+
+def test_an_offer_names_the_residents_language_in_the_volunteers_words(phone, db, afternoon):
+    offer = _offer(db, phone, "es", ["Tiếng Việt", "1", "gạo và sữa", "02139", "1"])
+    assert "en vietnamita." in offer and count_segments(offer).segments <= 2
+
+
+def test_an_offer_in_the_residents_own_language_names_it_as_its_sentences_do(phone, db, afternoon):
+    offer = _offer(db, phone, "es", ["Español", "1", "arroz y leche", "02139", "1"])
+    assert ", en español." in offer
+
+
+def test_an_english_offer_says_the_language_in_english(phone, db, afternoon):
+    offer = _offer(db, phone, "en", ["Kreyòl", "1", "diri ak lèt", "02139", "1"])
+    assert ", in Haitian Creole." in offer
+
+
+def test_a_ride_offer_names_the_riders_language_in_the_drivers_words_when_it_fits(app, monkeypatch):
+    from types import SimpleNamespace
+
+    from hotline.dispatch import copy
+    from hotline.sms import fold_to_gsm
+
+    settings = app.extensions["hotline"].settings
+
+    def offer(t, rider, mobility, riders):
+        ride = SimpleNamespace(riders=riders, mobility=mobility, destination="Boston Medical Center 02118",
+                               local_time="2026-03-07T15:30", time_zone="America/New_York")
+        return copy.ride_offer_text(settings, t, SimpleNamespace(category="ride", ride=ride, language=rider),
+                                    ride, "427", "02139")
+
+    failures = []
+    for reader in SHIPPED:
+        t = Translator(reader, LOCALES)
+        for rider in SHIPPED:
+            lang = languages.REGISTRY[rider]
+            # A usual ride: within two segments, the language named as the driver's language names it
+            # (or, where that name alone would not fit, in itself).
+            usual = offer(t, rider, ["wheelchair"], 2)
+            named = [n for n in (lang.name_in(reader), lang.native_name) if n in usual or fold_to_gsm(n) in usual]
+            if count_segments(usual).segments > 2 or not named:
+                failures.append(f"{reader}/{rider}: {count_segments(usual).segments}: {usual!r}")
+            # Every need and a full car: never dearer than naming the language in itself.
+            longest = offer(t, rider, list(copy.rides.MOBILITY), 8)
+            with monkeypatch.context() as patched:
+                patched.setattr(copy, "language_names", lambda code, _: (languages.REGISTRY[code].native_name,))
+                before = offer(t, rider, list(copy.rides.MOBILITY), 8)
+            if count_segments(longest).segments > max(2, count_segments(before).segments):
+                failures.append(f"{reader}/{rider}: {count_segments(longest).segments}: {longest!r}")
+    assert not failures, "\n".join(failures)
