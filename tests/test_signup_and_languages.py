@@ -23,7 +23,6 @@ from .conftest import Phone
 LOCALES = PROJECT_ROOT / "locales"
 SHIPPED = available(LOCALES)
 OFFERED = [languages.REGISTRY[code] for code in languages.REGISTRY if code in SHIPPED]
-NUMBERS = {lang.code: i for i, lang in enumerate(OFFERED, 1)}
 
 
 def contact(db, phone: Phone) -> Contact:
