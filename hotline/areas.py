@@ -45,6 +45,14 @@ def parse_volunteer_areas(text: str) -> list[tuple[str, str]]:
     return list(rows.items())
 
 
+def known_areas(session: Session) -> set[str]:
+    """The keys of the areas volunteers have given (ZIP codes and neighbourhood names)."""
+    return set(session.scalars(
+        select(VolunteerArea.area).where(~VolunteerArea.area.startswith("zip3:"), VolunteerArea.area != ANYWHERE)
+        .distinct()
+    ))
+
+
 @dataclass(frozen=True)
 class NeedArea:
     """Where a need is, as matching keys: exact ones, and wider ones for later waves."""

@@ -17,6 +17,7 @@ from .config import Settings
 from .db import insert_ignore
 from .i18n import N_, Translator
 from .i18n import languages as languages_mod
+from .i18n import naming
 from .i18n.keywords import shown_word
 from .models import Availability, Contact, OutboxMessage, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
 from .outbound.outbox import queue_sms
@@ -117,11 +118,10 @@ def parse_languages(text: str | list[str]) -> list[str]:
     for item in items:
         code = item.strip().lower()
         if languages_mod.get(code) is None:
-            by_name = [lang.code for lang in languages_mod.REGISTRY.values()
-                       if code in {n.lower() for n in lang.names}]
-            if not by_name:
+            # A name in any shipped language, accents and case aside ("Spanish", "inglés", "中文").
+            code = naming.named(item, languages_mod.REGISTRY.values())
+            if code is None:
                 raise VolunteerError(f"unknown language {item!r}", "language", value=item)
-            code = by_name[0]
         codes.append(code)
     return list(dict.fromkeys(codes))
 

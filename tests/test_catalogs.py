@@ -27,6 +27,8 @@ SAMPLE = {
     "when": "Thursday, December 3, 3:00 PM", "day": "Thursday, December 3", "time": "3:00 PM",
     "limit": "Monday, January 25", "max": 8, "pickup": "Main St and 5th", "destination": "City Hospital",
     "back": "5:00 PM", "needs": " (wheelchair, walker)", "riders": 2, "to": "02114", "codes": "427, 318, 905",
+    "words": "Portuguese and Ukrainian", "languages": "inglés, español y francés",
+    "areas": "02139, 02140, Riverside, Central Square, East Cambri...",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -59,7 +59,8 @@ def _free_port() -> int:
 
 def test_hotline_run_serves_on_the_embedded_default_with_one_command(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "DATABASE_URL", "REDIS_URL"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TWILIO_", "DATABASE_URL", "REDIS_URL", "PUBLIC_URL"))}
     env["INSTANCE_PATH"] = str(tmp_path / "instance")
     process = subprocess.Popen(
         [sys.executable, "-m", "hotline", "run", "--port", str(port)],
@@ -89,3 +90,43 @@ def test_hotline_run_serves_on_the_embedded_default_with_one_command(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # Without PUBLIC_URL, the banner names the port it serves on.
+    assert f"SMS webhook: http://localhost:{port}/twilio/sms" in process.stdout.read().decode()
+
+
+def _run_without_serving(monkeypatch, tmp_path, args, env):
+    """Invoke `hotline run` up to the point it would serve; return its output and the app."""
+    from hotline.cli import server
+
+    served = {}
+    monkeypatch.setattr(server, "run_simple", lambda host, port, app, **_: served.update(app=app, port=port))
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "INSTANCE_PATH": str(tmp_path / "instance"),
+           "TWILIO_ACCOUNT_SID": None, "TWILIO_AUTH_TOKEN": None, "REDIS_URL": None, "PUBLIC_URL": None, **env}
+    result = CliRunner().invoke(main, ["run", *args], env=env)
+    assert result.exit_code == 0, result.output
+    app = served["app"]
+    public_url = app.extensions["hotline"].settings.public_url
+    app.extensions["hotline"].close()
+    return result.output, public_url, served["port"]
+
+
+def test_hotline_run_on_another_port_names_that_port_in_the_webhook_url_and_runs_with_it(monkeypatch, tmp_path):
+    output, public_url, port = _run_without_serving(monkeypatch, tmp_path, ["--port", "5101"], {})
+    assert port == 5101
+    assert "SMS webhook: http://localhost:5101/twilio/sms" in output and ":5000" not in output
+    assert public_url == "http://localhost:5101"
+    # The first-admin link is on the same address, once.
+    assert output.count("http://localhost:5101/setup/") == 1
+
+
+def test_hotline_run_on_a_named_host_uses_that_host(monkeypatch, tmp_path):
+    output, public_url, _ = _run_without_serving(monkeypatch, tmp_path, ["--host", "10.0.0.5", "--port", "8080"], {})
+    assert public_url == "http://10.0.0.5:8080" and "SMS webhook: http://10.0.0.5:8080/twilio/sms" in output
+
+
+def test_hotline_run_keeps_a_public_url_that_is_set(monkeypatch, tmp_path):
+    output, public_url, _ = _run_without_serving(
+        monkeypatch, tmp_path, ["--port", "5101"], {"PUBLIC_URL": "https://hotline.example.org"})
+    assert public_url == "https://hotline.example.org"
+    assert "SMS webhook: https://hotline.example.org/twilio/sms" in output

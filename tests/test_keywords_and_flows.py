@@ -200,7 +200,7 @@ def test_carrier_words_are_never_command_words_in_any_language(app):
 
 def test_first_message_in_spanish_is_answered_in_spanish_with_a_way_out(phone, db):
     reply = phone.text("hola necesito comida")
-    assert "Le escribiré en Español. Para otro idioma, responda 0." in reply
+    assert "Le escribiré en español. Para otro idioma, responda 0." in reply
     # What the first text asked for is kept: the food questions, not the menu.
     assert "¿Qué comida necesita y para cuántas personas?" in reply
     assert contact(db).language == "es"

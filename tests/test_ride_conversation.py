@@ -10,7 +10,10 @@ from sqlalchemy import select
 from hotline import needs, rides, times
 from hotline.flows import ride as ride_flow
 from hotline.flows.engine import enabled_languages
+from hotline.config import PROJECT_ROOT
 from hotline.i18n import Translator
+from hotline.i18n import keywords as kw
+from hotline.i18n.translator import available
 from hotline.models import Ride
 from hotline.sms import count_segments
 
@@ -294,11 +297,68 @@ def test_withdrawing_a_ride_through_status_cancels_its_ride_back(phone, db, cloc
          ("1", ""), ("1", ""), ("1", ""), ("1", "Your ride number is"))
     there, back = all_rides(db)
     # Newest first: the ride back is 1, the ride there 2.
-    talk(phone, ("STATUS", (f"1 A ride ({back.need.ref})", f"2 A ride ({there.need.ref})")),
+    talk(phone, ("STATUS", (f"1 Ride back Dec 2, 5:00 PM ({back.need.ref})",
+                            f"2 Ride there Dec 2, 3:00 PM ({there.need.ref})")),
          ("2", f"Withdraw request {there.need.ref}?"), ("1", "is withdrawn"))
     there, back = all_rides(db)
     assert there.status == back.status == rides.CANCELLED
     assert there.need.status == back.need.status == needs.WITHDRAWN
+
+
+def test_a_ride_and_its_ride_back_booked_when_no_driver_is_free_name_both_numbers(phone, db, clock):
+    from hotline import volunteers
+
+    with db.session() as session:
+        session.scalars(select(volunteers.Volunteer)).one().status = volunteers.PAUSED
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("tomorrow 3pm", ""), ("1", ""), ("1", ""), ("5pm", ""),
+         ("1", ""), ("1", ""), ("1", ""))
+    done = phone.text("1")
+    there, back = all_rides(db)
+    assert (f"Your ride number is {there.need.ref}, and {back.need.ref} for the ride back. No driver is free "
+            "right now") in done
+    assert count_segments(done).segments <= 2
+
+
+def test_a_ride_alone_booked_when_no_driver_is_free_names_its_number(phone, db, clock):
+    from hotline import volunteers
+
+    with db.session() as session:
+        session.scalars(select(volunteers.Volunteer)).one().status = volunteers.PAUSED
+    start_ride(phone)
+    talk(phone, ("Elm St", ""), ("Clinic", ""), ("tomorrow 3pm", ""), ("1", ""), ("3", ""), ("1", ""), ("1", ""))
+    done = phone.text("1")
+    (ride,) = all_rides(db)
+    assert f"Your ride number is {ride.need.ref}. No driver is free right now" in done
+
+
+@pytest.mark.parametrize("code", available(PROJECT_ROOT / "locales"))
+def test_status_shows_each_ride_with_its_day_time_and_direction_in_every_language(code, phone, db, clock):
+    from hotline.i18n import languages
+
+    phone.text(languages.REGISTRY[code].native_name)
+    with db.session() as session:
+        from hotline.models import Contact
+
+        contact = session.scalars(select(Contact).where(Contact.phone == phone.number)).one()
+        # The longest a STATUS list of one booking gets: a Saturday there, a Sunday back, days apart.
+        rides.book(session, contact, pickup="Elm St", destination="Clinic", local_time="2026-12-05T15:30",
+                   time_zone="America/New_York", return_plan=rides.RETURN_AT_TIME, return_time="2026-12-06T11:45",
+                   language=code, now=NOW)
+    there, back = all_rides(db)
+    t = Translator(code, PROJECT_ROOT / "locales")
+    reply = phone.text(kw.shown_word(t, "status"))
+    assert count_segments(reply).segments <= 2, reply
+    status = t._(needs.STATUS_LABELS[there.need.status])
+    # Where each stands, unless that leaves no room for both (two rides in a Unicode script).
+    whole = status in reply
+    for ride, words in ((there, "Ride there %(when)s (%(ref)s)"), (back, "Ride back %(when)s (%(ref)s)")):
+        when = times.format_for(rides.pickup_local(ride), code, style=times.SHORT)
+        line = t._(words + ": %(status)s", when=when, ref=ride.need.ref, status=status) if whole else t._(
+            words, when=when, ref=ride.need.ref)
+        assert line in reply, (code, reply)
+    assert t._("Ride there %(when)s (%(ref)s)") != t._("Ride back %(when)s (%(ref)s)")
+    assert whole or languages.REGISTRY[code].latin_script is False or code == "vi", reply
 
 
 def test_a_second_ride_is_booked_without_the_duplicate_question(phone, db, clock):

@@ -7,7 +7,7 @@ import pytest
 
 from hotline import needs
 from hotline.flows import FLOWS
-from hotline.flows.engine import CHOICE, CHOICES, Ctx, carrier_hint, enabled_languages, no_words, not_understood, retry_note
+from hotline.flows.engine import CHOICE, CHOICES, DATETIME, NUMBER, TEXT, Ctx, carrier_hint, enabled_languages, no_words, not_understood, retry_note
 from hotline.flows.keywords import help_text
 from hotline.flows.render import prompt_sms
 from hotline.models import Contact, Conversation
@@ -30,6 +30,9 @@ DATA = {
     "back": "2026-03-08T11:45",
     "mobility": ["wheelchair", "walker", "service_animal", "child_seat"],
     "riders": 8,
+    # A volunteer's areas read back at their longest (cut to fit), and every language spoken.
+    "areas": "02139, 02140, Riverside, Central Square, East Cambridge, Area Four, Kendall Square",
+    "languages": ["en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl"],
 }
 # Each kind question a ride step can ask, by what was wrong with the last answer.
 RIDE_VARIANTS = [
@@ -83,8 +86,8 @@ def test_every_prompt_with_any_note_before_it_fits_two_segments(app, db):
             if prompt is not None and prompt.expects in (CHOICE, CHOICES) and prompt.note_on_retry:
                 notes.append(not_understood(ctx))
                 notes.append(retry_note(ctx, prompt, str(len(prompt.choices) + 1)))  # a number that is no choice
-            if prompt is not None and prompt.expects not in (CHOICE, CHOICES):
-                notes.append(no_words(ctx))
+            if prompt is not None and prompt.expects in (TEXT, DATETIME, NUMBER):
+                notes.append(no_words(ctx))  # an empty answer, said before the question again
             for note in notes:
                 full = "\n".join(p for p in (note, text) if p)
                 count = count_segments(full)
@@ -165,6 +168,7 @@ def test_every_note_that_comes_before_a_question_fits_with_it(app, db, code):
         conversation = Conversation(contact=contact, flow="home", step="idle", data={}, version=0, updated_at=NOW)
         ctx = Ctx(session, settings, contact, conversation, "sms", NOW)
         from hotline.flows.home import language_note
+        from hotline.flows.signup import languages_kept
 
         guessed = language_note(ctx, code)
         menu = prompt_sms(category_prompt(ctx))
@@ -174,6 +178,14 @@ def test_every_note_that_comes_before_a_question_fits_with_it(app, db, code):
                  (ctx._("Sorry, I could not read your areas. Please send ZIP codes or neighborhood names."),
                   prompt_sms(ask_areas(ctx)))]
         pairs += [(guessed, ctx._(question)) for question in QUESTIONS.values()]
+        # The languages a volunteer named, said back before the areas question: two, or all ten.
+        offered = [lang.code for lang in ctx.enabled_languages()]
+        pairs += [(languages_kept(ctx, codes), prompt_sms(ask_areas(ctx))) for codes in (offered[:2], offered)]
+        # Said alone, under the list of languages already on their phone.
+        words = "Portuguese and Ukrainian"
+        pairs += [(ctx._("Sorry, \"%(words)s\" is not one of our languages. Which languages do you speak? "
+                         "Reply with their names or their numbers in the list.", words=words), ""),
+                  (ctx._("Please reply with a number from 1 to %(max)s.", max=len(offered)), "")]
         session.rollback()
     failures = [f"{count.segments} {count.encoding}: {note!r} + {question!r}"
                 for note, question in pairs

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import replace
 
 import click
 from dotenv import load_dotenv
@@ -26,10 +28,11 @@ log = logging.getLogger(__name__)
 def run(host: str, port: int) -> None:
     """Serve the hotline: webhooks, dashboard and (without Redis) the queued work."""
     setup_logging()
-    settings = read_settings()
+    local = local_url(host, port)
+    settings = served_settings(read_settings(), local)
     upgrade(settings.database_url)
     app = create_app(settings)
-    first_admin_link(app, f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0', '::') else host}:{port}")
+    first_admin_link(app, local)
     out = logging.getLogger("hotline")
     out.info("database: %s", settings.database_url.split("@")[-1])
     if not settings.twilio_configured:
@@ -43,6 +46,24 @@ def run(host: str, port: int) -> None:
         out.info("no REDIS_URL: queued work runs in this process")
     click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def local_url(host: str, port: int) -> str:
+    """The address `hotline run` serves on, as a browser on this machine reaches it."""
+    if host in ("127.0.0.1", "0.0.0.0", "::", ""):
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+def served_settings(settings: Settings, local: str, environ=None) -> Settings:
+    """Without PUBLIC_URL, the address served on is the public one: for the banner, signatures
+    and the callback addresses Twilio is given, not the default's port 5000."""
+    environ = os.environ if environ is None else environ
+    if environ.get("PUBLIC_URL"):
+        return settings
+    return replace(settings, public_url=local)
 
 
 def first_admin_link(app, local_url: str) -> None:

@@ -13,7 +13,7 @@ from ..i18n import Translator, languages
 from ..i18n.keywords import shown_word
 from ..i18n.spoken import spell_digits
 from ..models import Contact, Need
-from ..sms import count_segments, fit_plainly, fold_to_gsm
+from ..sms import DEFAULT_BUDGET, count_segments, fit_plainly, fold_to_gsm
 
 
 def translator(settings: Settings, contact: Contact) -> Translator:
@@ -25,21 +25,41 @@ def category(t: Translator, need: Need) -> str:
     return t._(needs.CATEGORIES.get(need.category, needs.CATEGORIES["other"]))
 
 
-def language_name(code: str) -> str:
+def language_name(code: str, reader: str) -> str:
+    """A language's name inside a sentence of the reader's language: "in Spanish" to an English
+    reader, "en español" to a Spanish one, "en vietnamita" to a Spanish one about Vietnamese."""
     lang = languages.get(code)
-    return lang.native_name if lang else code
+    return lang.name_in(reader) if lang else code
 
 
-def cheapest_naming(render, name: str) -> str:
-    """Render a text that names a language, without the name's accents when that alone makes it
-    cheaper: "Français" turns a whole French offer into Unicode, halving the room for the details."""
-    text = render(name)
-    folded = fold_to_gsm(name)
-    if folded != name:
-        cheaper = render(folded)
-        if (count_segments(cheaper).segments, -len(cheaper)) < (count_segments(text).segments, -len(text)):
-            return cheaper
-    return text
+def language_names(code: str, reader: str) -> tuple[str, ...]:
+    """Names for a language in a reader's sentence, best first: as the reader's language writes it,
+    then in itself ("Kreyòl" where "гаитянский креольский" would not fit)."""
+    lang = languages.get(code)
+    return (language_name(code, reader), lang.native_name) if lang else (code,)
+
+
+def cheapest_naming(render, *names: str) -> str:
+    """Render a text that names a language, by the first of `names` that keeps it within two
+    segments, and without the name's accents when that alone makes it cheaper: "Français" turns
+    a whole French offer into Unicode, halving the room for the details."""
+    best = None
+    for name in dict.fromkeys(names):
+        text = render(name)
+        folded = fold_to_gsm(name)
+        if folded != name:
+            cheaper = render(folded)
+            if _cost(cheaper) < _cost(text):
+                text = cheaper
+        if count_segments(text).segments <= DEFAULT_BUDGET:
+            return text
+        if best is None or _cost(text) < _cost(best):
+            best = text
+    return best if best is not None else render("")
+
+
+def _cost(text: str) -> tuple[int, int]:
+    return count_segments(text).segments, -len(text)
 
 
 def mobility_text(t: Translator, ride) -> str:
@@ -61,6 +81,8 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
 
     def offer(language: str) -> str:
         def render(details: str) -> str:
+            # Translators: %(language)s is the resident's language, named as your language writes it
+            # inside a sentence ("en vietnamita", "in Spanish").
             return t._(
                 "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
                 "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
@@ -71,7 +93,7 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
         # An offer goes to several volunteers: the resident's words without numbers or addresses.
         return fit_plainly(render, {"details": areas.redact(need.details)})
 
-    return cheapest_naming(offer, language_name(need.language))
+    return cheapest_naming(offer, *language_names(need.language, t.code))
 
 
 def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: str, area: str) -> str:
@@ -83,6 +105,8 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
     def offer(language: str) -> str:
         # Every mobility need and a language name such as "Tiếng Việt" can push it past two
         # Unicode segments: then it is spelled plainly, where its script allows.
+        # Translators: %(language)s is the rider's language, named as your language writes it inside a
+        # sentence ("en vietnamita", "in Spanish").
         return fit_plainly(lambda: t.ngettext(
             "New ride %(code)s: %(when)s, from %(area)s to %(to)s, %(n)s rider%(needs)s. In %(language)s. "
             "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
@@ -95,7 +119,7 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
             **{"pass": shown_word(t, "pass")},
         ), {})
 
-    return cheapest_naming(offer, language_name(need.language))
+    return cheapest_naming(offer, *language_names(need.language, t.code))
 
 
 def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str | None]:
@@ -294,10 +318,11 @@ def rider_reminder(settings: Settings, rt: Translator, need: Need, ride, name: s
 
 def nobody_found(session: Session, t: Translator, need: Need) -> str:
     area = areas.for_location(session, need.location).label or need.location
+    # Translators: %(language)s is the resident's language, named as your language writes it.
     return t._(
         "Hotline: nobody found yet for request %(ref)s (%(category)s, %(area)s, %(language)s). "
         "Please follow up.",
-        ref=need.ref, category=category(t, need), area=area[:40], language=language_name(need.language),
+        ref=need.ref, category=category(t, need), area=area[:40], language=language_name(need.language, t.code),
     )
 
 

@@ -48,9 +48,18 @@ def guess_language(ctx: Ctx, text: str) -> None:
 
 
 def language_note(ctx: Ctx, code: str) -> str:
-    """Say which language the hotline will write in; its name spelled plainly if only that costs Unicode."""
-    name = next(lang.native_name for lang in ctx.enabled_languages() if lang.code == code)
-    note = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
-    plain = ctx._("I will write in %(language)s. For another language, reply 0.", language=fold_to_gsm(name))
+    """Say which language the hotline will write in, named the way that sentence names it ("Le
+    escribiré en español"); spelled plainly if only the name would make the text Unicode."""
+    lang = next(lang for lang in ctx.enabled_languages() if lang.code == code)
+    name = lang.name_in(ctx.translator().code)
+
+    def note(name: str) -> str:
+        # Translators: %(language)s is the language's name as your own sentences write it
+        # ("en español", "en français", "язык: русский"); it may start the sentence.
+        text = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
+        # A name that starts the sentence takes its capital ("Tiếng Việt: nhắn 0...").
+        return text[:1].upper() + text[1:] if text.startswith(name) else text
+
+    said, plain = note(name), note(fold_to_gsm(name))
     # "Français" alone would turn the whole reply, and the question after it, into Unicode.
-    return plain if is_gsm7(plain) and not is_gsm7(note) else note
+    return plain if is_gsm7(plain) and not is_gsm7(said) else said

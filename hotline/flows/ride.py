@@ -384,6 +384,14 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
             ctx.say(ctx.pgettext("voice", "The ride back has its own number: %(ref)s.",
                                  ref=ride.return_ride.need.ref))
         return Goto("home")
+    if not looking and ride.return_ride is not None:
+        # Both numbers, so the rider can quote either one when they check or call.
+        ctx.say(ctx._(
+            "Thank you. Your ride number is %(ref)s, and %(back)s for the ride back. No driver is free "
+            "right now, so a coordinator will follow up with you. Reply %(status)s to check on them.",
+            ref=ride.need.ref, back=ride.return_ride.need.ref, status=status,
+        ))
+        return Goto("home")
     if not looking:
         ctx.say(ctx._(
             "Thank you. Your ride number is %(ref)s. No driver is free right now, so a coordinator "

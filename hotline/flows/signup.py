@@ -1,10 +1,21 @@
 """Signing up as a volunteer by text: name, skills, languages, areas, availability, consent."""
 from __future__ import annotations
 
-from .. import volunteers
+from .. import areas, volunteers
+from ..i18n import keywords as kw
+from ..i18n import languages, naming
 from ..i18n.answers import NO, YES
-from ..sms import fold_to_gsm, is_gsm7
-from .engine import CHOICE, CHOICES, Choice, Ctx, Flow, Goto, Next, Prompt, Step
+from ..sms import count_segments, fit, fold_to_gsm, is_gsm7, shorten
+from .engine import (
+    AGAIN, CHOICE, CHOICES, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, carrier_hint, no_words,
+    not_understood,
+)
+from .render import prompt_sms
+
+# The kind of answer a step reads itself, whatever it is: names or numbers of its choices, as many
+# as given, in any words ("español e inglés", "1 2"). The engine hands it over as typed; on a
+# call its choices are keys, like any menu that takes several.
+NAMES = "names"
 
 
 def ask_name(ctx: Ctx) -> Prompt:
@@ -31,21 +42,65 @@ def ask_languages(ctx: Ctx) -> Prompt:
     # Ten languages, each named in itself, leave room for a short question only (the skills
     # question before it has shown how to answer with several numbers).
     text = ctx._("Which languages do you speak?")
-    choices = tuple(Choice(lang.code, lang.native_name) for lang in ctx.enabled_languages())
-    # Languages named in themselves, some in scripts that make the SMS Unicode: asked again
-    # without a note, as the language menu is. One name like "Tiếng Việt" would make the whole
-    # list cost Unicode segments; when all the rest is plain GSM-7, Latin-script names are spelled
-    # plainly too ("Tieng Viet"). Answers match either spelling.
-    plain = tuple(Choice(c.value, fold_to_gsm(c.label)) for c in choices)
+    # Each answers to its name in any shipped language too ("inglés", "英语"), so naming one is an
+    # answer here, not a switch of the conversation's language.
+    choices = tuple(Choice(lang.code, lang.native_name, aliases=lang.names) for lang in ctx.enabled_languages())
+    # Languages named in themselves, some in scripts that make the SMS Unicode. One name like
+    # "Tiếng Việt" would make the whole list cost Unicode segments; when all the rest is plain
+    # GSM-7, Latin-script names are spelled plainly too ("Tieng Viet"). Answers match either spelling.
+    plain = tuple(Choice(c.value, fold_to_gsm(c.label), aliases=c.aliases) for c in choices)
     if is_gsm7("".join([text, *(c.label for c in plain)])):
         choices = plain
-    return Prompt(text, choices, CHOICES, spoken=ctx.pgettext("voice", "Which languages do you speak?"),
+    # Read as words, not as a menu: a list of names in any language ("español e inglés"), several
+    # numbers, or both. The list leaves no room for a note before it: a part naming no language
+    # gets a note that asks again in words, under the list already on their phone.
+    return Prompt(text, choices, NAMES, spoken=ctx.pgettext("voice", "Which languages do you speak?"),
                   note_on_retry=False)
 
 
-def answer_languages(ctx: Ctx, values: str) -> Next:
-    ctx.data["languages"] = values.split()
+def answer_languages(ctx: Ctx, text: str) -> Next:
+    if kw.carrier_word(text) in kw.CARRIER_OPT_IN:
+        ctx.say(carrier_hint(ctx))
+        return QUIET
+    if not text.strip():
+        ctx.say(no_words(ctx))
+        return QUIET
+    reading = naming.read_languages(text, ctx.enabled_languages(), ctx.answers().numbers)
+    if reading.unread and all(part.isdigit() for part in reading.unread):
+        # A number that is no language on the list: the list is still on their phone.
+        ctx.say(ctx._("Please reply with a number from 1 to %(max)s.", max=len(ctx.enabled_languages())))
+        return QUIET
+    if reading.unread or not reading.codes:
+        quote = reading.unread[0] if reading.unread else text
+        ctx.say(ctx._("Sorry, \"%(words)s\" is not one of our languages. Which languages do you speak? "
+                      "Reply with their names or their numbers in the list.", words=shorten(quote, 24)))
+        return QUIET
+    ctx.data["languages"] = list(reading.codes)
+    ctx.say(languages_kept(ctx, reading.codes))
     return Goto("signup", "areas")
+
+
+def languages_kept(ctx: Ctx, codes) -> str:
+    """Say back the languages kept, before the next question: nothing is dropped unsaid."""
+    lang = languages.get(ctx.language) or languages.REGISTRY["en"]
+    names = [languages.REGISTRY[code].name_in(lang.code) for code in codes if code in languages.REGISTRY]
+
+    def note(named: list[str]) -> str:
+        # Translators: said back after the languages question, before the next one. %(languages)s
+        # is a list of language names as your language writes them inside a sentence, already
+        # joined ("inglés y español", "英语和中文").
+        return ctx._("Noted, you speak %(languages)s.", languages=naming.listed(named, lang))
+
+    question = "\n" + prompt_sms(ask_areas(ctx))
+    # Names spelled plainly when only their accents would cost more ("francais" in a French text).
+    said = note(names)
+    plain = note([fold_to_gsm(name) for name in names])
+    if count_segments(plain + question).segments < count_segments(said + question).segments:
+        said = plain
+    if count_segments(said + question).segments <= 2:
+        return said
+    # Every language named in a Unicode script leaves no room for the question: how many, then.
+    return ctx.ngettext("Noted, you speak %(n)s language.", "Noted, you speak %(n)s languages.", len(names))
 
 
 def ask_areas(ctx: Ctx) -> Prompt:
@@ -53,8 +108,58 @@ def ask_areas(ctx: Ctx) -> Prompt:
 
 
 def answer_areas(ctx: Ctx, text: str) -> Next:
-    ctx.data["areas"] = text
+    if kw.carrier_word(text) in kw.CARRIER_OPT_IN:
+        ctx.say(carrier_hint(ctx))
+        return QUIET
+    rows = areas.parse_volunteer_areas(text)
+    words = ctx.answers()
+    if not rows or kw.normalize(text) in words.yes | words.no | words.none:
+        # "yes", "no" or "none" is no place: asked again rather than saved as a neighborhood.
+        ctx.say(ctx._("Sorry, I could not read your areas. Please send ZIP codes or neighborhood names."))
+        return AGAIN
+    ctx.data["areas"] = text.strip()
+    if _unsure(ctx, rows):
+        return Goto("signup", "areas_check")
     return Goto("signup", "availability")
+
+
+def _unsure(ctx: Ctx, rows: list[tuple[str, str]]) -> bool:
+    """Tell whether an answer has numbers that are no ZIP code and no area anyone gave before
+    ("1,2,5": maybe the numbers of the menu before); ZIP codes and known names are sure."""
+    numbers = [key for key, _ in rows if all(word.isdigit() for word in key.split())
+               and not areas.ZIP.fullmatch(key)]
+    return bool(numbers) and not set(numbers) <= areas.known_areas(ctx.session)
+
+
+def _written(ctx: Ctx) -> str:
+    """The areas as they were read: each one, separated the same way whatever was typed."""
+    return ", ".join(label or key for key, label in areas.parse_volunteer_areas(ctx.data.get("areas", ""))
+                     if not key.startswith("zip3:"))
+
+
+def ask_areas_check(ctx: Ctx) -> Prompt:
+    choices = (Choice("yes", ctx._("Those are right"), means=YES),
+               Choice("no", ctx._("Write them again"), means=NO))
+    # The read-back quotes the volunteer: shortened, if need be, to leave room for a note before it.
+    header = not_understood(ctx) + "\n"
+    footer = "".join(f"\n{i} {c.label}" for i, c in enumerate(choices, 1))
+    text = fit(lambda areas: header + ctx._(
+        "You wrote %(areas)s. Are those the ZIP codes or neighborhoods you can cover?", areas=areas) + footer,
+        {"areas": _written(ctx)})
+    return Prompt(text[len(header): len(text) - len(footer)], choices, CHOICE)
+
+
+def answer_areas_check(ctx: Ctx, choice: str) -> Next:
+    if choice == "yes" and ctx.data.get("areas"):
+        return Goto("signup", "availability")
+    ctx.data.pop("areas", None)
+    return Goto("signup", "areas")
+
+
+def areas_instead(ctx: Ctx, text: str) -> Next | None:
+    """At the read-back, areas written again with a ZIP code ("02139, Riverside") are the new answer
+    to the areas question; other words are asked about again."""
+    return answer_areas(ctx, text) if areas.zips_in(text) else None
 
 
 def ask_availability(ctx: Ctx) -> Prompt:
@@ -121,6 +226,7 @@ FLOW = Flow("signup", "name", {
     "skills": Step(ask_skills, answer_skills),
     "languages": Step(ask_languages, answer_languages),
     "areas": Step(ask_areas, answer_areas),
+    "areas_check": Step(ask_areas_check, answer_areas_check, otherwise=areas_instead),
     "availability": Step(ask_availability, answer_availability),
     "consent": Step(ask_consent, answer_consent),
 })

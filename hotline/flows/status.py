@@ -1,7 +1,7 @@
 """STATUS: a resident's open requests, where each stands, and a way to withdraw one."""
 from __future__ import annotations
 
-from .. import dispatch, needs
+from .. import dispatch, needs, rides, times
 from ..i18n.answers import NO, YES
 from ..models import Need
 from ..sms import count_segments
@@ -17,7 +17,30 @@ def _listed(ctx: Ctx) -> list[Need]:
     return needs.open_needs(ctx.session, ctx.contact)
 
 
-def describe(ctx: Ctx, need: Need) -> str:
+def describe(ctx: Ctx, need: Need, brief: bool = False) -> str:
+    """One line of the list: what it is and where it stands; a ride with its day, time and direction
+    (`brief`: a ride without where it stands, when the list would not fit otherwise)."""
+    ride = rides.for_need(need)
+    moment = rides.pickup_local(ride) if ride is not None else None
+    if moment is not None:
+        values = {"ref": need.ref, "when": times.format_for(moment, ctx.language, style=times.SHORT)}
+        back = ride.return_of_id is not None
+        if brief and back:
+            # Translators: a ride back home in the STATUS list when there is no room for where it
+            # stands, e.g. "Ride back Dec 3, 5:30 PM (482914)".
+            return ctx._("Ride back %(when)s (%(ref)s)", **values)
+        if brief:
+            # Translators: a ride to a place in the STATUS list when there is no room for where it
+            # stands, e.g. "Ride there Dec 3, 3:00 PM (482913)".
+            return ctx._("Ride there %(when)s (%(ref)s)", **values)
+        values["status"] = ctx._(needs.STATUS_LABELS[need.status])
+        if back:
+            # Translators: a ride back home in the STATUS list, e.g. "Ride back Dec 3, 5:30 PM (482914):
+            # asking volunteers".
+            return ctx._("Ride back %(when)s (%(ref)s): %(status)s", **values)
+        # Translators: a ride to a place in the STATUS list, e.g. "Ride there Dec 3, 3:00 PM (482913):
+        # asking volunteers".
+        return ctx._("Ride there %(when)s (%(ref)s): %(status)s", **values)
     return ctx._(
         "%(category)s (%(ref)s): %(status)s",
         ref=need.ref,
@@ -35,14 +58,20 @@ def ask_list(ctx: Ctx) -> Prompt:
         "You have %(n)s open requests. To withdraw one, reply its number.",
         len(open_needs),
     )
-    # Newest first, as many as fit the budget (with room for a note before them).
-    choices: list[Choice] = []
-    for need in open_needs[:SHOWN]:
-        candidate = Prompt(text, (*choices, Choice(str(need.id), describe(ctx, need))), CHOICE)
-        if choices and count_segments(not_understood(ctx) + "\n" + prompt_sms(candidate)).segments > BUDGET:
-            break
-        choices = list(candidate.choices)
-    return Prompt(text, tuple(choices), CHOICE)
+    # Newest first, as many as fit the budget. Each line says where its request stands, with room
+    # for a "sorry" before the list; where that is too long (two rides in a Unicode script), the
+    # list goes without the room (it says itself how to answer), then rides without their status.
+    shown = open_needs[:SHOWN]
+    prompt = Prompt(text)
+    for count in range(len(shown), 0, -1):
+        for brief in (False, True):
+            choices = tuple(Choice(str(need.id), describe(ctx, need, brief)) for need in shown[:count])
+            for note in (True, False):
+                prompt = Prompt(text, choices, CHOICE, note_on_retry=note)
+                before = not_understood(ctx) + "\n" if note else ""
+                if count_segments(before + prompt_sms(prompt)).segments <= BUDGET:
+                    return prompt
+    return prompt
 
 
 def answer_list(ctx: Ctx, value: str) -> Next:
