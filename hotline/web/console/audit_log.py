@@ -44,6 +44,14 @@ ACTIONS = {
     "user_disabled": N_("Disabled an account"),
     "role_changed": N_("Changed an account's role"),
     "outbox_retry": N_("Sent a failed message again"),
+    "volunteer_added": N_("Added a volunteer"),
+    "volunteer_edited": N_("Changed a volunteer's details"),
+    "volunteer_approved": N_("Approved a volunteer"),
+    "volunteer_declined": N_("Declined a volunteer's sign-up"),
+    "volunteer_paused": N_("Paused a volunteer"),
+    "volunteer_resumed": N_("Resumed a volunteer"),
+    "volunteer_removed": N_("Removed a volunteer"),
+    "volunteer_imported": N_("Imported volunteers from a CSV file"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
