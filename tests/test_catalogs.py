@@ -10,7 +10,7 @@ from unidecode import unidecode
 from hotline import needs
 from hotline.config import PROJECT_ROOT
 from hotline.i18n import Translator, catalogs, keywords as kw, languages
-from hotline.i18n.translator import available, catalog_path
+from hotline.i18n.translator import CONSOLE, available, catalog_path
 from hotline.sms import count_segments
 
 LOCALES = PROJECT_ROOT / "locales"
@@ -41,6 +41,29 @@ def test_shipped_languages_include_english_and_spanish_and_are_registered():
 def test_template_is_current_with_the_code():
     problems, _ = catalogs.check(LOCALES)
     assert problems == []
+
+
+def test_the_consoles_template_is_current_with_the_code():
+    problems, _ = catalogs.check(LOCALES, domain=CONSOLE)
+    assert problems == []
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_the_console_is_translated_completely_in_every_shipped_language(code):
+    _, reports = catalogs.check(LOCALES, [code], domain=CONSOLE)
+    report = reports[0]
+    assert report.missing == [] and report.fuzzy == [] and report.errors == [], report.missing[:10]
+    with catalog_path(LOCALES, code, CONSOLE).open("rb") as fp:
+        catalog = read_po(fp, locale=code)
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        names = set(PLACEHOLDER.findall(ids[-1])) | set(re.findall(r"%\((\w+)\)", ids[-1]))
+        for string in strings:
+            found = set(re.findall(r"%\((\w+)\)", string))
+            assert found <= names | {"num", "n"}, (code, message.id, string)
 
 
 @pytest.mark.parametrize("code", SHIPPED)
