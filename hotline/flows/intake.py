@@ -73,7 +73,8 @@ def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
 def answer_category(ctx: Ctx, category: str) -> Next:
     if category == "ride":
         # Rides have questions of their own; riders often book several, so no duplicate check.
-        return Goto("ride")
+        said = ctx.data.get("said")
+        return Goto("ride", data={"said": said} if said else None)
     ctx.data["category"] = category
     if ctx.data.get("editing"):
         return Goto("intake", "confirm")

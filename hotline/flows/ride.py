@@ -5,7 +5,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .. import dispatch, needs, rides, times
+from .. import coordinators, dispatch, needs, rides, times
 from ..i18n import N_
 from ..i18n.answers import NO, YES
 from ..i18n.answers import NONE as NOTHING
@@ -375,6 +375,10 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         return_plan=plan, return_time=ctx.data.get("back") if plan == rides.RETURN_AT_TIME else None,
         language=ctx.language, channel=ctx.channel, now=ctx.now,
     )
+    said = ctx.data.get("said")
+    if said:
+        # What their first text said ("a ride to the clinic tomorrow at 3") stays with the request.
+        needs.add_details(ride.need, said, now=ctx.now)
     status = ctx.word("status")
     # Drivers are asked in this same transaction: the ride and its offers stand or fall together.
     looking = dispatch.start_ride(ctx.session, ctx.settings, ride, ctx.now)
@@ -383,6 +387,21 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         if ride.return_ride is not None:
             ctx.say(ctx.pgettext("voice", "The ride back has its own number: %(ref)s.",
                                  ref=ride.return_ride.need.ref))
+        return Goto("home")
+    if not looking and not coordinators.will_be_told(ctx.settings):
+        # Nobody is texted about it: no promise of a call, only that it is kept and when to look.
+        if ride.return_ride is not None:
+            ctx.say(ctx._(
+                "Thank you. Your ride number is %(ref)s, and %(back)s for the ride back. No driver is free "
+                "right now; they are saved and we will keep looking. Reply %(status)s to check on them.",
+                ref=ride.need.ref, back=ride.return_ride.need.ref, status=status,
+            ))
+        else:
+            ctx.say(ctx._(
+                "Thank you. Your ride number is %(ref)s. No driver is free right now; it is saved and we "
+                "will keep looking. Reply %(status)s to check on it.",
+                ref=ride.need.ref, status=status,
+            ))
         return Goto("home")
     if not looking and ride.return_ride is not None:
         # Both numbers, so the rider can quote either one when they check or call.
