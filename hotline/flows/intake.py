@@ -56,7 +56,10 @@ def topic_of(ctx: Ctx, text: str) -> str | None:
 
 def says_enough(text: str) -> bool:
     """Tell whether a first text is long enough to stand as what is needed."""
-    return len(kw.normalize(text).split()) >= DETAILS_WORDS or len(text.strip()) >= 12 and not text.isascii()
+    words = kw.normalize(text).split()
+    if len(words) == 1 and not text.isascii():
+        return len(words[0]) >= 8  # a script written without spaces (Chinese): counted in characters
+    return len(words) >= DETAILS_WORDS
 
 
 def category_prompt(ctx: Ctx) -> Prompt:

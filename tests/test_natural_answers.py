@@ -1,0 +1,140 @@
+"""Answers people give, in every shipped language: words for yes, no, none and numbers at every
+kind of question, walked through the signed webhook."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from hotline import needs
+from hotline.models import Ask, Contact, Conversation, Need, NeedEvent
+
+from .conftest import Phone
+
+# For each language: its place in the menu of languages, and how people there say one, two,
+# yes, no and none (not the exact words the hotline shows).
+SAID = {
+    "en": dict(pick="1", one="one", two="two", yes="yeah", no="no", none="none"),
+    "es": dict(pick="2", one="uno", two="dos", yes="sí", no="no", none="ninguno"),
+    "zh": dict(pick="3", one="一", two="两", yes="是的", no="不", none="没有"),
+    "vi": dict(pick="4", one="một", two="hai", yes="vâng", no="không", none="không có"),
+    "ht": dict(pick="5", one="en", two="de", yes="wi", no="non", none="anyen"),
+    "ar": dict(pick="6", one="واحد", two="اثنين", yes="نعم", no="لا", none="لا شيء"),
+    "fr": dict(pick="7", one="un", two="deux", yes="oui", no="non", none="aucun"),
+    "ru": dict(pick="8", one="один", two="два", yes="да", no="нет", none="ничего"),
+    "ko": dict(pick="9", one="하나", two="둘", yes="네", no="아니요", none="없어요"),
+    "tl": dict(pick="10", one="isa", two="dalawa", yes="oo", no="hindi", none="wala"),
+}
+NOW = "2026-03-03 20:00:00+00:00"  # a Tuesday afternoon in New York
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def conversation(db, number) -> Conversation:
+    with db.session() as session:
+        found = session.scalars(select(Conversation).join(Contact).where(Contact.phone == number)).one()
+        session.expunge(found)
+        return found
+
+
+def place(db, number, flow, step, data):
+    """Put the conversation at a question, as if the earlier ones had been answered."""
+    with db.session() as session:
+        found = session.scalars(select(Conversation).join(Contact).where(Contact.phone == number)).one()
+        found.flow, found.step, found.data = flow, step, dict(data)
+        found.updated_at = datetime.now(timezone.utc)
+
+
+@pytest.mark.parametrize("code", SAID)
+def test_a_request_made_with_words_only(client, db, code):
+    said = SAID[code]
+    phone = Phone(client, "+15551234567")
+    phone.text("hi")
+    phone.text(said["pick"])
+    phone.text(said["one"])  # the first kind of help: food
+    assert conversation(db, phone.number).step == "details", code
+    phone.text("rice and beans for 4")
+    phone.text("02139")
+    assert conversation(db, phone.number).step == "confirm"
+    # "no" at the read-back: change something, nothing is sent.
+    phone.text(said["no"])
+    assert conversation(db, phone.number).step == "change", code
+    phone.text(said["two"])  # what you need
+    phone.text("rice, beans and milk for 4")
+    # "yes" at the read-back sends it.
+    reply = phone.text(said["yes"])
+    with db.session() as session:
+        need = session.scalars(select(Need)).one()
+        assert need.details == "rice, beans and milk for 4" and need.language == code
+        assert need.ref in reply
+
+
+@pytest.mark.parametrize("code", SAID)
+def test_ride_questions_answered_with_words(client, db, code):
+    said = SAID[code]
+    phone = Phone(client, "+15551234567")
+    phone.text("hi")
+    phone.text(said["pick"])
+    base = {"pickup": "12 Elm St, 02139", "destination": "Riverside Clinic", "when": "2026-03-05T15:00"}
+    # "no" to "Do you need a ride back?": no ride back.
+    place(db, phone.number, "ride", "back", base)
+    phone.text(said["no"])
+    state = conversation(db, phone.number)
+    assert (state.step, state.data.get("back_plan")) == ("mobility", "none"), code
+    # "none" (and "no") to "Does anyone need any of these?".
+    for answer in (said["none"], said["no"]):
+        place(db, phone.number, "ride", "mobility", {**base, "back_plan": "none"})
+        phone.text(answer)
+        state = conversation(db, phone.number)
+        assert (state.step, state.data.get("mobility")) == ("riders", []), (code, answer)
+    # "two" to "How many people are riding?".
+    phone.text(said["two"])
+    state = conversation(db, phone.number)
+    assert (state.step, state.data.get("riders")) == ("confirm", 2), code
+
+
+@pytest.mark.parametrize("code", SAID)
+def test_a_question_sent_outside_the_conversation_is_answered_with_words(client, db, code):
+    said = SAID[code]
+    phone = Phone(client, "+15551234567")
+    phone.text("hi")
+    phone.text(said["pick"])
+    with db.session() as session:
+        contact = session.scalars(select(Contact)).one()
+        need = needs.create(session, contact, category="food", details="rice", location="02139", language=code,
+                            now=datetime.now(timezone.utc))
+        need.status = needs.DONE
+        session.add(Ask(contact_id=contact.id, kind="got_help", subject_id=need.id,
+                        created_at=datetime.now(timezone.utc) + timedelta(seconds=1),
+                        expires_at=datetime.now(timezone.utc) + timedelta(hours=72)))
+    place(db, phone.number, "home", "idle", {})
+    phone.text(said["yes"])
+    with db.session() as session:
+        ask = session.scalars(select(Ask)).one()
+        assert ask.answer == "1", code
+        assert session.scalars(select(NeedEvent.kind).where(NeedEvent.kind == "confirmed")).one()
+    # Still between requests: "yes" started nothing new.
+    assert conversation(db, phone.number).flow == "home"
+
+
+@pytest.mark.parametrize("code", SAID)
+def test_withdrawing_is_confirmed_with_words(client, db, code):
+    said = SAID[code]
+    phone = Phone(client, "+15551234567")
+    phone.text("hi")
+    phone.text(said["pick"])
+    with db.session() as session:
+        contact = session.scalars(select(Contact)).one()
+        need = needs.create(session, contact, category="food", details="rice", location="02139", language=code,
+                            now=datetime.now(timezone.utc))
+        need_id = need.id
+    place(db, phone.number, "status", "withdraw", {"need": need_id})
+    phone.text(said["yes"])
+    with db.session() as session:
+        assert session.get(Need, need_id).status == needs.WITHDRAWN, code
