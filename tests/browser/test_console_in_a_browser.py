@@ -235,3 +235,56 @@ def test_the_queue_refreshing_itself_leaves_the_keyboard_focus_where_it_was(open
     expect(page.get_by_role("table").get_by_role("link", name=newer)).to_be_visible()
     page.wait_for_function("() => window.__swaps > 0")
     expect(page.get_by_role("table").get_by_role("link", name=ref)).to_be_focused()
+
+
+# The other rooms: volunteers, rides, the audit log, accounts, exports
+
+
+def test_approving_a_volunteer_sends_the_welcome_text_and_the_audit_log_shows_it(open_page, site, db, app):
+    from hotline import volunteers
+    from hotline.clock import now
+
+    with db.session() as session:
+        pending = volunteers.save(session, volunteers.VolunteerSpec(
+            phone="+15557650001", first_name="Rosa", skills="food", languages="es", areas="02140",
+            availability="any", consent_method="sms sign-up", status="pending"), now=now())
+        pending.consent_at = pending.created_at
+    page = open_page("phone")
+    sign_in(page, db, "coordinator")
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Volunteers").click()
+    page.get_by_role("button", name="Approve Rosa").click()
+    expect(page.get_by_role("status")).to_contain_text("Rosa")
+    app.extensions["hotline"].queue.drain()
+    with db.session() as session:
+        welcome = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "welcome")).one()
+        assert welcome.to == "+15557650001" and welcome.status in ("sent", "delivered", "queued")
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("main")).to_contain_text("Approved a volunteer")
+    assert not axe(page), "audit log"
+
+
+def test_a_csv_export_downloads_and_is_found_in_the_audit_log(open_page, site, db):
+    seed_queue(site, db)
+    page = open_page()
+    sign_in(page, db, "admin")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    path = download.value.path()
+    content = open(path, encoding="utf-8-sig").read()
+    assert "Groceries for 3 people" in content and RESIDENT not in content  # masked by default
+    page.goto("/audit?action=export")
+    expect(page.get_by_role("main")).to_contain_text("Exported a CSV")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_other_pages_have_no_serious_accessibility_problems_and_fit_a_phone(open_page, site, db, size):
+    seed_queue(site, db)
+    volunteer = add_volunteer(db, "+15557654321", "Ana", skills="driving,food")
+    page = open_page(size)
+    sign_in(page, db, "admin")
+    for where in ("/volunteers", f"/volunteers/{volunteer}", "/rides", "/rides?view=week", "/audit", "/users"):
+        page.goto(where)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        violations = axe(page)
+        assert not violations, f"{where}: {violations}"
+        assert horizontal_overflow(page) <= 0, (where, wide_elements(page))
