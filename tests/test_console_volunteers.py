@@ -593,5 +593,7 @@ def test_availability_written_back_reads_the_same(written):
 
 
 def test_the_console_names_every_skill_and_status():
-    assert set(page.SKILL) == set(volunteers.SKILLS)
-    assert set(page.STATUS) == {volunteers.PENDING, volunteers.ACTIVE, volunteers.PAUSED, volunteers.REMOVED}
+    from hotline.web.console import labels
+
+    assert set(labels.SKILL) == set(volunteers.SKILLS)
+    assert set(labels.VOLUNTEER_STATUS) == {volunteers.PENDING, volunteers.ACTIVE, volunteers.PAUSED, volunteers.REMOVED}

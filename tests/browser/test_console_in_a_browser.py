@@ -288,3 +288,19 @@ def test_the_other_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
         violations = axe(page)
         assert not violations, f"{where}: {violations}"
         assert horizontal_overflow(page) <= 0, (where, wide_elements(page))
+
+
+@pytest.mark.parametrize("lang", ["ar", "es", "ru"])
+def test_the_console_in_another_language_reads_right_and_fits_a_phone(open_page, site, db, lang):
+    ref = seed_queue(site, db)
+    page = open_page("phone")
+    sign_in(page, db, "coordinator")
+    for where in (f"/needs?lang={lang}", f"/needs/{ref}?lang={lang}", f"/volunteers?lang={lang}"):
+        page.goto(where)
+        assert page.locator("html").get_attribute("lang") == lang
+        if lang == "ar":
+            assert page.locator("html").get_attribute("dir") == "rtl"
+        hold_still(page)
+        assert horizontal_overflow(page) <= 0, (where, wide_elements(page))
+        violations = axe(page)
+        assert not violations, f"{where}: {violations}"

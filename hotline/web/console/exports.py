@@ -37,22 +37,6 @@ BATCH = 500
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-VOLUNTEER_STATUS = {
-    "pending": N_("Waiting for a coordinator"),
-    "active": N_("Active"),
-    "paused": N_("Paused"),
-    "removed": N_("Removed"),
-}
-SKILLS = {
-    "driving": N_("Driving"),
-    "food": N_("Food and groceries"),
-    "childcare": N_("Childcare"),
-    "errands": N_("Errands"),
-    "housing": N_("Housing help"),
-    "health": N_("Health and check-ins"),
-    "money": N_("Emergency funds"),
-    "interpreting": N_("Interpreting"),
-}
 RETURN_PLAN = {"time": N_("a ride back is booked"), "will_call": N_("will call for the ride back")}
 
 
@@ -172,8 +156,8 @@ def way_back(ride: Ride) -> str:
 def volunteers_export() -> tuple[Any, list[str], Row, dict]:
     """Volunteers, optionally of one status, skill or language (`?status=&skill=&language=`)."""
     args = request.args
-    status = args.get("status", "") if args.get("status", "") in VOLUNTEER_STATUS else ""
-    skill = args.get("skill", "") if args.get("skill", "") in SKILLS else ""
+    status = args.get("status", "") if args.get("status", "") in labels.VOLUNTEER_STATUS else ""
+    skill = args.get("skill", "") if args.get("skill", "") in labels.SKILL else ""
     language = args.get("language", "") if args.get("language", "") in languages.REGISTRY else ""
     query = select(Volunteer).order_by(Volunteer.first_name, Volunteer.id).options(selectinload(Volunteer.contact))
     if status:
@@ -196,9 +180,9 @@ def volunteers_export() -> tuple[Any, list[str], Row, dict]:
         windows = sorted(volunteer.availability, key=lambda w: (w.weekday, w.start_minute))
         when = "; ".join(f"{day_names[w.weekday]} {hours(w.start_minute)}-{hours(w.end_minute)}" for w in windows)
         covered = [a.label or a.area for a in volunteer.areas if not a.area.startswith("zip3:")]
-        return [volunteer.id, volunteer.first_name, labels.name(VOLUNTEER_STATUS, volunteer.status),
+        return [volunteer.id, volunteer.first_name, labels.name(labels.VOLUNTEER_STATUS, volunteer.status),
                 masks.phone(volunteer.contact.phone),
-                ", ".join(labels.name(SKILLS, s.skill) for s in volunteer.skills),
+                ", ".join(labels.name(labels.SKILL, s.skill) for s in volunteer.skills),
                 ", ".join(labels.language(lang.language) for lang in volunteer.languages),
                 ", ".join(_("anywhere") if a == areas.ANYWHERE else a for a in covered),
                 when or _("any time"), volunteer.wheelchair_vehicle, volunteer.weekly_cap,

@@ -64,6 +64,23 @@ OFFER_STATUS = {
     offers.CANCELLED: N_("cancelled"),
     offers.FAILED: N_("could not be reached"),
 }
+VOLUNTEER_STATUS = {
+    "pending": N_("Waiting for approval"),
+    "active": N_("Active"),
+    "paused": N_("Paused"),
+    "removed": N_("Removed"),
+}
+# The same skills as volunteers.SKILLS, in the console's own catalog.
+SKILL = {
+    "driving": N_("Driving"),
+    "food": N_("Food and groceries"),
+    "childcare": N_("Childcare"),
+    "errands": N_("Errands"),
+    "housing": N_("Housing help"),
+    "health": N_("Health and check-ins"),
+    "money": N_("Emergency funds"),
+    "interpreting": N_("Interpreting"),
+}
 RIDE_STATUS = {
     rides.REQUESTED: N_("Booked"),
     rides.OFFERED: N_("Asking drivers"),

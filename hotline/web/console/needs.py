@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ... import accounts, needs, rides
 from ...clock import now as utcnow
 from ...dispatch import manual
-from ...models import InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Volunteer
+from ...models import InboundMessage, Need, Offer, OutboxMessage, Recording, Volunteer
 from ...phones import mask
 from ...sms import count_segments
 from ..twilio import hotline

@@ -36,23 +36,6 @@ UPLOAD_REQUEST_LIMIT = UPLOAD_LIMIT + 64 * 1024
 ROSTER_STATUSES = ("current", ACTIVE, PAUSED, PENDING, REMOVED, "all")
 CURRENT = (ACTIVE, PAUSED)
 
-STATUS = {
-    PENDING: N_("Waiting for approval"),
-    ACTIVE: N_("Active"),
-    PAUSED: N_("Paused"),
-    REMOVED: N_("Removed"),
-}
-# The same skills as volunteers.SKILLS, in the console's own catalog.
-SKILL = {
-    "driving": N_("Driving"),
-    "food": N_("Food and groceries"),
-    "childcare": N_("Childcare"),
-    "errands": N_("Errands"),
-    "housing": N_("Housing help"),
-    "health": N_("Health and check-ins"),
-    "money": N_("Emergency funds"),
-    "interpreting": N_("Interpreting"),
-}
 CAP = {
     workload.NEAR: N_("near their weekly cap"),
     workload.AT: N_("at their weekly cap"),
@@ -67,7 +50,7 @@ FIELD = {"name": "first_name", "skill": "skills", "no_skill": "skills", "languag
 def problem(error: VolunteerError) -> str:
     """Why a volunteer could not be saved or moved, in the reader's words."""
     v = error.values
-    status = labels.name(STATUS, v.get("status"))
+    status = labels.name(labels.VOLUNTEER_STATUS, v.get("status"))
     messages = {
         "name": lambda: _("Write their first name."),
         "skill": lambda: _("“%(value)s” is not a skill the hotline knows.", value=v.get("value")),
@@ -173,7 +156,7 @@ def area_labels(volunteer: Volunteer) -> str:
 
 
 def skill_labels(volunteer: Volunteer) -> str:
-    return ", ".join(labels.name(SKILL, s.skill) for s in volunteer.skills)
+    return ", ".join(labels.name(labels.SKILL, s.skill) for s in volunteer.skills)
 
 
 def language_labels(volunteer: Volunteer) -> str:
@@ -199,7 +182,7 @@ def page_context(filters: Filters, **extra) -> dict:
 
 
 def helpers() -> dict:
-    return {"STATUS": STATUS, "SKILL": SKILL, "CAP": CAP, "labels": labels, "access": access,
+    return {"STATUS": labels.VOLUNTEER_STATUS, "SKILL": labels.SKILL, "CAP": CAP, "labels": labels, "access": access,
             "skill_labels": skill_labels, "language_labels": language_labels, "area_labels": area_labels,
             "availability": volunteers.format_availability, "may": volunteers.may}
 
