@@ -5,6 +5,7 @@ Passwords are hashed with scrypt (memory-hard), through werkzeug, which Flask al
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -137,6 +138,11 @@ def deactivate(session: Session, user: User, *, by: User | None = None) -> None:
     disable(user)
 
 
+def enable(user: User) -> None:
+    """Let a disabled account sign in again (with the password it had)."""
+    user.active = True
+
+
 def count(session: Session) -> int:
     return session.scalar(select(func.count(User.id))) or 0
 
@@ -175,27 +181,48 @@ def _fail(session: Session, key: str, limit: int, window: timedelta, now: dateti
         row.locked_until = now + timedelta(seconds=2 ** (row.failures - FREE_FAILURES - 1))
 
 
-def sign_in(session: Session, settings: Settings, email: str, password: str, address: str,
+def address_key(address: str) -> str:
+    """Whose failures an address counts toward: the address, or its /64 for IPv6 (one household or
+    one attacker holds a whole /64, and could otherwise take a fresh address for every try)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return f"address:{address[:64]}"
+    if ip.version == 6:
+        return f"address:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"address:{ip}"
+
+
+def sign_in(reader: Session, writer: Session, settings: Settings, email: str, password: str, address: str,
             now: datetime) -> SignIn:
-    """Check a sign-in; count failures per account and per address, and refuse while either is locked."""
+    """Check a sign-in; count failures per account and per address, and refuse while either is locked.
+
+    The slow password check reads through `reader`, holding no write lock (SQLite would keep every
+    webhook waiting behind it); only then does `writer` count the failure or clear the count.
+    """
     email = normalize_email(email)[:254]
-    account_key, address_key = f"account:{email}", f"address:{address[:64]}"
-    locked = max(filter(None, (_locked(_throttle(session, account_key), now),
-                                _locked(_throttle(session, address_key), now))), default=None)
+    account_key, by_address = f"account:{email}", address_key(address)
+    locked = max(filter(None, (_locked(_peek(reader, account_key), now),
+                                _locked(_peek(reader, by_address), now))), default=None)
     if locked is not None:
         return SignIn(locked_until=locked)
-    user = find(session, email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD])
-    if user is None or not valid or not user.active:
+    found = find(reader, email)
+    valid = check_password_hash(found.password_hash if found else _DUMMY_HASH, password[:MAX_PASSWORD])
+    if found is None or not valid or not found.active:
         window = timedelta(minutes=settings.login_lock_minutes)
-        _fail(session, account_key, settings.login_max_failures, window, now)
-        _fail(session, address_key, settings.login_address_max_failures, window, now)
+        _fail(writer, account_key, settings.login_max_failures, window, now)
+        _fail(writer, by_address, settings.login_address_max_failures, window, now)
         return SignIn()
-    row = _throttle(session, account_key)
+    row = _throttle(writer, account_key)
     if row is not None:
-        session.delete(row)
+        writer.delete(row)
+    user = writer.get(User, found.id)
     user.last_login_at = now
     return SignIn(user=user)
+
+
+def _peek(session: Session, key: str) -> LoginThrottle | None:
+    return session.get(LoginThrottle, key)
 
 
 # -- the first admin -------------------------------------------------------------------------

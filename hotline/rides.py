@@ -23,8 +23,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     REQUESTED: frozenset({OFFERED, CLAIMED, CANCELLED, NO_DRIVER}),
     OFFERED: frozenset({REQUESTED, CLAIMED, CANCELLED, NO_DRIVER}),
     # A driver who drops out sends the ride back to be offered again.
-    CLAIMED: frozenset({CONFIRMED, REQUESTED, OFFERED, CANCELLED, DONE}),
-    CONFIRMED: frozenset({DONE, REQUESTED, OFFERED, CANCELLED}),
+    # A coordinator may mark a ride with a driver as having none (the driver cannot after all).
+    CLAIMED: frozenset({CONFIRMED, REQUESTED, OFFERED, CANCELLED, DONE, NO_DRIVER}),
+    CONFIRMED: frozenset({DONE, REQUESTED, OFFERED, CANCELLED, NO_DRIVER}),
     NO_DRIVER: frozenset({REQUESTED, OFFERED, CLAIMED, CANCELLED}),
     DONE: frozenset(),
     CANCELLED: frozenset(),

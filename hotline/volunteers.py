@@ -413,6 +413,17 @@ def resume_due(session: Session, now: datetime) -> int:
     return count
 
 
+def reachable():
+    """Volunteers who can be given a task: active, and their number takes texts (no STOP, no landline)."""
+    return (Volunteer.status == ACTIVE) & Volunteer.contact_id.in_(
+        select(Contact.id).where(Contact.opted_out.is_(False), Contact.sms_unusable.is_(None)))
+
+
+def can_be_given_tasks(volunteer: Volunteer) -> bool:
+    return (volunteer.status == ACTIVE and not volunteer.contact.opted_out
+            and not volunteer.contact.sms_unusable)
+
+
 def welcome(session: Session, settings: Settings, volunteer: Volunteer) -> OutboxMessage | None:
     """Tell a volunteer a coordinator has confirmed them (once, and only with their consent)."""
     if volunteer.consent_at is None or volunteer.contact.opted_out:

@@ -312,3 +312,60 @@ def test_a_fresh_install_prints_a_link_that_creates_the_first_admin_once(app, db
     assert "/setup/" not in capsys.readouterr().out  # an account exists: no more links
     with db.session() as session:
         assert session.scalars(select(User.role)).one() == accounts.ADMIN
+
+
+def test_a_cookie_copied_before_signing_out_opens_nothing_after(app, db):
+    client = signed_in(app, db, accounts.ADMIN)
+    copied = client.get_cookie("hotline_console").value
+    post(client, "/logout")
+    thief = app.test_client()
+    thief.set_cookie("hotline_console", copied, domain="localhost")
+    assert thief.get("/needs").status_code == 302
+
+
+def test_attempts_refused_while_locked_are_not_written_again_and_a_typed_password_is_never_kept(settings, clock):
+    app = create_app(replace(settings, login_max_failures=3))
+    db = app.extensions["hotline"].db
+    add_user(db, "ana@example.org", accounts.COORDINATOR)
+    client = app.test_client()
+    for _ in range(3):
+        sign_in(client, "ana@example.org", "wrong password here")
+    for _ in range(20):
+        sign_in(client, "ana@example.org", "wrong password here")  # locked: refused unread
+    sign_in(client, "my secret password", "x")  # a password typed in the email box
+    failures = [subject for action, subject in audit_actions(db) if action == "login_failed"]
+    assert len(failures) == 4 and failures[-1] == "user (not an email)"
+    app.extensions["hotline"].close()
+
+
+def test_failures_from_one_ipv6_network_count_together(settings, clock):
+    app = create_app(replace(settings, login_address_max_failures=3, login_max_failures=50))
+    db = app.extensions["hotline"].db
+    add_user(db, "ana@example.org", accounts.COORDINATOR)
+    for host in ("2001:db8::1", "2001:db8::2", "2001:db8::3"):
+        client = app.test_client()
+        client.post("/login", environ_base={"REMOTE_ADDR": host}, data={
+            "email": f"guess@{host.replace(':', '')}.org", "password": "x", "csrf_token": csrf_token(client)})
+        clock.shift(70)
+    client = app.test_client()
+    response = client.post("/login", environ_base={"REMOTE_ADDR": "2001:db8::99"}, data={
+        "email": "ana@example.org", "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert "Too many failed attempts" in text(response)
+    app.extensions["hotline"].close()
+
+
+def test_an_account_is_enabled_again_and_a_forgotten_password_reset_from_the_command_line(app, db, settings,
+                                                                                           monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    add_user(db, "ana@example.org", accounts.ADMIN)
+    add_user(db, "bo@example.org", accounts.COORDINATOR)
+    runner = CliRunner()
+    last = runner.invoke(main, ["users", "disable", "ana@example.org"])
+    assert last.exit_code != 0 and "at least one active admin" in last.output
+    assert runner.invoke(main, ["users", "disable", "bo@example.org"]).exit_code == 0
+    assert runner.invoke(main, ["users", "enable", "bo@example.org"]).exit_code == 0
+    new = "a brand new long password"
+    changed = runner.invoke(main, ["users", "password", "bo@example.org", "--password-stdin"], input=new + "\n")
+    assert changed.exit_code == 0, changed.output
+    assert sign_in(app.test_client(), "bo@example.org", new).status_code == 302
+    assert ("password_set", "user bo@example.org") in audit_actions(db)

@@ -207,7 +207,7 @@ def test_assigning_refuses_nonsense(app, db, phone, travel):
     client = signed_in(app, db, accounts.COORDINATOR)
     for value in ("", "abc", "99999", "1" * 30):
         assert "Choose a volunteer" in text(post(client, f"/needs/{ref}/assign", {"volunteer": value}, follow=True))
-    assert "not active" in text(post(client, f"/needs/{ref}/assign", {"volunteer": str(paused)}, follow=True))
+    assert "cannot be given tasks now" in text(post(client, f"/needs/{ref}/assign", {"volunteer": str(paused)}, follow=True))
     assert need(db, ref).status == "unmet"
 
 
@@ -299,3 +299,49 @@ def test_a_claim_shows_once_in_a_needs_history(app, db, phone, travel):
     client = signed_in(app, db, accounts.COORDINATOR)
     post(client, f"/needs/{ref}/assign", {"volunteer": str(volunteer)})
     assert text(client.get(f"/needs/{ref}")).count("Status: Helper on it") == 1
+
+
+def test_a_viewer_sees_no_address_number_or_recording_link_in_the_history(app, db, phone, travel):
+    ref = request(phone)
+    coordinator = signed_in(app, db, accounts.COORDINATOR)
+    post(coordinator, f"/needs/{ref}/note", {"note": "Lives at 45 Oak Street, call 617 555 0199"})
+    with db.session() as session:
+        need = session.scalars(select(Need).where(Need.ref == ref)).one()
+        need.events.append(NeedEvent(at=need.created_at, kind="voicemail",
+                                     note="https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE123"))
+    viewer = signed_in(app, db, accounts.VIEWER)
+    page = text(viewer.get(f"/needs/{ref}"))
+    assert "45 Oak Street" not in page and "617 555 0199" not in page and "RE123" not in page
+    assert "45 Oak Street" in text(coordinator.get(f"/needs/{ref}"))
+
+
+def test_a_viewer_can_filter_by_area_but_not_test_an_address(app, db, phone, travel):
+    ref = request(phone, place="12 Elm St, 02139")
+    viewer = signed_in(app, db, accounts.VIEWER)
+    assert ref in text(viewer.get("/needs?area=02139"))
+    assert ref not in listed(text(viewer.get("/needs?area=12+Elm")))
+    coordinator = signed_in(app, db, accounts.COORDINATOR)
+    assert ref in listed(text(coordinator.get("/needs?area=12+Elm")))
+
+
+def test_a_volunteer_who_texted_stop_cannot_be_given_a_need(app, db, phone, make_phone, travel):
+    ref = request(phone)
+    volunteer = add_volunteer(db, "+16175550101", "Dana")
+    make_phone("+16175550101").text("STOP")
+    client = signed_in(app, db, accounts.COORDINATOR)
+    assert 'value="%s"' % volunteer not in client.get(f"/needs/{ref}").get_data(as_text=True)
+    refused = post(client, f"/needs/{ref}/assign", {"volunteer": str(volunteer)}, follow=True)
+    assert "cannot be given tasks now" in text(refused)
+    assert need(db, ref).status == "unmet" and outbox(db, to=phone.number, kind="claimed") == []
+
+
+def test_a_refused_status_change_leaves_nothing_changed(app, db, phone, travel):
+    ref = request(phone)
+    volunteer = add_volunteer(db, "+16175550101", "Dana")
+    client = signed_in(app, db, accounts.COORDINATOR)
+    post(client, f"/needs/{ref}/assign", {"volunteer": str(volunteer)})
+    post(client, f"/needs/{ref}/close", {"status": "withdrawn", "reason": "resident moved"})
+    before = len(outbox(db))
+    refused = post(client, f"/needs/{ref}/close", {"status": "unmet", "reason": "x"}, follow=True)
+    assert "cannot go to that status" in text(refused)
+    assert need(db, ref).status == "withdrawn" and len(outbox(db)) == before

@@ -73,12 +73,12 @@ def test_a_first_text_naming_a_ride_keeps_its_words_with_the_ride(make_phone, db
     assert state(db, RESIDENT).data.get("said") == "I need a ride to the clinic tomorrow at 3"
 
 
-def test_a_first_text_that_names_no_kind_of_help_keeps_its_words_for_after_the_menu(make_phone, db):
+def test_a_first_text_that_names_no_kind_of_help_is_not_taken_for_the_details(make_phone, db):
     phone = make_phone(RESIDENT)
     reply = phone.text("please can someone help my mother this week")
     assert "What do you need help with?" in reply
-    assert "Where are you?" in phone.text("5")  # health: the first text already said what
-    assert state(db, RESIDENT).data["details"] == "please can someone help my mother this week"
+    # A greeting or a plea is not what is needed: the details are asked.
+    assert "What health help do you need?" in phone.text("5")
 
 
 @pytest.mark.parametrize("word, language, expected", [
@@ -207,3 +207,89 @@ def test_hotline_needs_lists_what_waits_for_a_person(make_phone, db, settings, m
     assert "***0000" in waiting.output and RESIDENT not in waiting.output
     listed = CliRunner().invoke(main, ["needs"])
     assert re.search(r"\d{6}\s+unmet\s+food", listed.output)
+
+
+# -- what a sentence that only starts like an answer must not do ---------------------------------
+
+def test_a_sentence_that_starts_with_no_never_cancels_a_ride(make_phone, db):
+    from datetime import datetime, timedelta, timezone
+
+    from hotline import rides
+    from hotline.models import Ask
+
+    phone = make_phone(RESIDENT)
+    phone.text("hi"); phone.text("1")
+    with db.session() as session:
+        contact = session.scalars(select(Contact)).one()
+        now = datetime.now(timezone.utc)
+        ride = rides.book(session, contact, pickup="12 Elm St", destination="Clinic",
+                          local_time=(now + timedelta(days=2)).strftime("%Y-%m-%dT15:00"), time_zone="UTC",
+                          language="en", now=now)
+        session.add(Ask(contact_id=contact.id, kind="ride_rider", subject_id=ride.id,
+                        created_at=now + timedelta(seconds=1), expires_at=now + timedelta(hours=24)))
+        ride_id = ride.id
+    for casual in ("No problem, see you tomorrow", "No rush, I'm home all day", "N ap tann ou demen maten",
+                   "No hay problema, ahí estaré"):
+        phone.text(casual)
+        with db.session() as session:
+            assert session.get(rides.Ride, ride_id).status != rides.CANCELLED, casual
+    assert "cancelled" in phone.text("no")
+
+
+def test_y_for_and_at_the_read_back_does_not_send_the_request(make_phone, db):
+    phone = make_phone(RESIDENT)
+    phone.text("hi"); phone.text("2"); phone.text("1"); phone.text("arroz"); phone.text("02139")
+    phone.text("Y también leche para el bebé")
+    with db.session() as session:
+        assert session.scalars(select(Need)).all() == []
+
+
+def test_a_no_that_goes_on_about_a_wheelchair_is_asked_again(make_phone, db):
+    phone = make_phone(RESIDENT)
+    phone.text("hi"); phone.text("1")
+    with db.session() as session:
+        found = session.scalars(select(Conversation)).one()
+        found.flow, found.step = "ride", "mobility"
+        found.data = {"pickup": "12 Elm St", "destination": "Clinic", "when": "2026-03-05T15:00", "back_plan": "none"}
+    reply = phone.text("No, but my mother uses a wheelchair")
+    assert state(db, RESIDENT).step == "mobility" and "Sorry" in reply
+
+
+@pytest.mark.parametrize("first, category", [
+    ("عندي مشاكل صحية", None),       # health problems: not food, though مشاكل holds اكل
+    ("У меня беда", None),            # trouble: not food, though беда holds еда
+    ("아파트 수리가 필요해요", None),   # apartment repair: not health, though 아파트 starts like 아파
+    ("I need a doctor appointment", None),
+    ("Hi, can you help me please", None),
+    ("배고파요", "food"),
+])
+def test_words_inside_other_words_are_not_a_kind_of_help(make_phone, db, first, category):
+    phone = make_phone(RESIDENT)
+    phone.text(first)
+    found = state(db, RESIDENT)
+    assert found.data.get("category") == category
+    assert "details" not in found.data and "said" not in found.data or category
+
+
+def test_an_unclear_answer_after_typing_in_a_guessed_language_keeps_the_request(make_phone, db):
+    phone = make_phone(RESIDENT)
+    phone.text("Necesito comida para mis hijos")
+    phone.text("Calle Elm 12, 02139")  # answering in Spanish settles the language
+    reply = phone.text("Perfecto, gracias")
+    assert reply.startswith("Disculpe") and "Revise, por favor" in reply  # asked again, nothing lost
+    assert "Su solicitud es la" in phone.text("sí")
+
+
+def test_an_unclear_first_choice_in_a_guessed_language_brings_the_languages_and_keeps_what_was_said(make_phone, db):
+    phone = make_phone(RESIDENT)
+    assert "¿Con qué necesita ayuda?" in phone.text("hola, buenas tardes, necesito ayuda por favor")
+    assert "1 English" in phone.text("no sé")
+    assert "What do you need help with?" in phone.text("1")
+
+
+def test_a_language_named_at_the_menu_comes_back_to_the_request(make_phone, db):
+    phone = make_phone(RESIDENT)
+    phone.text("hi"); phone.text("2"); phone.text("1")
+    phone.text("IDIOMA")
+    assert "What food do you need" in phone.text("English")
+    assert state(db, RESIDENT).data.get("category") == "food"

@@ -13,7 +13,7 @@ from unidecode import unidecode
 from hotline import volunteers
 from hotline.config import PROJECT_ROOT
 from hotline.i18n import Translator, keywords as kw, languages, naming
-from hotline.i18n.answers import NO_WORDS, NONE_WORDS, NUMBER_WORDS, YES_WORDS
+from hotline.i18n.answer_words import NO_WORDS, NONE_WORDS, NUMBER_WORDS, YES_WORDS
 from hotline.i18n.translator import available, catalog_path
 from hotline.models import Contact, Volunteer
 from hotline.sms import count_segments
@@ -416,3 +416,13 @@ def test_a_ride_offer_names_the_riders_language_in_the_drivers_words_when_it_fit
             if count_segments(longest).segments > max(2, count_segments(before).segments):
                 failures.append(f"{reader}/{rider}: {count_segments(longest).segments}: {longest!r}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("Je parle français et un peu d'espagnol", ["fr", "es"]),   # "un" is a word here, not choice 1
+    ("Mwen pale de lang: kreyòl ak franse", ["ht", "fr"]),      # "de" (two) is a word here
+    ("un, deux", ["en", "es"]),                                 # a part of numbers alone is numbers
+])
+def test_number_words_count_only_in_a_part_of_numbers_alone(text, codes):
+    numbers = {"un": 1, "deux": 2, "de": 2}
+    assert list(naming.read_languages(text, OFFERED, numbers).codes) == codes

@@ -7,6 +7,7 @@ import click
 
 from .. import accounts, audit
 from ..db import Database
+from ..models import LoginThrottle
 from ..migrate import upgrade
 from .common import settings as read_settings
 
@@ -71,9 +72,54 @@ def disable(email: str) -> None:
             if user is None:
                 raise click.ClickException(f"no account for {email}")
             was = user.active
-            accounts.disable(user)
+            # At a terminal too, never the last admin: nobody could manage accounts from the console.
+            accounts.deactivate(session, user)
             audit.record(session, audit.command_line(), "user_disabled", f"user {user.email}",
                          before={"active": was}, after={"active": False})
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
     finally:
         db.dispose()
     click.echo(f"{email} is disabled")
+
+
+@users_group.command("enable")
+@click.argument("email")
+def enable(email: str) -> None:
+    """Let a disabled account sign in again."""
+    db = _db()
+    try:
+        with db.session() as session:
+            user = accounts.find(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            accounts.enable(user)
+            audit.record(session, audit.command_line(), "user_enabled", f"user {user.email}", after={"active": True})
+    finally:
+        db.dispose()
+    click.echo(f"{email} may sign in again")
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input instead of asking.")
+def password(email: str, password_stdin: bool) -> None:
+    """Set a new password for EMAIL (a forgotten one); every session of the account ends."""
+    if password_stdin:
+        new = sys.stdin.readline().rstrip("\r\n")
+    else:
+        new = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    db = _db()
+    try:
+        with db.session() as session:
+            user = accounts.find(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            accounts.set_password(user, new)
+            session.query(LoginThrottle).filter(LoginThrottle.key == f"account:{user.email}").delete()
+            audit.record(session, audit.command_line(), "password_set", f"user {user.email}")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        db.dispose()
+    click.echo(f"new password set for {email}; its lockout, if any, is lifted")

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import coordinators, needs, offers, rides
+from .. import coordinators, needs, offers, rides, volunteers
 from ..config import Settings
 from ..models import Need, NeedEvent, Offer, OutboxMessage, Volunteer
 from ..outbound.notify import notify
@@ -53,7 +53,8 @@ def offer_again(session: Session, settings: Settings, need: Need, actor: str, no
 def assign(session: Session, settings: Settings, need: Need, volunteer: Volunteer, actor: str, now: datetime) -> Offer:
     """Give the need to this volunteer: they get its details by text, the resident hears who is coming."""
     need = needs.lock(session, need.id)
-    if volunteer.status != "active":
+    if not volunteers.can_be_given_tasks(volunteer):
+        # Paused, removed, or a number that texted STOP or takes no texts: they would never hear of it.
         raise ManualError("volunteer_inactive")
     if need.status not in (needs.OPEN, needs.OFFERED, needs.UNMET):
         raise ManualError("not_open")
@@ -90,6 +91,8 @@ def close(session: Session, settings: Settings, need: Need, status: str, reason:
     need = needs.lock(session, need.id)
     if need.status == status:
         raise ManualError("same")
+    if status not in needs.TRANSITIONS.get(need.status, frozenset()):
+        raise ManualError("cannot")  # checked before anything changes
     if status == needs.WITHDRAWN:
         if need.status not in needs.ACTIVE:
             raise ManualError("closed")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import asks, dispatch, needs, offers, rides
 from ..models import Ask, Need, NeedEvent, Offer, Ride
-from ..i18n.answers import NO, YES
+from ..i18n.answer_words import NO, YES
 from .engine import QUIET, Ctx, Next
 
 
@@ -11,8 +11,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     """Route a 1 or 2 to the newest open question, if it is newer than the conversation's last turn."""
     answer = text.strip().rstrip(".")
     if answer not in ("1", "2"):
-        # "sí", "claro", "no": a question that asked for 1 or 2 answered in words.
-        answer = {YES: "1", NO: "2"}.get(ctx.answers().meaning(text))
+        # "sí", "claro", "no": a question that asked for 1 or 2 answered in words, as a whole message
+        # only ("No problem, see you tomorrow" must never cancel a ride).
+        answer = {YES: "1", NO: "2"}.get(ctx.answers().meaning(text, whole=True))
         if answer is None:
             return None
     pending = asks.open_ask(ctx.session, ctx.contact, ctx.now)

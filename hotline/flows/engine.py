@@ -18,9 +18,9 @@ from ..config import Settings
 from ..i18n import Translator
 from ..i18n import keywords as kw
 from ..i18n import languages
-from ..i18n.answers import NO as NO_ANSWER
-from ..i18n.answers import NONE as NOTHING
-from ..i18n.answers import Answers, answers_for
+from ..i18n.answer_words import NO as NO_ANSWER
+from ..i18n.answer_words import NONE as NOTHING
+from ..i18n.answer_words import Answers, answers_for
 from ..i18n.translator import available
 from ..models import Contact, Conversation
 from ..sms import count_segments
@@ -56,7 +56,7 @@ class Prompt:
     # The question as said on a call, when the text's wording ("Reply with a number") only fits a text.
     spoken: str | None = None
 
-    def choice_for(self, answer: str, words: Answers | None = None) -> str | None:
+    def choice_for(self, answer: str, words: Answers | None = None, *, whole: bool = False) -> str | None:
         """Return the value of the choice an answer picks: by number (in digits or words), by
         name, by a word of its name, by yes/no/none, or by a name with one letter wrong."""
         key = kw.normalize(answer).lstrip("#")
@@ -71,7 +71,7 @@ class Prompt:
         if exact:
             return exact[0]
         if words is not None:
-            meaning = words.meaning(answer)
+            meaning = words.meaning(answer, whole=whole)
             meant = [c.value for c in self.choices if meaning is not None and c.means == meaning]
             if not meant and meaning == NO_ANSWER:
                 meant = [c.value for c in self.choices if c.means == NOTHING]  # "no" to "any of these?"
@@ -97,7 +97,9 @@ class Prompt:
 
     def choices_for(self, answer: str, words: Answers | None = None) -> tuple[str, ...] | None:
         """Return the values of every choice an answer picks ("2 4", "2,4", "24", names)."""
-        whole = self.choice_for(answer, words)
+        # Several may be picked: yes, no or none count only as the whole answer ("No, but my mother
+        # uses a wheelchair" is no "none").
+        whole = self.choice_for(answer, words, whole=True)
         if whole is not None:
             return (whole,)
         nothing = {c.value for c in self.choices if c.means == NOTHING}
@@ -175,6 +177,9 @@ class Flow:
     name: str
     first: str
     steps: dict[str, Step]
+    # Its answers are a draft until its last step stores them: kept through HELP, STATUS, a switch
+    # of language or STOP then START.
+    draft: bool = False
 
 
 # Every flow by the name stored in `conversations`; `hotline.wiring` registers them.
@@ -305,6 +310,20 @@ def _enabled(locales_dir: str) -> tuple[languages.Language, ...]:
     return tuple(lang for code, lang in languages.REGISTRY.items() if code in have)
 
 
+def has_draft(ctx: Ctx) -> bool:
+    """Tell whether they are in the middle of something not yet stored (a request, a sign-up)."""
+    flow = FLOWS.get(ctx.conversation.flow)
+    return flow is not None and flow.draft and bool(ctx.conversation.data) and not ctx.idle
+
+
+def to_languages(ctx: Ctx) -> Goto:
+    """The menu of languages; what they were typing waits for them, in the language they choose."""
+    back = None
+    if has_draft(ctx):
+        back = {"flow": ctx.conversation.flow, "step": ctx.conversation.step, "data": dict(ctx.conversation.data)}
+    return Goto("language", data={"back": back} if back else {})
+
+
 def answer_step(ctx: Ctx, text: str) -> Next:
     """Hand an answer to the current step; a choice step gets the chosen value or asks again."""
     step = ctx.current
@@ -323,9 +342,10 @@ def answer_step(ctx: Ctx, text: str) -> Next:
             if prompt.note_on_retry:
                 ctx.say(retry_note(ctx, prompt, text))
             if ctx.contact.language_source == "detected":
-                # Maybe the guessed language was wrong: never leave them stuck in it.
+                # Maybe the guessed language was wrong: never leave them stuck in it, nor lose what
+                # they typed (the menu of languages comes back to it).
                 ctx.contact.language_source = None
-                return Goto("language")
+                return to_languages(ctx)
             return AGAIN
         if ctx.contact.language_source == "detected":
             ctx.contact.language_source = "chosen"  # they read it and answered
@@ -343,6 +363,8 @@ def answer_step(ctx: Ctx, text: str) -> Next:
     if prompt is not None and prompt.expects in (TEXT, DATETIME, NUMBER) and not text.strip():
         ctx.say(no_words(ctx))
         return AGAIN
+    if ctx.contact.language_source == "detected" and prompt is not None and prompt.expects != NONE:
+        ctx.contact.language_source = "chosen"  # they read the question and answered it
     if prompt is not None and prompt.expects == NUMBER:
         number = words.number(text)
         if number is not None:

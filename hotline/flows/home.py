@@ -23,8 +23,12 @@ def answer_idle(ctx: Ctx, text: str) -> Next:
         return target
     # "food", "comida" or "I need food for my family" as a first message goes straight to the food
     # questions, and words that say what is needed are kept as the request's.
-    said = {"said": text.strip()} if says_enough(text) else {}
-    category = category_prompt(ctx).choice_for(text, ctx.answers()) or topic_of(ctx, text)
+    named = category_prompt(ctx).choice_for(text, ctx.answers())
+    topic = topic_of(ctx, text)
+    category = named or topic
+    # Its words are kept as the request's only when they name what is needed ("I need food for my
+    # family"), never a greeting ("Hi, can you help me please").
+    said = {"said": text.strip()} if topic is not None and says_enough(text) else {}
     ctx.move(Goto("intake", data=said))
     if category is not None:
         return answer_category(ctx, category)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import coordinators, dispatch, needs
 from ..i18n import N_, NP_
 from ..i18n import keywords as kw
-from ..i18n.answers import NO, YES
+from ..i18n.answer_words import NO, YES
 from ..models import Need
 from ..sms import fit
 from .engine import CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
@@ -26,8 +26,9 @@ TOPICS = {
     # Translators: words in a first text that ask for food, separated by |, lower case; single
     # words or short phrases a person would text. Never words that also fit another kind of help.
     "food": NP_("topic", "food|groceries|grocery|hungry|meal|meals|diapers|baby formula|something to eat"),
-    # Translators: words in a first text that ask for a ride, separated by |, lower case.
-    "ride": NP_("topic", "ride|a lift|drive me|driver|transport|transportation|appointment|clinic"),
+    # Translators: words in a first text that ask for a ride, separated by |, lower case; not
+    # "appointment" or "clinic" (a need for a doctor is not always a need for a ride).
+    "ride": NP_("topic", "ride|a lift|drive me|driver|transport|transportation"),
     # Translators: words in a first text that ask for help with housing, separated by |, lower case.
     "housing": NP_("topic", "housing|rent|evicted|eviction|shelter|homeless|landlord|place to stay"),
     # Translators: words in a first text that ask for childcare, separated by |, lower case.
@@ -43,15 +44,30 @@ DETAILS_WORDS = 4
 
 def topic_of(ctx: Ctx, text: str) -> str | None:
     """The one kind of help a text names in the person's words or in English; None for none or several."""
-    padded = f" {kw.normalize(text)} "
+    key = kw.normalize(text)
+    padded, tokens = f" {key} ", key.split()
     found = set()
     for category, marked in TOPICS.items():
         for t in (ctx.translator(), ctx.translator("en")):
-            words = [kw.normalize(w) for w in t.pgettext(*marked).split("|")]
-            # Scripts without spaces between words (Chinese) are matched inside the text.
-            if any(w and (f" {w} " in padded or (not w.isascii() and w.replace(" ", "") in padded)) for w in words):
+            if any(w and _says(w, padded, tokens) for w in (kw.normalize(w) for w in t.pgettext(*marked).split("|"))):
                 found.add(category)
     return found.pop() if len(found) == 1 else None
+
+
+def _says(word: str, padded: str, tokens: list[str]) -> bool:
+    """Tell whether a text holds a topic word: as whole words; a word of a script written without
+    spaces (Chinese) anywhere in it; a longer word of another script by its start ("배고파요" holds
+    "배고파"), never inside another word ("مشاكل" does not hold "اكل", "беда" not "еда")."""
+    if f" {word} " in padded:
+        return True
+    if len(tokens) == 1 and not word.isascii() and not padded.strip().isascii() and _unspaced(padded):
+        return word.replace(" ", "") in padded
+    return " " not in word and not word.isascii() and len(word) >= 2 and any(t.startswith(word) for t in tokens)
+
+
+def _unspaced(text: str) -> bool:
+    """A script written without spaces between words (Chinese, Japanese)."""
+    return any("\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
 def says_enough(text: str) -> bool:
@@ -264,6 +280,6 @@ FLOW = Flow("intake", "category", {
     "location": Step(ask_location, answer_location),
     "confirm": Step(ask_confirm, answer_confirm),
     "change": Step(ask_change, answer_change),
-})
+}, draft=True)
 
 __all__ = ["FLOW", "category_prompt", "answer_category"]

@@ -6,7 +6,7 @@ from typing import Callable
 from .. import dispatch, needs
 from ..i18n import keywords as kw
 from . import answers, signup, volunteer
-from .engine import AGAIN, QUIET, Ctx, Goto, Next
+from .engine import AGAIN, QUIET, Ctx, Goto, Next, has_draft, to_languages
 
 # After the commands, in this order: the answer to a question sent outside the conversation
 # (a 1 or a 2), then a volunteer's codes, commands and words for a resident.
@@ -48,6 +48,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     if language is not None and not answers_the_question(ctx, text):
         contact.language = language
         contact.language_source = "chosen"
+        back = ctx.data.get("back") if ctx.conversation.flow == "language" else None
+        if back:
+            return Goto(back["flow"], back["step"], back["data"])  # to what they were typing
         if ctx.conversation.flow in ("language", "home"):
             return Goto("intake")
         return AGAIN
@@ -90,15 +93,6 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     return None
 
 
-# Flows whose answers are a draft until the last step stores them.
-DRAFTS = ("intake", "ride", "signup")
-
-
-def has_draft(ctx: Ctx) -> bool:
-    """Tell whether they are in the middle of something not yet stored (a request, a sign-up)."""
-    return ctx.conversation.flow in DRAFTS and bool(ctx.conversation.data) and not is_stale(ctx)
-
-
 def draft_note(ctx: Ctx) -> str:
     """How to go on with what they were typing."""
     if ctx.conversation.flow == "signup":
@@ -123,14 +117,6 @@ def zero_is_free(ctx: Ctx) -> bool:
         return False
     prompt = ctx.ask()
     return prompt is not None and bool(prompt.choices) and prompt.choice_for("0") is None
-
-
-def to_languages(ctx: Ctx) -> Goto:
-    """The menu of languages; what they were typing waits for them, in the language they choose."""
-    back = None
-    if has_draft(ctx):
-        back = {"flow": ctx.conversation.flow, "step": ctx.conversation.step, "data": dict(ctx.conversation.data)}
-    return Goto("language", data={"back": back} if back else {})
 
 
 def restart(ctx: Ctx) -> Goto:

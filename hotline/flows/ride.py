@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from .. import coordinators, dispatch, needs, rides, times
 from ..i18n import N_
-from ..i18n.answers import NO, YES
-from ..i18n.answers import NONE as NOTHING
+from ..i18n.answer_words import NO, YES
+from ..i18n.answer_words import NONE as NOTHING
 from ..sms import count_segments, fit, fold_to_gsm
 from .engine import (
     AGAIN, CHOICE, CHOICES, DATETIME, NUMBER, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step,
@@ -476,6 +476,6 @@ FLOW = Flow("ride", "pickup", {
     "riders": Step(ask_riders, answer_riders),
     "confirm": Step(ask_confirm, answer_confirm),
     "change": Step(ask_change, answer_change),
-})
+}, draft=True)
 
 __all__ = ["FLOW"]

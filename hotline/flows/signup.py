@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import areas, volunteers
 from ..i18n import keywords as kw
 from ..i18n import languages, naming
-from ..i18n.answers import NO, YES
+from ..i18n.answer_words import NO, YES
 from ..sms import count_segments, fit, fold_to_gsm, is_gsm7, shorten
 from .engine import (
     AGAIN, CHOICE, CHOICES, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, carrier_hint, no_words,
@@ -229,6 +229,6 @@ FLOW = Flow("signup", "name", {
     "areas_check": Step(ask_areas_check, answer_areas_check, otherwise=areas_instead),
     "availability": Step(ask_availability, answer_availability),
     "consent": Step(ask_consent, answer_consent),
-})
+}, draft=True)
 
 __all__ = ["FLOW", "start_signup"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import dispatch, needs, rides, times
-from ..i18n.answers import NO, YES
+from ..i18n.answer_words import NO, YES
 from ..models import Need
 from ..sms import count_segments
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood

@@ -136,6 +136,9 @@ def _read_part(part: list[_Piece], index: dict[str, str], longest: int, inner: l
         return [whole], []
     found: list = []
     bad: list[_Piece] = []
+    # A number word ("un", "de") is a choice only in a part of numbers alone: in "un peu
+    # d'espagnol" or "de lang" it is just a word.
+    numbers_only = all(_numbers(k, count, number_words) is not None for k in keys)
     i = 0
     while i < len(keys):
         for span in range(min(longest, len(keys) - i), 0, -1):
@@ -146,7 +149,7 @@ def _read_part(part: list[_Piece], index: dict[str, str], longest: int, inner: l
                 break
         else:
             key = keys[i]
-            numbers = _numbers(key, count, number_words)
+            numbers = _numbers(key, count, number_words) if key.isdigit() or numbers_only else None
             if numbers is not None:
                 if numbers:
                     found += numbers

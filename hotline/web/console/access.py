@@ -6,6 +6,7 @@ CONSOLE_IDLE_MINUTES, or older than CONSOLE_SESSION_HOURS, is over.
 """
 from __future__ import annotations
 
+import re
 import time
 from functools import wraps
 from typing import Any
@@ -18,6 +19,7 @@ from ...models import User
 from ...phones import mask
 from ..twilio import hotline
 
+LINK = re.compile(r"https?://\S+")
 # Requests that only look for news (the queue refreshing itself) do not keep a session alive.
 PASSIVE_HEADER = "X-Console-Refresh"
 
@@ -121,7 +123,7 @@ def place(text: str | None) -> str:
 
 
 def words(text: str | None) -> str:
-    """A resident's own words: whole for those who act, without numbers and addresses for viewers."""
+    """A resident's own words: whole for those who act, without numbers, addresses and links for viewers."""
     if not text:
         return ""
-    return text if can(accounts.ACT) else areas.redact(text)
+    return text if can(accounts.ACT) else LINK.sub("***", areas.redact(text))

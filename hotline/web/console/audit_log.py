@@ -42,6 +42,8 @@ ACTIONS = {
     "handled": N_("Marked handled"),
     "user_added": N_("Added an account"),
     "user_disabled": N_("Disabled an account"),
+    "user_enabled": N_("Let an account sign in again"),
+    "password_set": N_("Set a new password for an account"),
     "role_changed": N_("Changed an account's role"),
     "outbox_retry": N_("Sent a failed message again"),
     "volunteer_added": N_("Added a volunteer"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from ... import accounts
+from ...models import User
 from ...clock import now as utcnow
 from ..twilio import hotline
 from . import access
@@ -37,17 +38,25 @@ def login():
     email = (request.form.get("email") or "").strip()[:254]
     if request.method == "POST":
         password = request.form.get("password") or ""
-        result = accounts.sign_in(g.db_session, hotline().settings, email, password, access.address(), utcnow())
+        reader = hotline().db.open(read_only=True)
+        try:
+            result = accounts.sign_in(reader, g.db_session, hotline().settings, email, password, access.address(),
+                                      utcnow())
+        finally:
+            reader.close()
         if result.user is not None:
             access.start_session(result.user)
             g.user = result.user
             access.record("login", f"user {result.user.email}")
             return redirect(target or url_for("queue.index"))
         g.user = None
-        access.record("login_failed", f"user {accounts.normalize_email(email)}")
         if result.locked_until is not None:
+            # Refused unread while locked: counted already, never written again (no flood of the log).
             error = _("Too many failed attempts. Try again after %(time)s.", time=when(result.locked_until, "medium"))
         else:
+            typed = accounts.normalize_email(email)
+            # What was typed may be a password in the wrong box: kept only when it looks like an email.
+            access.record("login_failed", f"user {typed}" if accounts.EMAIL.match(typed) else "user (not an email)")
             error = _("That email and password do not match an active account.")
     return render_template("console/login.html", error=error, notice=notice, email=email, next=target)
 
@@ -56,6 +65,8 @@ def login():
 def logout():
     if g.user is not None:
         access.record("logout", f"user {g.user.email}")
+        # The session lives in the cookie: a copy of it kept elsewhere must stop working too.
+        g.db_session.get(User, g.user.id).session_version += 1
     access.end_session()
     return redirect(url_for("auth.login"))
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ... import accounts, needs, rides
+from ... import accounts, needs, rides, volunteers
 from ...clock import now as utcnow
 from ...dispatch import manual
 from ...models import InboundMessage, Need, Offer, OutboxMessage, Recording, Volunteer
@@ -69,9 +69,13 @@ def timeline(need: Need) -> list[Entry]:
             title = _("Status: %(status)s", status=labels.name(labels.NEED_STATUS, event.kind))
         else:
             title = labels.name(labels.EVENT, event.kind)
-        text = access.words(event.note) if event.kind in ("added", "note", "message", "closed") else event.note
+        # Every note may hold a resident's words, an address or a recording's link: whole only for
+        # those who act, and a recording's link never for a viewer.
+        text = access.words(event.note)
         if event.kind == "handled":
             text = labels.name(labels.ATTENTION, event.note)
+        elif event.kind in ("voicemail", "recording") and not access.can(accounts.ACT):
+            text = ""
         entries.append(Entry(event.at, "console" if event.actor else "event", title, text, actor=event.actor))
     ended = None if need.status in needs.ACTIVE else need.updated_at
     inbound = select(InboundMessage).where(InboundMessage.contact_id == need.contact_id,
@@ -103,7 +107,7 @@ def recordings(need: Need) -> list[Recording]:
 
 
 def active_volunteers() -> list[Volunteer]:
-    return list(g.db_session.scalars(select(Volunteer).where(Volunteer.status == "active")
+    return list(g.db_session.scalars(select(Volunteer).where(volunteers.reachable())
                                      .order_by(Volunteer.first_name).limit(2000)))
 
 
@@ -124,7 +128,7 @@ def show(ref: str, revealed: bool = False):
 def problem(error: manual.ManualError) -> str:
     return {
         "not_open": _("This request is not waiting for a helper."),
-        "volunteer_inactive": _("That volunteer is not active."),
+        "volunteer_inactive": _("That volunteer cannot be given tasks now (paused, removed, or no texts reach them)."),
         "already_helping": _("That volunteer is already helping with it."),
         "full": _("It already has all the helpers it needs."),
         "status": _("Choose done, unmet or withdrawn."),
@@ -145,6 +149,7 @@ def act(ref: str, action, message: str):
     try:
         detail = action(need)
     except manual.ManualError as error:
+        g.db_session.rollback()  # nothing of a refused action stays
         flash(problem(error), "error")
         return redirect(url_for("needs.show", ref=ref))
     g.db_session.flush()
@@ -166,7 +171,7 @@ def offer_again(ref: str):
 @access.requires(accounts.ACT)
 def assign(ref: str):
     raw = request.form.get("volunteer", "")
-    volunteer = g.db_session.get(Volunteer, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    volunteer = g.db_session.get(Volunteer, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
     if volunteer is None:
         flash(_("Choose a volunteer."), "error")
         return redirect(url_for("needs.show", ref=ref))

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Blueprint, g, render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
-from ... import accounts, needs
+from ... import accounts, areas, needs
+from ...i18n import keywords as kw
 from ...clock import now as utcnow
 from ...i18n import languages
-from ...models import Need, Offer
+from ...models import Need, Offer, VolunteerArea
 from ..twilio import hotline
 from . import access, labels
 from .i18n import gettext as _
@@ -51,7 +52,7 @@ class Filters:
             language=language if language in languages.REGISTRY else "",
             area=" ".join(args.get("area", "").split())[:64],
             age=age if age in AGES else "",
-            page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+            page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 and 0 < int(page) < 10_000 else 1,
         )
 
     def args(self, **changes) -> dict[str, str]:
@@ -60,6 +61,13 @@ class Filters:
                   "area": self.area, "age": self.age, "page": self.page, **changes}
         return {k: v for k, v in values.items() if v and not (k == "status" and v == "active")
                 and not (k == "page" and v == 1)}
+
+    def is_an_area(self) -> bool:
+        """A ZIP code or the name of an area volunteers cover: what a viewer may filter by."""
+        if areas.ZIP.fullmatch(self.area):
+            return True
+        key = kw.normalize(self.area)
+        return key in known_area_names()
 
     def apply(self, query, now: datetime):
         if self.status == "active":
@@ -70,12 +78,20 @@ class Filters:
             query = query.where(Need.category == self.category)
         if self.language:
             query = query.where(Need.language == self.language)
+        if self.area and not access.can(accounts.ACT) and not self.is_an_area():
+            # A viewer sees areas, never addresses: a filter that is no area would let them test one.
+            return query.where(false())
         if self.area:
             pattern = "%" + self.area.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             query = query.where(func.lower(Need.location).like(pattern.lower(), escape="\\"))
         if self.age:
             query = query.where(Need.created_at >= now - AGES[self.age])
         return query
+
+
+def known_area_names() -> set[str]:
+    """The neighbourhood names volunteers cover, as people type them."""
+    return {kw.normalize(label) for label in g.db_session.scalars(select(VolunteerArea.label).distinct()) if label}
 
 
 def attention_needs(session) -> list[Need]:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ... import accounts, needs, offers, rides
+from ... import accounts, needs, offers, rides, volunteers
 from ...clock import now as utcnow
 from ...dispatch import manual
 from ...i18n import N_
@@ -137,13 +137,13 @@ def available_drivers(session) -> list[Volunteer]:
     """Active volunteers who drive, by name."""
     return list(session.scalars(
         select(Volunteer).join(VolunteerSkill, VolunteerSkill.volunteer_id == Volunteer.id)
-        .where(Volunteer.status == "active", VolunteerSkill.skill == DRIVING)
+        .where(volunteers.reachable(), VolunteerSkill.skill == DRIVING)
         .order_by(Volunteer.first_name, Volunteer.id).options(selectinload(Volunteer.contact)).limit(2000)))
 
 
 def can_drive(volunteer: Volunteer, ride: Ride) -> bool:
     """An active driver, with a vehicle that takes a wheelchair when the ride needs one."""
-    return (volunteer.status == "active" and any(s.skill == DRIVING for s in volunteer.skills)
+    return (volunteers.can_be_given_tasks(volunteer) and any(s.skill == DRIVING for s in volunteer.skills)
             and (WHEELCHAIR not in (ride.mobility or []) or volunteer.wheelchair_vehicle))
 
 

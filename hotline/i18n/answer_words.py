@@ -13,6 +13,8 @@ from . import keywords as kw
 from .translator import NP_, Translator
 
 YES, NO, NONE = "yes", "no", "none"
+# An answer this short may start with yes or no and go on ("sí, envíela"); a longer one is a sentence.
+SHORT_ANSWER_WORDS = 3
 
 # Translators: whole answers that mean "yes", separated by |, lower case. Include the short
 # ones people text ("si", "ok"); a word here must never mean "no" or a number.
@@ -50,9 +52,11 @@ class Answers:
     none: frozenset[str]
     numbers: dict[str, int]
 
-    def meaning(self, text: str) -> str | None:
-        """Read a message as yes, no or none: a whole answer ("claro"), or one that starts with it
-        ("sí, envíela", "no, change it"). A bare carrier word is not an answer."""
+    def meaning(self, text: str, *, whole: bool = False) -> str | None:
+        """Read a message as yes, no or none: a whole answer ("claro"), or a short one that starts
+        with it ("sí, envíela", "no, change it"); with `whole`, only a whole answer. A bare carrier
+        word is not an answer, and neither is a sentence that only starts like one ("No problem, see
+        you tomorrow", "Y también leche")."""
         if kw.carrier_word(text):
             return None
         key = kw.normalize(text)
@@ -61,7 +65,10 @@ class Answers:
         for kind, words in ((NONE, self.none), (YES, self.yes), (NO, self.no)):
             if key in words:
                 return kind
-        first = key.split()[0]
+        parts = key.split()
+        if whole or len(parts) > SHORT_ANSWER_WORDS or len(parts[0]) < 2:
+            return None
+        first = parts[0]
         found = {kind for kind, words in ((YES, self.yes), (NO, self.no), (NONE, self.none)) if first in words}
         # "no" in "yes, no problem" or "ok no" leaves it unclear: then it is not read at all.
         if len(found) == 1:
