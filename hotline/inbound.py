@@ -54,7 +54,7 @@ def handle_message(
         if phone is None:
             # Short codes, alphanumeric senders and hidden numbers cannot be answered by SMS.
             log.info("inbound from unanswerable sender %s kept without reply", mask(sender))
-            values = {"sender": (sender or "")[:64], "channel": channel, "body": text, "received_at": now}
+            values = {"channel": channel, "body": text, "received_at": now}
             if message_sid:
                 insert_ignore(session, InboundMessage, {**values, "message_sid": message_sid}, ["message_sid"])
             else:
@@ -76,7 +76,7 @@ def handle_message(
         conversation.updated_at = now
         contact.last_seen_at = now
         session.add(InboundMessage(
-            message_sid=message_sid, contact_id=contact.id, sender=phone, channel=channel,
+            message_sid=message_sid, contact_id=contact.id, channel=channel,
             body=text, reply=reply_text, received_at=now,
         ))
     if reply_text and count_segments(reply_text).segments > 2:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict, MutableList
-from sqlalchemy.orm import DeclarativeBase, Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, backref, column_property, mapped_column, relationship
 
 from .clock import now
 
@@ -94,8 +94,8 @@ class InboundMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Who wrote: the contact, never the number (a number lives only in `contacts`).
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
-    sender: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(8), default="sms")
     body: Mapped[str] = mapped_column(Text, default="")
     reply: Mapped[str | None] = mapped_column(Text)
@@ -299,8 +299,8 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(8), default="sms")
     kind: Mapped[str] = mapped_column(String(24))
+    # Who it goes to: the contact, never the number (a number lives only in `contacts`).
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
-    to: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text, default="")
     # Answers someone who wrote in: exempt from the per-recipient burst cap.
     reply: Mapped[bool] = mapped_column(default=False)
@@ -328,6 +328,9 @@ class OutboxMessage(Base):
     segments: Mapped[int | None] = mapped_column(Integer)
 
     contact: Mapped[Contact | None] = relationship()
+    # The number it goes to, read from its contact when the row is loaded ("" once the contact is erased).
+    to: Mapped[str] = column_property(func.coalesce(
+        select(Contact.phone).where(Contact.id == contact_id).correlate_except(Contact).scalar_subquery(), ""))
 
 
 class DeliveryReport(Base):

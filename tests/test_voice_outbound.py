@@ -30,7 +30,7 @@ def resident(harness, *, only_called=False, landline=False, language="es") -> No
         session.add(contact)
         session.flush()
         if only_called:
-            session.add(InboundMessage(message_sid="CAx:0", contact_id=contact.id, sender=RESIDENT, channel="voice",
+            session.add(InboundMessage(message_sid="CAx:0", contact_id=contact.id, channel="voice",
                                        body="start"))
 
 

@@ -144,11 +144,12 @@ def _gate(session, row: OutboxMessage, now: datetime) -> str | None:
     if row.expires_at is not None and row.expires_at <= now:
         finish(session, row, EXPIRED, "not sent before it expired")
         return row.status
-    if not (row.to.startswith("+") and row.to[1:].isdigit()):
-        # A caller who hid their number is kept under a key of their own, not a number.
+    contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
+    number = contact.phone if contact is not None else ""
+    if not (number.startswith("+") and number[1:].isdigit()):
+        # Erased, or a caller who hid their number (kept under a key of their own, not a number).
         finish(session, row, SKIPPED, "no phone number to reach")
         return row.status
-    contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
     if contact is not None and contact.opted_out:
         finish(session, row, SKIPPED, "recipient opted out")
         return row.status
@@ -164,6 +165,7 @@ class _Job:
 
     id: int
     channel: str
+    contact_id: int
     to: str
     body: str
     reply: bool
@@ -190,7 +192,7 @@ def deliver(outbox_id: int) -> str:
             _come_back(session, "deliver", row)
             return "not due"
         job = _Job(
-            row.id, row.channel, row.to, row.body, row.reply,
+            row.id, row.channel, row.contact_id, row.to, row.body, row.reply,
             _ts(row.recipient_slot_at) if row.recipient_slot_at else None,
             _ts(row.sender_slot_at) if row.sender_slot_at else None,
         )
@@ -235,7 +237,7 @@ def _pace(hotline: Hotline, job: _Job, segments: int) -> float | None:
         return now
     if not job.reply and job.recipient_slot is None and settings.recipient_burst > 0:
         start = pacer.reserve(
-            RECIPIENT_PREFIX + job.to,
+            RECIPIENT_PREFIX + str(job.contact_id),
             cost=1,
             interval=recipient_interval(settings.recipient_burst, settings.recipient_window_seconds),
             burst=settings.recipient_burst,
@@ -415,7 +417,8 @@ def reconcile(outbox_id: int) -> str:
         to, body, channel = row.to, row.body, row.channel
         known = set(session.scalars(
             select(OutboxMessage.twilio_sid).where(
-                OutboxMessage.to == to, OutboxMessage.id != row.id, OutboxMessage.twilio_sid.is_not(None)
+                OutboxMessage.contact_id == row.contact_id, OutboxMessage.id != row.id,
+                OutboxMessage.twilio_sid.is_not(None),
             )
         )) | set((row.meta or {}).get("earlier_sids", []))
     try:

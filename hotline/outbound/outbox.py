@@ -118,7 +118,7 @@ def _queue(session: Session, channel: str, to: Contact | str, body: str, *, kind
         channel=channel,
         kind=kind,
         contact_id=contact.id,
-        to=contact.phone,
+        contact=contact,
         body=body,
         reply=reply,
         need_id=need_id,

@@ -18,7 +18,8 @@ from typing import Protocol
 KEY_GRACE_SECONDS = 60
 
 SENDER_PREFIX = "hotline:pace:sender:"
-RECIPIENT_PREFIX = "hotline:pace:to:"
+# Followed by the contact id: Redis holds no phone number.
+RECIPIENT_PREFIX = "hotline:pace:contact:"
 
 
 class Pacer(Protocol):

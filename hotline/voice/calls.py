@@ -147,7 +147,7 @@ def handle_call(
         conversation.updated_at = now
         contact.last_seen_at = now
         session.add(InboundMessage(
-            message_sid=key, contact_id=contact.id, sender=phone, channel="voice",
+            message_sid=key, contact_id=contact.id, channel="voice",
             body=clean(call.describe(action)), reply=xml, received_at=now,
         ))
     log.info("call %s from %s: %s, turn %d", call.call_sid[-6:], mask(phone), action, position.turn)

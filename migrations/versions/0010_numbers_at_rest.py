@@ -1,0 +1,54 @@
+"""numbers at rest: outbox and inbound rows name the contact, not the number; old audit entries may be purged
+
+Revision ID: 0010
+Revises: 0008
+Create Date: 2026-12-07 02:40:00
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+revision: str = '0010'
+down_revision: Union[str, None] = '0008'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+# Nothing younger than this may leave the audit log, whatever the retention setting says.
+AUDIT_FLOOR_DAYS = 30
+
+
+def upgrade() -> None:
+    # Every outbox row already names its contact; rows whose contact is gone keep no number.
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('to')
+    with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
+        batch_op.drop_column('sender')
+    _audit_triggers(purge_after_days=AUDIT_FLOOR_DAYS)
+
+
+def downgrade() -> None:
+    _audit_triggers(purge_after_days=None)
+    with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sender', sa.String(length=64), nullable=False, server_default=''))
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('to', sa.String(length=32), nullable=False, server_default=''))
+    op.execute("UPDATE outbox SET \"to\" = COALESCE((SELECT phone FROM contacts WHERE contacts.id = outbox.contact_id), '')")
+
+
+def _audit_triggers(purge_after_days: int | None) -> None:
+    """The audit log stays append-only; with `purge_after_days`, entries older than that may be deleted."""
+    if op.get_bind().dialect.name == "postgresql":
+        allow = (f"IF TG_OP = 'DELETE' AND OLD.at < (now() AT TIME ZONE 'utc') - interval '{purge_after_days} days' "
+                 "THEN RETURN OLD; END IF;" if purge_after_days else "")
+        op.execute(f"""
+            CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN {allow} RAISE EXCEPTION 'the audit log is append-only'; END $$
+        """)
+        return
+    op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+    when = f" WHEN OLD.at >= datetime('now', '-{purge_after_days} days')" if purge_after_days else ""
+    op.execute(f"""
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log{when}
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+    """)
