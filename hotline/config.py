@@ -142,6 +142,21 @@ class Settings:
     # How often an open queue page asks for what changed, in seconds.
     console_refresh_seconds: int = 10
 
+    # Privacy: how long things are kept, in days, before the retention job removes them.
+    # Message bodies, replies and recordings: this long after the request they belong to closes
+    # (or after they were sent, for messages tied to no open request).
+    retain_messages_days: int = 30
+    # Closed requests' words, addresses, ride places and history notes (their counts stay).
+    retain_request_details_days: int = 90
+    # Delivery records: outbox rows and Twilio's delivery reports.
+    retain_delivery_days: int = 90
+    # Audit entries (never fewer than 30 days: the database refuses younger deletions).
+    retain_audit_days: int = 365
+    # Numbers that never asked for anything and have not written in this long (not volunteers).
+    retain_idle_contacts_days: int = 180
+    # How often the retention job runs, in seconds.
+    retention_sweep_seconds: int = 3600
+
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
         """Build settings from the environment, then apply explicit overrides."""

@@ -11,14 +11,21 @@ from .clock import now as utcnow
 from .config import Settings
 from .db import Database, insert_ignore
 from .flows.engine import Ctx, Reply
+from .flows.erase import retention_notice
 from .flows.render import reply_sms
 from .flows.runner import lock_conversation, respond
+from . import volunteers
 from .i18n import languages
 from .models import InboundMessage
 from .phones import mask, normalize
+from .privacy import erase
 from .sms import clean, count_segments, fold_to_gsm
 
 log = logging.getLogger(__name__)
+
+
+# Between a stored reply and the notice sent with it, so a retried webhook gets both again.
+NOTICE_SEPARATOR = "\x1e"
 
 
 @dataclass
@@ -26,6 +33,8 @@ class Outcome:
     text: str | None  # the reply to send back, None for none
     reply: Reply | None = None
     duplicate: bool = False
+    # A second text with the first reply a new number can read: how long things are kept.
+    notice: str | None = None
 
 
 def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
@@ -65,7 +74,12 @@ def handle_message(
         if message_sid:
             seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
             if seen is not None:
-                return Outcome(seen.reply, duplicate=True)
+                if seen.contact_id is None and conversation.contact.created_at == now:
+                    # A retried DELETE: the number was erased, and this retry must not bring it back.
+                    session.delete(conversation)
+                    session.delete(conversation.contact)
+                text, _, notice = (seen.reply or "").partition(NOTICE_SEPARATOR)
+                return Outcome(text if seen.reply is not None else None, duplicate=True, notice=notice or None)
 
         contact = conversation.contact
         ctx = Ctx(session, settings, contact, conversation, channel, now)
@@ -73,15 +87,30 @@ def handle_message(
         reply_text = reply_sms(reply)
         if reply_text and channel == "sms":
             reply_text = for_sending(reply_text, contact.language, settings.sms_ascii_fallback)
-        conversation.updated_at = now
-        contact.last_seen_at = now
-        session.add(InboundMessage(
-            message_sid=message_sid, contact_id=contact.id, channel=channel,
-            body=text, reply=reply_text, received_at=now,
-        ))
+        notice = None
+        if (reply_text and channel == "sms" and not ctx.erase and contact.privacy_told_at is None
+                and (contact.language is not None or conversation.flow != "language")):
+            # Once, with the first reply in a language they read (volunteers hear it from coordinators).
+            contact.privacy_told_at = now
+            if volunteers.for_contact(session, contact) is None:
+                notice = for_sending(retention_notice(ctx), contact.language, settings.sms_ascii_fallback)
+        stored = reply_text if notice is None else f"{reply_text}{NOTICE_SEPARATOR}{notice}"
+        if ctx.erase:
+            # They said yes to DELETE: everything goes, this message's words included (its sid
+            # stays, so a retried webhook gets the same answer and erases nothing twice).
+            erase.forget(session, settings, contact, now, actor="the person, by text", reason="DELETE by text")
+            session.add(InboundMessage(message_sid=message_sid, channel=channel, body="", reply=reply_text,
+                                       received_at=now))
+        else:
+            conversation.updated_at = now
+            contact.last_seen_at = now
+            session.add(InboundMessage(
+                message_sid=message_sid, contact_id=contact.id, channel=channel,
+                body=text, reply=stored, received_at=now,
+            ))
     if reply_text and count_segments(reply_text).segments > 2:
         log.warning("reply to %s costs %d segments", mask(phone), count_segments(reply_text).segments)
-    return Outcome(reply_text, reply)
+    return Outcome(reply_text, reply, notice=notice)
 
 
 __all__ = ["handle_message", "Outcome"]

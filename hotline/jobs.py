@@ -13,6 +13,7 @@ from .clock import now
 from .config import Settings
 from .dispatch import reminders, waves
 from .outbound import delivery, outbox
+from .privacy import retention
 from .services import current
 
 __all__ = ["JOBS", "job", "run", "periodic"]
@@ -73,6 +74,14 @@ def ride_sweep() -> str:
     return f"{len(due)} reminder(s) due"
 
 
+def retention_sweep() -> str:
+    """Remove what has been kept longer than its retention window."""
+    hotline = current()
+    with hotline.db.session() as session:
+        counts = retention.purge(session, hotline.settings, now())
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
@@ -82,6 +91,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "dispatch_sweep": dispatch_sweep,
     "ride_reminder": ride_reminder,
     "ride_sweep": ride_sweep,
+    "retention_sweep": retention_sweep,
 }
 
 
@@ -92,4 +102,5 @@ def periodic(settings: Settings) -> dict[str, float]:
         # Wave timers are scheduled jobs; this catches any that were lost, and ends pauses.
         "dispatch_sweep": 60,
         "ride_sweep": 60,
+        "retention_sweep": settings.retention_sweep_seconds,
     }

@@ -65,6 +65,8 @@ class Contact(Base):
     callback_phone: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now)
+    # When they were told how long things are kept and how to erase them (once, in their language).
+    privacy_told_at: Mapped[datetime | None]
 
     conversation: Mapped["Conversation"] = relationship(back_populates="contact", uselist=False)
     needs: Mapped[list["Need"]] = relationship(back_populates="contact", order_by="Need.id")

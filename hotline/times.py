@@ -36,7 +36,7 @@ from .i18n.time_words import (
 
 __all__ = [
     "When", "parse_when", "dateparser_code", "to_utc", "local_time", "wall_time", "format_when",
-    "format_for", "PAST", "AMBIGUOUS", "TOO_FAR", "NOT_UNDERSTOOD", "LONG", "SHORT", "DAY", "TIME",
+    "format_for", "PAST", "AMBIGUOUS", "TOO_FAR", "NOT_UNDERSTOOD", "LONG", "SHORT", "DAY", "DATE", "TIME",
     "EARLY_MORNING", "MORNING", "AFTERNOON", "EVENING", "NIGHT",
 ]
 
@@ -96,7 +96,8 @@ LONG = "long"  # weekday, day and month, time: "Thursday, December 3, 3:00 PM"
 SHORT = "short"  # day and month, time: "Dec 3, 3:00 PM"
 TIME = "time"  # time alone: "3:00 PM"
 DAY = "day"  # weekday, day and month: "Thursday, December 3"
-_SKELETONS = {LONG: "MMMMEEEEd", SHORT: "MMMd", DAY: "MMMMEEEEd"}
+DATE = "date"  # day, short month and year: "Dec 3, 2026"
+_SKELETONS = {LONG: "MMMMEEEEd", SHORT: "MMMd", DAY: "MMMMEEEEd", DATE: "yMMMd"}
 # Babel puts narrow no-break spaces in times ("3:00\u202fPM"); neither is GSM-7, so one would
 # double the cost of an SMS. A plain space reads the same.
 _SPACES = re.compile("[\u00a0\u2007\u202f]")
@@ -125,7 +126,7 @@ def format_when(moment: datetime, babel_locale: str, zone: str | None = None, st
     if style == TIME:
         return _SPACES.sub(" ", clock)
     day = format_datetime(moment, _date_pattern(babel_locale, _SKELETONS[style]), locale=locale)
-    if style == DAY:
+    if style in (DAY, DATE):
         return _SPACES.sub(" ", day)
     joined = locale.datetime_formats["medium"].format(clock, day)
     return _SPACES.sub(" ", joined)

@@ -123,6 +123,7 @@ class Phone:
         self.client = client
         self.number = number
         self.last_sid: str | None = None
+        self.notices: list[str] = []
 
     def post(self, body: str, sid: str | None = None, **extra):
         sid = sid or f"SM{uuid.uuid4().hex}"
@@ -133,19 +134,29 @@ class Phone:
         return self.client.post("/twilio/sms", data=params, headers={"X-Twilio-Signature": signature})
 
     def text(self, body: str, **extra) -> str:
-        """Send a text and return the reply's words ('' when the hotline says nothing)."""
+        """Send a text and return the reply's words ('' when the hotline says nothing).
+
+        A second text in the same answer (how long things are kept, once per number) is kept in
+        `notices`, so each text's cost is checked on its own.
+        """
         response = self.post(body, **extra)
         assert response.status_code == 200, response.data
         assert response.mimetype == "text/xml"
-        return reply_text(response.data)
+        first, *rest = reply_messages(response.data) or [""]
+        self.notices.extend(rest)
+        return first
 
 
-def reply_text(xml: bytes) -> str:
+def reply_messages(xml: bytes) -> list[str]:
     import xml.etree.ElementTree as ET
 
     root = ET.fromstring(xml)
     assert root.tag == "Response"
-    return "\n".join((m.text or "") for m in root.iter("Message"))
+    return [(m.text or "") for m in root.iter("Message")]
+
+
+def reply_text(xml: bytes) -> str:
+    return "\n".join(reply_messages(xml))
 
 
 @pytest.fixture

@@ -122,6 +122,9 @@ class FakeTwilio:
     calls: list[dict] = field(default_factory=list)
     # Every call's create parameters (Url, StatusCallback...), by sid.
     call_params: dict[str, dict] = field(default_factory=dict)
+    # Recordings Twilio holds (sids); a DELETE removes one, and deleted ones are listed here.
+    recordings: set[str] = field(default_factory=set)
+    deleted_recordings: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -371,6 +374,30 @@ class FakeTwilio:
                 if reply.status == 201 and message is not None:
                     return self._send(201, message)
                 return self._error(reply.status, reply.code or 20500, "scripted error")
+
+            def do_DELETE(self):
+                if not self._authorized():
+                    return
+                prefix = f"/2010-04-01/Accounts/{fake.account_sid}/Recordings/"
+                path = urlsplit(self.path).path
+                if not (path.startswith(prefix) and path.endswith(".json")):
+                    return self._error(404, 20404, "The requested resource was not found")
+                sid = path[len(prefix):-len(".json")]
+                reply = fake._next_reply()
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if reply.status != 201:
+                    return self._error(reply.status, reply.code or 20500, "scripted error")
+                with fake._lock:
+                    if sid not in fake.recordings:
+                        return self._error(404, 20404, f"The requested resource {path} was not found")
+                    fake.recordings.discard(sid)
+                    fake.deleted_recordings.append(sid)
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def do_GET(self):
                 if not self._authorized():

@@ -254,9 +254,11 @@ def test_star_repeats_the_question(call):
 
 
 def test_a_key_that_is_no_choice_explains_the_choices_again(call):
-    c = call().press("1").press("8")
-    assert c.text.startswith("Sorry, I did not understand that. What do you need help with? Food: press 1.")
-    assert "Something else: press 7." in c.text
+    c = call().press("1").press("1").say("rice and beans").press("1").press("02139#")
+    assert "Send it: press 1." in c.text
+    c.press("5")
+    assert c.text.startswith("Sorry, I did not understand that.")
+    assert "Send it: press 1." in c.text and "Change something: press 2." in c.text
 
 
 def test_one_silence_asks_again_and_two_end_the_call_kindly(call, db):

@@ -71,9 +71,11 @@ def test_a_kreyol_caller_hears_recordings_where_there_are_some_and_english_elsew
     assert notice.text == ("We have no voice for Kreyòl yet, so you will hear English. "
                            "Our texts to you will be in Kreyòl.")
     assert (notice.language, notice.voice) == ("en-US", "Polly.Joanna-Neural")
-    assert c.latest[2].played and c.latest[2].text == audio_url("Ki èd ou bezwen?")
-    assert c.latest[3].played and c.latest[3].text == audio_url("Manje: peze 1.")
-    assert c.latest[4].text == "A ride: press 2." and c.latest[4].language == "en-US"
+    # How long things are kept, said once on a first call (no recording of it yet: in English).
+    assert c.latest[2].text.startswith("We keep what you tell us only until 30 days") and not c.latest[2].played
+    assert c.latest[3].played and c.latest[3].text == audio_url("Ki èd ou bezwen?")
+    assert c.latest[4].played and c.latest[4].text == audio_url("Manje: peze 1.")
+    assert c.latest[5].text == "A ride: press 2." and c.latest[5].language == "en-US"
     # Keys only: there is no speech recognition for Kreyòl.
     assert c.waiting.attrib["input"] == "dtmf" and "language" not in c.waiting.attrib
     with db.session() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from dotenv import load_dotenv
 
-from . import chat, db, needs, outbox, server, translations, users, voice, volunteers
+from . import chat, db, needs, outbox, privacy, server, translations, users, voice, volunteers
 
 
 @click.group()
@@ -14,5 +14,6 @@ def main() -> None:
 
 
 for command in (server.run, server.worker, db.db, needs.needs_command, outbox.outbox, chat.chat, translations.translations,
-                users.users_group, voice.voice, volunteers.volunteers_group):
+                users.users_group, voice.voice, volunteers.volunteers_group, privacy.forget,
+                privacy.retention_command):
     main.add_command(command)

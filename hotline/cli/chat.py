@@ -49,7 +49,11 @@ class ChatSession:
         self._travel = None
 
     def send(self, text: str) -> str | None:
-        return handle_message(self.db, self.settings, self.phone, text, channel="sms").text
+        outcome = handle_message(self.db, self.settings, self.phone, text, channel="sms")
+        if outcome.notice:
+            # Two texts on the phone: the reply, then the note on what is kept.
+            return f"{outcome.text or ''}\n\n{outcome.notice}".strip()
+        return outcome.text
 
     def others(self) -> list[str]:
         """Run the queued work that is due and return what went to other numbers, as lines."""

@@ -221,6 +221,8 @@ class Ctx:
         self.now = now
         self.notes: list[str] = []
         self.silent = False
+        # Set when the person confirmed DELETE: their channel erases them once the reply is built.
+        self.erase = False
         # Words are put in this language instead of the contact's, when set: a call in a
         # fallback voice for a language Twilio cannot speak. Stored choices keep `language`.
         self.render_language: str | None = None

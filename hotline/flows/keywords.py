@@ -5,7 +5,7 @@ from typing import Callable
 
 from .. import dispatch, needs
 from ..i18n import keywords as kw
-from . import answers, signup, volunteer
+from . import answers, erase, signup, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next, has_draft, to_languages
 
 # After the commands, in this order: the answer to a question sent outside the conversation
@@ -76,6 +76,11 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
             ctx.say(draft_note(ctx))
             return QUIET
         return Goto("status")
+    if command == "delete":
+        return erase.start(ctx)
+    if command == "mydata":
+        ctx.say(erase.my_data(ctx))
+        return QUIET
     if command == "volunteer":
         if has_draft(ctx):
             ctx.say(draft_note(ctx))

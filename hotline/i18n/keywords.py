@@ -29,6 +29,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "volunteer": NP_("command", "VOLUNTEER"),
     # Translators: words that bring the menu of languages, separated by |; the first is shown.
     "language": NP_("command", "LANGUAGE|LANG"),
+    # Translators: words that ask to erase all the hotline keeps about the sender, separated by |;
+    # the first is shown in texts ("BORRAR" in Spanish). Never STOP, CANCEL or another carrier word.
+    "delete": NP_("command", "DELETE|ERASE"),
+    # Translators: words that ask what the hotline keeps about the sender, separated by |; the first
+    # is shown. Spaces are fine here ("MIS DATOS").
+    "mydata": NP_("command", "MY DATA|MYDATA"),
     # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
     "pass": NP_("command", "PASS|SKIP"),
     # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
@@ -43,7 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resume": NP_("command", "RESUME"),
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
-RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language")
+RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata")
 VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
 
 _PUNCT = re.compile(r"[^\w\s]+")

@@ -672,12 +672,12 @@ def _kreyol_format(moment: datetime, style: str) -> str:
     clock = f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
     day = f"{moment.day} {KREYOL_MONTHS[moment.month - 1]}"
     weekday = KREYOL_WEEKDAYS[moment.weekday()]
-    return {"time": clock, "day": f"{weekday} {day}", "short": f"{day} a {clock}"}.get(
-        style, f"{weekday} {day} a {clock}")
+    return {"time": clock, "day": f"{weekday} {day}", "short": f"{day} a {clock}",
+            "date": f"{day} {moment.year}"}.get(style, f"{weekday} {day} a {clock}")
 
 
 # Locales the date library has no words for: how a moment is written, by style ("long",
-# "short", "day", "time"). Kreyòl: "jedi 3 desanm a 3:00 PM", as it is said and read back.
+# "short", "day", "time", "date"). Kreyòl: "jedi 3 desanm a 3:00 PM", as it is said and read back.
 OWN_FORMATS: dict[str, Callable[[datetime, str], str]] = {"ht": _kreyol_format}
 
 

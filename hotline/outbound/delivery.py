@@ -34,8 +34,8 @@ from ..phones import mask
 from ..services import Hotline, current
 from ..sms import count_segments
 from .outbox import (
-    DELIVERED, FAILED, FINAL, PENDING, QUEUED, SENDING, SENT, SKIPPED, SUBMITTING, UNDELIVERED, UNKNOWN,
-    EXPIRED, enqueue_after_commit, finish,
+    DELETE_CHANNEL, DELIVERED, FAILED, FINAL, PENDING, QUEUED, SENDING, SENT, SKIPPED, SUBMITTING, UNDELIVERED,
+    UNKNOWN, EXPIRED, enqueue_after_commit, finish,
 )
 from .pacing import RECIPIENT_PREFIX, SENDER_PREFIX, recipient_interval, sender_interval
 from .transports import SendError, Sent
@@ -77,6 +77,9 @@ CALL_STATUSES = {
     "failed": NO_ANSWER,
     "canceled": FAILED,
 }
+# A deletion at Twilio is tried this many times (backoff capped at 10 minutes: about three hours).
+DELETE_MAX_ATTEMPTS = 20
+
 # Forward order of the statuses a row passes through before it ends.
 RANK = {PENDING: 0, SUBMITTING: 0, UNKNOWN: 0, QUEUED: 1, SENDING: 2, SENT: 3}
 
@@ -183,7 +186,7 @@ def deliver(outbox_id: int) -> str:
             return "missing"
         if row.status != PENDING:
             return f"already {row.status}"
-        ended = _gate(session, row, now)
+        ended = None if row.channel == DELETE_CHANNEL else _gate(session, row, now)
         if ended:
             return ended
         early = _ts(row.next_attempt_at) - _ts(now)
@@ -335,8 +338,45 @@ def _deliver_call(hotline: Hotline, job: _Job) -> str:
     return _record_sent(hotline, job.id, sent, 0)
 
 
+def _delete_recording(hotline: Hotline, job: _Job) -> str:
+    """Ask Twilio to delete the recording whose sid is the row's body (no recipient, no pacing)."""
+    now = utcnow()
+    with hotline.db.session() as session:
+        claimed = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == job.id, OutboxMessage.status == PENDING)
+            .values(status=SUBMITTING, submitted_at=now, attempts=OutboxMessage.attempts + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    if not claimed:
+        return "not sent: claimed elsewhere"
+    try:
+        hotline.transport.delete_recording(job.body)
+        error = None
+    except SendError as failure:
+        error = failure
+    except Exception as failure:  # noqa: BLE001 - deleting again is harmless: try again later
+        log.exception("outbox %s: unexpected error while deleting a recording", job.id)
+        error = SendError(SendError.RETRY, f"unexpected error: {failure!r}")
+    with hotline.db.session() as session:
+        row = session.get(OutboxMessage, job.id, with_for_update=True, populate_existing=True)
+        if row.status != SUBMITTING:
+            return row.status
+        row.updated_at = utcnow()
+        if error is None:
+            row.status, row.reason, row.sent_at = DELIVERED, "deleted at Twilio", row.updated_at
+        elif error.kind != SendError.PERMANENT and row.attempts < DELETE_MAX_ATTEMPTS:
+            _retry_later(session, row, str(error), backoff(row.attempts, hotline.settings.send_retry_seconds))
+        else:
+            # Nobody is to be told: an operator sees it among the failed rows and may retry it.
+            row.status, row.reason, row.error_code = FAILED, f"recording not deleted at Twilio: {error}", error.code
+            log.warning("outbox %s: %s", row.id, row.reason)
+        return row.status
+
+
 # How each channel sends a claimed row.
-CHANNELS: dict[str, Callable[[Hotline, _Job], str]] = {"sms": _deliver_sms, "call": _deliver_call}
+CHANNELS: dict[str, Callable[[Hotline, _Job], str]] = {
+    "sms": _deliver_sms, "call": _deliver_call, DELETE_CHANNEL: _delete_recording,
+}
 
 
 def _record_sent(hotline: Hotline, outbox_id: int, sent: Sent, segments: int) -> str:
@@ -413,6 +453,10 @@ def reconcile(outbox_id: int) -> str:
         if _ts(row.next_attempt_at) - _ts(utcnow()) > _early(hotline):
             _come_back(session, "reconcile", row)
             return "not due"
+        if row.channel == DELETE_CHANNEL:
+            # Deleting twice is harmless: an interrupted deletion is simply tried again.
+            _retry_later(session, row, "interrupted while deleting", timedelta(0))
+            return "resending"
         since = (row.submitted_at or row.created_at) - CLOCK_SKEW
         to, body, channel = row.to, row.body, row.channel
         known = set(session.scalars(

@@ -40,10 +40,17 @@ EXPIRED = "expired"  # not sent before its time to live ran out
 SKIPPED = "skipped"  # never sent: the recipient opted out or cannot get SMS
 
 NOT_DELIVERED = frozenset({FAILED, UNDELIVERED, EXPIRED, SKIPPED})
+# Not yet out of our hands: the words are still needed to send or to find the message at Twilio.
+IN_FLIGHT = frozenset({PENDING, SUBMITTING, UNKNOWN})
 FINAL = NOT_DELIVERED | {DELIVERED}
 RETRYABLE = frozenset({FAILED, UNDELIVERED, EXPIRED})
 
 _QUEUED_IDS = "hotline_outbox_ids"
+
+# Rows that ask Twilio to delete a recording (erased or expired): this channel and kind, the
+# recording's sid in the body, no recipient. Deleting twice is harmless, so they are simply retried.
+DELETE_CHANNEL = "delete"
+RECORDING_DELETE = "recording_delete"
 
 
 def find_or_create_contact(session: Session, phone: str) -> Contact:
@@ -135,6 +142,18 @@ def _queue(session: Session, channel: str, to: Contact | str, body: str, *, kind
     session.add(row)
     session.flush()
     enqueue_after_commit(session, "deliver", row.id, when=send_after, job_id=f"deliver-{row.id}")
+    return row
+
+
+def queue_recording_delete(session: Session, recording_sid: str) -> OutboxMessage:
+    """Ask Twilio, through the outbox, to delete a recording (it keeps them until told)."""
+    now = utcnow()
+    row = OutboxMessage(channel=DELETE_CHANNEL, kind=RECORDING_DELETE, contact_id=None, body=recording_sid,
+                        status=PENDING, attempts=0, checks=0, created_at=now, updated_at=now, next_attempt_at=now,
+                        meta={})
+    session.add(row)
+    session.flush()
+    enqueue_after_commit(session, "deliver", row.id, job_id=f"deliver-{row.id}")
     return row
 
 

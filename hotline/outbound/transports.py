@@ -68,6 +68,8 @@ class Transport(Protocol):
 
     def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None: ...
 
+    def delete_recording(self, sid: str) -> None: ...
+
 
 def scrub_numbers(text: str) -> str:
     """Mask every run of digits long enough to be a phone number, keeping its last four."""
@@ -211,6 +213,19 @@ class TwilioTransport:
         return None
 
 
+    def delete_recording(self, sid: str) -> None:
+        """Delete a recording at Twilio; one already gone counts as deleted."""
+        try:
+            self.client.recordings(sid).delete()
+        except TwilioRestException as error:
+            if int(error.status or 0) == 404:
+                return
+            raise classify_rest_error(error) from error
+        except requests.RequestException as error:
+            # Deleting twice does no harm: any failure is worth another try.
+            raise SendError(SendError.RETRY, f"could not reach Twilio: {type(error).__name__}") from error
+
+
 @dataclass
 class ConsoleMessage:
     to: str
@@ -258,6 +273,9 @@ class ConsoleTransport:
                 if message.to == to and message.sid.startswith("CA") and message.sid not in exclude:
                     return Sent(message.sid, "completed", None, self.sender, message.at)
         return None
+
+    def delete_recording(self, sid: str) -> None:
+        log.info("recording %s deleted", sid)
 
     def take_new(self) -> list[ConsoleMessage]:
         """Return the messages sent since the last call."""

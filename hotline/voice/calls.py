@@ -26,7 +26,9 @@ from ..i18n import NP_, Translator
 from ..i18n import keywords as kw
 from ..i18n.spoken import spell_digits, words_to_digits
 from ..models import InboundMessage, Need
+from ..flows import erase as erase_flow
 from ..phones import mask, normalize
+from ..privacy import erase
 from ..sms import clean
 from . import recordings
 from .speaker import Words
@@ -144,6 +146,12 @@ def handle_call(
         turn = Turn(ctx, position.turn + 1, lambda rid: recordings.url_of(session, rid, contact))
         handler(Call(session, ctx, turn, call, position, hidden))
         xml = turn.twiml()
+        if ctx.erase:
+            # They pressed 1 to erase: everything goes, this turn's words included.
+            erase.forget(session, settings, contact, now, actor="the person, by call", reason="erase by call")
+            session.add(InboundMessage(message_sid=key, channel="voice", body="", reply=xml, received_at=now))
+            log.info("call %s: the caller erased what was kept about them", call.call_sid[-6:])
+            return CallOutcome(xml)
         conversation.updated_at = now
         contact.last_seen_at = now
         session.add(InboundMessage(
@@ -187,6 +195,10 @@ def begin(c: Call, first: bool) -> None:
         lines.append(c.words(lambda: ctx.pgettext(
             "voice", "We have no voice for %(language)s yet, so you will hear %(fallback)s. Our texts to you "
             "will be in %(language)s.", language=speaker.own.native_name, fallback=speaker.speaks.native_name)))
+    if first:
+        lines.append(c.words(lambda: ctx.pgettext(
+            "voice", "We keep what you tell us only until %(days)s days after your request is closed. To erase "
+            "it all sooner, press 8 at any menu.", days=ctx.settings.retain_messages_days)))
     if c.hidden and ctx.contact.callback_phone is None:
         c.turn.callback_question(lines)
         return
@@ -287,8 +299,12 @@ def answer(c: Call) -> None:
 READS_ITSELF_BACK = frozenset({"datetime", *KEYED_TIME_KINDS})
 
 
+# The key that asks to erase what the hotline keeps about the caller, at any menu of fewer choices.
+ERASE_KEY = "8"
+
+
 def special_key(c: Call, digits: str, kind: str, choices: int) -> bool:
-    """Act on * (repeat), 0 (voicemail) and 9 (language menu); tell whether the key was one of them."""
+    """Act on * (repeat), 0 (voicemail), 9 (language menu) and 8 (erase); tell whether the key was one of them."""
     if digits == "*":
         c.turn.ask()
         return True
@@ -299,6 +315,11 @@ def special_key(c: Call, digits: str, kind: str, choices: int) -> bool:
         return True
     if digits == "9" and not (kind == KEYS and choices >= 9):
         c.turn.language_menu()
+        return True
+    if digits == ERASE_KEY and choices < int(ERASE_KEY) and c.ctx.conversation.flow != "erase":
+        # "Erase what you keep about me": asked first, like DELETE by text.
+        c.ctx.move(erase_flow.start(c.ctx))
+        c.turn.ask()
         return True
     return False
 

@@ -14,6 +14,7 @@ from ..dispatch import copy
 from ..i18n import Translator
 from ..models import Contact, Conversation, Need, NeedEvent, Recording
 from ..phones import mask
+from ..privacy import erase
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,10 @@ def transcribed(
     text: str,
     status: str,
     now: datetime,
-) -> Recording:
+) -> Recording | None:
     """Keep a transcription and put its words where the recording stood in for them."""
+    if erase.recording_was_erased(session, recording_sid):
+        return None  # its caller erased it: the words that come late are not kept either
     insert_ignore(session, Recording, {
         "recording_sid": recording_sid, "call_sid": call_sid, "purpose": VOICEMAIL, "language": "",
         "url": url, "created_at": now,

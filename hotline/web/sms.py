@@ -32,6 +32,8 @@ def sms():
     response = MessagingResponse()
     if outcome.text:
         response.message(outcome.text)
+    if outcome.notice:
+        response.message(outcome.notice)
     return twiml(response)
 
 

@@ -1,4 +1,5 @@
-"""numbers at rest: outbox and inbound rows name the contact, not the number; old audit entries may be purged
+"""numbers at rest: outbox and inbound rows name the contact, not the number; old audit entries may be purged;
+contacts remember when they were told how long things are kept
 
 Revision ID: 0009
 Revises: 0008
@@ -25,9 +26,13 @@ def upgrade() -> None:
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.drop_column('sender')
     _audit_triggers(purge_after_days=AUDIT_FLOOR_DAYS)
+    with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('privacy_told_at', sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_column('privacy_told_at')
     _audit_triggers(purge_after_days=None)
     with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sender', sa.String(length=64), nullable=False, server_default=''))

@@ -1,0 +1,200 @@
+"""Erasing a person: what the hotline holds about a number goes, what the counts need stays unlinked.
+
+What goes: the contact (the one place the number lives) and its conversation; every message
+body and reply to or from them; their requests' words, addresses, ride places and history
+notes; their recordings (here at once, at Twilio through the outbox, with retries); a
+volunteer's record and offers, after their tasks are handed back. What stays: each request's
+category, language, channel, status and dates, tied to one shared "erased" contact, so a
+request of category X met on day Y still counts and points at nobody.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from .. import audit, needs, offers, volunteers
+from ..config import Settings
+from ..db import insert_ignore
+from ..dispatch import commands, resident
+from ..models import (
+    Ask, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Ride, Volunteer,
+)
+from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
+
+log = logging.getLogger(__name__)
+
+# The one contact erased requests are tied to: never a number, so nothing is ever sent to it.
+ERASED = "erased"
+# Why rows to an erased person were never sent.
+ERASED_REASON = "erased at the person's request"
+
+
+@dataclass
+class Erased:
+    """What an erasure removed, in counts only (kept in the audit log)."""
+
+    requests: int = 0
+    withdrawn: int = 0
+    messages: int = 0
+    recordings: int = 0
+    tasks_handed_back: int = 0
+    volunteer: bool = False
+
+
+def erased_contact(session: Session) -> Contact:
+    """The shared contact erased requests belong to (made on first use)."""
+    insert_ignore(session, Contact, {"phone": ERASED, "language": None}, ["phone"])
+    return session.scalars(select(Contact).where(Contact.phone == ERASED)).one()
+
+
+def is_erased(contact: Contact | None) -> bool:
+    return contact is not None and contact.phone == ERASED
+
+
+def recording_was_erased(session: Session, recording_sid: str) -> bool:
+    """Tell whether a recording was erased (a transcription that comes later is then dropped)."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.kind == RECORDING_DELETE, OutboxMessage.body == recording_sid).limit(1)) is not None
+
+
+def forget(session: Session, settings: Settings, contact: Contact, now: datetime, *, actor: str, reason: str,
+           user_id: int | None = None, address: str = "", audited: bool = True) -> Erased:
+    """Erase everything held about this contact, in the caller's transaction, and audit it (counts only).
+
+    The contact and its conversation are gone when this returns: callers must not touch them again.
+    `audited=False` is for the retention job, which records one entry for all it removed.
+    """
+    erased = Erased()
+    volunteer = volunteers.for_contact(session, contact)
+    if volunteer is not None:
+        erased.tasks_handed_back = _hand_back(session, settings, volunteer, now)
+        erased.volunteer = True
+    own = list(session.scalars(select(Need).where(Need.contact_id == contact.id).order_by(Need.id)))
+    # Messages to others still waiting to go out (an offer with the address) are never sent;
+    # what the withdrawal below queues (telling helpers) goes.
+    last_queued = session.scalar(select(func.max(OutboxMessage.id))) or 0
+    for need in own:
+        if need.status in needs.ACTIVE:
+            # Whoever is helping is told, and a ride is cancelled with its way back.
+            resident.withdraw(session, settings, need, now)
+            erased.withdrawn += 1
+    session.flush()
+    need_ids = [need.id for need in own]
+    erased.requests = len(need_ids)
+    erased.recordings = _erase_recordings(session, contact.id, need_ids, now)
+    erased.messages = _erase_messages(session, contact.id, need_ids, last_queued)
+    if need_ids:
+        _scrub_needs(session, need_ids, erased_contact(session).id)
+    if volunteer is not None:
+        _erase_volunteer(session, volunteer)
+    session.execute(delete(Ask).where(Ask.contact_id == contact.id))
+    session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
+    session.execute(delete(Contact).where(Contact.id == contact.id))
+    # Loaded objects of what was just deleted must never be written back.
+    session.expire_all()
+    if audited:
+        audit.record(session, actor, "erased", "volunteer" if erased.volunteer else "resident",
+                     after={"reason": reason[:500], **asdict(erased)}, user_id=user_id, address=address, at=now)
+    log.info("erased a %s: %s", "volunteer" if erased.volunteer else "resident", asdict(erased))
+    return erased
+
+
+def _hand_back(session: Session, settings: Settings, volunteer: Volunteer, now: datetime) -> int:
+    """Give a volunteer's claimed tasks back (the residents are told, the tasks offered again)."""
+    handed = 0
+    for offer in offers.open_tasks(session, volunteer):
+        if offer.status == offers.CLAIMED:
+            commands.release(session, settings, offer, now)
+            handed += 1
+        else:
+            offers.transition(offer, offers.CANCELLED, now)
+    return handed
+
+
+def _erase_volunteer(session: Session, volunteer: Volunteer) -> None:
+    """Drop the volunteer's record and offers; history notes that name them lose the name."""
+    session.flush()
+    helped = select(Offer.need_id).where(Offer.volunteer_id == volunteer.id)
+    name = volunteer.first_name
+    if name:
+        session.execute(update(NeedEvent).where(
+            NeedEvent.need_id.in_(helped),
+            or_(NeedEvent.note == name, NeedEvent.note.like(f"% {_like(name)}", escape="\\")),
+        ).values(note="").execution_options(synchronize_session=False))
+    session.execute(delete(Offer).where(Offer.volunteer_id == volunteer.id).execution_options(
+        synchronize_session=False))
+    volunteer_id = volunteer.id
+    session.expire_all()
+    session.execute(delete(Volunteer).where(Volunteer.id == volunteer_id).execution_options(
+        synchronize_session=False))
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _erase_recordings(session: Session, contact_id: int, need_ids: list[int], now: datetime) -> int:
+    """Delete the recordings here, and queue their deletion at Twilio (retried until it is done)."""
+    where = Recording.contact_id == contact_id
+    if need_ids:
+        where = or_(where, Recording.need_id.in_(need_ids))
+    rows = session.execute(select(Recording.id, Recording.recording_sid).where(where)).all()
+    for _, sid in rows:
+        if sid:
+            queue_recording_delete(session, sid)
+    if rows:
+        session.execute(delete(Recording).where(Recording.id.in_([r.id for r in rows])).execution_options(
+            synchronize_session=False))
+    return len(rows)
+
+
+def _erase_messages(session: Session, contact_id: int, need_ids: list[int], last_queued: int) -> int:
+    """Remove the words of every message to or from them; rows to them that were never sent end unsent."""
+    # Anything still waiting to go to them, or about them to others, is never sent (no events:
+    # nobody is to be told).
+    waiting = OutboxMessage.contact_id == contact_id
+    if need_ids:
+        waiting = or_(waiting, OutboxMessage.need_id.in_(need_ids) & (OutboxMessage.id <= last_queued)
+                      & (OutboxMessage.status == PENDING))
+    session.execute(update(OutboxMessage).where(waiting, OutboxMessage.status.not_in(FINAL)).values(
+        status=SKIPPED, reason=ERASED_REASON).execution_options(synchronize_session=False))
+    to_them = OutboxMessage.contact_id == contact_id
+    # Messages to others about their requests held their words (an offer with the address). Those
+    # gone out lose them now; one being handed to Twilio this moment keeps them until it is settled
+    # (reconciling needs the words), and the retention purge takes them after.
+    about_them = (OutboxMessage.need_id.in_(need_ids) & OutboxMessage.status.not_in(IN_FLIGHT)) if need_ids else None
+    where = or_(to_them, about_them) if about_them is not None else to_them
+    counted = len(session.scalars(select(OutboxMessage.id).where(to_them)).all())
+    session.execute(update(OutboxMessage).where(where).values(body="", contact_id=None).execution_options(
+        synchronize_session=False))
+    if need_ids:
+        _erase_helpers_copies(session, need_ids)
+    counted += len(session.scalars(select(InboundMessage.id).where(InboundMessage.contact_id == contact_id)).all())
+    session.execute(delete(InboundMessage).where(InboundMessage.contact_id == contact_id).execution_options(
+        synchronize_session=False))
+    return counted
+
+
+def _erase_helpers_copies(session: Session, need_ids: list[int]) -> None:
+    """Helpers' texts since they were offered these requests, and the replies that gave them the address."""
+    offered = session.execute(select(Volunteer.contact_id, func.min(Offer.offered_at)).join(
+        Offer, Offer.volunteer_id == Volunteer.id).where(Offer.need_id.in_(need_ids)).group_by(
+        Volunteer.contact_id)).all()
+    for helper, since in offered:
+        session.execute(update(InboundMessage).where(
+            InboundMessage.contact_id == helper, InboundMessage.received_at >= since,
+        ).values(body="", reply="").execution_options(synchronize_session=False))
+
+
+def _scrub_needs(session: Session, need_ids: list[int], erased_id: int) -> None:
+    """Keep each request's category, status and dates for the counts; drop its words and its person."""
+    session.execute(update(Need).where(Need.id.in_(need_ids)).values(
+        contact_id=erased_id, details="", location="").execution_options(synchronize_session=False))
+    session.execute(update(Ride).where(Ride.need_id.in_(need_ids)).values(
+        pickup="", destination="").execution_options(synchronize_session=False))
+    session.execute(update(NeedEvent).where(NeedEvent.need_id.in_(need_ids)).values(note="").execution_options(
+        synchronize_session=False))
