@@ -30,10 +30,11 @@ ACT = "act"  # move needs, rides and volunteers; write to residents
 REVEAL = "reveal"  # see one resident's number, each time audited
 MANAGE_USERS = "manage_users"
 EXPORT_FULL = "export_full"  # exports with numbers and addresses
+FORGET = "forget"  # erase everything held about a person, with a reason (audited)
 PERMISSIONS = {
     VIEWER: frozenset({READ}),
     COORDINATOR: frozenset({READ, ACT, REVEAL}),
-    ADMIN: frozenset({READ, ACT, REVEAL, MANAGE_USERS, EXPORT_FULL}),
+    ADMIN: frozenset({READ, ACT, REVEAL, MANAGE_USERS, EXPORT_FULL, FORGET}),
 }
 
 MIN_PASSWORD = 12

@@ -386,3 +386,43 @@ def test_erased_and_expired_rows_leave_no_copy_in_outbox_bodies_or_the_inbound_l
         inbound = " ".join(f"{m.body} {m.reply}" for m in session.scalars(select(InboundMessage)))
     assert "coat" not in bodies and "Maple" not in bodies
     assert "coat" not in inbound and "Maple" not in inbound
+
+
+# -- the console's button ---------------------------------------------------------------------
+
+def test_an_admin_erases_a_resident_from_their_request_page_with_a_reason(app, client, db, travel):
+    from .console import post, signed_in, text as page_text
+
+    resident = Phone(client, RESIDENT)
+    file_request(resident, "English", "a space heater", "Spruce Ct 02139")
+    with db.session() as session:
+        ref = session.scalars(select(Need.ref)).one()
+    coordinator = signed_in(app, db, "coordinator")
+    assert "Erase this person" not in page_text(coordinator.get(f"/needs/{ref}"))
+    assert post(coordinator, f"/needs/{ref}/forget", {"reason": "asked by phone"}).status_code == 403
+
+    admin = signed_in(app, db, "admin")
+    assert "Erase this person" in page_text(admin.get(f"/needs/{ref}"))
+    refused = page_text(post(admin, f"/needs/{ref}/forget", {"reason": " "}, follow=True))
+    assert "Say why" in refused
+    assert digits_of(RESIDENT) in dump(db)
+    page = page_text(post(admin, f"/needs/{ref}/forget", {"reason": "asked by phone"}, follow=True))
+    assert "Erased: 1 requests" in page and "Erased at their request" in page
+    assert "Erase this person" not in page and "space heater" not in page
+    everything = dump(db)
+    assert digits_of(RESIDENT) not in everything and "heater" not in everything and "Spruce" not in everything
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "erased")).one()
+        assert (entry.actor, entry.after["reason"]) == ("admin@example.org", "asked by phone")
+
+
+def test_an_admin_erases_a_volunteer_from_their_page(app, db):
+    from .console import post, signed_in, text as page_text
+
+    volunteer_id = add_volunteer(db, HELPER, "Quentin")
+    admin = signed_in(app, db, "admin")
+    assert "Erase this person" in page_text(admin.get(f"/volunteers/{volunteer_id}"))
+    response = post(admin, f"/volunteers/{volunteer_id}/forget", {"reason": "left the group"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/volunteers")
+    assert admin.get(f"/volunteers/{volunteer_id}").status_code == 404
+    assert digits_of(HELPER) not in dump(db) and "Quentin" not in dump(db)

@@ -14,6 +14,7 @@ from ...clock import now as utcnow
 from ...dispatch import manual
 from ...models import InboundMessage, Need, Offer, OutboxMessage, Recording, Volunteer
 from ...phones import mask
+from ...privacy import erase
 from ...sms import count_segments
 from ..twilio import hotline
 from . import access, labels
@@ -121,7 +122,7 @@ def show(ref: str, revealed: bool = False):
         recordings=recordings(need), volunteers=active_volunteers() if access.can(accounts.ACT) else [],
         phone=access.phone(need.contact.phone, revealed), revealed=revealed and access.can(accounts.REVEAL),
         callback=access.phone(need.contact.callback_phone, revealed), labels=labels, access=access,
-        closing=manual.CLOSING, limit=manual.MESSAGE_LIMIT, now=utcnow(),
+        closing=manual.CLOSING, limit=manual.MESSAGE_LIMIT, now=utcnow(), erased=erase.is_erased(need.contact),
     )
 
 
