@@ -29,7 +29,7 @@ SAMPLE = {
     "back": "5:00 PM", "needs": " (wheelchair, walker)", "riders": 2, "to": "02114", "codes": "427, 318, 905",
     "words": "Portuguese and Ukrainian", "languages": "inglés, español y francés",
     "areas": "02139, 02140, Riverside, Central Square, East Cambri...",
-    "since": "Thursday, December 3", "days": 30,
+    "since": "Thursday, December 3", "days": 30, "requests": 12, "messages": 140, "recordings": 3,
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
