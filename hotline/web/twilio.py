@@ -34,12 +34,21 @@ def public_url_of_request() -> str:
 
 
 def twilio_signed(view):
-    """Refuse with 403 any request not signed by Twilio, when an auth token is set."""
+    """Refuse with 403 any request not signed by Twilio.
+
+    Without an auth token nothing can be checked, so every request is refused, unless no Twilio
+    account is set (the console transport: texts never leave this machine) or
+    ALLOW_UNSIGNED_WEBHOOKS is on.
+    """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         settings = hotline().settings
-        if settings.twilio_auth_token:
+        if not settings.twilio_auth_token:
+            if not settings.unsigned_webhooks:
+                log.warning("refused request to %s: TWILIO_AUTH_TOKEN is not set", request.path)
+                abort(403)
+        else:
             signature = request.headers.get("X-Twilio-Signature", "")
             validator = RequestValidator(settings.twilio_auth_token)
             algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
