@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import web, wiring
+from . import logs, web, wiring
 from .background.ticker import start_sweeper
 from .config import Settings, check_safe
 from .jobs import periodic
@@ -21,6 +21,8 @@ __all__ = ["create_app", "Hotline"]
 def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     """Create the web app: settings, then services, then the web edge, then the wiring."""
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
+    # Whatever handlers the host set up (gunicorn's, a test's), numbers are masked on them.
+    logs.protect()
     check_safe(settings)
     app = Flask(__name__, instance_path=settings.instance_path, template_folder="web/templates",
                 static_folder="web/static")

@@ -9,7 +9,7 @@ import click
 from dotenv import load_dotenv
 from werkzeug.serving import run_simple
 
-from .. import accounts, create_app
+from .. import accounts, create_app, logs
 from ..clock import now as utcnow
 from ..background.ticker import start_sweeper
 from ..background.worker import make_worker
@@ -92,6 +92,8 @@ def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool
     refuse_unsafe(settings)
     if not settings.redis_url:
         raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
+    # Before RQ sets up handlers of its own (it does when none are set), so that ours, masked, serve.
+    logs.configure()
     app = create_app(settings)
     hotline = app.extensions["hotline"]
     if not burst:
