@@ -1,7 +1,6 @@
 """Hotline: an SMS and voice hotline for mutual-aid networks."""
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 from pathlib import Path
@@ -9,13 +8,12 @@ from typing import Any
 
 from flask import Flask
 
-from . import web, wiring
+from . import logs, web, wiring
 from .background.ticker import start_sweeper
-from .config import Settings
+from .config import Settings, check_safe
 from .jobs import periodic
 from .services import Hotline, install
 
-log = logging.getLogger(__name__)
 
 __all__ = ["create_app", "Hotline"]
 
@@ -23,6 +21,9 @@ __all__ = ["create_app", "Hotline"]
 def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     """Create the web app: settings, then services, then the web edge, then the wiring."""
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
+    # Whatever handlers the host set up (gunicorn's, a test's), numbers are masked on them.
+    logs.protect()
+    check_safe(settings)
     app = Flask(__name__, instance_path=settings.instance_path, template_folder="web/templates",
                 static_folder="web/static")
     app.config["SECRET_KEY"] = settings.secret_key or instance_secret(Path(settings.instance_path))
@@ -36,8 +37,6 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     install(hotline)
     if not settings.redis_url and settings.queue_threads > 0:
         start_sweeper(hotline, periodic(settings))
-    if not settings.twilio_auth_token:
-        log.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are not checked")
     return app
 
 

@@ -44,6 +44,9 @@ class Settings:
     twilio_messaging_service_sid: str = ""
     twilio_api_base_url: str = "https://api.twilio.com"
     public_url: str = "http://localhost:5000"
+    # Serve /twilio/* without signatures while a Twilio account is set and TWILIO_AUTH_TOKEN is
+    # not: for testing only; anyone who finds the address can then text as anyone.
+    allow_unsigned_webhooks: bool = False
     hotline_timezone: str = "UTC"
     secret_key: str = ""
     instance_path: str = str(PROJECT_ROOT / "instance")
@@ -190,3 +193,44 @@ class Settings:
     @property
     def twilio_configured(self) -> bool:
         return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def unsigned_webhooks(self) -> str:
+        """Why /twilio/* takes requests without a signature: "console" (no Twilio account, messages
+        stay on this machine), "allowed" (ALLOW_UNSIGNED_WEBHOOKS), or "" when it takes none."""
+        if self.twilio_auth_token:
+            return ""
+        if self.allow_unsigned_webhooks:
+            return "allowed"
+        if not self.twilio_account_sid:
+            return "console"
+        return ""
+
+    @property
+    def unsafe_webhooks(self) -> bool:
+        """A Twilio account without a token, and nobody said unsigned webhooks are wanted: every
+        /twilio/* request would be refused, so the hotline does not start."""
+        return bool(self.twilio_account_sid and not self.twilio_auth_token and not self.allow_unsigned_webhooks)
+
+
+UNSAFE_WEBHOOKS_MESSAGE = (
+    "TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not: webhook signatures cannot be checked, "
+    "so the hotline will not start. Set TWILIO_AUTH_TOKEN (Twilio console, Account info), or, for "
+    "testing only, ALLOW_UNSIGNED_WEBHOOKS=1."
+)
+UNSIGNED_WEBHOOKS_WARNING = (
+    "ALLOW_UNSIGNED_WEBHOOKS is on and TWILIO_AUTH_TOKEN is not set: /twilio/* takes requests "
+    "nobody signed, so anyone who finds the address can text or call as any number. For testing only."
+)
+
+
+class UnsafeSettings(RuntimeError):
+    """Settings the hotline refuses to start with; the message says what to set."""
+
+
+def check_safe(settings: Settings) -> None:
+    """Refuse settings that would leave webhooks open, and warn loudly when they are opened on purpose."""
+    if settings.unsafe_webhooks:
+        raise UnsafeSettings(UNSAFE_WEBHOOKS_MESSAGE)
+    if settings.unsigned_webhooks == "allowed":
+        logging.getLogger("hotline").warning(UNSIGNED_WEBHOOKS_WARNING)

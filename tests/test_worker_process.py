@@ -14,7 +14,7 @@ import time
 import pytest
 
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, PUBLIC_URL, TEST_REDIS_URL, redis_url_for_worker
-from .fake_twilio import slow
+from .fake_twilio import slow, timeout_after_create
 from hotline.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.skipif(not TEST_REDIS_URL, reason="a worker process needs a real Redis (TEST_REDIS_URL)")
@@ -25,7 +25,12 @@ def backend():
     return "rq"
 
 
-def start_worker(harness, **overrides) -> subprocess.Popen:
+# `python worker.py` with the root logger at DEBUG, set up before the worker's own logging is.
+AT_DEBUG = ["-c", "import logging, runpy; logging.basicConfig(level=logging.DEBUG); "
+                  "runpy.run_path('worker.py', run_name='__main__')"]
+
+
+def start_worker(harness, *, argv=("worker.py",), **overrides) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": harness.settings.database_url,
@@ -43,7 +48,7 @@ def start_worker(harness, **overrides) -> subprocess.Popen:
         **overrides,
     }
     return subprocess.Popen(
-        [sys.executable, "worker.py"], cwd=PROJECT_ROOT, env=env,
+        [sys.executable, *argv], cwd=PROJECT_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         # Its own process group: killing it takes its scheduler process along, as a host dying would.
         start_new_session=True,
@@ -104,3 +109,18 @@ def test_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(harness):
     for n, outbox_id in enumerate(ids):
         assert len(harness.fake.sent_to(f"+1555765{n:04d}")) == 1, output
     assert len(harness.fake.requests) == 3
+
+
+def test_worker_at_debug_logs_no_whole_number_even_while_reconciling(harness):
+    numbers = ["+16175550142", "+442079460958"]
+    harness.fake.then(timeout_after_create(1.0))
+    ids = [harness.queue(number, f"Offer for {number[-4:]}") for number in numbers]
+    worker = start_worker(harness, argv=AT_DEBUG, TWILIO_TIMEOUT_SECONDS="0.5")
+    try:
+        wait_for(lambda: all(harness.row(i).status == "queued" for i in ids), timeout=30)
+    finally:
+        output = stop(worker)
+    assert [len(harness.fake.sent_to(number)) for number in numbers] == [1, 1]  # reconciled, not sent twice
+    assert "DEBUG" in output, output
+    for number in [*numbers, HOTLINE_NUMBER]:
+        assert number[-10:] not in output.replace("%2B", "+"), output

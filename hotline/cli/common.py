@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from .. import logs
 from ..config import Settings
 
 
@@ -11,7 +12,5 @@ def settings() -> Settings:
 
 
 def setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    """Log to stderr, phone numbers masked on every handler."""
+    logs.configure(logging.DEBUG if verbose else logging.INFO)

@@ -9,11 +9,11 @@ import click
 from dotenv import load_dotenv
 from werkzeug.serving import run_simple
 
-from .. import accounts, create_app
+from .. import accounts, create_app, logs
 from ..clock import now as utcnow
 from ..background.ticker import start_sweeper
 from ..background.worker import make_worker
-from ..config import Settings
+from ..config import UNSAFE_WEBHOOKS_MESSAGE, Settings
 from ..jobs import periodic
 from ..migrate import upgrade
 from .common import settings as read_settings
@@ -30,6 +30,7 @@ def run(host: str, port: int) -> None:
     setup_logging()
     local = local_url(host, port)
     settings = served_settings(read_settings(), local)
+    refuse_unsafe(settings)
     upgrade(settings.database_url)
     app = create_app(settings)
     first_admin_link(app, local)
@@ -46,6 +47,12 @@ def run(host: str, port: int) -> None:
         out.info("no REDIS_URL: queued work runs in this process")
     click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def refuse_unsafe(settings: Settings) -> None:
+    """Stop before anything starts when webhooks could not be checked, saying what to set."""
+    if settings.unsafe_webhooks:
+        raise SystemExit(UNSAFE_WEBHOOKS_MESSAGE)
 
 
 def local_url(host: str, port: int) -> str:
@@ -82,8 +89,11 @@ def first_admin_link(app, local_url: str) -> None:
 def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool:
     """Work the queue with the scheduler (scheduled jobs and retries) until told to stop."""
     settings = settings or Settings.from_env()
+    refuse_unsafe(settings)
     if not settings.redis_url:
         raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
+    # Before RQ sets up handlers of its own (it does when none are set), so that ours, masked, serve.
+    logs.configure()
     app = create_app(settings)
     hotline = app.extensions["hotline"]
     if not burst:

@@ -24,6 +24,7 @@ def init_app(app: Flask, services: Hotline) -> None:
     @app.context_processor
     def console_context():
         return {"user": g.get("user"), "can": access.can,
+                "unsigned_webhooks": services.settings.unsigned_webhooks == "allowed",
                 "role_name": lambda role: labels.name(labels.ROLE, role)}
 
     @app.errorhandler(HTTPException)

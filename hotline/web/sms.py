@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response
 from twilio.twiml.messaging_response import MessagingResponse
 
 from .. import urls
 from ..inbound import handle_message
-from ..outbound.delivery import record_status
+from ..outbound.delivery import TWILIO_STATUSES, record_status
 from ..phones import mask
-from .twilio import MAX_SID, hotline, twilio_signed, twiml
+from ..sms import MAX_BODY_CHARS
+from .twilio import MAX_FROM, MAX_SID, MAX_STATUS, field, hotline, twilio_signed, twiml
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__)
@@ -19,15 +20,11 @@ bp = Blueprint("twilio", __name__)
 @bp.post(urls.SMS)
 @twilio_signed
 def sms():
-    sender = request.form.get("From", "").strip()
-    if not sender:
-        abort(400, description="From is required")
-    message_sid = (request.form.get("MessageSid") or request.form.get("SmsSid") or "").strip() or None
-    if message_sid is not None and len(message_sid) > MAX_SID:
-        abort(400, description="MessageSid is too long")
+    sender = field("From", MAX_FROM, key=True, required=True)
+    message_sid = field("MessageSid", MAX_SID, key=True, aliases=("SmsSid",)) or None
+    body = field("Body", MAX_BODY_CHARS)
     services = hotline()
-    outcome = handle_message(services.db, services.settings, sender[:64], request.form.get("Body", ""),
-                             message_sid=message_sid)
+    outcome = handle_message(services.db, services.settings, sender, body, message_sid=message_sid)
     log.info("sms from %s answered%s", mask(sender), " (retry)" if outcome.duplicate else "")
     response = MessagingResponse()
     if outcome.text:
@@ -40,15 +37,16 @@ def sms():
 @bp.post(urls.STATUS)
 @twilio_signed
 def status():
-    """Record a delivery status callback; Twilio may send them twice and in any order."""
-    sid = (request.form.get("MessageSid") or request.form.get("SmsSid") or "").strip()
-    message_status = (request.form.get("MessageStatus") or request.form.get("SmsStatus") or "").strip()
-    if not sid or not message_status:
-        abort(400, description="MessageSid and MessageStatus are required")
-    if len(sid) > MAX_SID or len(message_status) > 32:
-        abort(400, description="MessageSid or MessageStatus is too long")
-    raw_code = (request.form.get("ErrorCode") or "").strip()
+    """Record a delivery status callback; Twilio may send them twice and in any order.
+
+    A status the hotline does not know yet is recorded all the same (and moves nothing), so a
+    report is never lost; one no column could hold is refused with 400.
+    """
+    sid = field("MessageSid", MAX_SID, key=True, required=True, aliases=("SmsSid",))
+    message_status = field("MessageStatus", MAX_STATUS, required=True, statuses=TWILIO_STATUSES,
+                           aliases=("SmsStatus",))
+    raw_code = field("ErrorCode", 16)
     error_code = int(raw_code) if raw_code.isascii() and raw_code.isdigit() and len(raw_code) < 10 else None
-    outcome = record_status(hotline().db, sid, message_status.strip().lower(), error_code)
+    outcome = record_status(hotline().db, sid, message_status, error_code)
     log.info("status %s for %s%s: %s", message_status, sid, f" ({error_code})" if error_code else "", outcome)
     return Response(status=204)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Collection
 from functools import wraps
 
 from flask import Response, abort, current_app, request
@@ -11,8 +13,19 @@ from ..services import Hotline
 
 log = logging.getLogger(__name__)
 
-# Twilio's sids are 34 characters; anything much longer is not Twilio's.
+# Twilio's sids are 34 characters; anything much longer is not Twilio's (and no sid column holds it).
 MAX_SID = 64
+# Longest sender kept (From): E.164 is at most 16 characters; "client:..." and SIP names run longer.
+MAX_FROM = 64
+# Longest status word: the delivery_reports column holds 24 characters.
+MAX_STATUS = 24
+
+# A key names a row or a person: printable ASCII, no spaces (sids, numbers, "client:alice").
+_KEY = re.compile(r"[\x21-\x7e]+")
+# A status is a word of lower-case letters, "-" and "_" ("in-progress", "partially_delivered").
+_STATUS = re.compile(r"[a-z][a-z_-]*")
+# Control characters free text never keeps (NUL breaks PostgreSQL; the rest break XML and logs).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def hotline() -> Hotline:
@@ -34,12 +47,21 @@ def public_url_of_request() -> str:
 
 
 def twilio_signed(view):
-    """Refuse with 403 any request not signed by Twilio, when an auth token is set."""
+    """Refuse with 403 any request not signed by Twilio.
+
+    Without an auth token nothing can be checked, so every request is refused, unless no Twilio
+    account is set (the console transport: texts never leave this machine) or
+    ALLOW_UNSIGNED_WEBHOOKS is on.
+    """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         settings = hotline().settings
-        if settings.twilio_auth_token:
+        if not settings.twilio_auth_token:
+            if not settings.unsigned_webhooks:
+                log.warning("refused request to %s: TWILIO_AUTH_TOKEN is not set", request.path)
+                abort(403)
+        else:
             signature = request.headers.get("X-Twilio-Signature", "")
             validator = RequestValidator(settings.twilio_auth_token)
             algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
@@ -50,6 +72,46 @@ def twilio_signed(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def field(name: str, max_length: int, *, key: bool = False, required: bool = False,
+          statuses: Collection[str] | None = None, aliases: tuple[str, ...] = ()) -> str:
+    """Read one field of a webhook's form, cleaned and within what its column holds.
+
+    Every webhook reads every field through here, so nothing a request carries reaches the
+    database unbounded or unclean:
+    - a key (`key=True`: a sid, From) is refused with 400 when it has a control character, a
+      space or anything not ASCII, or is longer than `max_length`: cut or cleaned, it would name
+      something else;
+    - a status (`statuses` given) is lower-cased and refused with 400 unless it is a word of
+      letters, "-" and "_" within `max_length`; a well-formed status Twilio may add later that is
+      not in `statuses` is still returned (and kept where it is recorded), so nothing is lost;
+    - anything else is free text: control characters (NUL included) are dropped and it is cut to
+      `max_length`.
+    A missing or empty field is "" unless `required`, then 400. `aliases` are older names of the
+    same field (SmsSid for MessageSid), read when the field itself is empty.
+    """
+    raw = ""
+    for each in (name, *aliases):
+        raw = (request.form.get(each) or "").strip()
+        if raw:
+            break
+    if not raw:
+        if required:
+            abort(400, description=f"{name} is required")
+        return ""
+    if statuses is not None:
+        value = raw.lower()
+        if len(value) > max_length or not _STATUS.fullmatch(value):
+            abort(400, description=f"{name} is not a status")
+        if value not in statuses:
+            log.info("%s %r is not one the hotline knows; kept, nothing else changes", name, value)
+        return value
+    if key:
+        if len(raw) > max_length or not _KEY.fullmatch(raw):
+            abort(400, description=f"{name} is not a valid value")
+        return raw
+    return _CONTROL.sub("", raw).strip()[:max_length]
 
 
 def twiml(response) -> Response:

@@ -7,17 +7,24 @@ from flask import Blueprint, abort, request, send_from_directory
 
 from .. import urls
 from ..i18n import languages
-from ..outbound.delivery import record_status
+from ..outbound.delivery import CALL_STATUSES, record_status
 from ..voice import audio
 from ..voice.calls import HANDLERS, CallInput, Position, handle_call, handle_transcription
 from ..voice.placed import answer, call_twiml
-from .twilio import MAX_SID, hotline, twilio_signed, twiml
+from .twilio import MAX_FROM, MAX_SID, MAX_STATUS, field, hotline, twilio_signed, twiml
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__)
 audio_bp = Blueprint("audio", __name__)
 
 MAX_TURNS = 10_000
+# Longest free text kept from a call: what was said, a recording's address, a transcription.
+MAX_SPEECH = 1000
+MAX_URL = 1000
+MAX_TRANSCRIPTION = 10_000
+# Twilio's transcription statuses; the recordings column holds 16 characters.
+TRANSCRIPTION_STATUSES = {"in-progress", "completed", "failed"}
+MAX_TRANSCRIPTION_STATUS = 16
 
 
 def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS) -> int | None:
@@ -30,21 +37,16 @@ def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS)
 
 
 def _call_input() -> CallInput:
-    form = request.form
-    call_sid = form.get("CallSid", "").strip()
-    caller = form.get("From", "").strip()
-    if not call_sid or len(call_sid) > MAX_SID:
-        abort(400, description="CallSid is required")
-    if not caller:
-        abort(400, description="From is required")
-    raw_duration = (form.get("RecordingDuration") or "").strip()
+    call_sid = field("CallSid", MAX_SID, key=True, required=True)
+    caller = field("From", MAX_FROM, key=True, required=True)
+    raw_duration = field("RecordingDuration", 16)
     return CallInput(
         call_sid=call_sid,
-        caller=caller[:64],
-        digits=(form.get("Digits") or "").strip()[:64],
-        speech=(form.get("SpeechResult") or "").strip(),
-        recording_url=(form.get("RecordingUrl") or "").strip()[:1000],
-        recording_sid=(form.get("RecordingSid") or "").strip()[:MAX_SID],
+        caller=caller,
+        digits=field("Digits", 64),
+        speech=field("SpeechResult", MAX_SPEECH),
+        recording_url=field("RecordingUrl", MAX_URL),
+        recording_sid=field("RecordingSid", MAX_SID, key=True),
         recording_duration=int(raw_duration) if raw_duration.isascii() and raw_duration.isdigit() and len(raw_duration) < 7 else None,
     )
 
@@ -89,7 +91,7 @@ def call_placed_answer():
     outbox_id = _int("o", None, high=2**62)
     if outbox_id is None:
         abort(400, description="o is required")
-    digits = (request.form.get("Digits") or "").strip()[:8]
+    digits = field("Digits", 8)
     services = hotline()
     return twiml(answer(services.db, services.settings, outbox_id, digits))
 
@@ -97,11 +99,12 @@ def call_placed_answer():
 @bp.post(urls.CALL_STATUS)
 @twilio_signed
 def call_status():
-    """Record how a call the hotline placed went; an unanswered one is tried again."""
-    sid = (request.form.get("CallSid") or "").strip()
-    status = (request.form.get("CallStatus") or "").strip().lower()
-    if not sid or len(sid) > MAX_SID or not status or len(status) > 32:
-        abort(400, description="CallSid and CallStatus are required")
+    """Record how a call the hotline placed went; an unanswered one is tried again.
+
+    Like message statuses, one the hotline does not know is recorded and moves nothing.
+    """
+    sid = field("CallSid", MAX_SID, key=True, required=True)
+    status = field("CallStatus", MAX_STATUS, required=True, statuses=CALL_STATUSES)
     outcome = record_status(hotline().db, sid, status)
     log.info("call %s: %s (%s)", sid[-6:], status, outcome)
     return "", 204
@@ -111,17 +114,13 @@ def call_status():
 @twilio_signed
 def transcription():
     """Keep Twilio's transcription of a recording; it may come late, twice, or before the recording's own webhook."""
-    form = request.form
-    recording_sid = (form.get("RecordingSid") or "").strip()
-    if not recording_sid or len(recording_sid) > MAX_SID:
-        abort(400, description="RecordingSid is required")
     handle_transcription(
         hotline().db,
-        recording_sid=recording_sid,
-        recording_url=(form.get("RecordingUrl") or "").strip()[:1000],
-        call_sid=(form.get("CallSid") or "").strip()[:MAX_SID],
-        text=form.get("TranscriptionText") or "",
-        status=(form.get("TranscriptionStatus") or "").strip().lower()[:16],
+        recording_sid=field("RecordingSid", MAX_SID, key=True, required=True),
+        recording_url=field("RecordingUrl", MAX_URL),
+        call_sid=field("CallSid", MAX_SID, key=True),
+        text=field("TranscriptionText", MAX_TRANSCRIPTION),
+        status=field("TranscriptionStatus", MAX_TRANSCRIPTION_STATUS, statuses=TRANSCRIPTION_STATUSES),
     )
     return "", 204
 
