@@ -9,7 +9,7 @@ from unidecode import unidecode
 
 from hotline import needs
 from hotline.config import PROJECT_ROOT
-from hotline.i18n import Translator, catalogs, keywords as kw, languages
+from hotline.i18n import Translator, catalogs, door_words, keywords as kw, languages
 from hotline.i18n.translator import CONSOLE, available, catalog_path
 from hotline.sms import count_segments
 
@@ -95,6 +95,8 @@ def _values_for(translator: Translator) -> dict:
     for command in kw.COMMANDS:
         values[command] = kw.shown_word(translator, command)
     values["category"] = max((translator._(label) for label in needs.CATEGORIES.values()), key=len)
+    # The words said at a door, at their costliest in this language.
+    values["pair"] = door_words.longest(translator)
     return values
 
 
