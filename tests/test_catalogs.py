@@ -29,6 +29,7 @@ SAMPLE = {
     "back": "5:00 PM", "needs": " (wheelchair, walker)", "riders": 2, "to": "02114", "codes": "427, 318, 905",
     "words": "Portuguese and Ukrainian", "languages": "inglés, español y francés",
     "areas": "02139, 02140, Riverside, Central Square, East Cambri...",
+    "request": "Food (482913): a volunteer is on it",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -23,9 +23,9 @@ def describe(ctx: Ctx, need: Need, brief: bool = False) -> str:
     way, with the words its helper will say at the door."""
     line = _describe(ctx, need, brief)
     if need.status == needs.CLAIMED and need.door_words:
-        # Translators: after a request in the STATUS list, e.g. "Food (482913): a volunteer is on it.
-        # They will say "apple moon" when they come."
-        return line + " " + ctx._("They will say \"%(pair)s\" when they come.", pair=need.door_words)
+        # Translators: a request in the STATUS list with the words its helper will say at the door,
+        # e.g. "Food (482913): a volunteer is on it. They will say "apple moon" when they come."
+        return ctx._("%(request)s. They will say \"%(pair)s\" when they come.", request=line, pair=need.door_words)
     return line
 
 
