@@ -130,6 +130,9 @@ class Need(Base):
     # Dispatch: the last wave of offers sent, and when the next is due if nobody claims.
     wave: Mapped[int] = mapped_column(Integer, default=0)
     next_wave_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Two words the helper says at the door of a visit, in the resident's language; picked afresh
+    # at each claim that finds nobody else holding the need, gone when nobody does.
+    door_words: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 

@@ -23,6 +23,11 @@ CATEGORIES: dict[str, str] = {
     "other": N_("Something else"),
 }
 
+# Help that brings someone to the resident's door (food left there, a ride from home, a sitter,
+# medicine, an errand): its helper says two words at the door, so nobody else can pass for them.
+# Housing help is advice and calls; emergency money is sent, not carried.
+VISITS = frozenset({"food", "ride", "childcare", "health", "other"})
+
 OPEN = "open"  # logged, nobody asked yet
 OFFERED = "offered"  # volunteers have been asked
 CLAIMED = "claimed"  # a volunteer is on it
@@ -110,6 +115,22 @@ def transition(need: Need, status: str, *, note: str = "", now: datetime | None 
     need.events.append(NeedEvent(at=now, kind=status, note=note))
     need.status = status
     need.updated_at = now
+
+
+def is_visit(need: Need) -> bool:
+    return need.category in VISITS
+
+
+def give_door_words(need: Need, pair: str, *, now: datetime | None = None) -> None:
+    """Set the words the helper of a visit says at the door (noted in the need's history)."""
+    now = now or utcnow()
+    need.door_words = pair
+    need.events.append(NeedEvent(at=now, kind="door_words", note=pair))
+
+
+def forget_door_words(need: Need) -> None:
+    """Nobody holds the need any more: the words they knew let nobody in."""
+    need.door_words = None
 
 
 def add_details(need: Need, text: str, *, now: datetime | None = None) -> None:

@@ -9,7 +9,7 @@ from unidecode import unidecode
 
 from hotline import needs
 from hotline.config import PROJECT_ROOT
-from hotline.i18n import Translator, catalogs, keywords as kw, languages
+from hotline.i18n import Translator, catalogs, door_words, keywords as kw, languages
 from hotline.i18n.translator import CONSOLE, available, catalog_path
 from hotline.sms import count_segments
 
@@ -30,6 +30,7 @@ SAMPLE = {
     "words": "Portuguese and Ukrainian", "languages": "inglés, español y francés",
     "areas": "02139, 02140, Riverside, Central Square, East Cambri...",
     "since": "Thursday, December 3", "days": 30, "requests": 12, "messages": 140, "recordings": 3,
+    "request": "Food (482913): a volunteer is on it",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -96,6 +97,8 @@ def _values_for(translator: Translator) -> dict:
     for command in kw.COMMANDS:
         values[command] = kw.shown_word(translator, command)
     values["category"] = max((translator._(label) for label in needs.CATEGORIES.values()), key=len)
+    # The words said at a door, at their costliest in this language.
+    values["pair"] = door_words.longest(translator)
     return values
 
 

@@ -191,3 +191,70 @@ def test_every_note_that_comes_before_a_question_fits_with_it(app, db, code):
                 for note, question in pairs
                 for count in [count_segments(note + "\n" + question)] if count.segments > 2]
     assert not failures, "\n".join(failures)
+
+
+def _door_texts(app, db, code: str, helper: str):
+    """Every text that carries the words at the door, to a resident reading `code` and a helper
+    reading `helper`, with the costliest pair of `code` and long values around it."""
+    from hotline import rides
+    from hotline.dispatch import copy
+    from hotline.flows.status import ask_list
+    from hotline.i18n import Translator, door_words
+
+    settings = app.extensions["hotline"].settings
+    rt, ht = Translator(code, settings.locales_dir), Translator(helper, settings.locales_dir)
+    pair = door_words.longest(rt)
+    name = "Guadalupe"
+    with db.session() as session:
+        contact = Contact(phone="+15551234567", language=code, created_at=NOW, last_seen_at=NOW)
+        conversation = Conversation(contact=contact, flow="status", step="list", data={}, version=0, updated_at=NOW)
+        session.add_all([contact, conversation])
+        session.flush()
+        texts, without = [], {}
+        for category in sorted(needs.VISITS - {"ride"}):
+            need = needs.create(session, contact, category=category, details=DATA["details"],
+                                location=DATA["location"], language=code, now=NOW)
+            needs.transition(need, needs.CLAIMED, now=NOW)
+            needs.give_door_words(need, pair, now=NOW)
+            reply, _whole, apart = copy.winner_text(settings, ht, need, "427")
+            texts += [copy.helper_found(settings, rt, need, name)[0], reply, apart]
+            without[reply] = _without_words(copy.winner_text, settings, ht, need, "427")
+        ride = rides.book(session, contact, pickup=DATA["pickup"], destination=DATA["destination"],
+                          local_time="2026-03-07T15:30", time_zone="America/New_York", riders=8,
+                          mobility=DATA["mobility"], language=code, return_plan=rides.WILL_CALL)
+        needs.transition(ride.need, needs.CLAIMED, now=NOW)
+        needs.give_door_words(ride.need, pair, now=NOW)
+        reply, _whole, apart = copy.winner_text(settings, ht, ride.need, "427")
+        without[reply] = _without_words(copy.winner_text, settings, ht, ride.need, "427")
+        texts += [copy.helper_found(settings, rt, ride.need, name)[0], reply, apart,
+                  copy.rider_reminder(settings, rt, ride.need, ride, name)[0],
+                  *copy.driver_reminder(settings, ht, "427", ride)]
+        ctx = Ctx(session, settings, contact, conversation, "sms", NOW)
+        texts.append(prompt_sms(ask_list(ctx)))
+        status = texts[-1]
+        session.rollback()
+    return pair, [t for t in texts if t], status, without
+
+
+def _without_words(winner_text, settings, t, need, code) -> int:
+    """What the claim reply costs without words at the door (some cost more than two already)."""
+    pair, need.door_words = need.door_words, None
+    try:
+        return count_segments(winner_text(settings, t, need, code)[0]).segments
+    finally:
+        need.door_words = pair
+
+
+@pytest.mark.parametrize("code", ["en", "es", "fr", "ht", "ko", "ar", "ru", "tl", "vi", "zh"])
+def test_every_text_with_the_words_at_the_door_fits_two_segments_for_every_reader(app, db, code):
+    """The resident's words in their language; the helper may read any language, and still gets them."""
+    for helper in languages(app):
+        pair, texts, status, without = _door_texts(app, db, code, helper)
+        # A ride reply with every mobility need in Arabic is three segments with no words added to it:
+        # the words never make a reply dearer than it was, they go in a text of their own instead.
+        failures = [f"{count.segments} {count.encoding}: {t!r}" for t in texts
+                    for count in [count_segments(t)] if count.segments > max(2, without.get(t, 2))]
+        assert not failures, "\n".join(failures)
+        # Nothing is lost to the budget: the helper has the words in the reply or in a text of its own,
+        # and the resident in STATUS.
+        assert sum(pair in t for t in texts) >= 2 * len(needs.VISITS) + 2 and pair in status

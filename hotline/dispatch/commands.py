@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import asks, coordinators, needs, offers, rides
 from ..config import Settings
+from ..i18n import door_words
 from ..models import Need, NeedEvent, Offer, Volunteer
 from ..outbound.notify import notify
 from ..outbound.outbox import queue_sms
@@ -80,13 +81,19 @@ def taken(session: Session, settings: Settings, need: Need, offer: Offer, now: d
             # Taken this close to pickup, the claim is the confirmation: no check will doubt it.
             ride.driver_confirmed_at = now
         reminders.schedule(session, settings, ride)
+    if needs.is_visit(need) and (need.door_words is None or need.claimed_count <= 1):
+        # Nobody else holds it: a fresh pair, so words a helper who gave it back knew let nobody in.
+        # Alongside another helper, the resident keeps the one pair they were told.
+        needs.give_door_words(need, door_words.pick(copy.translator(settings, need.contact)), now=now)
     text, spoken = copy.helper_found(settings, copy.translator(settings, need.contact), need, volunteer.first_name)
     notify(session, need.contact, text, spoken=spoken, kind="claimed", need_id=need.id)
-    reply, whole = copy.winner_text(settings, copy.translator(settings, volunteer.contact), need, offer.code)
+    reply, whole, door = copy.winner_text(settings, copy.translator(settings, volunteer.contact), need, offer.code)
     if whole is not None:
         # The address or details had to be shortened to keep the reply cheap: the helper still
         # needs every word of them, so the whole of it follows in a text of its own.
         queue_sms(session, volunteer.contact, whole, kind="details", need_id=need.id, reply=True)
+    if door is not None:
+        queue_sms(session, volunteer.contact, door, kind="door", need_id=need.id, reply=True)
     return reply
 
 
@@ -164,6 +171,8 @@ def release(session: Session, settings: Settings, offer: Offer, now: datetime) -
             waves.alert_coordinators(session, settings, need, "driver_dropped")
     notify(session, need.contact, copy.helper_left(settings, copy.translator(settings, need.contact), need,
                                                    volunteer.first_name), kind="update", need_id=need.id)
+    if need.claimed_count == 0:
+        needs.forget_door_words(need)
     if need.status == needs.CLAIMED and need.claimed_count == 0:
         rides.move_need(need, needs.OPEN, note=f"dropped by {volunteer.first_name}", now=now)
     if need.status in (needs.OPEN, needs.OFFERED, needs.CLAIMED) and need.claimed_count < need.capacity:

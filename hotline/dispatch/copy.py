@@ -13,7 +13,7 @@ from ..i18n import Translator, languages
 from ..i18n.keywords import shown_word
 from ..i18n.spoken import spell_digits
 from ..models import Contact, Need
-from ..sms import DEFAULT_BUDGET, count_segments, fit_plainly, fold_to_gsm
+from ..sms import DEFAULT_BUDGET, count_segments, fit, fit_plainly, fold_to_gsm
 
 
 def translator(settings: Settings, contact: Contact) -> Translator:
@@ -64,6 +64,41 @@ def _cost(text: str) -> tuple[int, int]:
 
 def mobility_text(t: Translator, ride) -> str:
     return ", ".join(t._(rides.MOBILITY[m]) for m in ride.mobility or [] if m in rides.MOBILITY)
+
+
+def at_the_door(t: Translator, need: Need, code: str) -> str:
+    """What the helper of a visit says at the door, in the helper's own words; "" for other help.
+
+    The pair is the resident's words, in the resident's language: it is what they listen for, so a
+    helper texted in English about a Russian-speaking resident is given the Russian words.
+    """
+    if not need.door_words:
+        return ""
+    return t._("Say \"%(pair)s\" at the door for %(code)s, so they know it is you.", pair=need.door_words,
+               code=code)
+
+
+def with_the_door(build, door: str) -> tuple[str, str | None]:
+    """A helper's text with the words at the door at its end when they fit in it; else the text
+    without them, and the words for a text of their own (a Russian pair turns an English text into
+    Unicode, where two segments hold 134 characters)."""
+    if door:
+        text = build(door)
+        if count_segments(text).segments <= DEFAULT_BUDGET:
+            return text, None
+    return build(""), door or None
+
+
+def _fit_keeping(render, echoes: dict[str, str], pair: str | None) -> str:
+    """Fit a text, spelling it plainly only if that leaves the door words as they are said: a
+    Vietnamese pair without its tone marks is other words."""
+    if pair and fold_to_gsm(pair) != pair:
+        return fit(render, echoes)
+    return fit_plainly(render, echoes)
+
+
+def _then(text: str, door: str) -> str:
+    return f"{text} {door}" if door else text
 
 
 def ride_when(settings: Settings, t: Translator, ride, style: str = times.SHORT) -> str:
@@ -122,8 +157,9 @@ def ride_offer_text(settings: Settings, t: Translator, need: Need, ride, code: s
     return cheapest_naming(offer, *language_names(need.language, t.code))
 
 
-def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str | None]:
-    """The claim reply (within budget), and the same with the resident's words whole if it cut them."""
+def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tuple[str, str | None, str | None]:
+    """The claim reply (within budget); the same with the resident's words whole if it cut them;
+    and the words to say at the door, when the reply has no room for them."""
     ride = rides.for_need(need)
     if ride is not None:
         extras = mobility_text(t, ride)
@@ -132,8 +168,8 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tup
                 rides.RETURN_AT_TIME: t._("The ride back is booked on its own."),
                 rides.NO_RETURN: ""}.get(ride.return_plan, "")
 
-        def render_ride(pickup: str, destination: str) -> str:
-            return t.ngettext(
+        def render_ride(door: str, pickup: str, destination: str) -> str:
+            return _then(t.ngettext(
                 "Ride %(code)s is yours, thank you! %(when)s, from %(pickup)s to %(destination)s, "
                 "%(n)s rider%(needs)s. %(back)s %(done)s %(code)s when done, %(drop)s %(code)s if you "
                 "cannot go.",
@@ -143,22 +179,31 @@ def winner_text(settings: Settings, t: Translator, need: Need, code: str) -> tup
                 ride.riders,
                 code=code, when=ride_when(settings, t, ride), pickup=pickup, destination=destination,
                 needs=needs_note, back=back, done=shown_word(t, "done"), drop=shown_word(t, "drop"),
-            ).replace("  ", " ")
+            ).replace("  ", " "), door)
 
-        echoes = {"pickup": ride.pickup, "destination": ride.destination}
-        return _with_whole(fit_plainly(render_ride, echoes), render_ride(**echoes), echoes)
+        return _reply(render_ride, {"pickup": ride.pickup, "destination": ride.destination},
+                      at_the_door(t, need, code), need.door_words)
 
-    def render(details: str, location: str) -> str:
-        return t._(
+    def render(door: str, details: str, location: str) -> str:
+        return _then(t._(
             "Task %(code)s is yours, thank you! %(category)s: %(details)s. Where: %(location)s. "
             "Texts starting with %(code)s reach them. %(done)s %(code)s when done, %(drop)s %(code)s "
             "if you cannot go.",
             code=code, category=category(t, need), details=details, location=location,
             done=shown_word(t, "done"), drop=shown_word(t, "drop"),
-        )
+        ), door)
 
-    echoes = {"details": need.details, "location": need.location}
-    return _with_whole(fit_plainly(render, echoes), render(**echoes), echoes)
+    return _reply(render, {"details": need.details, "location": need.location}, at_the_door(t, need, code),
+                  need.door_words)
+
+
+def _reply(render, echoes: dict[str, str], door: str, pair: str | None) -> tuple[str, str | None, str | None]:
+    def build(door: str) -> str:
+        return _fit_keeping(lambda **values: render(door, **values), echoes, pair if door else None)
+
+    reply, apart = with_the_door(build, door)
+    said = door if apart is None else ""
+    return (*_with_whole(reply, render(said, **echoes), echoes), apart)
 
 
 def _with_whole(reply: str, whole: str, echoes: dict[str, str]) -> tuple[str, str | None]:
@@ -219,38 +264,71 @@ def ride_cancelled_by_rider(settings: Settings, t: Translator, code: str, ride) 
     )
 
 
-def driver_reminder(settings: Settings, t: Translator, code: str, ride) -> str:
+def driver_reminder(settings: Settings, t: Translator, code: str, ride) -> tuple[str, str | None]:
+    """The reminder before a ride, and the words to say at the door when it has no room for them."""
     when = ride_when(settings, t, ride)
-    return fit_plainly(lambda pickup, destination: t._(
-        "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
-        "you will drive, 2 to cancel.",
-        code=code, when=when, pickup=pickup, destination=destination,
-    ), {"pickup": ride.pickup[:60], "destination": ride.destination[:60]})
+
+    def build(door: str) -> str:
+        return _fit_keeping(lambda pickup, destination: _then(t._(
+            "Reminder: ride %(code)s is %(when)s, from %(pickup)s to %(destination)s. Reply 1 to confirm "
+            "you will drive, 2 to cancel.",
+            code=code, when=when, pickup=pickup, destination=destination,
+        ), door), {"pickup": ride.pickup[:60], "destination": ride.destination[:60]},
+            ride.need.door_words if door else None)
+
+    return with_the_door(build, at_the_door(t, ride.need, code))
 
 
 # -- to residents --------------------------------------------------------------------------
 
+def door_spoken(rt: Translator, name: str, pair: str | None) -> str:
+    """The words at the door as said on a call: twice, so they are heard over a bad line."""
+    if not pair:
+        return ""
+    return rt.pgettext(
+        "voice", "When %(name)s comes, they will say two words: %(pair)s. Once more: %(pair)s. Please do "
+                 "not open the door to anyone who cannot say them.", name=name, pair=pair)
+
+
 def helper_found(settings: Settings, rt: Translator, need: Need, name: str) -> tuple[str, str]:
-    """Who is coming (a first name, never a number), as a text and as said on a call."""
+    """Who is coming (a first name, never a number), as a text and as said on a call; for a visit,
+    with the words they will say at the door."""
     ride = rides.for_need(need)
+    pair = need.door_words
     if ride is not None:
         when = ride_when(settings, rt, ride)
+        spoken = rt.pgettext(
+            "voice", "Good news: %(name)s, a volunteer, will drive you on %(when)s. Your ride number is %(ref)s.",
+            name=name, when=when, ref=spell_digits(need.ref),
+        )
+        if pair:
+            # A day's name such as "sábado" makes it Unicode: spelled plainly when that fits it.
+            return _fit_keeping(lambda: rt._(
+                "Good news: %(name)s, a volunteer, will drive you on %(when)s (ride %(ref)s). They will say "
+                "\"%(pair)s\" when they come; please don't open to or ride with anyone who can't. Text this "
+                "number to reach them.",
+                name=name, when=when, ref=need.ref, pair=pair,
+            ), {}, pair), f"{spoken} {door_spoken(rt, name, pair)}"
         return rt._(
             "Good news: %(name)s, a volunteer, will drive you on %(when)s (ride %(ref)s). To reach "
             "%(name)s, text this number; your phone numbers stay private.",
             name=name, when=when, ref=need.ref,
-        ), rt.pgettext(
-            "voice", "Good news: %(name)s, a volunteer, will drive you on %(when)s. Your ride number is %(ref)s.",
-            name=name, when=when, ref=spell_digits(need.ref),
-        )
+        ), spoken
+    spoken = rt.pgettext(
+        "voice", "Good news: %(name)s, a volunteer, will help with your request %(ref)s.",
+        name=name, ref=spell_digits(need.ref),
+    )
+    if pair:
+        return rt._(
+            "Good news: %(name)s, a volunteer, will help with request %(ref)s. They will say \"%(pair)s\" at "
+            "your door; please don't open to anyone who can't. Text this number to reach them.",
+            name=name, ref=need.ref, pair=pair,
+        ), f"{spoken} {door_spoken(rt, name, pair)}"
     return rt._(
         "Good news: %(name)s, a volunteer, will help with request %(ref)s. To reach %(name)s, text "
         "this number; your phone numbers stay private.",
         name=name, ref=need.ref,
-    ), rt.pgettext(
-        "voice", "Good news: %(name)s, a volunteer, will help with your request %(ref)s.",
-        name=name, ref=spell_digits(need.ref),
-    )
+    ), spoken
 
 
 def did_you_get_help(rt: Translator, need: Need, name: str) -> tuple[str, str]:
@@ -300,18 +378,27 @@ def from_the_hotline(rt: Translator, text: str) -> str:
 
 
 def rider_reminder(settings: Settings, rt: Translator, need: Need, ride, name: str) -> tuple[str, str]:
-    """The reminder before a ride, as a text and as said on a call."""
+    """The reminder before a ride, as a text and as said on a call; with the words the driver will
+    say, when they were given (then without the address: the rider knows it, the words need the room)."""
     when = ride_when(settings, rt, ride)
+    pair = need.door_words
+    spoken = rt.pgettext(
+        "voice", "Reminder: your ride is %(when)s, from %(pickup)s. %(name)s will drive you.",
+        when=when, pickup=ride.pickup[:80], name=name,
+    )
+    if pair:
+        return _fit_keeping(lambda: rt._(
+            "Reminder: your ride %(ref)s is %(when)s. %(name)s will say \"%(pair)s\" when they come; please "
+            "don't ride with anyone who can't. Reply 1 to confirm, 2 to cancel.",
+            ref=need.ref, when=when, name=name, pair=pair,
+        ), {}, pair), f"{spoken} {door_spoken(rt, name, pair)}"
     # The address is the rider's own words: shortened, if need be, to keep the reminder cheap
     # (in a UCS-2 script two parts hold 134 characters).
     return fit_plainly(lambda pickup: rt._(
         "Reminder: your ride %(ref)s is %(when)s, from %(pickup)s. %(name)s will drive you. Reply 1 "
         "to confirm, 2 to cancel.",
         ref=need.ref, when=when, pickup=pickup, name=name,
-    ), {"pickup": ride.pickup[:60]}), rt.pgettext(
-        "voice", "Reminder: your ride is %(when)s, from %(pickup)s. %(name)s will drive you.",
-        when=when, pickup=ride.pickup[:80], name=name,
-    )
+    ), {"pickup": ride.pickup[:60]}), spoken
 
 
 # -- to coordinators -----------------------------------------------------------------------

@@ -110,6 +110,7 @@ def close(session: Session, settings: Settings, need: Need, status: str, reason:
         need.next_wave_at = None
         if status == needs.UNMET:
             need.claimed_count = 0
+            needs.forget_door_words(need)
         try:
             rides.move_need(need, status, note=reason, now=now)
         except needs.InvalidTransition:

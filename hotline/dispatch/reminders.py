@@ -94,8 +94,12 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     for offer in helpers:
         contact = offer.volunteer.contact
         asks.ask(session, contact, "ride_driver", offer.id, now, hours=24)
-        queue_sms(session, contact, copy.driver_reminder(settings, copy.translator(settings, contact), offer.code, ride),
-                  kind="reminder", need_id=need.id, ttl=ttl, meta={"ride_id": ride.id, "reminder": kind})
+        text, door = copy.driver_reminder(settings, copy.translator(settings, contact), offer.code, ride)
+        queue_sms(session, contact, text, kind="reminder", need_id=need.id, ttl=ttl,
+                  meta={"ride_id": ride.id, "reminder": kind})
+        if door is not None:
+            queue_sms(session, contact, door, kind="door", need_id=need.id, ttl=ttl,
+                      meta={"ride_id": ride.id, "reminder": kind})
     return "sent"
 
 

@@ -77,5 +77,6 @@ def reopen(session: Session, settings: Settings, need: Need, now: datetime) -> N
         need.events.append(NeedEvent(at=now, kind="not_helped", note="rider says they did not get there"))
         return
     need.claimed_count = 0
+    needs.forget_door_words(need)
     rides.move_need(need, needs.OPEN, note="resident says not helped", now=now)
     waves.start(session, settings, need, now)

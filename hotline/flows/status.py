@@ -19,7 +19,17 @@ def _listed(ctx: Ctx) -> list[Need]:
 
 def describe(ctx: Ctx, need: Need, brief: bool = False) -> str:
     """One line of the list: what it is and where it stands; a ride with its day, time and direction
-    (`brief`: a ride without where it stands, when the list would not fit otherwise)."""
+    (`brief`: a ride without where it stands, when the list would not fit otherwise); a visit on its
+    way, with the words its helper will say at the door."""
+    line = _describe(ctx, need, brief)
+    if need.status == needs.CLAIMED and need.door_words:
+        # Translators: a request in the STATUS list with the words its helper will say at the door,
+        # e.g. "Food (482913): a volunteer is on it. They will say "apple moon" when they come."
+        return ctx._("%(request)s. They will say \"%(pair)s\" when they come.", request=line, pair=need.door_words)
+    return line
+
+
+def _describe(ctx: Ctx, need: Need, brief: bool) -> str:
     ride = rides.for_need(need)
     moment = rides.pickup_local(ride) if ride is not None else None
     if moment is not None:

@@ -53,6 +53,7 @@ EVENT = {
     "not_helped": N_("Resident says they did not get help"),
     "voicemail": N_("Voicemail"),
     "recording": N_("Recorded answer"),
+    "door_words": N_("New words at the door"),
 }
 OFFER_STATUS = {
     offers.OFFERED: N_("offered"),

@@ -61,10 +61,24 @@ def recipient(row: OutboxMessage, need: Need) -> str:
     return mask(row.to)
 
 
+def door_pairs(need: Need) -> list[str]:
+    """Every pair of words the need's helpers were given to say at the door, newest first."""
+    return [event.note for event in reversed(need.events) if event.kind == "door_words" and event.note]
+
+
+def unsaid(text: str, pairs: list[str]) -> str:
+    """A text without the words at the door in it, for those who may not see who gets in."""
+    for pair in pairs:
+        text = text.replace(pair, "***")
+    return text
+
+
 def timeline(need: Need) -> list[Entry]:
     """Everything that happened to the need, oldest first: texts in and out, offers, changes, console actions."""
     session = g.db_session
     entries = []
+    # Whoever knows the words is let in: those who may not see the address may not see them either.
+    pairs = [] if access.can(accounts.ACT) else door_pairs(need)
     for event in need.events:
         if event.kind in labels.NEED_STATUS and not event.actor:
             title = _("Status: %(status)s", status=labels.name(labels.NEED_STATUS, event.kind))
@@ -75,7 +89,7 @@ def timeline(need: Need) -> list[Entry]:
         text = access.words(event.note)
         if event.kind == "handled":
             text = labels.name(labels.ATTENTION, event.note)
-        elif event.kind in ("voicemail", "recording") and not access.can(accounts.ACT):
+        elif event.kind in ("voicemail", "recording", "door_words") and not access.can(accounts.ACT):
             text = ""
         entries.append(Entry(event.at, "console" if event.actor else "event", title, text, actor=event.actor))
     ended = None if need.status in needs.ACTIVE else need.updated_at
@@ -86,11 +100,11 @@ def timeline(need: Need) -> list[Entry]:
     for message in session.scalars(inbound.order_by(InboundMessage.id).limit(200)):
         kind = _("Call") if message.channel == "voice" else _("Text")
         entries.append(Entry(message.received_at, "in", _("%(kind)s from the resident", kind=kind),
-                             access.words(message.body)))
+                             unsaid(access.words(message.body), pairs)))
     for row in session.scalars(select(OutboxMessage).where(OutboxMessage.need_id == need.id)
                                .order_by(OutboxMessage.id).limit(500)):
         kind = _("Call") if row.channel == "call" else _("Text")
-        shown = row.body if access.can(accounts.ACT) else access.words(row.body)
+        shown = row.body if access.can(accounts.ACT) else unsaid(access.words(row.body), pairs)
         entries.append(Entry(row.created_at, "out", _("%(kind)s to %(who)s", kind=kind, who=recipient(row, need)),
                              shown, detail=labels.name(labels.DELIVERY, row.status), state=row.status))
     for offer in need.offers:
