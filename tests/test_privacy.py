@@ -102,6 +102,7 @@ def test_delete_erases_every_word_and_the_number_and_tells_the_helper(
         need = session.scalars(select(Need)).one()
         # What the counts need stays: a food request, withdrawn, on its day; tied to nobody.
         assert (need.ref, need.category, need.status) == (ref, "food", "withdrawn")
+        assert need.door_words is None  # the words at the door were theirs too
         assert session.get(Contact, need.contact_id).phone == "erased"
         assert session.scalar(select(func.count()).select_from(Contact).where(Contact.phone == RESIDENT)) == 0
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "erased")).one()
@@ -323,6 +324,7 @@ def test_retention_removes_words_then_details_then_idle_numbers_as_time_passes(a
     with db.session() as session:
         need = session.scalars(select(Need)).one()
         assert (need.details, need.location, need.status, need.category) == ("", "", "done", "food")
+        assert need.door_words is None
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     travel.shift(timedelta(days=100))
     counts = purge()

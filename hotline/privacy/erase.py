@@ -169,7 +169,8 @@ def _erase_messages(session: Session, contact_id: int, need_ids: list[int], last
     about_them = (OutboxMessage.need_id.in_(need_ids) & OutboxMessage.status.not_in(IN_FLIGHT)) if need_ids else None
     where = or_(to_them, about_them) if about_them is not None else to_them
     counted = len(session.scalars(select(OutboxMessage.id).where(to_them)).all())
-    session.execute(update(OutboxMessage).where(where).values(body="", contact_id=None).execution_options(
+    # `meta` may hold the words too (what a call would say instead of a text).
+    session.execute(update(OutboxMessage).where(where).values(body="", meta={}, contact_id=None).execution_options(
         synchronize_session=False))
     if need_ids:
         _erase_helpers_copies(session, need_ids)
@@ -193,7 +194,7 @@ def _erase_helpers_copies(session: Session, need_ids: list[int]) -> None:
 def _scrub_needs(session: Session, need_ids: list[int], erased_id: int) -> None:
     """Keep each request's category, status and dates for the counts; drop its words and its person."""
     session.execute(update(Need).where(Need.id.in_(need_ids)).values(
-        contact_id=erased_id, details="", location="").execution_options(synchronize_session=False))
+        contact_id=erased_id, details="", location="", door_words=None).execution_options(synchronize_session=False))
     session.execute(update(Ride).where(Ride.need_id.in_(need_ids)).values(
         pickup="", destination="").execution_options(synchronize_session=False))
     session.execute(update(NeedEvent).where(NeedEvent.need_id.in_(need_ids)).values(note="").execution_options(

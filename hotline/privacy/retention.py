@@ -103,7 +103,7 @@ def _message_bodies(session: Session, since: datetime) -> int:
     )
     # Keeping updated_at: the delivery window counts from the row's own last change.
     removed += session.execute(update(OutboxMessage).where(outbound).values(
-        body="", updated_at=OutboxMessage.updated_at)).rowcount or 0
+        body="", meta={}, updated_at=OutboxMessage.updated_at)).rowcount or 0
     return removed
 
 
@@ -111,8 +111,8 @@ def _request_details(session: Session, since: datetime) -> int:
     """Closed requests keep their category, status and dates; their words and places go."""
     old = select(Need.id).where(Need.status.in_(CLOSED), Need.updated_at < since)
     count = session.execute(update(Need).where(
-        Need.id.in_(old), or_(Need.details != "", Need.location != ""),
-    ).values(details="", location="", updated_at=Need.updated_at).execution_options(
+        Need.id.in_(old), or_(Need.details != "", Need.location != "", Need.door_words.is_not(None)),
+    ).values(details="", location="", door_words=None, updated_at=Need.updated_at).execution_options(
         synchronize_session=False)).rowcount or 0
     session.execute(update(Ride).where(
         Ride.need_id.in_(old), or_(Ride.pickup != "", Ride.destination != ""),
