@@ -428,3 +428,41 @@ def test_an_admin_erases_a_volunteer_from_their_page(app, db):
     assert response.status_code == 302 and response.headers["Location"].endswith("/volunteers")
     assert admin.get(f"/volunteers/{volunteer_id}").status_code == 404
     assert digits_of(HELPER) not in dump(db) and "Quentin" not in dump(db)
+
+
+# -- recordings at Twilio ---------------------------------------------------------------------
+
+def queue_delete(harness, sid: str) -> int:
+    from hotline.outbound.outbox import queue_recording_delete
+
+    with harness.db.session() as session:
+        return queue_recording_delete(session, sid).id
+
+
+def test_a_recording_is_deleted_at_twilio_through_the_outbox_and_retried_while_twilio_fails(harness):
+    from .fake_twilio import error
+
+    harness.fake.recordings.add("RE" + "1" * 32)
+    harness.fake.then(error(503, 20503), error(500, 20500))
+    row_id = queue_delete(harness, "RE" + "1" * 32)
+    harness.settle(3600)
+    row = harness.row(row_id)
+    assert row.status == "delivered" and row.attempts == 3
+    assert harness.fake.deleted_recordings == ["RE" + "1" * 32]
+
+
+def test_a_recording_twilio_no_longer_has_counts_as_deleted(harness):
+    row_id = queue_delete(harness, "RE" + "2" * 32)  # never there, or deleted already
+    harness.run_jobs()
+    assert harness.row(row_id).status == "delivered"
+
+
+def test_a_recording_twilio_refuses_to_delete_is_left_failed_for_an_operator(harness):
+    from .fake_twilio import error
+
+    harness.fake.recordings.add("RE" + "3" * 32)
+    harness.fake.then(error(403, 20003))
+    row_id = queue_delete(harness, "RE" + "3" * 32)
+    harness.run_jobs()
+    row = harness.row(row_id)
+    assert row.status == "failed" and "not deleted" in row.reason and harness.fake.recordings
