@@ -107,10 +107,12 @@ def test_delete_erases_every_word_and_the_number_and_tells_the_helper(
         assert session.scalar(select(func.count()).select_from(Contact).where(Contact.phone == RESIDENT)) == 0
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "erased")).one()
         assert entry.after["requests"] == 1 and entry.after["withdrawn"] == 1
-    # The helper is told the task is off.
+    # The helper is told plainly not to go.
     with db.session() as session:
         told = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "cancelled")).one()
         assert told.status != "skipped" and told.body
+    if language == "English":
+        assert "please don't go" in told.body
 
 
 def test_saying_no_to_delete_keeps_everything_and_goes_back_to_the_open_question(client, db):
@@ -177,7 +179,8 @@ def test_a_volunteer_who_deletes_hands_back_their_task_and_leaves_no_trace(app, 
     file_request(resident, "English", "milk and bread", "Oak St 02139")
     claim(app, db, HELPER)
     helper = Phone(client, HELPER)
-    assert "cannot be undone" in helper.text("DELETE")
+    asked = helper.text("DELETE")
+    assert "volunteer record" in asked and "Your task goes back to be offered to others" in asked
     helper.text("1")
     run_jobs(app)
     with db.session() as session:
@@ -409,7 +412,7 @@ def test_an_admin_erases_a_resident_from_their_request_page_with_a_reason(app, c
     assert "Say why" in refused
     assert digits_of(RESIDENT) in dump(db)
     page = page_text(post(admin, f"/needs/{ref}/forget", {"reason": "asked by phone"}, follow=True))
-    assert "Erased: 1 requests" in page and "Erased at their request" in page
+    assert "Erased. 1 request stays in the counts" in page and "Erased at their request" in page
     assert "Erase this person" not in page and "space heater" not in page
     everything = dump(db)
     assert digits_of(RESIDENT) not in everything and "heater" not in everything and "Spruce" not in everything
@@ -466,3 +469,72 @@ def test_a_recording_twilio_refuses_to_delete_is_left_failed_for_an_operator(har
     harness.run_jobs()
     row = harness.row(row_id)
     assert row.status == "failed" and "not deleted" in row.reason and harness.fake.recordings
+
+
+def test_erasing_a_resident_whose_offer_went_out_the_next_morning_leaves_nothing_with_the_helper(
+        app, client, db, travel):
+    add_volunteer(db, HELPER, "Ana")
+    resident = Phone(client, RESIDENT)
+    file_request(resident, "English", "pasta and sauce", "Willow Way 02139")
+    with db.session() as session:
+        # An offer held overnight carries the morning as its time, later than the texts about it.
+        for offer in session.scalars(select(Offer)):
+            offer.offered_at = offer.offered_at + timedelta(hours=10)
+    claim(app, db, HELPER)
+    resident.text("DELETE")
+    resident.text("1")
+    everything = dump(db)
+    assert "pasta" not in everything and "Willow" not in everything
+
+
+def test_an_erased_volunteers_audit_entries_keep_who_and_when_but_not_their_name_or_areas(db, settings, monkeypatch,
+                                                                                         client):
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    added = CliRunner().invoke(main, ["volunteers", "add", HELPER, "--name", "Perpetua", "--skills", "food",
+                                      "--areas", "Riverside, 02139", "--active"])
+    assert added.exit_code == 0, added.output
+    helper = Phone(client, HELPER)
+    helper.text("DELETE")
+    helper.text("1")
+    everything = dump(db)
+    assert "Perpetua" not in everything and "Riverside" not in everything
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "volunteer_added")).one()
+        assert entry.after == {"redacted": True} and entry.actor.startswith("command line")
+
+
+def test_the_audit_log_takes_no_other_change_than_a_redaction(db):
+    with db.session() as session:
+        session.execute(insert(AuditEntry).values(at=datetime.now(timezone.utc), actor="x", action="test",
+                                                  subject="volunteer 9", before={}, after={"name": "Ana"},
+                                                  address=""))
+    for change in ("UPDATE audit_log SET actor = 'someone else'",
+                   "UPDATE audit_log SET after = '{\"name\": \"Bea\"}'",
+                   "UPDATE audit_log SET actor = 'y', before = '{}', after = '{\"redacted\": true}'"):
+        with pytest.raises(Exception, match="append-only"):
+            with db.session() as session:
+                session.execute(text(change))
+
+
+def test_an_erased_request_can_get_a_note_but_no_message_offer_or_status_change(app, client, db, travel):
+    from .console import post, signed_in, text as page_text
+
+    resident = Phone(client, RESIDENT)
+    file_request(resident, "English", "bus fare", "Hazel St 02139")
+    with db.session() as session:
+        ref = session.scalars(select(Need.ref)).one()
+    resident.text("DELETE")
+    resident.text("1")
+    coordinator = signed_in(app, db, "coordinator")
+    page = page_text(coordinator.get(f"/needs/{ref}"))
+    assert "Erased at their request" in page
+    assert "Send to the resident" not in page and "Offer it again now" not in page and "Add the note" in page
+    refused = page_text(post(coordinator, f"/needs/{ref}/message", {"message": "hello?"}, follow=True))
+    assert "erased at their request" in refused
+    refused = page_text(post(coordinator, f"/needs/{ref}/offer-again", follow=True))
+    assert "erased at their request" in refused
+    noted = page_text(post(coordinator, f"/needs/{ref}/note", {"note": "asked at the desk"}, follow=True))
+    assert "Note added" in noted
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.kind == "coordinator")) == 0

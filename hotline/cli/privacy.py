@@ -27,7 +27,7 @@ def forget(phone: str, reason: str, yes: bool) -> None:
     settings = read_settings()
     number = normalize(phone, settings.default_region)
     if number is None:
-        raise click.BadParameter(f"{mask(phone)} is not a phone number", param_hint="PHONE")
+        raise click.BadParameter("that is not a phone number", param_hint="PHONE")
     if not reason.strip():
         raise click.BadParameter("say why", param_hint="--reason")
     if not yes:

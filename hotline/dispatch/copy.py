@@ -236,6 +236,11 @@ def task_closed(t: Translator, code: str) -> str:
     return t._("Task %(code)s is closed. Thank you!", code=code)
 
 
+def task_withdrawn(t: Translator, code: str) -> str:
+    """The person who asked no longer needs it (withdrawn, or they erased what they told us)."""
+    return t._("Task %(code)s is off: the person no longer needs it, so please don't go. Thank you!", code=code)
+
+
 def no_open_offer(t: Translator, code: str) -> str:
     return t._("There is no open offer %(code)s for you.", code=code)
 

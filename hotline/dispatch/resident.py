@@ -27,7 +27,7 @@ def withdraw(session: Session, settings: Settings, need: Need, now: datetime) ->
     def tell(offer: Offer, was: str) -> None:
         if was == offers.CLAIMED:
             contact = offer.volunteer.contact
-            queue_sms(session, contact, copy.task_closed(copy.translator(settings, contact), offer.code),
+            queue_sms(session, contact, copy.task_withdrawn(copy.translator(settings, contact), offer.code),
                       kind="cancelled", need_id=need.id)
 
     offers.close(need, now, to=offers.CANCELLED, tell=tell)

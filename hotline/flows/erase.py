@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from .. import times
+from .. import offers, times, volunteers
 from ..i18n import languages
 from ..i18n.answer_words import NO, YES
 from ..models import InboundMessage, Need, Recording
@@ -19,12 +19,27 @@ def start(ctx: Ctx) -> Goto:
 
 
 def ask_confirm(ctx: Ctx) -> Prompt:
+    volunteer = volunteers.for_contact(ctx.session, ctx.contact)
+    if volunteer is not None:
+        tasks = sum(1 for offer in offers.open_tasks(ctx.session, volunteer) if offer.status == offers.CLAIMED)
+        return Prompt(
+            ctx.ngettext("Erase your volunteer record, your number and your messages? Your task goes back to "
+                         "be offered to others. This cannot be undone.",
+                         "Erase your volunteer record, your number and your messages? Your %(n)s tasks go back "
+                         "to be offered to others. This cannot be undone.", tasks)
+            if tasks else ctx._("Erase your volunteer record, your number and your messages? This cannot be undone."),
+            confirm_choices(ctx), CHOICE,
+        )
     return Prompt(
         ctx._("Erase all we keep about you (requests, messages, recordings, your number)? Open requests will be "
               "withdrawn. This cannot be undone."),
-        (Choice("yes", ctx._("Erase it all"), means=YES), Choice("no", ctx._("No, keep it all"), means=NO)),
+        confirm_choices(ctx),
         CHOICE,
     )
+
+
+def confirm_choices(ctx: Ctx) -> tuple[Choice, Choice]:
+    return Choice("yes", ctx._("Erase it all"), means=YES), Choice("no", ctx._("No, keep it all"), means=NO)
 
 
 def answer_confirm(ctx: Ctx, choice: str) -> Next:

@@ -21,7 +21,8 @@ from ..config import Settings
 from ..db import insert_ignore
 from ..dispatch import commands, resident
 from ..models import (
-    Ask, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Ride, Volunteer,
+    Ask, AuditEntry, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Ride,
+    Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # The one contact erased requests are tied to: never a number, so nothing is ever sent to it.
 ERASED = "erased"
+# What an audit entry about an erased person keeps of its details.
+REDACTED = {"redacted": True}
 # Why rows to an erased person were never sent.
 ERASED_REASON = "erased at the person's request"
 
@@ -84,6 +87,8 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
             erased.withdrawn += 1
     session.flush()
     need_ids = [need.id for need in own]
+    refs = [need.ref for need in own]
+    volunteer_id = volunteer.id if volunteer is not None else None
     erased.requests = len(need_ids)
     erased.recordings = _erase_recordings(session, contact.id, need_ids, now)
     erased.messages = _erase_messages(session, contact.id, need_ids, last_queued)
@@ -91,6 +96,7 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
         _scrub_needs(session, need_ids, erased_contact(session).id)
     if volunteer is not None:
         _erase_volunteer(session, volunteer)
+    _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else []))
     session.execute(delete(Ask).where(Ask.contact_id == contact.id))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
     session.execute(delete(Contact).where(Contact.id == contact.id))
@@ -101,6 +107,16 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
                      after={"reason": reason[:500], **asdict(erased)}, user_id=user_id, address=address, at=now)
     log.info("erased a %s: %s", "volunteer" if erased.volunteer else "resident", asdict(erased))
     return erased
+
+
+def _redact_audit(session: Session, subjects: list[str]) -> None:
+    """Keep who did what to them and when; drop what the entries held (names, areas, reasons, notes).
+
+    The database lets an entry change only this way: its details replaced by {"redacted": true}.
+    """
+    if subjects:
+        session.execute(update(AuditEntry).where(AuditEntry.subject.in_(subjects)).values(
+            before={}, after=REDACTED).execution_options(synchronize_session=False))
 
 
 def _hand_back(session: Session, settings: Settings, volunteer: Volunteer, now: datetime) -> int:
@@ -181,10 +197,13 @@ def _erase_messages(session: Session, contact_id: int, need_ids: list[int], last
 
 
 def _erase_helpers_copies(session: Session, need_ids: list[int]) -> None:
-    """Helpers' texts since they were offered these requests, and the replies that gave them the address."""
-    offered = session.execute(select(Volunteer.contact_id, func.min(Offer.offered_at)).join(
-        Offer, Offer.volunteer_id == Volunteer.id).where(Offer.need_id.in_(need_ids)).group_by(
-        Volunteer.contact_id)).all()
+    """Helpers' texts since these requests were made, and the replies that gave them the words and address.
+
+    Counted from the request, not the offer: an offer held for the morning carries its send time.
+    """
+    offered = session.execute(select(Volunteer.contact_id, func.min(Need.created_at)).join(
+        Offer, Offer.volunteer_id == Volunteer.id).join(Need, Need.id == Offer.need_id).where(
+        Offer.need_id.in_(need_ids)).group_by(Volunteer.contact_id)).all()
     for helper, since in offered:
         session.execute(update(InboundMessage).where(
             InboundMessage.contact_id == helper, InboundMessage.received_at >= since,

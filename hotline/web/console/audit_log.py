@@ -54,6 +54,8 @@ ACTIONS = {
     "volunteer_resumed": N_("Resumed a volunteer"),
     "volunteer_removed": N_("Removed a volunteer"),
     "volunteer_imported": N_("Imported volunteers from a CSV file"),
+    "erased": N_("Erased a person at their request"),
+    "retention_purge": N_("Removed what was kept past its time"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
@@ -77,6 +79,17 @@ FIELDS = {
     "filters": N_("filters"),
     "rows": N_("rows exported"),
     "to": N_("sent to"),
+    "redacted": N_("details erased with the person"),
+    "requests": N_("requests"),
+    "withdrawn": N_("requests withdrawn"),
+    "messages": N_("messages"),
+    "recordings": N_("recordings"),
+    "tasks_handed_back": N_("tasks handed back"),
+    "message_bodies": N_("message words removed"),
+    "request_details": N_("requests' words removed"),
+    "delivery_records": N_("delivery records removed"),
+    "idle_numbers": N_("quiet numbers erased"),
+    "audit_entries": N_("old audit entries removed"),
 }
 # Fields whose stored codes have names in the console (anything else shows as it is kept).
 NAMED_VALUES = {

@@ -11,6 +11,7 @@ from ...privacy import erase
 from ..twilio import hotline
 from . import access
 from .i18n import gettext as _
+from .i18n import ngettext
 from .needs import find as find_need
 from .volunteers import find as find_volunteer
 
@@ -29,9 +30,8 @@ def _forget(contact: Contact, back: str):
         return redirect(back)
     done = erase.forget(g.db_session, hotline().settings, contact, utcnow(), actor=g.user.email,
                         reason=reason[:MAX_REASON], user_id=g.user.id, address=access.address())
-    flash(_("Erased: %(requests)s requests, %(messages)s messages and %(recordings)s recordings no longer "
-            "point to anyone.", requests=done.requests, messages=done.messages, recordings=done.recordings),
-          "success")
+    flash(ngettext("Erased. %(n)s request stays in the counts, tied to nobody.",
+                   "Erased. %(n)s requests stay in the counts, tied to nobody.", done.requests), "success")
     return None
 
 

@@ -51,6 +51,8 @@ def find(ref: str) -> Need:
 
 
 def recipient(row: OutboxMessage, need: Need) -> str:
+    if row.contact_id is None:
+        return _("someone since erased")
     if row.contact_id == need.contact_id:
         return _("the resident")
     for offer in need.offers:
@@ -160,6 +162,10 @@ def problem(error: manual.ManualError) -> str:
 def act(ref: str, action, message: str):
     """Run one coordinator action on a need, audit it, and come back to its page."""
     need = find(ref)
+    if erase.is_erased(need.contact) and request.endpoint != "needs.note":
+        # Nobody to write to, nothing to offer: only the coordinators' own notes.
+        flash(_("The person who asked was erased at their request: nothing more can be done for it."), "error")
+        return redirect(url_for("needs.show", ref=ref))
     before = {"status": need.status, "attention": need.attention}
     try:
         detail = action(need)
