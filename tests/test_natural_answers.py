@@ -138,3 +138,17 @@ def test_withdrawing_is_confirmed_with_words(client, db, code):
     phone.text(said["yes"])
     with db.session() as session:
         assert session.get(Need, need_id).status == needs.WITHDRAWN, code
+
+
+@pytest.mark.parametrize("language, answer", [("English", "yes"), ("Español", "sí"), ("Kreyòl", "wi"),
+                                              ("Español", "9"), ("Tiếng Việt", "12")])
+def test_a_yes_or_a_menu_number_is_never_taken_as_where_the_resident_is(client, db, language, answer):
+    phone = Phone(client, "+15557770501")
+    phone.text(language)
+    phone.text("1")
+    where = phone.text("rice and beans for four")
+    again = phone.text(answer)
+    assert again.endswith(where)  # asked again, after a note
+    assert again != where
+    check = phone.text("Elm Street 02139")
+    assert "Elm Street 02139" in check

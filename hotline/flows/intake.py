@@ -7,7 +7,7 @@ from ..i18n import keywords as kw
 from ..i18n.answer_words import NO, YES
 from ..models import Need
 from ..sms import fit
-from .engine import CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
+from .engine import AGAIN, CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
 from .volunteer import relay_from_resident
 
 QUESTIONS = {
@@ -168,8 +168,20 @@ def ask_location(ctx: Ctx) -> Prompt:
 
 
 def answer_location(ctx: Ctx, text: str) -> Next:
+    if not_a_place(ctx, text):
+        # "sí", "ok", "9": an answer to some other question, never where a helper should go.
+        ctx.say(not_understood(ctx))
+        return AGAIN
     ctx.data["location"] = text
     return Goto("intake", "confirm")
+
+
+def not_a_place(ctx: Ctx, text: str) -> bool:
+    """Tell whether an answer to "where are you?" cannot be a place: a yes, a no, a bare short number."""
+    key = kw.normalize(text)
+    if kw.carrier_word(text) or ctx.answers().meaning(text, whole=True) is not None:
+        return True
+    return key.isdigit() and len(key) < 5  # a ZIP code has five digits; a menu number is no place
 
 
 def ask_confirm(ctx: Ctx) -> Prompt:
