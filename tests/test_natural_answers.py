@@ -152,3 +152,22 @@ def test_a_yes_or_a_menu_number_is_never_taken_as_where_the_resident_is(client, 
     assert again != where
     check = phone.text("Elm Street 02139")
     assert "Elm Street 02139" in check
+
+
+@pytest.mark.parametrize("number", ["cinco", "senk", "cinq", "five"])
+def test_the_menu_of_languages_takes_a_number_in_words_in_any_language(client, db, number):
+    phone = Phone(client, "+15557770502")
+    menu = phone.text("?")
+    fifth = menu.splitlines()[5].split(" ", 1)[1]  # the fifth language, named in itself
+    phone.text(number)
+    with db.session() as session:
+        code = session.scalars(select(Contact.language).where(Contact.phone == phone.number)).one()
+    from hotline.i18n import languages
+    assert languages.get(code).native_name == fifth
+
+
+def test_a_sentence_at_the_menu_of_languages_is_answered_in_its_language(client, db):
+    phone = Phone(client, "+15557770503")
+    phone.text("bonjou")
+    reply = phone.text("hola necesito comida para mi familia")
+    assert "¿Con qué necesita ayuda?" in reply and "español" in reply

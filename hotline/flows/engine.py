@@ -256,8 +256,11 @@ class Ctx:
         return kw.shown_word(self.translator(), command)
 
     def answers(self) -> Answers:
-        """The yes, no, none and number words understood from this person: their language's and English."""
+        """The yes, no, none and number words understood from this person: their language's and English
+        (every language's while they have none: "cinco" or "senk" picks from the menu of languages)."""
         codes = tuple(dict.fromkeys(c for c in (self.render_language, self.language, "en") if c))
+        if self.contact.language is None:
+            codes += tuple(lang.code for lang in self.enabled_languages() if lang.code not in codes)
         return answers_for(codes, str(self.settings.locales_dir))
 
     def enabled_languages(self) -> list[languages.Language]:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from ..i18n import NP_, Translator
+from ..i18n.detect import detect
 from ..sms import count_segments
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step
+from .home import language_note
 
 # Translators: the hotline's short name, at the top of the menu of languages beside its name in
 # other languages ("Hotline · Línea de ayuda · 热线: 1-10"): a few words at most.
@@ -41,4 +43,17 @@ def answer_choose(ctx: Ctx, code: str) -> Goto:
     return Goto("intake")
 
 
-FLOW = Flow("language", "choose", {"choose": Step(ask_choose, answer_choose)})
+def written_in(ctx: Ctx, text: str) -> Goto | None:
+    """Words that pick no language but are surely written in one ("hola necesito comida"): that one."""
+    if ctx.contact.language is not None or ctx.data.get("back"):
+        return None
+    code = detect(text, {lang.code for lang in ctx.enabled_languages()})
+    if code is None:
+        return None
+    ctx.contact.language = code
+    ctx.contact.language_source = "detected"
+    ctx.say(language_note(ctx, code))  # which language, and 0 for another
+    return Goto("intake")
+
+
+FLOW = Flow("language", "choose", {"choose": Step(ask_choose, answer_choose, otherwise=written_in)})
