@@ -524,6 +524,14 @@ def test_relay_carries_words_both_ways_without_either_number(db, phone, make_pho
     assert sent_to(db, phone.number, "relay")[-1] == "Rosa (volunteer): on my way"
 
 
+def test_a_resident_who_looked_at_status_can_still_write_to_their_helper(db, phone, make_phone, travel):
+    volunteer, code = claimed_task(db, phone, make_phone)
+    assert "To withdraw it, reply 1" in phone.text("STATUS")
+    assert "Sent to Rosa" in phone.text("thank you so much!")
+    assert sent_to(db, volunteer.number, "relay")[-1] == f"{code} from the resident: thank you so much!"
+    assert "Sent to Rosa" in phone.text("see you at 5")  # no longer at the list
+
+
 def test_relay_ends_when_the_task_is_done(db, phone, make_phone, travel):
     volunteer, code = claimed_task(db, phone, make_phone)
     volunteer.text(f"DONE {code}")
@@ -585,7 +593,7 @@ def test_withdrawing_a_claimed_request_tells_the_helper_and_ends_the_task(db, ph
     volunteer, code = claimed_task(db, phone, make_phone)
     phone.text("STATUS"); phone.text("1")
     assert "withdrawn" in phone.text("1")
-    assert f"Task {code} is closed" in sent_to(db, volunteer.number, "cancelled")[0]
+    assert f"Task {code} is off: the person no longer needs it, so please don't go" in sent_to(db, volunteer.number, "cancelled")[0]
     assert the_need(db).status == "withdrawn"
     assert "no task" in volunteer.text(f"DONE {code}")  # no crash, a clear answer
 

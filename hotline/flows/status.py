@@ -7,6 +7,7 @@ from ..models import Need
 from ..sms import count_segments
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
 from .home import answer_idle
+from .volunteer import relay_from_resident
 from .render import prompt_sms
 
 SHOWN = 3
@@ -118,7 +119,14 @@ def answer_withdraw(ctx: Ctx, choice: str) -> Next:
     return Goto("home")
 
 
+def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
+    """Words that pick no request, from someone with a helper on one, are for the helper ("gracias!")."""
+    if relay_from_resident(ctx, text):
+        return Goto("home")
+    return None
+
+
 FLOW = Flow("status", "list", {
-    "list": Step(ask_list, answer_list),
+    "list": Step(ask_list, answer_list, otherwise=relay_to_helper),
     "withdraw": Step(ask_withdraw, answer_withdraw),
 })
