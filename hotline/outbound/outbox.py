@@ -230,7 +230,7 @@ def sweep(now: datetime | None = None) -> str:
         for row in session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= stale)
-            .order_by(OutboxMessage.next_attempt_at)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(1000)
             .with_for_update(skip_locked=True)
         ):
