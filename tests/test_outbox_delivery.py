@@ -122,7 +122,7 @@ def test_rate_limits_and_server_errors_are_retried_with_backoff_then_sent_once(h
     harness.run_jobs()
     row = harness.row(outbox_id)
     assert row.status == "pending" and row.attempts == 1 and row.error_code == 20429
-    assert row.next_attempt_at > utcnow() + timedelta(seconds=10)
+    assert row.next_attempt_at > utcnow() + timedelta(seconds=5)
     harness.settle(600)
     row = harness.row(outbox_id)
     assert row.status == "queued" and row.attempts == 4

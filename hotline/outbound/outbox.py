@@ -294,6 +294,44 @@ def retry(session: Session, outbox_id: int) -> OutboxMessage:
     return row
 
 
+def failed_between(session: Session, since: datetime, until: datetime | None = None, kind: str | None = None,
+                   limit: int | None = None) -> list[OutboxMessage]:
+    """Rows that ended failed, undelivered or expired from `since` (and before `until`), oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.updated_at >= since)
+        .order_by(OutboxMessage.id)
+    )
+    if until is not None:
+        query = query.where(OutboxMessage.updated_at < until)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def retry_failed(session: Session, since: datetime, until: datetime | None = None,
+                 kind: str | None = None) -> list[OutboxMessage]:
+    """Queue again every row that failed in a period (an operator's decision), oldest first.
+
+    They are enqueued oldest first, so they take their sending slots in that order and go out
+    at the sender's pace; a recipient who opted out since is skipped when its turn comes.
+    """
+    ids = [row.id for row in failed_between(session, since, until, kind)]
+    return [retry(session, outbox_id) for outbox_id in ids]
+
+
+def retry_summary(since: datetime, until: datetime | None, kind: str | None, count: int) -> dict[str, Any]:
+    """What the audit log keeps of a retry of every message that failed in a period."""
+    values: dict[str, Any] = {"failed_since": since.isoformat(timespec="minutes"), "count": count}
+    if until is not None:
+        values["failed_until"] = until.isoformat(timespec="minutes")
+    if kind:
+        values["kind"] = kind
+    return values
+
+
 def counts(session: Session) -> dict[str, int]:
     """Rows per status."""
     return dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
