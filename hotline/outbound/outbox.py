@@ -332,6 +332,11 @@ def retry_summary(since: datetime, until: datetime | None, kind: str | None, cou
     return values
 
 
+def kinds(session: Session) -> list[str]:
+    """Every kind of message the outbox has held."""
+    return list(session.scalars(select(OutboxMessage.kind).distinct()))
+
+
 def counts(session: Session) -> dict[str, int]:
     """Rows per status."""
     return dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())

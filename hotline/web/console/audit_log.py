@@ -46,6 +46,7 @@ ACTIONS = {
     "password_set": N_("Set a new password for an account"),
     "role_changed": N_("Changed an account's role"),
     "outbox_retry": N_("Sent a failed message again"),
+    "outbox_retry_all": N_("Sent every failed message of a period again"),
     "volunteer_added": N_("Added a volunteer"),
     "volunteer_edited": N_("Changed a volunteer's details"),
     "volunteer_approved": N_("Approved a volunteer"),
@@ -77,6 +78,9 @@ FIELDS = {
     "filters": N_("filters"),
     "rows": N_("rows exported"),
     "to": N_("sent to"),
+    "failed_since": N_("failed from"),
+    "failed_until": N_("failed before"),
+    "count": N_("messages"),
 }
 # Fields whose stored codes have names in the console (anything else shows as it is kept).
 NAMED_VALUES = {
