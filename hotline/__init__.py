@@ -18,8 +18,11 @@ from .services import Hotline, install
 __all__ = ["create_app", "Hotline"]
 
 
-def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
-    """Create the web app: settings, then services, then the web edge, then the wiring."""
+def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool = False) -> Flask:
+    """Create the web app: settings, then services, then the web edge, then the wiring.
+
+    `worker` is for `hotline worker`: its Redis connection waits as long as Redis needs.
+    """
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
     # Whatever handlers the host set up (gunicorn's, a test's), numbers are masked on them.
     logs.protect()
@@ -28,7 +31,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
                 static_folder="web/static")
     app.config["SECRET_KEY"] = settings.secret_key or instance_secret(Path(settings.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    hotline = wiring.build(settings)
+    hotline = wiring.build(settings, worker=worker)
     hotline.app = app
     app.extensions["hotline"] = hotline
     web.init_app(app, hotline)

@@ -118,16 +118,22 @@ class Settings:
     outbox_stale_seconds: int = 120
     # A message not sent within this many hours expires unsent (0: only its own ttl applies).
     outbox_default_ttl_hours: float = 24.0
-    # Attempts for a send that fails with 429, 5xx or a refused connection before it is failed.
-    send_max_attempts: int = 5
-    # First wait before a retry; each further retry waits twice as long (at most 10 minutes).
+    # While Twilio refuses (429, 5xx, no connection) a message waits until its time to live runs
+    # out; this caps the tries of one message all the same (a safety net for messages without one).
+    send_max_attempts: int = 200
+    # First wait after Twilio refuses; each refusal in a row waits twice as long, up to the most.
     send_retry_seconds: float = 15.0
+    send_retry_max_seconds: float = 300.0
     # After an ambiguous timeout, wait this long before asking Twilio whether the message exists.
     reconcile_delay_seconds: int = 30
     # Times Twilio's message list is asked about an ambiguous send before the row is failed.
     reconcile_max_attempts: int = 5
     # Seconds to wait for Twilio's REST API to answer.
     twilio_timeout_seconds: float = 10.0
+    # A web process waits at most this long for Redis (connect, then each answer) before the
+    # sweep is left to enqueue; after a timeout it leaves Redis alone for redis_pause_seconds.
+    redis_web_timeout_seconds: float = 0.1
+    redis_pause_seconds: float = 30.0
     # Background threads running queued work in-process when REDIS_URL is not set.
     queue_threads: int = 2
 

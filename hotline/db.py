@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+import logging
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # An execution option: this session only reads (SQLite then takes no write lock up front).
@@ -99,3 +104,29 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> boo
     # RETURNING tells reliably on both databases whether the row went in (rowcount does not).
     primary_key = model.__table__.primary_key.columns.values()[0]
     return session.execute(statement.returning(primary_key)).first() is not None
+
+
+def lost_connection(error: BaseException) -> bool:
+    """Tell whether an error means the database connection was lost (worth one more try)."""
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig
+    # PostgreSQL's OperationalError: the server went away, restarted or ended the session.
+    kind = type(error)
+    return kind.__name__ == "OperationalError" and kind.__module__.split(".")[0] in ("psycopg", "psycopg2")
+
+
+def once_more_if_disconnected(work: Callable[..., T], *args, **kwargs) -> T:
+    """Run `work`; if its database connection was lost, run it once more on a fresh one.
+
+    `work` must hold its whole transaction and be safe to run again: when the connection drops
+    during COMMIT, the first run may have been kept (the webhooks dedupe on Twilio's sids).
+    """
+    try:
+        return work(*args, **kwargs)
+    except Exception as error:
+        if not lost_connection(error):
+            raise
+        log.warning("database connection lost (%s); trying once more", type(error).__name__)
+    return work(*args, **kwargs)

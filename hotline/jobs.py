@@ -29,6 +29,11 @@ def reconcile(outbox_id: int) -> str:
     return delivery.reconcile(outbox_id)
 
 
+def release_waiting() -> str:
+    """Send the messages that waited while Twilio refused, once it answers again."""
+    return delivery.release_waiting()
+
+
 def sweep_outbox() -> str:
     """Enqueue again the rows left waiting too long; expire the stale ones."""
     return outbox.sweep()
@@ -86,6 +91,7 @@ def retention_sweep() -> str:
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
     "reconcile": reconcile,
+    "release_waiting": release_waiting,
     "sweep_outbox": sweep_outbox,
     "dispatch_wave": dispatch_wave,
     "dispatch_sweep": dispatch_sweep,

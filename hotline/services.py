@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from redis import Redis
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 from .config import Settings
@@ -24,14 +25,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Redis must not hold up a webhook for long: it is only asked to enqueue, and the sweep
-# catches whatever could not be enqueued.
+# The worker's Redis: it cannot work without it, so it waits a while for an answer.
 REDIS_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "health_check_interval": 30}
 
 
-def redis_from_url(url: str) -> Redis:
-    """A Redis client that gives up quickly (one short retry) when Redis is down."""
-    return Redis.from_url(url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **REDIS_OPTIONS)
+def redis_from_url(url: str, *, timeout: float | None = None) -> Redis:
+    """A Redis client; with `timeout` (a web process), one that never waits longer for an answer.
+
+    A web process only asks Redis to enqueue, and the sweep enqueues whatever it could not:
+    a webhook must answer Twilio in time, so a hung Redis costs it one short timeout, never
+    a retry (a refused connection, which fails at once, is tried once more).
+    """
+    if timeout is None:
+        return Redis.from_url(url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **REDIS_OPTIONS)
+    return Redis.from_url(url, retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+                          socket_connect_timeout=timeout, socket_timeout=timeout, health_check_interval=0)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from . import asks, jobs
 from .background import registry
-from .background.queue import InProcessQueue, RQQueue
+from .background.queue import InProcessQueue, PausingQueue, RQQueue
 from .config import Settings
 from .db import Database
 from .dispatch import waves
@@ -26,12 +26,19 @@ FLOWS = (home.FLOW, intake.FLOW, language.FLOW, ride.FLOW, signup.FLOW, status.F
 _subscribed: list[tuple[str, Callable[..., Any]]] = []
 
 
-def build(settings: Settings, db: Database | None = None, *, start: bool = True) -> Hotline:
-    """Assemble the services the settings describe: RQ with REDIS_URL, in-process without."""
+def build(settings: Settings, db: Database | None = None, *, start: bool = True, worker: bool = False) -> Hotline:
+    """Assemble the services the settings describe: RQ with REDIS_URL, in-process without.
+
+    With Redis, a web process (not `worker`) waits on it briefly and leaves it alone for a while
+    after it fails; the worker, which cannot work without it, waits as long as Redis needs.
+    """
     hotline = Hotline(settings=settings, db=db or Database(settings.database_url), redis_backends=redis_backends)
     hotline.transport = make_transport(settings)
-    if settings.redis_url:
+    if settings.redis_url and worker:
         hotline.use_redis(redis_from_url(settings.redis_url))
+    elif settings.redis_url:
+        hotline.use_redis(redis_from_url(settings.redis_url, timeout=settings.redis_web_timeout_seconds))
+        hotline.queue = PausingQueue(hotline.queue, settings.redis_pause_seconds)
     else:
         hotline.queue = InProcessQueue(threads=settings.queue_threads if start else 0)
         hotline.pacer = MemoryPacer()

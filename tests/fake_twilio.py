@@ -125,6 +125,8 @@ class FakeTwilio:
     # Recordings Twilio holds (sids); a DELETE removes one, and deleted ones are listed here.
     recordings: set[str] = field(default_factory=set)
     deleted_recordings: list[str] = field(default_factory=list)
+    # While set, every create request gets this answer (an outage), before any scripted one.
+    down: Reply | None = None
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -152,6 +154,8 @@ class FakeTwilio:
 
     def _next_reply(self) -> Reply:
         with self._lock:
+            if self.down is not None:
+                return self.down
             return self.script.pop(0) if self.script else OK
 
     def sent_to(self, number: str) -> list[dict]:

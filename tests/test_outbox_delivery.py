@@ -122,7 +122,7 @@ def test_rate_limits_and_server_errors_are_retried_with_backoff_then_sent_once(h
     harness.run_jobs()
     row = harness.row(outbox_id)
     assert row.status == "pending" and row.attempts == 1 and row.error_code == 20429
-    assert row.next_attempt_at > utcnow() + timedelta(seconds=10)
+    assert row.next_attempt_at > utcnow() + timedelta(seconds=5)
     harness.settle(600)
     row = harness.row(outbox_id)
     assert row.status == "queued" and row.attempts == 4
@@ -130,14 +130,28 @@ def test_rate_limits_and_server_errors_are_retried_with_backoff_then_sent_once(h
     assert len(harness.fake.requests) == 4
 
 
-def test_retries_are_bounded_then_the_message_fails(harness, failures):
+def test_refused_message_keeps_trying_until_its_time_to_live_runs_out_then_expires(harness, failures):
+    harness.fake.then(*[error(500, 20500)] * 100)
+    outbox_id = harness.queue(VOLUNTEER, ttl=timedelta(minutes=30))
+    harness.settle(3600)
+    harness.sweep()
+    row = harness.row(outbox_id)
+    assert row.status == "expired"
+    # Waits double up to SEND_RETRY_MAX_SECONDS: a handful of tries in half an hour, not a hammering.
+    assert 4 <= len(harness.fake.requests) <= 15
+    assert failures == [(outbox_id, "expired", "not sent before it expired")]
+
+
+def test_message_without_time_to_live_fails_after_the_safety_cap_of_tries(harness, failures):
+    from dataclasses import replace
+
+    harness.hotline.settings = replace(harness.settings, send_max_attempts=3, outbox_default_ttl_hours=0)
     harness.fake.then(*[error(500, 20500)] * 10)
     outbox_id = harness.queue(VOLUNTEER)
     harness.settle(3600)
     row = harness.row(outbox_id)
-    assert row.status == "failed"
-    assert row.attempts == harness.settings.send_max_attempts
-    assert len(harness.fake.requests) == harness.settings.send_max_attempts
+    assert row.status == "failed" and row.attempts == 3
+    assert len(harness.fake.requests) == 3
     assert failures == [(outbox_id, "failed", row.reason)]
 
 

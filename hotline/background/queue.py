@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
@@ -94,6 +95,53 @@ class RQQueue:
 
     def close(self) -> None:
         pass
+
+
+class QueueUnavailable(RuntimeError):
+    """Redis failed a moment ago: this process leaves it alone for a while."""
+
+
+class PausingQueue:
+    """A web process's queue: after Redis fails, it is left alone for `pause` seconds.
+
+    A hung Redis would otherwise cost every webhook its timeout; while paused, enqueueing fails
+    at once and the sweep enqueues the committed rows instead.
+    """
+
+    def __init__(self, queue: "JobQueue", pause: float, clock=time.monotonic):
+        self.queue = queue
+        self.pause = pause
+        self.clock = clock
+        self._until = 0.0
+
+    def __getattr__(self, name: str):
+        return getattr(self.queue, name)
+
+    @property
+    def paused(self) -> bool:
+        return self.clock() < self._until
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> None:
+        if self.paused:
+            raise QueueUnavailable(f"Redis failed less than {self.pause:.0f}s ago")
+        try:
+            getattr(self.queue, method)(*args, **kwargs)
+        except (RedisError, OSError) as error:
+            self._until = self.clock() + self.pause
+            log.warning("Redis failed (%s): enqueueing left to the sweep for %.0fs", type(error).__name__, self.pause)
+            raise
+
+    def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        self._call("enqueue", job_name, *args, job_id=job_id)
+
+    def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        self._call("enqueue_at", when, job_name, *args, job_id=job_id)
+
+    def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        self._call("enqueue_in", delay, job_name, *args, job_id=job_id)
+
+    def close(self) -> None:
+        self.queue.close()
 
 
 @dataclass(order=True)

@@ -94,7 +94,7 @@ def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool
         raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
     # Before RQ sets up handlers of its own (it does when none are set), so that ours, masked, serve.
     logs.configure()
-    app = create_app(settings)
+    app = create_app(settings, worker=True)
     hotline = app.extensions["hotline"]
     if not burst:
         start_sweeper(hotline, periodic(settings))

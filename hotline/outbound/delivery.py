@@ -4,8 +4,14 @@ A send is claimed (pending -> submitting, a conditional UPDATE) before the reque
 two workers never send the same row. What happens next depends on the answer:
 
 - Twilio accepted it: the sid, segment count and status are recorded.
-- 429 / 20429, 5xx, or no connection could be made: nothing was sent, so it is retried with
-  backoff, at most SEND_MAX_ATTEMPTS times, then failed.
+- 429 / 20429, 5xx, or no connection could be made: nothing was sent, and Twilio is most
+  likely refusing every message, not just this one. The sender is held (a wait that doubles
+  with each refusal in a row, from SEND_RETRY_SECONDS up to SEND_RETRY_MAX_SECONDS, with
+  jitter) and the row waits. While the hold lasts no row is sent: each one whose turn comes
+  waits too. When the hold ends, the oldest waiting row alone is tried; when it goes through,
+  every waiting row is released oldest first, and pacing spreads them at the sender's rate. A
+  row waits until its own time to live runs out (then the sweep expires it), or, without one,
+  for SEND_MAX_ATTEMPTS tries at most.
 - 21610: the recipient opted out; the contact is marked and nothing is sent to it again.
 - 21211, 21614: the number cannot take SMS; the contact is marked, the row failed.
 - A timeout (or a dropped connection) after the request left is ambiguous: Twilio may have
@@ -20,6 +26,7 @@ two workers never send the same row. What happens next depends on the answer:
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -35,9 +42,9 @@ from ..services import Hotline, current
 from ..sms import count_segments
 from .outbox import (
     DELETE_CHANNEL, DELIVERED, FAILED, FINAL, PENDING, QUEUED, SENDING, SENT, SKIPPED, SUBMITTING, UNDELIVERED,
-    UNKNOWN, EXPIRED, enqueue_after_commit, finish,
+    UNKNOWN, EXPIRED, enqueue_after_commit, enqueue_now, finish,
 )
-from .pacing import RECIPIENT_PREFIX, SENDER_PREFIX, recipient_interval, sender_interval
+from .pacing import HOLD_PREFIX, RECIPIENT_PREFIX, SENDER_PREFIX, recipient_interval, sender_interval
 from .transports import SendError, Sent
 
 log = logging.getLogger(__name__)
@@ -49,6 +56,10 @@ SLOT_GRACE_SECONDS = 1.0
 # Twilio's clock and ours may differ; reconciliation looks this far before the attempt.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_BACKOFF_SECONDS = 600
+# The reason of a row waiting out a hold starts with this (the release job looks for it).
+WAITING = "waiting for Twilio"
+# Rows released at once when Twilio answers again; more are released by the next job.
+RELEASE_BATCH = 1000
 
 # Twilio's message statuses as outbox statuses.
 TWILIO_STATUSES = {
@@ -99,9 +110,99 @@ def status_callback_url(hotline: Hotline) -> str | None:
     return urls.public(hotline.settings, urls.STATUS)
 
 
-def backoff(attempt: int, base: float) -> timedelta:
-    """Wait before retry number `attempt` (1, 2, ...): doubling from `base`, capped."""
-    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempt - 1)))
+def backoff(attempt: int, base: float, cap: float = MAX_BACKOFF_SECONDS) -> timedelta:
+    """Wait before retry number `attempt` (1, 2, ...): doubling from `base`, capped, with jitter.
+
+    Half the wait is fixed and half drawn at random, so rows or workers that failed together
+    do not all come back in the same second.
+    """
+    wait = min(cap, base * 2 ** min(max(0, attempt - 1), 32))
+    return timedelta(seconds=wait / 2 + random.uniform(0, wait / 2))
+
+
+def _hold_key(hotline: Hotline) -> str:
+    return HOLD_PREFIX + hotline.transport.sender
+
+
+def _held(hotline: Hotline) -> tuple[float, int] | None:
+    """The sender's hold (until, refusals in a row), or None; a pacer that cannot tell holds nothing."""
+    if not hotline.transport.paced or hotline.pacer is None:
+        return None
+    return hotline.pacer.held(_hold_key(hotline))
+
+
+def _refused(hotline: Hotline) -> float:
+    """Note one more refusal in a row from Twilio and hold the sender; return when the hold ends."""
+    settings = hotline.settings
+    state = _held(hotline)
+    now = _ts(utcnow())
+    if state is not None and state[0] > now:
+        # Another send already held the sender (several workers): one hold, not one each.
+        return state[0]
+    refusals = (state[1] if state is not None else 0) + 1
+    until = now + backoff(refusals, settings.send_retry_seconds, settings.send_retry_max_seconds).total_seconds()
+    if hotline.transport.paced and hotline.pacer is not None:
+        hotline.pacer.hold(_hold_key(hotline), until, refusals, now=now)
+    log.warning("Twilio refused %d time(s) in a row: sends wait %.0fs", refusals, until - now)
+    return until
+
+
+def _schedule_release(session, until: float) -> None:
+    enqueue_after_commit(session, "release_waiting", when=_dt(until), job_id=f"release-waiting-{int(until)}")
+
+
+def release_waiting() -> str:
+    """Send again the rows waiting out a hold: the oldest alone to try, all of them once it went through."""
+    hotline = current()
+    state = _held(hotline)
+    now = utcnow()
+    with hotline.db.session() as session:
+        if state is not None and state[0] > _ts(now):
+            _schedule_release(session, state[0])
+            return "still held"
+        waiting = (
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.reason.startswith(WAITING))
+            .order_by(OutboxMessage.id)
+        )
+        if state is not None:
+            # Not yet known whether Twilio is back: one row finds out for all of them.
+            ids = list(session.scalars(waiting.limit(1)))
+            probe = True
+        else:
+            ids = list(session.scalars(waiting.limit(RELEASE_BATCH)))
+            probe = False
+            if ids:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING)
+                    .values(reason="released: Twilio answers again", next_attempt_at=now, sender_slot_at=None,
+                            updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+            if len(ids) == RELEASE_BATCH:
+                enqueue_after_commit(session, "release_waiting", job_id=f"release-waiting-more-{ids[-1]}")
+        stamp = int(now.timestamp())
+        # Enqueued oldest first: each takes the next sending slot, so they go out in order, paced.
+        for outbox_id in ids:
+            enqueue_after_commit(session, "deliver", outbox_id, job_id=f"deliver-{outbox_id}-release-{stamp}")
+    if probe:
+        return f"trying {ids[0]} first" if ids else "nothing waiting"
+    return f"released {len(ids)}"
+
+
+def _wait_out(hotline: Hotline, job: "_Job", until: float) -> None:
+    """Leave a row waiting for the sender's hold to end (no attempt counted, no job of its own)."""
+    now = utcnow()
+    with hotline.db.session() as session:
+        result = session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == job.id, OutboxMessage.status == PENDING)
+            .values(reason=f"{WAITING}: it refused the last send", next_attempt_at=_dt(until), sender_slot_at=None,
+                    updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            _schedule_release(session, until)
 
 
 def _early(hotline: Hotline) -> float:
@@ -174,6 +275,8 @@ class _Job:
     reply: bool
     recipient_slot: float | None
     sender_slot: float | None
+    # Set when the sender was held and this send finds out whether Twilio is back.
+    probe: bool = False
 
 
 def deliver(outbox_id: int) -> str:
@@ -190,6 +293,9 @@ def deliver(outbox_id: int) -> str:
         if ended:
             return ended
         early = _ts(row.next_attempt_at) - _ts(now)
+        if early > _early(hotline) and (row.reason or "").startswith(WAITING):
+            # The release job sends it when Twilio answers again (and the sweep, if that job is lost).
+            return WAITING
         if early > _early(hotline):
             # Too early (schedulers round, duplicates come): come back at the row's time.
             _come_back(session, "deliver", row)
@@ -293,7 +399,21 @@ def _claim(hotline: Hotline, job: _Job, slot: float | None) -> bool:
         return result.rowcount == 1
 
 
+def _hold_ended(hotline: Hotline, job: _Job) -> bool:
+    """Tell whether the row may be sent now; while the sender is held, leave it waiting."""
+    state = _held(hotline)
+    if state is None:
+        return True
+    if state[0] > _ts(utcnow()):
+        _wait_out(hotline, job, state[0])
+        return False
+    job.probe = True
+    return True
+
+
 def _deliver_sms(hotline: Hotline, job: _Job) -> str:
+    if not _hold_ended(hotline, job):
+        return WAITING
     segments = count_segments(job.body).segments
     slot = _pace(hotline, job, segments)
     if slot is None:
@@ -307,12 +427,25 @@ def _deliver_sms(hotline: Hotline, job: _Job) -> str:
     except Exception as error:  # noqa: BLE001 - an odd answer after the request left is ambiguous too
         log.exception("outbox %s: unexpected error while sending", job.id)
         return _record_error(hotline, job.id, SendError(SendError.AMBIGUOUS, f"unexpected error: {error!r}"))
-    return _record_sent(hotline, job.id, sent, segments)
+    status = _record_sent(hotline, job.id, sent, segments)
+    _answered(hotline, job)
+    return status
+
+
+def _answered(hotline: Hotline, job: _Job) -> None:
+    """Twilio took a message after refusing: end the hold and release every waiting row."""
+    if not job.probe:
+        return
+    hotline.pacer.release(_hold_key(hotline))
+    log.info("Twilio answers again: releasing the messages that waited")
+    enqueue_now("release_waiting", job_id=f"release-waiting-after-{job.id}")
 
 
 def _deliver_call(hotline: Hotline, job: _Job) -> str:
     """Place a call that says the row's words (and takes 1 or 2 when it asks something)."""
     settings = hotline.settings
+    if not _hold_ended(hotline, job):
+        return WAITING
     slot = None
     if hotline.transport.paced:
         now = _ts(utcnow())
@@ -335,7 +468,9 @@ def _deliver_call(hotline: Hotline, job: _Job) -> str:
     except Exception as error:  # noqa: BLE001 - an odd answer after the request left is ambiguous too
         log.exception("outbox %s: unexpected error while calling", job.id)
         return _record_error(hotline, job.id, SendError(SendError.AMBIGUOUS, f"unexpected error: {error!r}"))
-    return _record_sent(hotline, job.id, sent, 0)
+    status = _record_sent(hotline, job.id, sent, 0)
+    _answered(hotline, job)
+    return status
 
 
 def _delete_recording(hotline: Hotline, job: _Job) -> str:
@@ -365,7 +500,8 @@ def _delete_recording(hotline: Hotline, job: _Job) -> str:
         if error is None:
             row.status, row.reason, row.sent_at = DELIVERED, "deleted at Twilio", row.updated_at
         elif error.kind != SendError.PERMANENT and row.attempts < DELETE_MAX_ATTEMPTS:
-            _retry_later(session, row, str(error), backoff(row.attempts, hotline.settings.send_retry_seconds))
+            _retry_later(session, row, str(error), backoff(row.attempts, hotline.settings.send_retry_seconds,
+                                                           hotline.settings.send_retry_max_seconds))
         else:
             # Nobody is to be told: an operator sees it among the failed rows and may retry it.
             row.status, row.reason, row.error_code = FAILED, f"recording not deleted at Twilio: {error}", error.code
@@ -421,7 +557,21 @@ def _record_error(hotline: Hotline, outbox_id: int, error: SendError) -> str:
             )
             log.warning("outbox %s to %s: %s", row.id, mask(row.to), row.reason)
         elif error.kind == SendError.RETRY and row.attempts < settings.send_max_attempts:
-            _retry_later(session, row, str(error), backoff(row.attempts, settings.send_retry_seconds))
+            until = _refused(hotline)
+            row.status = PENDING
+            row.reason = f"{WAITING}: {error}"
+            row.sender_slot_at = None
+            row.next_attempt_at = _dt(until)
+            # Every row already waiting waits for this hold too (the sweep leaves them be meanwhile).
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == PENDING, OutboxMessage.reason.startswith(WAITING),
+                       OutboxMessage.id != row.id, OutboxMessage.next_attempt_at < _dt(until))
+                .values(next_attempt_at=_dt(until))
+                .execution_options(synchronize_session=False)
+            )
+            _schedule_release(session, until)
+            log.info("outbox %s to %s: waits %.0fs (%s)", row.id, mask(row.to), until - _ts(now), error)
         elif error.kind == SendError.RETRY:
             finish(session, row, FAILED, f"gave up after {row.attempts} attempts: {error}", code=error.code)
         else:

@@ -230,7 +230,7 @@ def sweep(now: datetime | None = None) -> str:
         for row in session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= stale)
-            .order_by(OutboxMessage.next_attempt_at)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(1000)
             .with_for_update(skip_locked=True)
         ):
@@ -292,6 +292,49 @@ def retry(session: Session, outbox_id: int) -> OutboxMessage:
     session.flush()
     enqueue_after_commit(session, "deliver", row.id, job_id=f"deliver-{row.id}-retry-{int(now.timestamp())}")
     return row
+
+
+def failed_between(session: Session, since: datetime, until: datetime | None = None, kind: str | None = None,
+                   limit: int | None = None) -> list[OutboxMessage]:
+    """Rows that ended failed, undelivered or expired from `since` (and before `until`), oldest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_(RETRYABLE), OutboxMessage.updated_at >= since)
+        .order_by(OutboxMessage.id)
+    )
+    if until is not None:
+        query = query.where(OutboxMessage.updated_at < until)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def retry_failed(session: Session, since: datetime, until: datetime | None = None,
+                 kind: str | None = None) -> list[OutboxMessage]:
+    """Queue again every row that failed in a period (an operator's decision), oldest first.
+
+    They are enqueued oldest first, so they take their sending slots in that order and go out
+    at the sender's pace; a recipient who opted out since is skipped when its turn comes.
+    """
+    ids = [row.id for row in failed_between(session, since, until, kind)]
+    return [retry(session, outbox_id) for outbox_id in ids]
+
+
+def retry_summary(since: datetime, until: datetime | None, kind: str | None, count: int) -> dict[str, Any]:
+    """What the audit log keeps of a retry of every message that failed in a period."""
+    values: dict[str, Any] = {"failed_since": since.isoformat(timespec="minutes"), "count": count}
+    if until is not None:
+        values["failed_until"] = until.isoformat(timespec="minutes")
+    if kind:
+        values["kind"] = kind
+    return values
+
+
+def kinds(session: Session) -> list[str]:
+    """Every kind of message the outbox has held."""
+    return list(session.scalars(select(OutboxMessage.kind).distinct()))
 
 
 def counts(session: Session) -> dict[str, int]:

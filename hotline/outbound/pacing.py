@@ -8,6 +8,10 @@ waits for a near start or schedules itself for a far one.
 
 With Redis the state is shared by every worker on every machine (one atomic script call);
 without it a process-local table does the same.
+
+The same place keeps a sender's hold: while Twilio refuses (429, 5xx, no connection), sends
+wait until a moment set after each refusal, and how many refusals came in a row, until a send
+goes through again.
 """
 from __future__ import annotations
 
@@ -20,10 +24,20 @@ KEY_GRACE_SECONDS = 60
 SENDER_PREFIX = "hotline:pace:sender:"
 # Followed by the contact id: Redis holds no phone number.
 RECIPIENT_PREFIX = "hotline:pace:contact:"
+# Followed by the sender: (until, refusals in a row) while Twilio is refusing.
+HOLD_PREFIX = "hotline:hold:sender:"
+# A hold is remembered this long past its end, so the next refusal waits longer than the last.
+HOLD_MEMORY_SECONDS = 6 * 3600
 
 
 class Pacer(Protocol):
     def reserve(self, key: str, *, cost: float, interval: float, burst: int, now: float) -> float: ...
+
+    def held(self, key: str) -> tuple[float, int] | None: ...
+
+    def hold(self, key: str, until: float, refusals: int, *, now: float) -> None: ...
+
+    def release(self, key: str) -> None: ...
 
 
 def _gcra(tat: float | None, *, cost: float, interval: float, burst: int, now: float) -> tuple[float, float]:
@@ -39,6 +53,7 @@ class MemoryPacer:
 
     def __init__(self):
         self._tat: dict[str, float] = {}
+        self._holds: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
     def reserve(self, key: str, *, cost: float, interval: float, burst: int, now: float) -> float:
@@ -46,6 +61,21 @@ class MemoryPacer:
         with self._lock:
             start, self._tat[key] = _gcra(self._tat.get(key), cost=cost, interval=interval, burst=burst, now=now)
         return start
+
+    def held(self, key: str) -> tuple[float, int] | None:
+        """The hold on `key`: (until, refusals in a row), or None when sends go through."""
+        with self._lock:
+            return self._holds.get(key)
+
+    def hold(self, key: str, until: float, refusals: int, *, now: float) -> None:
+        """Hold sends on `key` until `until` (epoch seconds), after `refusals` refusals in a row."""
+        with self._lock:
+            self._holds[key] = (until, refusals)
+
+    def release(self, key: str) -> None:
+        """Sends on `key` go through again."""
+        with self._lock:
+            self._holds.pop(key, None)
 
 
 _RESERVE = """
@@ -78,6 +108,23 @@ class RedisPacer:
             args=[f"{now:.6f}", f"{cost * interval:.6f}", f"{tolerance:.6f}", KEY_GRACE_SECONDS * 1000],
         )
         return float(start)
+
+    def held(self, key: str) -> tuple[float, int] | None:
+        """The hold on `key`: (until, refusals in a row), or None when sends go through."""
+        value = self.connection.get(key)
+        if not value:
+            return None
+        until, _, refusals = value.decode().partition(" ")
+        return float(until), int(refusals or 0)
+
+    def hold(self, key: str, until: float, refusals: int, *, now: float) -> None:
+        """Hold sends on `key` until `until` (epoch seconds), after `refusals` refusals in a row."""
+        keep = max(1, int(until - now) + HOLD_MEMORY_SECONDS)
+        self.connection.set(key, f"{until:.6f} {refusals}", ex=keep)
+
+    def release(self, key: str) -> None:
+        """Sends on `key` go through again."""
+        self.connection.delete(key)
 
 
 def sender_interval(rate_per_second: float) -> float:

@@ -9,6 +9,7 @@ from functools import wraps
 from flask import Response, abort, current_app, request
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 
+from ..db import once_more_if_disconnected
 from ..services import Hotline
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def public_url_of_request() -> str:
 
 
 def twilio_signed(view):
-    """Refuse with 403 any request not signed by Twilio.
+    """Refuse with 403 any request not signed by Twilio; run a signed one again if the database connection drops.
 
     Without an auth token nothing can be checked, so every request is refused, unless no Twilio
     account is set (the console transport: texts never leave this machine) or
@@ -69,7 +70,8 @@ def twilio_signed(view):
             if not valid:
                 log.warning("refused unsigned or wrongly signed request to %s", request.path)
                 abort(403)
-        return view(*args, **kwargs)
+        # Twilio does not retry a 500: a connection lost mid-request is tried once more here.
+        return once_more_if_disconnected(view, *args, **kwargs)
 
     return wrapper
 

@@ -46,6 +46,7 @@ ACTIONS = {
     "password_set": N_("Set a new password for an account"),
     "role_changed": N_("Changed an account's role"),
     "outbox_retry": N_("Sent a failed message again"),
+    "outbox_retry_all": N_("Sent every failed message of a period again"),
     "volunteer_added": N_("Added a volunteer"),
     "volunteer_edited": N_("Changed a volunteer's details"),
     "volunteer_approved": N_("Approved a volunteer"),
@@ -90,6 +91,9 @@ FIELDS = {
     "delivery_records": N_("delivery records removed"),
     "idle_numbers": N_("quiet numbers erased"),
     "audit_entries": N_("old audit entries removed"),
+    "failed_since": N_("failed from"),
+    "failed_until": N_("failed before"),
+    "count": N_("messages"),
 }
 # Fields whose stored codes have names in the console (anything else shows as it is kept).
 NAMED_VALUES = {
