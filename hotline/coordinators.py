@@ -83,16 +83,16 @@ def budget_words(t: Translator, standing: budget.Standing, level: int) -> str:
     return {
         (budget.SMS, budget.DAY): lambda: t._(
             "Hotline: today's text budget is used up (%(spent)s of %(budget)s segments). Only replies, claims "
-            "and ride reminders go out; the rest waits. An admin can raise it in the console.", **values),
+            "and ride reminders go out; the rest waits.", **values),
         (budget.SMS, budget.MONTH): lambda: t._(
             "Hotline: this month's text budget is used up (%(spent)s of %(budget)s segments). Only replies, "
-            "claims and ride reminders go out; the rest waits. An admin can raise it in the console.", **values),
+            "claims and ride reminders go out; the rest waits.", **values),
         (budget.CALL, budget.DAY): lambda: t._(
             "Hotline: today's call budget is used up (%(spent)s of %(budget)s minutes). Only claims and ride "
-            "reminders are called; other calls wait. An admin can raise it in the console.", **values),
+            "reminders are called; other calls wait.", **values),
         (budget.CALL, budget.MONTH): lambda: t._(
             "Hotline: this month's call budget is used up (%(spent)s of %(budget)s minutes). Only claims and "
-            "ride reminders are called; other calls wait. An admin can raise it in the console.", **values),
+            "ride reminders are called; other calls wait.", **values),
     }[(standing.measure, standing.span)]()
 
 
