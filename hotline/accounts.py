@@ -31,10 +31,11 @@ REVEAL = "reveal"  # see one resident's number, each time audited
 MANAGE_USERS = "manage_users"
 EXPORT_FULL = "export_full"  # exports with numbers and addresses
 FORGET = "forget"  # erase everything held about a person, with a reason (audited)
+RAISE_BUDGET = "raise_budget"  # raise a spending budget for the current day or month (audited)
 PERMISSIONS = {
     VIEWER: frozenset({READ}),
     COORDINATOR: frozenset({READ, ACT, REVEAL}),
-    ADMIN: frozenset({READ, ACT, REVEAL, MANAGE_USERS, EXPORT_FULL, FORGET}),
+    ADMIN: frozenset({READ, ACT, REVEAL, MANAGE_USERS, EXPORT_FULL, FORGET, RAISE_BUDGET}),
 }
 
 MIN_PASSWORD = 12

@@ -134,6 +134,13 @@ class Settings:
     # sweep is left to enqueue; after a timeout it leaves Redis alone for redis_pause_seconds.
     redis_web_timeout_seconds: float = 0.1
     redis_pause_seconds: float = 30.0
+    # The budget (0: no limit): SMS segments and call minutes a local day and a calendar month
+    # in HOTLINE_TIMEZONE, counted as Twilio bills them. At 80 % coordinators are told; at 100 %
+    # only replies, claims and ride reminders go out and the rest waits (see hotline/outbound/budget.py).
+    sms_daily_segment_budget: int = 0
+    sms_monthly_segment_budget: int = 0
+    call_daily_minute_budget: int = 0
+    call_monthly_minute_budget: int = 0
     # Background threads running queued work in-process when REDIS_URL is not set.
     queue_threads: int = 2
 

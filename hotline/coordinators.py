@@ -14,6 +14,7 @@ from .clock import now as utcnow
 from .config import Settings
 from .i18n import Translator
 from .models import Need
+from .outbound import budget
 from .outbound.outbox import queue_sms
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def will_be_told(settings: Settings) -> bool:
 
 
 def tell(session: Session, settings: Settings, words: Callable[[Translator], str], *, need_id: int | None,
-         reason: str, why: str) -> int:
+         reason: str, why: str, kind: str = "alert") -> int:
     """Mark the need as waiting for a person and text every coordinator `words` in the hotline's language."""
     need = session.get(Need, need_id) if need_id is not None else None
     if need is not None:
@@ -49,7 +50,7 @@ def tell(session: Session, settings: Settings, words: Callable[[Translator], str
         return 0
     text = words(Translator(settings.default_language, settings.locales_dir))
     for phone in settings.coordinator_phones:
-        queue_sms(session, phone, text, kind="alert", need_id=need_id)
+        queue_sms(session, phone, text, kind=kind, need_id=need_id)
     return len(settings.coordinator_phones)
 
 
@@ -63,3 +64,39 @@ def handled(need: Need) -> str | None:
     """A coordinator has taken care of it: it leaves the "needs a person" list; return why it was there."""
     reason, need.attention, need.attention_at = need.attention, None, None
     return reason
+
+
+def budget_words(t: Translator, standing: budget.Standing, level: int) -> str:
+    """What coordinators are told when a budget passes 80 % or is used up."""
+    values = {"spent": standing.spent, "budget": standing.limit}
+    if level < budget.FULL_PERCENT:
+        return {
+            (budget.SMS, budget.DAY): lambda: t._(
+                "Hotline: 80%% of today's text budget is used (%(spent)s of %(budget)s segments).", **values),
+            (budget.SMS, budget.MONTH): lambda: t._(
+                "Hotline: 80%% of this month's text budget is used (%(spent)s of %(budget)s segments).", **values),
+            (budget.CALL, budget.DAY): lambda: t._(
+                "Hotline: 80%% of today's call budget is used (%(spent)s of %(budget)s minutes).", **values),
+            (budget.CALL, budget.MONTH): lambda: t._(
+                "Hotline: 80%% of this month's call budget is used (%(spent)s of %(budget)s minutes).", **values),
+        }[(standing.measure, standing.span)]()
+    return {
+        (budget.SMS, budget.DAY): lambda: t._(
+            "Hotline: today's text budget is used up (%(spent)s of %(budget)s segments). Only replies, claims "
+            "and ride reminders go out; the rest waits.", **values),
+        (budget.SMS, budget.MONTH): lambda: t._(
+            "Hotline: this month's text budget is used up (%(spent)s of %(budget)s segments). Only replies, "
+            "claims and ride reminders go out; the rest waits.", **values),
+        (budget.CALL, budget.DAY): lambda: t._(
+            "Hotline: today's call budget is used up (%(spent)s of %(budget)s minutes). Only claims and ride "
+            "reminders are called; other calls wait.", **values),
+        (budget.CALL, budget.MONTH): lambda: t._(
+            "Hotline: this month's call budget is used up (%(spent)s of %(budget)s minutes). Only claims and "
+            "ride reminders are called; other calls wait.", **values),
+    }[(standing.measure, standing.span)]()
+
+
+def budget_crossed(session: Session, *, settings: Settings, standing: budget.Standing, level: int) -> None:
+    """Text coordinators that a budget passed 80 % or was used up (on `budget_crossed`)."""
+    tell(session, settings, lambda t: budget_words(t, standing, level), need_id=None, reason="budget",
+         why=f"the {standing.measure} budget for this {standing.span} is at {level}%", kind="budget")

@@ -17,6 +17,7 @@ from .flows.runner import lock_conversation, respond
 from . import volunteers
 from .i18n import languages
 from .models import InboundMessage
+from .outbound import budget
 from .phones import mask, normalize
 from .privacy import erase
 from .sms import clean, count_segments, fold_to_gsm
@@ -108,6 +109,10 @@ def handle_message(
                 message_sid=message_sid, contact_id=contact.id, channel=channel,
                 body=text, reply=stored, received_at=now,
             ))
+        if channel == "sms":
+            # Replies in TwiML are billed like any text: they count toward the SMS budget.
+            billed = sum(count_segments(part).segments for part in (reply_text, notice) if part)
+            budget.record(session, settings, budget.SMS, billed, now)
     if reply_text and count_segments(reply_text).segments > 2:
         log.warning("reply to %s costs %d segments", mask(phone), count_segments(reply_text).segments)
     return Outcome(reply_text, reply, notice=notice)

@@ -331,6 +331,8 @@ class OutboxMessage(Base):
     from_number: Mapped[str | None] = mapped_column(String(64))
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     segments: Mapped[int | None] = mapped_column(Integer)
+    # The budget that last held it back ("sms:day", "call:month"...); kept once it went out or expired.
+    held_for: Mapped[str | None] = mapped_column(String(16))
 
     contact: Mapped[Contact | None] = relationship()
     # The number it goes to, read from its contact when the row is loaded ("" once the contact is erased).
@@ -349,6 +351,34 @@ class DeliveryReport(Base):
     message_status: Mapped[str] = mapped_column(String(24))
     error_code: Mapped[int | None] = mapped_column(Integer)
     received_at: Mapped[datetime] = mapped_column(default=now)
+
+class Spend(Base):
+    """What Twilio bills, per local day: SMS segments sent or replied, call minutes rounded up per call."""
+
+    __tablename__ = "spend"
+
+    # The day in HOTLINE_TIMEZONE, "2026-03-08"; a month is the days that start with "2026-03".
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(8), primary_key=True)  # sms, call
+    units: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BudgetPeriod(Base):
+    """One budget in one period: a raise an admin gave it, and when coordinators were warned."""
+
+    __tablename__ = "budget_periods"
+
+    measure: Mapped[str] = mapped_column(String(8), primary_key=True)  # sms, call
+    span: Mapped[str] = mapped_column(String(8), primary_key=True)  # day, month
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)  # "2026-03-08", "2026-03"
+    # The budget for this period only, as an admin raised it (None: the configured one).
+    raised_to: Mapped[int | None] = mapped_column(Integer)
+    raised_by: Mapped[str | None] = mapped_column(String(254))
+    raised_at: Mapped[datetime | None]
+    # Coordinators are told once a period at 80 % and once at 100 % (again after a raise).
+    warned_at: Mapped[datetime | None]
+    reached_at: Mapped[datetime | None]
+
 
 class Ride(Base):
     """A ride asked for through a need: where from, where to, when, and who and what it carries."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import asks, jobs
+from . import asks, coordinators, jobs
 from .background import registry
 from .background.queue import InProcessQueue, PausingQueue, RQQueue
 from .config import Settings
@@ -70,6 +70,8 @@ def handlers(hotline: Hotline) -> list[tuple[str, Callable[..., Any]]]:
         (events.DELIVERY_FAILED, with_settings(waves.calls_not_answered, hotline)),
         # An offer that never reached its volunteer goes to the next one at once.
         (events.DELIVERY_FAILED, with_settings(waves.offer_not_delivered, hotline)),
+        # A budget passed 80 % or was used up: the coordinators are told, once a period.
+        (events.BUDGET_CROSSED, with_settings(coordinators.budget_crossed, hotline)),
     ]
 
 

@@ -239,13 +239,17 @@ class FakeTwilio:
         assert set(call) == CALL_FIELDS, set(call) ^ CALL_FIELDS
         return call
 
-    def call_callback(self, sid: str, status: str) -> tuple[str, dict, dict]:
-        """Build a call status callback for `sid` as Twilio signs it: (path, form, headers)."""
+    def call_callback(self, sid: str, status: str, duration: int | None = None) -> tuple[str, dict, dict]:
+        """Build a call status callback for `sid` as Twilio signs it: (path, form, headers).
+
+        A completed call carries its length in seconds (CallDuration), as Twilio sends it."""
         assert status in CALL_STATUSES, status
         params = self.call_params[sid]
         url = params["StatusCallback"]
         form = {"CallSid": sid, "AccountSid": self.account_sid, "CallStatus": status, "To": params["To"],
                 "From": params["From"], "Direction": "outbound-api", "ApiVersion": "2010-04-01"}
+        if duration is not None:
+            form["CallDuration"] = str(duration)
         signature = RequestValidator(self.auth_token).compute_signature(url, form)
         return urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else ""), form, \
             {"X-Twilio-Signature": signature}

@@ -40,9 +40,10 @@ from ..models import Contact, DeliveryReport, OutboxMessage
 from ..phones import mask
 from ..services import Hotline, current
 from ..sms import count_segments
+from . import budget
 from .outbox import (
     DELETE_CHANNEL, DELIVERED, FAILED, FINAL, PENDING, QUEUED, SENDING, SENT, SKIPPED, SUBMITTING, UNDELIVERED,
-    UNKNOWN, EXPIRED, enqueue_after_commit, enqueue_now, finish,
+    UNKNOWN, EXPIRED, enqueue_after_commit, enqueue_now, expiry_reason, finish,
 )
 from .pacing import HOLD_PREFIX, RECIPIENT_PREFIX, SENDER_PREFIX, recipient_interval, sender_interval
 from .transports import SendError, Sent
@@ -246,7 +247,7 @@ def mark_contact(session, contact_id: int | None, code: int | None) -> str | Non
 def _gate(session, row: OutboxMessage, now: datetime) -> str | None:
     """End the row if it must not be sent (expired, opted out, unusable); return its status then."""
     if row.expires_at is not None and row.expires_at <= now:
-        finish(session, row, EXPIRED, "not sent before it expired")
+        finish(session, row, EXPIRED, expiry_reason(row))
         return row.status
     contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
     number = contact.phone if contact is not None else ""
@@ -261,6 +262,30 @@ def _gate(session, row: OutboxMessage, now: datetime) -> str | None:
         finish(session, row, SKIPPED, f"number cannot receive SMS ({contact.sms_unusable})")
         return row.status
     return None
+
+
+def _held_by_budget(session, hotline: Hotline, row: OutboxMessage, at: datetime) -> bool:
+    """Keep the row pending until its budget's period ends, when a used-up budget says it must wait."""
+    settings = hotline.settings
+    if row.channel not in budget.MEASURES or row.kind in budget.ESSENTIAL or not budget.any_budget(settings):
+        return False
+    full = budget.blocking(session, settings, row.channel, at)
+    if full is None:
+        return False
+    until = full.ends_at
+    if row.kind in budget.STALE_WHEN_HELD:
+        # Stale by then: it expires when the period ends instead of going out in the next one.
+        row.expires_at = min(row.expires_at, until) if row.expires_at is not None else until
+    elif row.expires_at is not None:
+        # The wait is the budget's doing, not the message's: it does not count against its time to live.
+        row.expires_at = row.expires_at + (until - at)
+    row.held_for = budget.held_label(full.measure, full.span)
+    row.reason = f"held: the {full.measure} budget for this {full.span} is used up ({full.spent} of {full.limit})"
+    row.next_attempt_at = until
+    row.updated_at = utcnow()
+    _come_back(session, "deliver", row)
+    log.info("outbox %s to %s: held by the %s budget until %s", row.id, mask(row.to), row.held_for, until.isoformat())
+    return True
 
 
 @dataclass
@@ -289,7 +314,9 @@ def deliver(outbox_id: int) -> str:
             return "missing"
         if row.status != PENDING:
             return f"already {row.status}"
-        ended = None if row.channel == DELETE_CHANNEL else _gate(session, row, now)
+        # The moment it would go out: a job may come a little early, and a budget's period may end by then.
+        at = max(now, row.next_attempt_at)
+        ended = None if row.channel == DELETE_CHANNEL else _gate(session, row, at)
         if ended:
             return ended
         early = _ts(row.next_attempt_at) - _ts(now)
@@ -300,6 +327,8 @@ def deliver(outbox_id: int) -> str:
             # Too early (schedulers round, duplicates come): come back at the row's time.
             _come_back(session, "deliver", row)
             return "not due"
+        if _held_by_budget(session, hotline, row, at):
+            return "held"
         job = _Job(
             row.id, row.channel, row.contact_id, row.to, row.body, row.reply,
             _ts(row.recipient_slot_at) if row.recipient_slot_at else None,
@@ -522,8 +551,9 @@ def _record_sent(hotline: Hotline, outbox_id: int, sent: Sent, segments: int) ->
 
 
 def _apply_sent(session, row: OutboxMessage, sent: Sent, segments: int) -> str:
-    """Record that Twilio has the message: its sid, segments and status."""
+    """Record that Twilio has the message: its sid, segments and status; count an SMS's segments as spent."""
     now = utcnow()
+    first = row.twilio_sid != sent.sid
     row.twilio_sid = sent.sid
     row.segments = sent.segments or segments
     row.sent_at = now
@@ -533,6 +563,8 @@ def _apply_sent(session, row: OutboxMessage, sent: Sent, segments: int) -> str:
     row.updated_at = now
     if row.status in (SUBMITTING, UNKNOWN):
         row.status = QUEUED
+    if first and row.channel == budget.SMS:
+        budget.record(session, current().settings, budget.SMS, row.segments or 0, now)
     advance(session, row, sent.status, None)
     apply_reports(session, row)
     log.info("outbox %s to %s: %s as %s", row.id, mask(row.to), row.status, sent.sid)
@@ -693,8 +725,13 @@ def apply_reports(session, row: OutboxMessage) -> None:
         advance(session, row, report.message_status, report.error_code)
 
 
-def record_status(db: Database, sid: str, status: str, error_code: int | None = None) -> str:
-    """Record one status callback, once per (sid, status), and move its row forward."""
+def record_status(db: Database, sid: str, status: str, error_code: int | None = None, *,
+                  call_seconds: int | None = None) -> str:
+    """Record one status callback, once per (sid, status), and move its row forward.
+
+    `call_seconds` is a finished call's duration: its minutes, rounded up, count as spent (placed
+    calls and, when the number's call status callback points here, calls that came in).
+    """
     with db.session() as session:
         fresh = insert_ignore(
             session,
@@ -704,6 +741,8 @@ def record_status(db: Database, sid: str, status: str, error_code: int | None = 
         )
         if not fresh:
             return "duplicate"
+        if call_seconds:
+            budget.record(session, current().settings, budget.CALL, budget.minutes(call_seconds), utcnow())
         row = session.scalars(
             select(OutboxMessage).where(OutboxMessage.twilio_sid == sid).with_for_update()
         ).first()

@@ -7,6 +7,8 @@ Events raised:
 - ``delivery_failed(session, message=OutboxMessage)``: a message will never reach its recipient
   (its status is failed, undelivered, expired or skipped; `reason` says why). Raised once per
   row, inside the transaction that records it, so a handler's own changes commit with it.
+- ``budget_crossed(session, standing=budget.Standing, level=80 | 100)``: a budget passed 80 % or
+  was used up in its period; raised once per budget, level and period (again after a raise).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 DELIVERY_FAILED = "delivery_failed"
+BUDGET_CROSSED = "budget_crossed"
 
 Handler = Callable[..., Any]
 _handlers: dict[str, list[Handler]] = defaultdict(list)

@@ -207,8 +207,19 @@ def finish(session: Session, row: OutboxMessage, status: str, reason: str | None
         events.publish(events.DELIVERY_FAILED, session, message=row)
 
 
+def expiry_reason(row: OutboxMessage) -> str:
+    """Why a row expired, saying so when a budget held it back (coordinators count those)."""
+    if row.held_for:
+        return f"not sent before it expired: held by the {row.held_for} budget"
+    return "not sent before it expired"
+
+
 def sweep(now: datetime | None = None) -> str:
-    """Expire rows past their time, enqueue again rows left waiting, check on interrupted sends."""
+    """Expire rows past their time, enqueue again rows left waiting, check on interrupted sends.
+
+    A row held by a budget waits with `next_attempt_at` at the end of its period, so the sweep
+    leaves it alone until then (and enqueues it again if its job was lost).
+    """
     hotline = current()
     settings = hotline.settings
     now = now or utcnow()
@@ -225,7 +236,7 @@ def sweep(now: datetime | None = None) -> str:
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
-            finish(session, row, EXPIRED, "not sent before it expired")
+            finish(session, row, EXPIRED, expiry_reason(row))
             expired += 1
         for row in session.scalars(
             select(OutboxMessage)

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..services import Hotline
 from . import console, health, sms, voice
-from .console import access, labels
+from .console import access, labels, spend
 
 
 def init_app(app: Flask, services: Hotline) -> None:
@@ -25,6 +25,7 @@ def init_app(app: Flask, services: Hotline) -> None:
     def console_context():
         return {"user": g.get("user"), "can": access.can,
                 "unsigned_webhooks": services.settings.unsigned_webhooks == "allowed",
+                "budget_banner": spend.banner(),
                 "role_name": lambda role: labels.name(labels.ROLE, role)}
 
     @app.errorhandler(HTTPException)

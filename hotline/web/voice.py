@@ -101,11 +101,18 @@ def call_placed_answer():
 def call_status():
     """Record how a call the hotline placed went; an unanswered one is tried again.
 
-    Like message statuses, one the hotline does not know is recorded and moves nothing.
+    Like message statuses, one the hotline does not know is recorded and moves nothing. A
+    finished call's CallDuration counts toward the call budget; pointed here as the number's
+    call status callback, calls that came in are counted too.
     """
     sid = field("CallSid", MAX_SID, key=True, required=True)
     status = field("CallStatus", MAX_STATUS, required=True, statuses=CALL_STATUSES)
-    outcome = record_status(hotline().db, sid, status)
+    raw = field("CallDuration", 16)
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 7):
+        abort(400, description="CallDuration must be a whole number of seconds")
+    # Twilio bills a call that was answered by the minute, each started minute counted.
+    seconds = int(raw) if raw and status == "completed" else None
+    outcome = record_status(hotline().db, sid, status, call_seconds=seconds)
     log.info("call %s: %s (%s)", sid[-6:], status, outcome)
     return "", 204
 
