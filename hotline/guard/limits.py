@@ -53,8 +53,8 @@ def slow_down_note(settings: Settings, contact: Contact, window: float, now: dat
         return None
     contact.slowed_at = now
     translator = Translator(contact.language or settings.default_language, settings.locales_dir)
-    return translator._("Hotline: you are sending texts very fast. We keep them all, but will not answer for a "
-                        "while. Please wait a few minutes, then text again.")
+    return translator._("You are sending texts very fast. We keep them all, but will not answer for a while. "
+                        "Please wait a few minutes, then text again.")
 
 
 def _window_open(contact: Contact, now: datetime) -> bool:

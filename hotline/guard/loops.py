@@ -20,7 +20,7 @@ AUTO_REPLY_PHRASES = NP_(
     "auto-reply",
     "I'm driving|I am driving|driving with do not disturb|This is an automated message|automated message|"
     "automatic reply|autoreply|do not reply to this|noreply|out of the office|I will get back to you as soon as|"
-    "I'll get back to you as soon as|Estoy conduciendo|No responder",
+    "I'll get back to you as soon as",
 )
 # Fewer characters than this, and two texts being alike says nothing ("1", "yes", "help", "answer 2").
 MIN_ALIKE = 16
