@@ -52,7 +52,7 @@ def screen(session: Session, settings: Settings, contact: Contact, text: str, no
             return Verdict("too_fast", limits.slow_down_note(settings, contact, too_fast, now))
     if not limits.reply_budget_left(settings, contact, now):
         return Verdict("budget")
-    if surge.first_text(contact, now) and surge.surging(session, settings, now):
+    if surge.first_text(contact, now, history) and surge.surging(session, settings, now):
         return Verdict("surge", surge.note(settings, text))
     return Verdict()
 

@@ -17,9 +17,9 @@ from ..models import Contact
 WINDOW = timedelta(minutes=1)
 
 
-def first_text(contact: Contact, now: datetime) -> bool:
-    """A number the hotline has just met (its row was made for this text)."""
-    return contact.created_at == now
+def first_text(contact: Contact, now: datetime, history: list | None) -> bool:
+    """A number the hotline has just met: its row was made for this text, and nothing came from it before."""
+    return contact.created_at == now and not history
 
 
 def new_numbers(session: Session, now: datetime, enough: int | None = None) -> int:
