@@ -17,6 +17,7 @@ from hotline.sms import count_segments
 
 from .conftest import PUBLIC_URL, Phone, reply_messages, sign
 from .console import post, signed_in, text as page_text
+from .test_door_words import empty_database  # noqa: F401  (a database of its own for migrations)
 from .test_volunteers import add_volunteer
 
 RESIDENT = "+15551230001"
@@ -399,3 +400,27 @@ def test_the_queue_shows_a_surge_with_its_rate(guarded, travel):
     assert "A surge: 4 new numbers texted in the last minute" in page_text(console.get("/needs"))
     travel.shift(timedelta(minutes=2))
     assert "A surge" not in page_text(console.get("/needs"))
+
+
+# -- the migration ------------------------------------------------------------------------------
+
+def test_migration_0011_adds_the_guards_and_takes_them_away_again(empty_database):
+    from sqlalchemy import create_engine, inspect
+
+    from hotline.migrate import downgrade, upgrade
+
+    def columns() -> set[str]:
+        engine = create_engine(empty_database)
+        try:
+            return {column["name"] for column in inspect(engine).get_columns("contacts")}
+        finally:
+            engine.dispose()
+
+    upgrade(empty_database, "0010")
+    assert "blocked_at" not in columns()
+    upgrade(empty_database, "0011")
+    assert {"blocked_at", "blocked_until", "block_reason", "muted_at", "muted_until", "replies_count"} <= columns()
+    downgrade(empty_database, "0010")
+    assert "blocked_at" not in columns() and "replies_count" not in columns()
+    upgrade(empty_database)
+    assert "muted_until" in columns()
