@@ -9,6 +9,7 @@ contact's own row (locked with its conversation) and at most one query of its re
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from ..config import Settings
 from ..models import Contact
+from ..phones import mask
 from . import blocks, limits, loops, surge
+
+log = logging.getLogger(__name__)
 
 ANSWER = "answer"
 
@@ -46,6 +50,8 @@ def screen(session: Session, settings: Settings, contact: Contact, text: str, no
         why = loops.looping(window[-limits.LOOKBACK:], settings.loop_rounds, settings.locales_dir)
         if why is not None:
             blocks.mute(contact, settings, why, now)
+            log.warning("muted %s for %s hours: its texts look automatic (%s)", mask(contact.phone),
+                        settings.mute_hours, why)
             return Verdict("muted")
         too_fast = limits.too_fast(settings, contact, history, now)
         if too_fast is not None:
