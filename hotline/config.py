@@ -20,13 +20,13 @@ def _list(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
-def _phones(raw: tuple, region: str) -> tuple[str, ...]:
+def _phones(raw: tuple, region: str, name: str = "COORDINATOR_PHONES") -> tuple[str, ...]:
     """Read phone numbers as E.164 once, at start; one mistyped number must not break a send."""
     found = []
     for entry in raw:
         number = normalize(entry, region)
         if number is None:
-            logging.getLogger(__name__).warning("COORDINATOR_PHONES: %s is not a phone number; left out", mask(entry))
+            logging.getLogger(__name__).warning("%s: %s is not a phone number; left out", name, mask(entry))
         elif number not in found:
             found.append(number)
     return tuple(found)
@@ -158,6 +158,25 @@ class Settings:
     # How often an open queue page asks for what changed, in seconds.
     console_refresh_seconds: int = 10
 
+    # Guards on the way in (see hotline/guard/); 0 turns each off.
+    # Texts one number may send in a minute and in an hour before the rest are kept unanswered
+    # (the sender is told once per window that they are going too fast).
+    inbound_per_minute: int = 10
+    inbound_per_hour: int = 60
+    # Replies one number may get in an hour; past it their texts are kept, unanswered, until the hour is over.
+    replies_per_hour: int = 30
+    # Texts that look automatic (an auto-reply phrase, or the same words again faster than anyone
+    # types) within loop_window_minutes before a number is muted for mute_hours.
+    loop_rounds: int = 3
+    loop_window_minutes: float = 30.0
+    mute_hours: float = 24.0
+    # Other numbers of this or a neighbouring hotline (comma-separated): never answered, like
+    # TWILIO_PHONE_NUMBER itself, so two hotlines never talk to each other for ever.
+    other_hotline_numbers: tuple = ()
+    # New numbers a minute (all together) beyond which a first text gets a short "you are in
+    # line" note instead of the menu, until the rate falls.
+    surge_first_texts_per_minute: int = 30
+
     # Privacy: how long things are kept, in days, before the retention job removes them.
     # Message bodies, replies and recordings: this long after the request they belong to closes
     # (or after they were sent, for messages tied to no open request).
@@ -198,6 +217,9 @@ class Settings:
         settings = cls(**values)
         if settings.coordinator_phones:
             settings = replace(settings, coordinator_phones=_phones(settings.coordinator_phones, settings.default_region))
+        if settings.other_hotline_numbers:
+            settings = replace(settings, other_hotline_numbers=_phones(
+                settings.other_hotline_numbers, settings.default_region, "OTHER_HOTLINE_NUMBERS"))
         if not settings.database_url:
             path = Path(settings.instance_path) / "hotline.db"
             settings = replace(settings, database_url=f"sqlite:///{path}")

@@ -14,7 +14,9 @@ from .flows.engine import Ctx, Reply
 from .flows.erase import retention_notice
 from .flows.render import reply_sms
 from .flows.runner import lock_conversation, respond
-from . import volunteers
+from . import guard, volunteers
+from .guard import blocks
+from .i18n import keywords as kw
 from .i18n import languages
 from .models import InboundMessage
 from .outbound import budget
@@ -64,11 +66,13 @@ def handle_message(
         if phone is None:
             # Short codes, alphanumeric senders and hidden numbers cannot be answered by SMS.
             log.info("inbound from unanswerable sender %s kept without reply", mask(sender))
-            values = {"channel": channel, "body": text, "received_at": now}
-            if message_sid:
-                insert_ignore(session, InboundMessage, {**values, "message_sid": message_sid}, ["message_sid"])
-            else:
-                session.add(InboundMessage(**values))
+            _keep(session, message_sid, {"channel": channel, "body": text, "received_at": now})
+            return Outcome(None)
+
+        if phone in blocks.hotline_numbers(settings):
+            # A hotline answering a hotline would talk for ever: kept, never answered.
+            log.info("inbound from hotline number %s kept without reply", mask(phone))
+            _keep(session, message_sid, {"channel": channel, "body": text, "received_at": now})
             return Outcome(None)
 
         conversation = lock_conversation(session, phone, now)
@@ -84,6 +88,9 @@ def handle_message(
 
         contact = conversation.contact
         ctx = Ctx(session, settings, contact, conversation, channel, now)
+        verdict = guard.screen(session, settings, contact, text, now)
+        if not verdict.answer:
+            return _kept(ctx, verdict, text, message_sid, phone)
         reply = respond(ctx, text)
         reply_text = reply_sms(reply)
         if reply_text and channel == "sms":
@@ -95,6 +102,8 @@ def handle_message(
             contact.privacy_told_at = now
             if volunteers.for_contact(session, contact) is None:
                 notice = for_sending(retention_notice(ctx), contact.language, settings.sms_ascii_fallback)
+        if reply_text:
+            guard.replied(settings, contact, now)
         stored = reply_text if notice is None else f"{reply_text}{NOTICE_SEPARATOR}{notice}"
         if ctx.erase:
             # They said yes to DELETE: everything goes, this message's words included (its sid
@@ -116,6 +125,31 @@ def handle_message(
     if reply_text and count_segments(reply_text).segments > 2:
         log.warning("reply to %s costs %d segments", mask(phone), count_segments(reply_text).segments)
     return Outcome(reply_text, reply, notice=notice)
+
+
+def _keep(session, message_sid: str | None, values: dict) -> None:
+    if message_sid:
+        insert_ignore(session, InboundMessage, {**values, "message_sid": message_sid}, ["message_sid"])
+    else:
+        session.add(InboundMessage(**values))
+
+
+def _kept(ctx: Ctx, verdict: guard.Verdict, text: str, message_sid: str | None, phone: str) -> Outcome:
+    """Keep a text the guards will not have answered, with the short note they send instead, if any."""
+    contact, settings, now = ctx.contact, ctx.settings, ctx.now
+    word = kw.carrier_word(text)
+    if word in kw.CARRIER_OPT_OUT or (word in kw.CARRIER_OPT_IN and contact.opted_out):
+        # The carrier acted on STOP or START already: the hotline must know it too, answered or not.
+        respond(ctx, text)
+    note = verdict.note if verdict.note and not contact.opted_out else None
+    if note:
+        note = for_sending(note, contact.language, settings.sms_ascii_fallback)
+        guard.replied(settings, contact, now)
+    contact.last_seen_at = now
+    ctx.session.add(InboundMessage(message_sid=message_sid, contact_id=contact.id, channel=ctx.channel, body=text,
+                                   reply=note, received_at=now))
+    log.info("text from %s kept, %s", mask(phone), verdict.action + (" (noted)" if note else " (not answered)"))
+    return Outcome(note)
 
 
 __all__ = ["handle_message", "Outcome"]

@@ -51,6 +51,7 @@ class Contact(Base):
     """Anyone who texts or calls the hotline, keyed by phone number."""
 
     __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(32), unique=True)
@@ -67,6 +68,21 @@ class Contact(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=now)
     # When they were told how long things are kept and how to erase them (once, in their language).
     privacy_told_at: Mapped[datetime | None]
+    # Guards on the way in (hotline/guard/). A blocked number gets no answer and files nothing,
+    # until blocked_until (never, when empty); a coordinator says why.
+    blocked_at: Mapped[datetime | None]
+    blocked_until: Mapped[datetime | None]
+    block_reason: Mapped[str | None] = mapped_column(Text)
+    # A number whose texts looked automatic (an auto-reply answering the hotline) is muted: its
+    # texts are kept, unanswered, until muted_until or a coordinator unmutes it.
+    muted_at: Mapped[datetime | None]
+    muted_until: Mapped[datetime | None]
+    muted_reason: Mapped[str | None] = mapped_column(String(32))
+    # When they were last told they are texting too fast (once per window).
+    slowed_at: Mapped[datetime | None]
+    # Replies given in the hour that started at replies_since (the reply budget).
+    replies_since: Mapped[datetime | None]
+    replies_count: Mapped[int] = mapped_column(Integer, default=0)
 
     conversation: Mapped["Conversation"] = relationship(back_populates="contact", uselist=False)
     needs: Mapped[list["Need"]] = relationship(back_populates="contact", order_by="Need.id")
@@ -93,6 +109,8 @@ class InboundMessage(Base):
     """Every message received, with the reply given, so a retried webhook gets the same answer."""
 
     __tablename__ = "inbound_messages"
+    # A number's recent texts, newest first, for the guards on the way in.
+    __table_args__ = (Index("ix_inbound_messages_contact_received", "contact_id", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_sid: Mapped[str | None] = mapped_column(String(64), unique=True)

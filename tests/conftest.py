@@ -86,6 +86,10 @@ def settings(database_url, tmp_path) -> Settings:
             "hotline_timezone": "America/New_York",
             # Queued work runs when a test drains the queue, never behind its back.
             "queue_threads": 0,
+            # Conversations here run in frozen time, dozens of texts and new numbers in one instant:
+            # the per-number limits and the surge note have tests of their own (test_guards.py).
+            "inbound_per_minute": 0, "inbound_per_hour": 0, "replies_per_hour": 0,
+            "surge_first_texts_per_minute": 0,
         },
         environ={},
     )

@@ -432,12 +432,12 @@ def test_migration_0012_adds_the_budget_and_takes_it_away_again(empty_database):
         finally:
             engine.dispose()
 
-    upgrade(empty_database, "0010")
+    upgrade(empty_database, "0011")
     tables, columns = shape()
     assert "spend" not in tables and "held_for" not in columns
     upgrade(empty_database, "0012")
     tables, columns = shape()
     assert {"spend", "budget_periods"} <= tables and "held_for" in columns
-    downgrade(empty_database, "0010")
+    downgrade(empty_database, "0011")
     tables, columns = shape()
     assert "spend" not in tables and "budget_periods" not in tables and "held_for" not in columns

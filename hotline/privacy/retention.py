@@ -23,6 +23,7 @@ from ..config import Settings
 from ..models import (
     AuditEntry, Contact, DeliveryReport, InboundMessage, Need, NeedEvent, OutboxMessage, Recording, Ride, Volunteer,
 )
+from ..guard import blocks
 from ..outbound.outbox import IN_FLIGHT, queue_recording_delete
 from . import erase
 
@@ -134,7 +135,7 @@ def _idle_contacts(session: Session, settings: Settings, now: datetime, details_
     quiet = now - _days(settings.retain_idle_contacts_days)
     volunteer = exists().where(Volunteer.contact_id == Contact.id, Volunteer.status != "removed")
     ids = session.scalars(select(Contact.id).where(
-        Contact.last_seen_at < quiet, Contact.phone != erase.ERASED, ~volunteer,
+        Contact.last_seen_at < quiet, Contact.phone != erase.ERASED, ~volunteer, ~blocks.blocked_now(now),
         ~_has_live_need(Contact.id, details_since),
     ).order_by(Contact.id).limit(IDLE_BATCH)).all()
     for contact_id in ids:

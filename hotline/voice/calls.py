@@ -27,6 +27,7 @@ from ..i18n import keywords as kw
 from ..i18n.spoken import spell_digits, words_to_digits
 from ..models import InboundMessage, Need
 from ..flows import erase as erase_flow
+from ..guard import blocks
 from ..phones import mask, normalize
 from ..privacy import erase
 from ..sms import clean
@@ -37,6 +38,8 @@ from .turn import KEYED_TIME_KINDS, KEYS, NUMBER, ONE_KEY, Turn, answer_kind, la
 log = logging.getLogger(__name__)
 
 HIDDEN = "hidden caller id"
+# What a blocked number, or another hotline, hears: the call ends at once.
+HANG_UP = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup /></Response>'
 # Translators: whole answers to a read-back that mean "yes, that is right", separated by |.
 YES_WORDS = NP_("voice", "yes|yeah|right|correct|that is right")
 # Translators: whole answers to a read-back that mean "no, let me say it again", separated by |.
@@ -134,12 +137,22 @@ def handle_call(
     now = now or utcnow()
     phone, hidden = caller_key(call.caller, call.call_sid, settings.default_region)
     key = f"{call.call_sid}:{position.turn}"
+    if phone in blocks.hotline_numbers(settings):
+        log.info("call %s from hotline number %s: hung up", call.call_sid[-6:], mask(phone))
+        return CallOutcome(HANG_UP)
     with db.session() as session:
         conversation = lock_conversation(session, phone, now)
         seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == key))
         if seen is not None:
             return CallOutcome(seen.reply or "", duplicate=True)
         contact = conversation.contact
+        if blocks.is_blocked(contact, now):
+            # A blocked number files nothing: the call is kept as having come, and ended at once.
+            contact.last_seen_at = now
+            session.add(InboundMessage(message_sid=key, contact_id=contact.id, channel="voice",
+                                       body=clean(call.describe(action)), reply=HANG_UP, received_at=now))
+            log.info("call %s from blocked %s: hung up", call.call_sid[-6:], mask(phone))
+            return CallOutcome(HANG_UP)
         if hidden and not contact.sms_unusable:
             contact.sms_unusable = HIDDEN  # nothing may be texted to a made-up number
         ctx = Ctx(session, settings, contact, conversation, "voice", now)

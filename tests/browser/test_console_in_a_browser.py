@@ -276,13 +276,30 @@ def test_a_csv_export_downloads_and_is_found_in_the_audit_log(open_page, site, d
     expect(page.get_by_role("main")).to_contain_text("Exported a CSV")
 
 
+def block_and_mute(db) -> None:
+    """One number blocked for a week, one muted: both lists of the blocked numbers page have a row."""
+    from hotline.clock import now
+    from hotline.config import Settings
+    from hotline.guard import blocks
+    from hotline.models import Contact
+
+    settings = Settings()
+    with db.session() as session:
+        blocks.block(session, settings, "+15550004444", "threatening texts to volunteers", 7, actor="test", now=now())
+        bot = Contact(phone="+15550005555", created_at=now(), last_seen_at=now())
+        session.add(bot)
+        blocks.mute(bot, settings, blocks.AUTO_REPLY, now())
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_the_other_pages_have_no_serious_accessibility_problems_and_fit_a_phone(open_page, site, db, size):
     seed_queue(site, db)
     volunteer = add_volunteer(db, "+15557654321", "Ana", skills="driving,food")
+    block_and_mute(db)
     page = open_page(size)
     sign_in(page, db, "admin")
-    for where in ("/volunteers", f"/volunteers/{volunteer}", "/rides", "/rides?view=week", "/audit", "/users"):
+    for where in ("/volunteers", f"/volunteers/{volunteer}", "/rides", "/rides?view=week", "/blocks", "/audit",
+                  "/users"):
         page.goto(where)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         violations = axe(page)

@@ -14,6 +14,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from ... import accounts, areas, needs
+from ...guard import surge
 from ...i18n import keywords as kw
 from ...clock import now as utcnow
 from ...i18n import languages
@@ -141,7 +142,16 @@ def index():
     found = context(filters)
     return render_template("console/queue.html", section="queue", title=_("Needs"),
                            statuses=STATUSES, ages=AGES, languages=list(languages.REGISTRY.values()),
-                           seen=fingerprint(found), **found)
+                           seen=fingerprint(found), surge=surge_now(), **found)
+
+
+def surge_now() -> int | None:
+    """New numbers in the last minute while that is a surge (first texts get the short note), else None."""
+    threshold = hotline().settings.surge_first_texts_per_minute
+    if threshold <= 0:
+        return None
+    rate = surge.new_numbers(g.db_session, utcnow())
+    return rate if rate > threshold else None
 
 
 @bp.get("/needs/live")
