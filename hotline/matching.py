@@ -55,6 +55,10 @@ def query(criteria: Criteria, limit: int):
                  Volunteer.paused_until <= criteria.now)),
         Contact.opted_out.is_(false()),
         Contact.sms_unusable.is_(None),
+        # Never a number coordinators blocked, or one muted for answering like a machine.
+        or_(Contact.blocked_at.is_(None), and_(Contact.blocked_until.is_not(None),
+                                               Contact.blocked_until <= criteria.now)),
+        or_(Contact.muted_until.is_(None), Contact.muted_until <= criteria.now),
         exists().where(VolunteerSkill.volunteer_id == Volunteer.id, VolunteerSkill.skill.in_(criteria.skills)),
         or_(
             Volunteer.any_time,

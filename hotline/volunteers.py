@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import areas as areas_mod
@@ -414,14 +414,22 @@ def resume_due(session: Session, now: datetime) -> int:
 
 
 def reachable():
-    """Volunteers who can be given a task: active, and their number takes texts (no STOP, no landline)."""
+    """Volunteers who can be given a task: active, and their number takes texts (no STOP, no landline)
+    and is neither blocked nor muted for answering like a machine."""
+    now = utcnow()
     return (Volunteer.status == ACTIVE) & Volunteer.contact_id.in_(
-        select(Contact.id).where(Contact.opted_out.is_(False), Contact.sms_unusable.is_(None)))
+        select(Contact.id).where(
+            Contact.opted_out.is_(False), Contact.sms_unusable.is_(None),
+            or_(Contact.blocked_at.is_(None), and_(Contact.blocked_until.is_not(None), Contact.blocked_until <= now)),
+            or_(Contact.muted_until.is_(None), Contact.muted_until <= now)))
 
 
 def can_be_given_tasks(volunteer: Volunteer) -> bool:
-    return (volunteer.status == ACTIVE and not volunteer.contact.opted_out
-            and not volunteer.contact.sms_unusable)
+    contact, now = volunteer.contact, utcnow()
+    blocked = contact.blocked_at is not None and (contact.blocked_until is None or contact.blocked_until > now)
+    muted = contact.muted_until is not None and contact.muted_until > now
+    return (volunteer.status == ACTIVE and not contact.opted_out and not contact.sms_unusable
+            and not blocked and not muted)
 
 
 def welcome(session: Session, settings: Settings, volunteer: Volunteer) -> OutboxMessage | None:

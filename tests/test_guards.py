@@ -204,6 +204,26 @@ def test_a_volunteers_auto_reply_to_offers_is_muted_too(guarded, travel):
     assert contact(db, HELPER).muted_reason == "auto_reply"
 
 
+def test_muted_and_blocked_volunteers_are_offered_nothing_until_it_ends(guarded, settings, monkeypatch, travel):
+    from .test_volunteers import request_food, sent_to
+
+    app = guarded()
+    db = db_of(app)
+    add_volunteer(db, HELPER, "Ana")
+    add_volunteer(db, "+15559870102", "Bea")
+    add_volunteer(db, "+15559870103", "Cy")
+    helper = Phone(app.test_client(), HELPER)
+    for _ in range(4):
+        helper.text(DRIVING)
+    assert contact(db, HELPER).muted_until is not None
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    assert CliRunner().invoke(main, ["block", "+15559870102", "--reason", "harassed a resident"]).exit_code == 0
+    request_food(Phone(app.test_client(), RESIDENT))
+    app.extensions["hotline"].queue.drain()
+    assert sent_to(db, HELPER, "offer") == [] and sent_to(db, "+15559870102", "offer") == []
+    assert sent_to(db, "+15559870103", "offer")
+
+
 def test_coordinators_see_muted_numbers_masked_and_unmute_them_with_an_audit_entry(guarded, travel):
     app = guarded()
     db = db_of(app)
