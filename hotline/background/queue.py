@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
+from .. import clock
 from ..services import current
 from .registry import check, run
 
@@ -91,7 +92,7 @@ class RQQueue:
         self.rq.enqueue_at(_aware(when), RUNNER, args=[job_name, *args], **self._options(job_name, job_id))
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
-        self.enqueue_at(datetime.now(timezone.utc) + delay, job_name, *args, job_id=job_id)
+        self.enqueue_at(clock.now() + delay, job_name, *args, job_id=job_id)
 
     def close(self) -> None:
         pass
@@ -191,7 +192,7 @@ class InProcessQueue:
 
     def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
         check(job_name, args, job_id)
-        self._push(time.time(), job_name, args, job_id)
+        self._push(clock.timestamp(), job_name, args, job_id)
 
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None:
         check(job_name, args, job_id)
@@ -199,7 +200,7 @@ class InProcessQueue:
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
         check(job_name, args, job_id)
-        self._push(time.time() + delay.total_seconds(), job_name, args, job_id)
+        self._push(clock.timestamp() + delay.total_seconds(), job_name, args, job_id)
 
     def pending(self) -> list[tuple[datetime, str, tuple]]:
         """Jobs waiting to run: (when, job name, args), soonest first."""
@@ -226,7 +227,7 @@ class InProcessQueue:
             if entry.attempt < len(self.retry_intervals):
                 delay = self.retry_intervals[entry.attempt]
                 log.warning("job %s failed (%s); retrying in %ss", entry.job_name, error, delay, exc_info=True)
-                self._push(time.time() + delay, entry.job_name, entry.args, entry.job_id, entry.attempt + 1)
+                self._push(clock.timestamp() + delay, entry.job_name, entry.args, entry.job_id, entry.attempt + 1)
             else:
                 log.error("job %s failed for good: %s", entry.job_name, error, exc_info=True)
                 self.failed.append((entry.job_name, entry.args, repr(error)))
@@ -236,7 +237,7 @@ class InProcessQueue:
         ran = 0
         while ran < max_jobs:
             with self._cond:
-                entry = self._pop_due(time.time())
+                entry = self._pop_due(clock.timestamp())
             if entry is None:
                 break
             self._run(entry)
@@ -266,11 +267,11 @@ class InProcessQueue:
                 while True:
                     if self._stopping:
                         return
-                    entry = self._pop_due(time.time())
+                    entry = self._pop_due(clock.timestamp())
                     if entry is not None:
                         self._running += 1
                         break
-                    wait = (self._heap[0].run_at - time.time()) if self._heap else None
+                    wait = (self._heap[0].run_at - clock.timestamp()) if self._heap else None
                     self._cond.wait(timeout=None if wait is None else max(0.01, min(wait, 60)))
             try:
                 self._run(entry)
@@ -282,7 +283,7 @@ class InProcessQueue:
     def idle(self) -> bool:
         """Tell whether nothing is due and nothing is running."""
         with self._cond:
-            due = any(not e.cancelled and e.run_at <= time.time() for e in self._heap)
+            due = any(not e.cancelled and e.run_at <= clock.timestamp() for e in self._heap)
             return not due and self._running == 0
 
     def close(self, timeout: float = 5.0) -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
+from .. import clock
 from ..services import Hotline
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ class Ticker(threading.Thread):
 
     def tick(self, now: float | None = None) -> bool:
         """Enqueue the job for the current interval unless another process already has."""
-        bucket = int((now if now is not None else time.time()) // self.seconds)
+        bucket = int((now if now is not None else clock.timestamp()) // self.seconds)
         job_id = f"{self.job_name}-{bucket}"
         try:
             redis = self.hotline.redis
@@ -37,7 +37,7 @@ class Ticker(threading.Thread):
     def run(self) -> None:
         while True:
             self.tick()
-            wait = self.seconds - (time.time() % self.seconds)
+            wait = self.seconds - (clock.timestamp() % self.seconds)
             if self._stop_event.wait(wait):
                 return
 

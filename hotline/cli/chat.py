@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
 
 import click
-import time_machine
 
-from .. import wiring
+from .. import clock, wiring
 from ..background.queue import InProcessQueue
 from ..config import Settings
 from ..db import Database
@@ -46,7 +45,6 @@ class ChatSession:
                                transport=self.transport, pacer=MemoryPacer())
         wiring.connect(self.hotline)
         install(self.hotline)
-        self._travel = None
 
     def send(self, text: str) -> str | None:
         outcome = handle_message(self.db, self.settings, self.phone, text, channel="sms")
@@ -106,7 +104,7 @@ class ChatSession:
             if delta is None:
                 return ["! say how long, like /wait 30m, /wait 2h or /wait 1d"]
             self.travel(delta)
-            local = datetime.now(timezone.utc).astimezone(ZoneInfo(self.settings.hotline_timezone))
+            local = clock.now().astimezone(ZoneInfo(self.settings.hotline_timezone))
             return [f"(it is now {local:%a %d %b %H:%M} in {self.settings.hotline_timezone})", *self.others()]
         return [
             "/as NUMBER     text as another number (a volunteer, a driver)",
@@ -115,19 +113,13 @@ class ChatSession:
         ]
 
     def travel(self, delta: timedelta) -> None:
-        """Move this process's clock forward, then run the periodic sweeps as the worker would."""
-        target = datetime.now(timezone.utc) + delta
-        if self._travel is not None:
-            self._travel.stop()
-        self._travel = time_machine.travel(target, tick=True)
-        self._travel.start()
+        """Move the hotline's clock forward, then run the periodic sweeps as the worker would."""
+        clock.advance(delta)
         for job_name in periodic(self.settings):
             run(job_name)
 
     def close(self) -> None:
-        if self._travel is not None:
-            self._travel.stop()
-            self._travel = None
+        clock.reset()
 
 
 def parse_duration(text: str) -> timedelta | None:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
 
 from babel.messages.pofile import read_po
 
 from .. import needs
+from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
 from ..flows import FLOWS
@@ -57,7 +57,7 @@ def _walk_flows(settings: Settings, code: str) -> list[str]:
     db = Database("sqlite://")
     Base.metadata.create_all(db.engine)
     settings = replace(settings, database_url="sqlite://")
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     collected: list[str] = []
     try:
         with db.session() as session:
