@@ -2,8 +2,13 @@
 from dotenv import load_dotenv
 
 from hotline import create_app, logs
+from hotline.config import UnsafeSettings
 
 load_dotenv()
 # The hotline's own lines go to stderr beside gunicorn's, numbers masked on every handler.
 logs.configure()
-app = create_app()
+try:
+    app = create_app()
+except UnsafeSettings as refused:
+    # The list of what to fix, without a traceback, and a non-zero exit.
+    raise SystemExit(str(refused)) from None

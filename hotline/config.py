@@ -2,34 +2,62 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+import phonenumbers
 
 from .phones import mask, normalize
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
 def _list(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
-def _phones(raw: tuple, region: str, name: str = "COORDINATOR_PHONES") -> tuple[str, ...]:
-    """Read phone numbers as E.164 once, at start; one mistyped number must not break a send."""
-    found = []
-    for entry in raw:
+_KIND_WORDS = {int: "not a whole number", float: "not a number", bool: "not yes or no (1/0, true/false, yes/no, on/off)"}
+
+
+def _read(kind: type, raw: str) -> Any:
+    """One environment value as its field's kind; ValueError when it cannot be read."""
+    if kind is bool:
+        word = raw.strip().lower()
+        if word in {"1", "true", "yes", "on"}:
+            return True
+        if word in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(raw)
+    if kind is int:
+        return int(raw.strip().replace("_", ""))
+    if kind is float:
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError(raw)
+        return value
+    if kind is tuple:
+        return _list(raw)
+    return raw
+
+
+def _phones(raw: tuple, region: str, name: str) -> tuple[tuple[str, ...], list[str]]:
+    """Read phone numbers as E.164 once, at start; a mistyped one is a problem to fix, never dropped."""
+    found: list[str] = []
+    wrong: list[str] = []
+    for position, entry in enumerate(raw, start=1):
         number = normalize(entry, region)
         if number is None:
-            logging.getLogger(__name__).warning("%s: %s is not a phone number; left out", name, mask(entry))
+            which = f"entry {position} ({mask(entry)})" if len(raw) > 1 else f"{mask(entry)}"
+            wrong.append(f"{name}: {which} is not a phone number one can text; write it in E.164 form, "
+                         f"such as +16175550100")
         elif number not in found:
             found.append(number)
-    return tuple(found)
+    return tuple(found), wrong
 
 
 @dataclass(frozen=True)
@@ -194,35 +222,40 @@ class Settings:
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
-        """Build settings from the environment, then apply explicit overrides."""
+        """Build settings from the environment, then apply explicit overrides, and check them:
+        UnsafeSettings lists every problem found, one line each, naming its variable."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
+        unreadable: list[str] = []
         for f in fields(cls):
             raw = environ.get(f.name.upper())
             if raw is None or raw == "":
                 continue
-            kind = type(f.default)
-            if kind is bool:
-                values[f.name] = _bool(raw)
-            elif kind is int:
-                values[f.name] = int(raw)
-            elif kind is float:
-                values[f.name] = float(raw)
-            elif kind is tuple:
-                values[f.name] = _list(raw)
-            else:
-                values[f.name] = raw
+            try:
+                values[f.name] = _read(type(f.default), raw)
+            except ValueError:
+                unreadable.append(f"{f.name.upper()}={raw.strip()!r}: {_KIND_WORDS[type(f.default)]}")
         for key, value in (overrides or {}).items():
             values[key.lower()] = value
         settings = cls(**values)
-        if settings.coordinator_phones:
-            settings = replace(settings, coordinator_phones=_phones(settings.coordinator_phones, settings.default_region))
-        if settings.other_hotline_numbers:
-            settings = replace(settings, other_hotline_numbers=_phones(
-                settings.other_hotline_numbers, settings.default_region, "OTHER_HOTLINE_NUMBERS"))
+        found = list(unreadable)
+        phones = {}
+        for name in ("twilio_phone_number", "coordinator_phones", "other_hotline_numbers"):
+            entries = getattr(settings, name)
+            if not entries:
+                continue
+            numbers, wrong = _phones((entries,) if isinstance(entries, str) else entries, settings.default_region, name.upper())
+            found += wrong
+            phones[name] = numbers[0] if isinstance(entries, str) and numbers else numbers
+        settings = replace(settings, **phones)
         if not settings.database_url:
             path = Path(settings.instance_path) / "hotline.db"
             settings = replace(settings, database_url=f"sqlite:///{path}")
+        else:
+            settings = replace(settings, database_url=database_url(settings.database_url))
+        found += problems(settings)
+        if found:
+            raise UnsafeSettings(refusal(found))
         return settings
 
     @property
@@ -263,9 +296,171 @@ class UnsafeSettings(RuntimeError):
     """Settings the hotline refuses to start with; the message says what to set."""
 
 
-def check_safe(settings: Settings) -> None:
-    """Refuse settings that would leave webhooks open, and warn loudly when they are opened on purpose."""
+# Lowest and highest sensible value of each number (None: no bound on that side). Where 0 turns a
+# thing off, 0 is allowed; a count of things to do, a rate or a wait that something divides by is not.
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "idle_reset_hours": (0.1, None),
+    "ride_horizon_days": (1, 3650),
+    "max_request_bytes": (1024, None),
+    "default_weekly_cap": (0, None),
+    "wave_size": (1, None),
+    "wave_minutes": (0.1, None),
+    "max_waves": (1, None),
+    "calls_per_second": (0.01, None),
+    "call_max_attempts": (1, None),
+    "call_retry_minutes": (0.1, None),
+    "reminder_evening_hour": (0, 23),
+    "reminder_before_minutes": (0, None),
+    "reminder_grace_minutes": (0, None),
+    "driver_confirm_minutes": (0, None),
+    "ride_urgent_hours": (0, None),
+    # Twilio's <Gather> waits 1 to 60 seconds; <Record> takes up to 4 hours.
+    "voice_gather_timeout": (1, 60),
+    "voice_language_menu_timeout": (1, 60),
+    "voice_max_silences": (1, None),
+    "voice_answer_max_seconds": (1, 14400),
+    "voice_voicemail_max_seconds": (1, 14400),
+    "sms_rate_per_second": (0.01, None),
+    "recipient_burst": (1, None),
+    "recipient_window_seconds": (1, None),
+    "pacing_max_wait_seconds": (0, None),
+    "outbox_sweep_seconds": (1, None),
+    "outbox_stale_seconds": (1, None),
+    "outbox_default_ttl_hours": (0, None),
+    "send_max_attempts": (1, None),
+    "send_retry_seconds": (0.1, None),
+    "send_retry_max_seconds": (0.1, None),
+    "reconcile_delay_seconds": (0, None),
+    "reconcile_max_attempts": (1, None),
+    "twilio_timeout_seconds": (0.1, None),
+    "redis_web_timeout_seconds": (0.01, None),
+    "redis_pause_seconds": (0, None),
+    "sms_daily_segment_budget": (0, None),
+    "sms_monthly_segment_budget": (0, None),
+    "call_daily_minute_budget": (0, None),
+    "call_monthly_minute_budget": (0, None),
+    "queue_threads": (0, 64),
+    "console_idle_minutes": (1, None),
+    "console_session_hours": (0.1, None),
+    "login_max_failures": (1, None),
+    "login_address_max_failures": (1, None),
+    "login_lock_minutes": (1, None),
+    "proxy_hops": (0, 10),
+    "console_refresh_seconds": (1, None),
+    "inbound_per_minute": (0, None),
+    "inbound_per_hour": (0, None),
+    "replies_per_hour": (0, None),
+    "loop_rounds": (0, None),
+    "loop_window_minutes": (0.1, None),
+    "mute_hours": (0.1, None),
+    "surge_first_texts_per_minute": (0, None),
+    "retain_messages_days": (1, None),
+    "retain_request_details_days": (1, None),
+    "retain_delivery_days": (1, None),
+    # The database refuses to delete audit entries younger than 30 days.
+    "retain_audit_days": (30, None),
+    "retain_idle_contacts_days": (1, None),
+    "retention_sweep_seconds": (60, None),
+}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+POSTGRES_DRIVER_MISSING = (
+    "DATABASE_URL is a PostgreSQL database but its driver, psycopg 3, is not installed: "
+    "pip install 'hotline[postgres]'"
+)
+
+
+def database_url(url: str) -> str:
+    """postgres:// and postgresql:// (as hosts hand them out) mean the psycopg 3 driver the hotline uses."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+def postgres_driver_missing() -> bool:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+def _bound_problem(name: str, value: Any) -> str | None:
+    low, high = BOUNDS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{name.upper()}={value!r}: not a number"
+    if low is not None and value < low:
+        if low == 0:
+            return f"{name.upper()}={value}: must not be negative"
+        return f"{name.upper()}={value}: must be at least {low:g}"
+    if high is not None and value > high:
+        return f"{name.upper()}={value}: must be at most {high:g}"
+    return None
+
+
+def _url_problem(name: str, url: str, *, https: bool) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        return f"{name}={url!r}: not a web address"
+    if parts.scheme not in ("http", "https") or not host:
+        return f"{name}={url!r}: must be an http:// or https:// address with a host, such as https://hotline.example.org"
+    if https and parts.scheme != "https" and host not in LOCAL_HOSTS:
+        return (f"{name}={url!r}: must be https:// when a Twilio account is set (Twilio signs the https address; "
+                "http:// only for localhost or 127.0.0.1, when testing)")
+    return None
+
+
+def problems(settings: Settings) -> list[str]:
+    """Every problem with these settings, one line each naming its environment variable."""
+    found: list[str] = []
     if settings.unsafe_webhooks:
-        raise UnsafeSettings(UNSAFE_WEBHOOKS_MESSAGE)
+        found.append(UNSAFE_WEBHOOKS_MESSAGE)
+    try:
+        ZoneInfo(settings.hotline_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        found.append(f"HOTLINE_TIMEZONE={settings.hotline_timezone!r}: not a time zone name, such as America/New_York or Europe/Paris")
+    for name in ("public_url", "twilio_api_base_url"):
+        problem = _url_problem(name.upper(), getattr(settings, name), https=bool(settings.twilio_account_sid))
+        if problem:
+            found.append(problem)
+    shipped = shipped_languages(settings.locales_dir)
+    for name in ("default_language", "voice_fallback_language"):
+        if getattr(settings, name) not in shipped:
+            found.append(f"{name.upper()}={getattr(settings, name)!r}: not a shipped language; one of {' '.join(sorted(shipped))}")
+    if settings.default_region not in phonenumbers.SUPPORTED_REGIONS:
+        found.append(f"DEFAULT_REGION={settings.default_region!r}: not a region code; a two-letter country code "
+                     "in capitals, such as US or CA")
+    for name in BOUNDS:
+        problem = _bound_problem(name, getattr(settings, name))
+        if problem:
+            found.append(problem)
+    if settings.send_retry_max_seconds < settings.send_retry_seconds:
+        found.append(f"SEND_RETRY_MAX_SECONDS={settings.send_retry_max_seconds:g}: must not be less than "
+                     f"SEND_RETRY_SECONDS={settings.send_retry_seconds:g}")
+    if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():
+        found.append(POSTGRES_DRIVER_MISSING)
+    return found
+
+
+def shipped_languages(locales_dir: str) -> set[str]:
+    """The languages whose texts ship in the locales folder (English is the texts themselves)."""
+    folder = Path(locales_dir)
+    return {"en"} | {path.parent.parent.name for path in folder.glob("*/LC_MESSAGES/messages.po")}
+
+
+def refusal(found: list[str]) -> str:
+    lines = "\n".join(f"  - {problem}" for problem in found)
+    return f"The hotline will not start until these settings are fixed:\n{lines}"
+
+
+def check_safe(settings: Settings) -> None:
+    """Refuse settings the hotline cannot run with, listing every problem at once, and warn
+    loudly when webhooks are opened on purpose."""
+    found = problems(settings)
+    if found:
+        raise UnsafeSettings(refusal(found))
     if settings.unsigned_webhooks == "allowed":
         logging.getLogger("hotline").warning(UNSIGNED_WEBHOOKS_WARNING)

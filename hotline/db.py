@@ -14,7 +14,7 @@ from typing import Callable, Iterator, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,20 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY = "hotline_read_only"
 
 
+class MissingDriver(RuntimeError):
+    """The database's driver is not installed; the message says what to install."""
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and BEGIN IMMEDIATE."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: an error's text never carries a phone number or a message into a log.
-        return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
+        try:
+            return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
+        except (ImportError, NoSuchModuleError) as error:
+            raise MissingDriver(f"no driver for {parsed.drivername}:// databases is installed; for PostgreSQL, "
+                                "pip install 'hotline[postgres]' (DATABASE_URL postgresql+psycopg://...)") from error
 
     database = parsed.database or ""
     if database and database != ":memory:":

@@ -4,11 +4,15 @@ from __future__ import annotations
 import logging
 
 from .. import logs
-from ..config import Settings
+from ..config import Settings, UnsafeSettings
 
 
 def settings() -> Settings:
-    return Settings.from_env()
+    """The settings from the environment; with any problem, the list of them and a non-zero exit."""
+    try:
+        return Settings.from_env()
+    except UnsafeSettings as refused:
+        raise SystemExit(str(refused)) from None
 
 
 def setup_logging(verbose: bool = False) -> None:

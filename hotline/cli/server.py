@@ -13,7 +13,7 @@ from .. import accounts, create_app, logs
 from ..clock import now as utcnow
 from ..background.ticker import start_sweeper
 from ..background.worker import make_worker
-from ..config import UNSAFE_WEBHOOKS_MESSAGE, Settings
+from ..config import Settings, problems, refusal
 from ..jobs import periodic
 from ..migrate import upgrade
 from .common import settings as read_settings
@@ -50,9 +50,10 @@ def run(host: str, port: int) -> None:
 
 
 def refuse_unsafe(settings: Settings) -> None:
-    """Stop before anything starts when webhooks could not be checked, saying what to set."""
-    if settings.unsafe_webhooks:
-        raise SystemExit(UNSAFE_WEBHOOKS_MESSAGE)
+    """Stop before anything starts when a setting is wrong, listing what to fix."""
+    found = problems(settings)
+    if found:
+        raise SystemExit(refusal(found))
 
 
 def local_url(host: str, port: int) -> str:
@@ -88,7 +89,7 @@ def first_admin_link(app, local_url: str) -> None:
 
 def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool:
     """Work the queue with the scheduler (scheduled jobs and retries) until told to stop."""
-    settings = settings or Settings.from_env()
+    settings = settings or read_settings()
     refuse_unsafe(settings)
     if not settings.redis_url:
         raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
