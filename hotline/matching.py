@@ -9,7 +9,10 @@ from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from .areas import ANYWHERE
-from .models import Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
+from .models import (
+    Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill, contact_blocked,
+    contact_muted,
+)
 
 # Offers in these states count against a volunteer's weekly cap.
 COUNTED = ("claimed", "done")
@@ -56,9 +59,8 @@ def query(criteria: Criteria, limit: int):
         Contact.opted_out.is_(false()),
         Contact.sms_unusable.is_(None),
         # Never a number coordinators blocked, or one muted for answering like a machine.
-        or_(Contact.blocked_at.is_(None), and_(Contact.blocked_until.is_not(None),
-                                               Contact.blocked_until <= criteria.now)),
-        or_(Contact.muted_until.is_(None), Contact.muted_until <= criteria.now),
+        ~contact_blocked(criteria.now),
+        ~contact_muted(criteria.now),
         exists().where(VolunteerSkill.volunteer_id == Volunteer.id, VolunteerSkill.skill.in_(criteria.skills)),
         or_(
             Volunteer.any_time,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Mapped, backref, column_property, mapped_column, relationship
@@ -86,6 +86,22 @@ class Contact(Base):
 
     conversation: Mapped["Conversation"] = relationship(back_populates="contact", uselist=False)
     needs: Mapped[list["Need"]] = relationship(back_populates="contact", order_by="Need.id")
+
+    def blocked(self, at: datetime) -> bool:
+        return self.blocked_at is not None and (self.blocked_until is None or self.blocked_until > at)
+
+    def muted(self, at: datetime) -> bool:
+        return self.muted_until is not None and self.muted_until > at
+
+
+def contact_blocked(at: datetime):
+    """The condition for a contact blocked at `at`, for queries (Contact.blocked in SQL)."""
+    return Contact.blocked_at.is_not(None) & or_(Contact.blocked_until.is_(None), Contact.blocked_until > at)
+
+
+def contact_muted(at: datetime):
+    """The condition for a contact muted at `at`, for queries (Contact.muted in SQL)."""
+    return Contact.muted_until.is_not(None) & (Contact.muted_until > at)
 
 
 class Conversation(Base):

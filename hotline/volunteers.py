@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import areas as areas_mod
@@ -19,7 +19,10 @@ from .i18n import N_, Translator
 from .i18n import languages as languages_mod
 from .i18n import naming
 from .i18n.keywords import shown_word
-from .models import Availability, Contact, OutboxMessage, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
+from .models import (
+    Availability, Contact, OutboxMessage, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill, contact_blocked,
+    contact_muted,
+)
 from .outbound.outbox import queue_sms
 from .phones import normalize
 from .sms import clean
@@ -419,17 +422,13 @@ def reachable():
     now = utcnow()
     return (Volunteer.status == ACTIVE) & Volunteer.contact_id.in_(
         select(Contact.id).where(
-            Contact.opted_out.is_(False), Contact.sms_unusable.is_(None),
-            or_(Contact.blocked_at.is_(None), and_(Contact.blocked_until.is_not(None), Contact.blocked_until <= now)),
-            or_(Contact.muted_until.is_(None), Contact.muted_until <= now)))
+            Contact.opted_out.is_(False), Contact.sms_unusable.is_(None), ~contact_blocked(now), ~contact_muted(now)))
 
 
 def can_be_given_tasks(volunteer: Volunteer) -> bool:
     contact, now = volunteer.contact, utcnow()
-    blocked = contact.blocked_at is not None and (contact.blocked_until is None or contact.blocked_until > now)
-    muted = contact.muted_until is not None and contact.muted_until > now
     return (volunteer.status == ACTIVE and not contact.opted_out and not contact.sms_unusable
-            and not blocked and not muted)
+            and not contact.blocked(now) and not contact.muted(now))
 
 
 def welcome(session: Session, settings: Settings, volunteer: Volunteer) -> OutboxMessage | None:

@@ -39,9 +39,9 @@ class Verdict:
 
 def screen(session: Session, settings: Settings, contact: Contact, text: str, now: datetime) -> Verdict:
     """Decide whether a text from `contact` is answered; mute a number that is looping."""
-    if blocks.is_blocked(contact, now):
+    if contact.blocked(now):
         return Verdict("blocked")
-    if blocks.is_muted(contact, now):
+    if contact.muted(now):
         return Verdict("muted")
     history = limits.recent(session, settings, contact, now)
     if history is not None:

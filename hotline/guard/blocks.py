@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit
 from ..config import Settings
 from ..db import insert_ignore
-from ..models import Contact
+from ..models import Contact, contact_blocked
 from ..phones import mask, normalize
 
 MAX_REASON = 500
@@ -33,19 +33,6 @@ def hotline_numbers(settings: Settings) -> frozenset[str]:
     """This hotline's own number and the other hotline numbers it must never answer."""
     own = normalize(settings.twilio_phone_number, settings.default_region) if settings.twilio_phone_number else None
     return frozenset({*settings.other_hotline_numbers, *([own] if own else [])})
-
-
-def is_blocked(contact: Contact, now: datetime) -> bool:
-    return contact.blocked_at is not None and (contact.blocked_until is None or contact.blocked_until > now)
-
-
-def is_muted(contact: Contact, now: datetime) -> bool:
-    return contact.muted_until is not None and contact.muted_until > now
-
-
-def blocked_now(now: datetime):
-    """The condition for a contact blocked at `now`, for queries."""
-    return Contact.blocked_at.is_not(None) & or_(Contact.blocked_until.is_(None), Contact.blocked_until > now)
 
 
 def read_phone(raw: str, settings: Settings) -> str:
@@ -78,7 +65,7 @@ def block(session: Session, settings: Settings, phone: str, reason: str, days: i
     if not reason:
         raise BlockError("reason", "say why the number is blocked")
     contact = _contact(session, number, now)
-    before = {"blocked": is_blocked(contact, now)}
+    before = {"blocked": contact.blocked(now)}
     contact.blocked_at = now
     contact.blocked_until = now + timedelta(days=days) if days else None
     contact.block_reason = reason
@@ -91,7 +78,7 @@ def block(session: Session, settings: Settings, phone: str, reason: str, days: i
 def unblock(session: Session, contact: Contact, *, actor: str, now: datetime, user_id: int | None = None,
             address: str = "") -> bool:
     """Lift a block; tell whether there was one in force."""
-    was = is_blocked(contact, now)
+    was = contact.blocked(now)
     before = {"reason": contact.block_reason or "", "since": contact.blocked_at.isoformat() if contact.blocked_at else ""}
     contact.blocked_at = contact.blocked_until = contact.block_reason = None
     if was:
@@ -109,7 +96,7 @@ def mute(contact: Contact, settings: Settings, reason: str, now: datetime) -> No
 def unmute(session: Session, contact: Contact, *, actor: str, now: datetime, user_id: int | None = None,
            address: str = "") -> bool:
     """Answer a muted number again; tell whether it was muted."""
-    was = is_muted(contact, now)
+    was = contact.muted(now)
     before = {"reason": contact.muted_reason or "", "since": contact.muted_at.isoformat() if contact.muted_at else ""}
     contact.muted_at = contact.muted_until = contact.muted_reason = None
     if was:
@@ -129,7 +116,7 @@ class Listed:
 
 def blocked(session: Session, now: datetime) -> list[Listed]:
     """Numbers blocked now, newest first, masked."""
-    rows = session.scalars(select(Contact).where(blocked_now(now)).order_by(Contact.blocked_at.desc(), Contact.id))
+    rows = session.scalars(select(Contact).where(contact_blocked(now)).order_by(Contact.blocked_at.desc(), Contact.id))
     return [Listed(c.id, mask(c.phone), c.block_reason or "", c.blocked_at, c.blocked_until) for c in rows]
 
 

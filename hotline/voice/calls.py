@@ -146,7 +146,7 @@ def handle_call(
         if seen is not None:
             return CallOutcome(seen.reply or "", duplicate=True)
         contact = conversation.contact
-        if blocks.is_blocked(contact, now):
+        if contact.blocked(now):
             # A blocked number files nothing: the call is kept as having come, and ended at once.
             contact.last_seen_at = now
             session.add(InboundMessage(message_sid=key, contact_id=contact.id, channel="voice",
