@@ -90,7 +90,7 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
     refs = [need.ref for need in own]
     volunteer_id = volunteer.id if volunteer is not None else None
     erased.requests = len(need_ids)
-    erased.recordings = _erase_recordings(session, contact.id, need_ids, now)
+    erased.recordings = _erase_recordings(session, contact.id, need_ids)
     erased.messages = _erase_messages(session, contact.id, need_ids, last_queued)
     if need_ids:
         _scrub_needs(session, need_ids, erased_contact(session).id)
@@ -153,12 +153,17 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _erase_recordings(session: Session, contact_id: int, need_ids: list[int], now: datetime) -> int:
-    """Delete the recordings here, and queue their deletion at Twilio (retried until it is done)."""
+def _erase_recordings(session: Session, contact_id: int, need_ids: list[int]) -> int:
     where = Recording.contact_id == contact_id
     if need_ids:
         where = or_(where, Recording.need_id.in_(need_ids))
-    rows = session.execute(select(Recording.id, Recording.recording_sid).where(where)).all()
+    return delete_recordings(session, where)
+
+
+def delete_recordings(session: Session, where, limit: int | None = None) -> int:
+    """Delete the recordings `where` says here, and queue their deletion at Twilio (retried until done)."""
+    query = select(Recording.id, Recording.recording_sid).where(where)
+    rows = session.execute(query.limit(limit) if limit else query).all()
     for _, sid in rows:
         if sid:
             queue_recording_delete(session, sid)
@@ -212,9 +217,21 @@ def _erase_helpers_copies(session: Session, need_ids: list[int]) -> None:
 
 def _scrub_needs(session: Session, need_ids: list[int], erased_id: int) -> None:
     """Keep each request's category, status and dates for the counts; drop its words and its person."""
-    session.execute(update(Need).where(Need.id.in_(need_ids)).values(
-        contact_id=erased_id, details="", location="", door_words=None).execution_options(synchronize_session=False))
-    session.execute(update(Ride).where(Ride.need_id.in_(need_ids)).values(
-        pickup="", destination="").execution_options(synchronize_session=False))
-    session.execute(update(NeedEvent).where(NeedEvent.need_id.in_(need_ids)).values(note="").execution_options(
+    session.execute(update(Need).where(Need.id.in_(need_ids)).values(contact_id=erased_id).execution_options(
         synchronize_session=False))
+    scrub_words(session, need_ids)
+
+
+def scrub_words(session: Session, need_ids) -> int:
+    """Drop the words of these requests (ids, or a select of them): details, place, words at the door,
+    ride places and history notes; return how many requests still had some. When they changed stays."""
+    count = session.execute(update(Need).where(
+        Need.id.in_(need_ids), or_(Need.details != "", Need.location != "", Need.door_words.is_not(None)),
+    ).values(details="", location="", door_words=None, updated_at=Need.updated_at).execution_options(
+        synchronize_session=False)).rowcount or 0
+    session.execute(update(Ride).where(
+        Ride.need_id.in_(need_ids), or_(Ride.pickup != "", Ride.destination != ""),
+    ).values(pickup="", destination="", updated_at=Ride.updated_at).execution_options(synchronize_session=False))
+    session.execute(update(NeedEvent).where(NeedEvent.need_id.in_(need_ids), NeedEvent.note != "").values(
+        note="").execution_options(synchronize_session=False))
+    return count

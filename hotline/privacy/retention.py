@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session
 from .. import audit, needs
 from ..config import Settings
 from ..models import (
-    AuditEntry, Contact, DeliveryReport, InboundMessage, Need, NeedEvent, OutboxMessage, Recording, Ride, Volunteer,
+    AuditEntry, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording, Volunteer, contact_blocked,
 )
-from ..guard import blocks
-from ..outbound.outbox import IN_FLIGHT, queue_recording_delete
+from ..outbound.outbox import IN_FLIGHT
 from . import erase
 
 log = logging.getLogger(__name__)
@@ -80,13 +79,7 @@ def _recordings(session: Session, since: datetime) -> int:
             and_(Recording.need_id.is_(None),
                  or_(Recording.contact_id.is_(None), ~_has_live_need(Recording.contact_id, since)))),
     )
-    rows = session.execute(select(Recording.id, Recording.recording_sid).where(expired).limit(5000)).all()
-    for row in rows:
-        if row.recording_sid:
-            queue_recording_delete(session, row.recording_sid)
-    if rows:
-        session.execute(delete(Recording).where(Recording.id.in_([row.id for row in rows])))
-    return len(rows)
+    return erase.delete_recordings(session, expired, limit=5000)
 
 
 def _message_bodies(session: Session, since: datetime) -> int:
@@ -110,17 +103,7 @@ def _message_bodies(session: Session, since: datetime) -> int:
 
 def _request_details(session: Session, since: datetime) -> int:
     """Closed requests keep their category, status and dates; their words and places go."""
-    old = select(Need.id).where(Need.status.in_(CLOSED), Need.updated_at < since)
-    count = session.execute(update(Need).where(
-        Need.id.in_(old), or_(Need.details != "", Need.location != "", Need.door_words.is_not(None)),
-    ).values(details="", location="", door_words=None, updated_at=Need.updated_at).execution_options(
-        synchronize_session=False)).rowcount or 0
-    session.execute(update(Ride).where(
-        Ride.need_id.in_(old), or_(Ride.pickup != "", Ride.destination != ""),
-    ).values(pickup="", destination="", updated_at=Ride.updated_at).execution_options(synchronize_session=False))
-    session.execute(update(NeedEvent).where(NeedEvent.need_id.in_(old), NeedEvent.note != "").values(
-        note="").execution_options(synchronize_session=False))
-    return count
+    return erase.scrub_words(session, select(Need.id).where(Need.status.in_(CLOSED), Need.updated_at < since))
 
 
 def _delivery_records(session: Session, since: datetime) -> int:
@@ -135,7 +118,7 @@ def _idle_contacts(session: Session, settings: Settings, now: datetime, details_
     quiet = now - _days(settings.retain_idle_contacts_days)
     volunteer = exists().where(Volunteer.contact_id == Contact.id, Volunteer.status != "removed")
     ids = session.scalars(select(Contact.id).where(
-        Contact.last_seen_at < quiet, Contact.phone != erase.ERASED, ~volunteer, ~blocks.blocked_now(now),
+        Contact.last_seen_at < quiet, Contact.phone != erase.ERASED, ~volunteer, ~contact_blocked(now),
         ~_has_live_need(Contact.id, details_since),
     ).order_by(Contact.id).limit(IDLE_BATCH)).all()
     for contact_id in ids:
