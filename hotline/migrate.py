@@ -1,12 +1,13 @@
 """Schema migrations with Alembic, driven from Python."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 
-from .config import PROJECT_ROOT
-
-MIGRATIONS = PROJECT_ROOT / "migrations"
+# Inside the package, so an installed wheel migrates as a checkout does.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
