@@ -14,7 +14,14 @@ import phonenumbers
 
 from .phones import mask, normalize
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A checkout (an editable install too) reads the translators' .po files under locales/ and keeps its
+# data beside them; an installed wheel carries its catalogs compiled inside the package (the build
+# puts them there) and keeps its data in the working directory, never in site-packages.
+FROM_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "locales").is_dir()
+LOCALES_DIR = PROJECT_ROOT / "locales" if FROM_CHECKOUT else PACKAGE_DIR / "locales"
+INSTANCE_DIR = PROJECT_ROOT / "instance" if FROM_CHECKOUT else Path.cwd() / "instance"
 
 
 def _list(value: str) -> tuple[str, ...]:
@@ -77,8 +84,8 @@ class Settings:
     allow_unsigned_webhooks: bool = False
     hotline_timezone: str = "UTC"
     secret_key: str = ""
-    instance_path: str = str(PROJECT_ROOT / "instance")
-    locales_dir: str = str(PROJECT_ROOT / "locales")
+    instance_path: str = str(INSTANCE_DIR)
+    locales_dir: str = str(LOCALES_DIR)
     default_language: str = "en"
     # Region used to read numbers written without a country code.
     default_region: str = "US"
@@ -448,7 +455,8 @@ def problems(settings: Settings) -> list[str]:
 def shipped_languages(locales_dir: str) -> set[str]:
     """The languages whose texts ship in the locales folder (English is the texts themselves)."""
     folder = Path(locales_dir)
-    return {"en"} | {path.parent.parent.name for path in folder.glob("*/LC_MESSAGES/messages.po")}
+    # Compiled (.mo) in an installed wheel, the translators' .po in a checkout.
+    return {"en"} | {path.parent.parent.name for path in folder.glob("*/LC_MESSAGES/messages.[mp]o")}
 
 
 def refusal(found: list[str]) -> str:

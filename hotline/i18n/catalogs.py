@@ -7,13 +7,13 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from ..config import PROJECT_ROOT
+from ..config import PACKAGE_DIR
+from .compiled import compile_tree
 from .translator import CONSOLE, DOMAIN, available, catalog_path
 
-SOURCE_DIR = PROJECT_ROOT / "hotline"
+SOURCE_DIR = PACKAGE_DIR
 # Where each domain's messages are written, first match wins: the console's words (its Python
 # and its templates) apart from what residents and volunteers read.
 METHOD_MAPS = {
@@ -85,16 +85,9 @@ def update(locales_dir: Path, languages: list[str] | None = None, domain: str = 
 
 
 def compile_all(locales_dir: Path) -> list[Path]:
-    """Write .mo files beside the catalogs (the hotline itself reads the .po files directly)."""
-    written = []
-    for domain in DOMAINS:
-        for code in available(locales_dir, domain):
-            catalog = read_catalog(catalog_path(locales_dir, code, domain), code)
-            path = catalog_path(locales_dir, code, domain).with_suffix(".mo")
-            with path.open("wb") as fp:
-                write_mo(fp, catalog)
-            written.append(path)
-    return written
+    """Write .mo files beside the catalogs, as the build writes them into the package (a checkout's
+    hotline reads the .po files directly)."""
+    return [path for path in compile_tree(locales_dir, locales_dir) if path.suffix == ".mo"]
 
 
 @dataclass

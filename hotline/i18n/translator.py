@@ -1,4 +1,5 @@
-"""Translations loaded straight from the .po catalogs, one small Translator per language."""
+"""Translations loaded straight from the .po catalogs (compiled .mo in an installed wheel), one small
+Translator per language."""
 from __future__ import annotations
 
 import io
@@ -6,7 +7,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
@@ -34,18 +36,40 @@ def catalog_path(locales_dir: str | Path, code: str, domain: str = DOMAIN) -> Pa
     return Path(locales_dir) / code / "LC_MESSAGES" / f"{domain}.po"
 
 
+def compiled_path(locales_dir: str | Path, code: str, domain: str = DOMAIN) -> Path:
+    return catalog_path(locales_dir, code, domain).with_suffix(".mo")
+
+
+def catalog_for(locales_dir: str | Path, code: str, domain: str = DOMAIN) -> Catalog | None:
+    """Read a language's catalog: the .po where translators keep it, else the compiled .mo."""
+    source = catalog_path(locales_dir, code, domain)
+    if source.exists():
+        with source.open("rb") as fp:
+            return read_po(fp, locale=code)
+    compiled = compiled_path(locales_dir, code, domain)
+    if compiled.exists():
+        with compiled.open("rb") as fp:
+            return read_mo(fp)
+    return None
+
+
 @lru_cache(maxsize=64)
 def _load(locales_dir: str, code: str, domain: str = DOMAIN) -> NullTranslations:
-    # Compiled in memory from the .po file, so there is no build step to forget.
-    path = catalog_path(locales_dir, code, domain)
-    if not path.exists():
-        return NullTranslations()
-    with path.open("rb") as fp:
-        catalog = read_po(fp, locale=code)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=domain)
+    # A checkout's .po is compiled in memory, so there is no build step to forget; an installed
+    # wheel has only the .mo its build compiled.
+    source = catalog_path(locales_dir, code, domain)
+    if source.exists():
+        with source.open("rb") as fp:
+            catalog = read_po(fp, locale=code)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        return Translations(buffer, domain=domain)
+    compiled = compiled_path(locales_dir, code, domain)
+    if compiled.exists():
+        with compiled.open("rb") as fp:
+            return Translations(fp, domain=domain)
+    return NullTranslations()
 
 
 def available(locales_dir: str | Path, domain: str = DOMAIN) -> list[str]:
@@ -53,7 +77,8 @@ def available(locales_dir: str | Path, domain: str = DOMAIN) -> list[str]:
     root = Path(locales_dir)
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if catalog_path(root, p.name, domain).exists())
+    return sorted(p.name for p in root.iterdir()
+                  if catalog_path(root, p.name, domain).exists() or compiled_path(root, p.name, domain).exists())
 
 
 class Translator:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from babel.messages.pofile import read_po
-
 from .. import needs
 from ..clock import now as utcnow
 from ..config import Settings
@@ -13,7 +11,7 @@ from ..flows import FLOWS
 from ..flows.engine import Ctx, enabled_languages
 from ..flows.ride import REFUSED_TWICE
 from ..i18n import Translator
-from ..i18n.translator import catalog_path
+from ..i18n.translator import catalog_for
 from ..models import Base, Contact, Conversation
 from .audio import audio_key
 from .turn import Turn, language_keys, language_option
@@ -36,10 +34,8 @@ class _Collecting(Turn):
 def sentences(settings: Settings, code: str) -> list[tuple[str, str]]:
     """List (file name, sentence) for every sentence worth recording in a language, in a stable order."""
     found: list[str] = []
-    path = catalog_path(settings.locales_dir, code)
-    if path.exists():
-        with path.open("rb") as fp:
-            catalog = read_po(fp, locale=code)
+    catalog = catalog_for(settings.locales_dir, code)
+    if catalog is not None:
         for message in catalog:
             if message.id and isinstance(message.string, str) and message.string and "%(" not in message.id:
                 if message.context in (None, "voice"):
