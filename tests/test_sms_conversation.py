@@ -71,6 +71,13 @@ def test_an_answer_that_is_no_choice_explains_the_choices_and_asks_again(phone):
     assert "What do you need help with?" in reply
 
 
+def test_digits_that_are_no_number_one_can_count_with_are_asked_about_again(phone):
+    # The Rumi digit one is a digit to Unicode, but no number: once it broke the reply.
+    start_in(phone, "1")
+    for odd in ("\U00010e60", "#\U00010e60", "\U00010e60\U00010e61"):
+        assert "What do you need help with?" in phone.text(odd), odd
+
+
 def test_a_number_that_is_no_choice_is_refused_with_the_range(phone):
     start_in(phone, "1")
     for number in ("42", "eight", "#9"):

@@ -62,7 +62,7 @@ class Prompt:
         key = kw.normalize(answer).lstrip("#")
         if not key or kw.carrier_word(answer):
             return None  # YES, STOP and the other carrier words are the carrier's, never an answer
-        number = words.number(answer) if words is not None else (int(key) if key.isdigit() else None)
+        number = words.number(answer) if words is not None else (int(key) if key.isdecimal() else None)
         if number is not None:
             return self.choices[number - 1].value if 0 < number <= len(self.choices) else None
         exact = [c.value for c in self.choices
@@ -92,7 +92,7 @@ class Prompt:
     def out_of_range(self, answer: str, words: Answers | None = None) -> bool:
         """Tell whether the answer is a number that is no choice ("12" on a five-item menu)."""
         key = kw.normalize(answer).lstrip("#")
-        number = words.number(answer) if words is not None else (int(key) if key.isdigit() else None)
+        number = words.number(answer) if words is not None else (int(key) if key.isdecimal() else None)
         return number is not None and not 0 < number <= len(self.choices)
 
     def choices_for(self, answer: str, words: Answers | None = None) -> tuple[str, ...] | None:
@@ -104,12 +104,12 @@ class Prompt:
             return (whole,)
         nothing = {c.value for c in self.choices if c.means == NOTHING}
         parts = kw.normalize(answer).split()
-        if len(parts) == 1 and parts[0].isdigit() and len(self.choices) < 10 and not nothing:
+        if len(parts) == 1 and parts[0].isdecimal() and len(self.choices) < 10 and not nothing:
             parts = list(parts[0])  # "24" on a menu of single digits is 2 and 4 (never "12" with a "none")
         values = []
         for part in parts:
             value = self.choice_for(part, words)
-            number = words.number(part) if words is not None else (int(part) if part.isdigit() else None)
+            number = words.number(part) if words is not None else (int(part) if part.isdecimal() else None)
             if value is None and number is not None:
                 return None  # a number that is no choice: ask again rather than guess
             if value is not None:

@@ -89,7 +89,7 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
         # Only a coordinator's approval makes a volunteer active, never a pause that runs out.
         return ctx._("A coordinator has not confirmed you yet. We will text you when they do.")
     if name == "pause":
-        days = int(argument) if argument.isdigit() and 0 < int(argument) <= 365 else None
+        days = int(argument) if argument.isdecimal() and 0 < int(argument) <= 365 else None
         volunteers.pause(volunteer, days, now)
         if days:
             return ctx.ngettext(

@@ -81,7 +81,7 @@ class Answers:
     def number(self, text: str) -> int | None:
         """Read a whole message that is a number in words or digits ("dos", "2", "#2")."""
         key = kw.normalize(text).lstrip("#")
-        if key.isdigit() and len(key) <= 6:
+        if key.isdecimal() and len(key) <= 6:
             return int(key)
         return self.numbers.get(key)
 
