@@ -363,10 +363,8 @@ def remove(volunteer_id: int):
 def room_for_uploads(endpoint: str | None, _values) -> None:
     # Runs before every before_request function, the CSRF check (which reads the form) included.
     if endpoint == "volunteers.upload":
-        try:
-            request.max_content_length = UPLOAD_REQUEST_LIMIT
-        except AttributeError:  # Flask before 3.1: the app's MAX_CONTENT_LENGTH stands
-            pass
+        # A request's own limit: Flask 3.1 and later.
+        request.max_content_length = UPLOAD_REQUEST_LIMIT
 
 
 def too_large() -> str:
