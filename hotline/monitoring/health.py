@@ -4,6 +4,8 @@ Public (`GET /healthz`), so it tells counts and ages only, never a number or a m
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +22,15 @@ log = logging.getLogger(__name__)
 
 OK = "ok"
 UNREACHABLE = "unreachable"
+# `hotline doctor` sends a random word in this header; the answer carries PROOF_HEADER, made with this
+# install's secret key, so the doctor knows PUBLIC_URL reaches this install and not another one.
+CHECK_HEADER = "X-Hotline-Check"
+PROOF_HEADER = "X-Hotline-Proof"
+
+
+def proof(secret_key: str, word: str) -> str:
+    """What this install answers to `word`: only one with the same secret key answers the same."""
+    return hmac.new(secret_key.encode(), f"healthz:{word}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

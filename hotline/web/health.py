@@ -1,7 +1,7 @@
 """`GET /healthz`: the database and Redis reachable, the backlog's age, live workers; 503 when stuck."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, request
 
 from .. import urls
 from ..monitoring import health
@@ -16,4 +16,7 @@ def healthz():
     response = jsonify(found.as_json())
     # A probe must see the state of now, never a proxy's copy.
     response.headers["Cache-Control"] = "no-store"
+    word = request.headers.get(health.CHECK_HEADER, "")[:64]
+    if word:
+        response.headers[health.PROOF_HEADER] = health.proof(current_app.secret_key, word)
     return response, found.status_code
