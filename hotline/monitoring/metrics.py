@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from .. import needs, offers
+from .. import needs
 from ..background.liveness import workers
 from ..models import InboundMessage, Need, NeedEvent, Offer, OutboxMessage
 from ..outbound import budget, outbox
