@@ -1,12 +1,11 @@
 """WSGI entry point: `gunicorn wsgi:app` (reads a .env file in the working directory, as the CLI does)."""
 from dotenv import load_dotenv
 
-from hotline import create_app, logs
+from hotline import create_app
 from hotline.config import UnsafeSettings
 
 load_dotenv()
-# The hotline's own lines go to stderr beside gunicorn's, numbers masked on every handler.
-logs.configure()
+# create_app sets up logging (LOG_LEVEL, to stderr beside gunicorn's lines, numbers masked) and the access log.
 try:
     app = create_app()
 except UnsafeSettings as refused:

@@ -24,8 +24,8 @@ def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool 
     `worker` is for `hotline worker`: its Redis connection waits as long as Redis needs.
     """
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
-    # Whatever handlers the host set up (gunicorn's, a test's), numbers are masked on them.
-    logs.protect()
+    # Logging at LOG_LEVEL, or the host's own handlers (a test's, a log config's), numbers masked on them.
+    logs.configure(settings.log_level)
     check_safe(settings)
     app = Flask(__name__, instance_path=settings.instance_path, template_folder="web/templates",
                 static_folder="web/static")

@@ -149,6 +149,11 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count(User.id))) or 0
 
 
+def active_admins(session: Session) -> int:
+    """How many accounts may manage the others (and raise budgets) from the console."""
+    return session.scalar(select(func.count(User.id)).where(User.role == ADMIN, User.active.is_(True))) or 0
+
+
 def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 

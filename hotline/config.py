@@ -212,6 +212,14 @@ class Settings:
     # line" note instead of the menu, until the rate falls.
     surge_first_texts_per_minute: int = 30
 
+    # Operators.
+    # How much the processes log: DEBUG, INFO, WARNING or ERROR (numbers are masked at every level).
+    log_level: str = "INFO"
+    # /healthz answers 503 once a message that is due has waited this long unsent (no worker, a stuck one).
+    health_backlog_seconds: int = 300
+    # The Bearer token that lets a scraper (Prometheus) read /metrics; without it, only a console login can.
+    metrics_token: str = ""
+
     # Privacy: how long things are kept, in days, before the retention job removes them.
     # Message bodies, replies and recordings: this long after the request they belong to closes
     # (or after they were sent, for messages tied to no open request).
@@ -368,7 +376,9 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "retain_audit_days": (30, None),
     "retain_idle_contacts_days": (1, None),
     "retention_sweep_seconds": (60, None),
+    "health_backlog_seconds": (1, None),
 }
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 POSTGRES_DRIVER_MISSING = (
     "DATABASE_URL is a PostgreSQL database but its driver, psycopg 3, is not installed: "
@@ -447,6 +457,8 @@ def problems(settings: Settings) -> list[str]:
     if settings.send_retry_max_seconds < settings.send_retry_seconds:
         found.append(f"SEND_RETRY_MAX_SECONDS={settings.send_retry_max_seconds:g}: must not be less than "
                      f"SEND_RETRY_SECONDS={settings.send_retry_seconds:g}")
+    if settings.log_level.upper() not in LOG_LEVELS:
+        found.append(f"LOG_LEVEL={settings.log_level!r}: one of {', '.join(LOG_LEVELS)}")
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():
         found.append(POSTGRES_DRIVER_MISSING)
     return found

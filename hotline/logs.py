@@ -14,9 +14,12 @@ from .phones import mask
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # Libraries that log whole requests (twilio's client logs every form it sends, To and Body
-# included; urllib3 logs request lines with their query string; SQLAlchemy logs bound
-# parameters): held at WARNING whatever level the root logger has.
-QUIET = ("twilio.http_client", "urllib3", "requests", "sqlalchemy.engine", "sqlalchemy.pool")
+# included; urllib3 and Werkzeug's development server log request lines with their query string;
+# SQLAlchemy logs bound parameters): held at WARNING whatever level the root logger has. The
+# hotline's own access log (hotline.web.access_log) says what a request line should.
+QUIET = ("twilio.http_client", "urllib3", "requests", "sqlalchemy.engine", "sqlalchemy.pool", "werkzeug")
+# The handler `configure` puts on the root logger, known by its name so a later call only sets the level.
+HANDLER = "hotline"
 
 # What looks like a phone number: E.164 ("+12125551234", "+1 212-555-1234", or "%2B12125551234"
 # inside a URL-encoded query string), any bare run of 10 to 15 digits, and a North American number
@@ -80,7 +83,28 @@ def protect() -> None:
             handler.addFilter(MASK)
 
 
-def configure(level: int = logging.INFO) -> None:
-    """Log to stderr at `level` (unless something set up logging already), with numbers masked."""
-    logging.basicConfig(level=level, format=FORMAT)
+def level_of(name: str | int) -> int:
+    """A level given by name (LOG_LEVEL) or number; INFO for a name logging does not know."""
+    if isinstance(name, int):
+        return name
+    return logging.getLevelNamesMapping().get(str(name).strip().upper(), logging.INFO)
+
+
+def configure(level: str | int = "INFO") -> None:
+    """Set up logging for this process: the one entry point of the web app, the worker and the CLI.
+
+    The first call logs to stderr through one handler on the root logger, unless the host set up
+    handlers of its own (a log config given to gunicorn, a test runner): then theirs serve, and
+    their level stands. Every call sets the level of ours, and masks numbers on every handler.
+    """
+    root = logging.getLogger()
+    ours = [handler for handler in root.handlers if handler.get_name() == HANDLER]
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.set_name(HANDLER)
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
+        ours = [handler]
+    if ours:
+        root.setLevel(level_of(level))
     protect()

@@ -127,6 +127,12 @@ class FakeTwilio:
     deleted_recordings: list[str] = field(default_factory=list)
     # While set, every create request gets this answer (an outage), before any scripted one.
     down: Reply | None = None
+    # The account as GET /Accounts/{sid}.json tells it.
+    account_status: str = "active"
+    account_type: str = "Full"
+    # The account's numbers (E.164 -> the fields set on it) and Messaging Services (sid -> fields).
+    numbers: dict[str, dict] = field(default_factory=dict)
+    services: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -214,6 +220,52 @@ class FakeTwilio:
             "uri": path,
             "messages": page,
         }
+
+    # The account, its numbers and Messaging Services (what `hotline doctor` reads) ---------
+
+    def _account(self) -> dict:
+        now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+        return {
+            "auth_token": self.auth_token, "date_created": now, "date_updated": now, "friendly_name": "Hotline",
+            "owner_account_sid": self.account_sid, "sid": self.account_sid, "status": self.account_status,
+            "subresource_uris": {}, "type": self.account_type,
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}.json",
+        }
+
+    def _number(self, phone: str, fields: dict) -> dict:
+        now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+        sid = "PN" + uuid.uuid5(uuid.NAMESPACE_URL, phone).hex
+        number = {
+            "account_sid": self.account_sid, "address_requirements": "none", "address_sid": None,
+            "api_version": "2010-04-01", "beta": False, "bundle_sid": None,
+            "capabilities": {"fax": False, "mms": True, "sms": True, "voice": True}, "date_created": now,
+            "date_updated": now, "emergency_address_sid": None, "emergency_address_status": "unregistered",
+            "emergency_status": "Inactive", "friendly_name": phone, "identity_sid": None, "origin": "twilio",
+            "phone_number": phone, "sid": sid, "sms_application_sid": "", "sms_fallback_method": "POST",
+            "sms_fallback_url": "", "sms_method": "POST", "sms_url": "", "status": "in-use",
+            "status_callback": "", "status_callback_method": "POST", "subresource_uris": {}, "trunk_sid": None,
+            "type": "local", "uri": f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers/{sid}.json",
+            "voice_application_sid": "", "voice_caller_id_lookup": False, "voice_fallback_method": "POST",
+            "voice_fallback_url": "", "voice_method": "POST", "voice_receive_mode": "voice", "voice_url": "",
+        }
+        unknown = set(fields) - set(number)
+        assert not unknown, unknown
+        return {**number, **fields}
+
+    def _service(self, sid: str, fields: dict) -> dict:
+        now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+        service = {
+            "account_sid": self.account_sid, "area_code_geomatch": True, "date_created": now, "date_updated": now,
+            "fallback_method": "POST", "fallback_to_long_code": True, "fallback_url": None,
+            "friendly_name": "Hotline", "inbound_method": "POST", "inbound_request_url": None, "links": {},
+            "mms_converter": True, "scan_message_content": "inherit", "sid": sid, "smart_encoding": True,
+            "status_callback": None, "sticky_sender": True, "synchronous_validation": False,
+            "url": f"https://messaging.twilio.com/v1/Services/{sid}", "us_app_to_person_registered": False,
+            "use_inbound_webhook_on_number": False, "usecase": "notifications", "validity_period": 14400,
+        }
+        unknown = set(fields) - set(service)
+        assert not unknown, unknown
+        return {**service, **fields}
 
     # Calls ------------------------------------------------------------------------------
 
@@ -413,6 +465,19 @@ class FakeTwilio:
                 parts = urlsplit(self.path)
                 rest = self._messages_path(parts.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                if parts.path == f"/2010-04-01/Accounts/{fake.account_sid}.json":
+                    return self._send(200, fake._account())
+                if parts.path == f"/2010-04-01/Accounts/{fake.account_sid}/IncomingPhoneNumbers.json":
+                    found = [fake._number(phone, fields) for phone, fields in fake.numbers.items()
+                             if query.get("PhoneNumber") in (None, phone)]
+                    return self._send(200, {"end": 0, "first_page_uri": self.path, "next_page_uri": None, "page": 0,
+                                            "page_size": 50, "previous_page_uri": None, "start": 0,
+                                            "uri": self.path, "incoming_phone_numbers": found})
+                if parts.path.startswith("/v1/Services/"):
+                    sid = parts.path[len("/v1/Services/"):]
+                    if sid in fake.services:
+                        return self._send(200, fake._service(sid, fake.services[sid]))
+                    return self._error(404, 20404, "The requested resource was not found")
                 if self._calls_path(parts.path) == ".json":
                     with fake._lock:
                         found = [c for c in reversed(fake.calls) if query.get("To") in (None, c["to"])]

@@ -207,8 +207,13 @@ def test_sweep_leaves_rows_that_are_waiting_on_purpose_alone(harness):
 def test_health_check_reports_redis_down_but_the_hotline_keeps_serving(harness):
     if harness.backend != "rq":
         pytest.skip("RQ only")
-    assert harness.client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    from hotline.background.worker import make_worker
+
+    make_worker(harness.hotline).register_birth()
+    assert harness.client.get("/healthz").get_json() == {
+        "status": "ok", "database": "ok", "redis": "ok", "workers": 1, "backlog": 0, "backlog_age_seconds": 0}
     harness.hotline.redis = redis_from_url(f"redis://127.0.0.1:{closed_port()}/0")
     response = harness.client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+    assert response.get_json() == {"status": "degraded", "database": "ok", "redis": "unreachable", "backlog": 0,
+                                   "backlog_age_seconds": 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from dotenv import load_dotenv
 
-from . import blocks, chat, db, needs, outbox, privacy, server, translations, users, voice, volunteers
+from . import blocks, chat, db, doctor, needs, outbox, privacy, server, translations, users, voice, volunteers
 
 
 @click.group()
@@ -15,5 +15,5 @@ def main() -> None:
 
 for command in (server.run, server.worker, db.db, needs.needs_command, outbox.outbox, chat.chat, translations.translations,
                 users.users_group, voice.voice, volunteers.volunteers_group, privacy.forget,
-                privacy.retention_command, blocks.block, blocks.unblock):
+                privacy.retention_command, blocks.block, blocks.unblock, doctor.doctor):
     main.add_command(command)

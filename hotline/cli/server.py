@@ -94,13 +94,13 @@ def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool
     if not settings.redis_url:
         raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
     # Before RQ sets up handlers of its own (it does when none are set), so that ours, masked, serve.
-    logs.configure()
+    logs.configure(settings.log_level)
     app = create_app(settings, worker=True)
     hotline = app.extensions["hotline"]
     if not burst:
         start_sweeper(hotline, periodic(settings))
     log.info("worker: database %s, sending through %s", settings.database_url.split("@")[-1], hotline.transport.name)
-    return make_worker(hotline).work(burst=burst, with_scheduler=True, logging_level="INFO")
+    return make_worker(hotline).work(burst=burst, with_scheduler=True, logging_level=logs.level_of(settings.log_level))
 
 
 @click.command()

@@ -292,3 +292,107 @@ def make_transport(settings: Settings) -> Transport:
             log.warning("TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is needed to send messages")
         return TwilioTransport(settings)
     return ConsoleTransport()
+
+
+# What `hotline doctor` asks Twilio: the account, and where the number or Messaging Service sends texts and calls.
+
+# Twilio's other domains (the Messaging Service lives on messaging.twilio.com).
+TWILIO_DOMAINS = re.compile(r"^https://[a-z0-9-]+\.twilio\.com")
+
+
+class SetupError(Exception):
+    """Twilio refused a question about the setup, or could not be reached; the message says which."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class TwilioAccount:
+    status: str  # active, suspended, closed
+    type: str  # Trial, Full
+
+
+@dataclass(frozen=True)
+class NumberHooks:
+    """Where a number of the account sends what comes in."""
+
+    sms_url: str
+    sms_method: str
+    voice_url: str
+    voice_method: str
+    status_callback: str
+    sms_application_sid: str
+    voice_application_sid: str
+
+
+@dataclass(frozen=True)
+class ServiceHooks:
+    """Where a Messaging Service sends what comes in, and its delivery reports."""
+
+    inbound_request_url: str
+    inbound_method: str
+    status_callback: str
+    use_inbound_webhook_on_number: bool
+
+
+class TwilioSetup:
+    """Read the account and its webhooks from Twilio's REST API (at TWILIO_API_BASE_URL)."""
+
+    def __init__(self, settings: Settings):
+        base = settings.twilio_api_base_url.rstrip("/")
+        http_client = _twilio_http_client(base, settings.twilio_timeout_seconds)
+        if base != TWILIO_API:
+            # A stand-in for Twilio serves every domain: send them all where api.twilio.com goes.
+            inner = http_client.request
+
+            def request(method, url, *args, **kwargs):
+                return inner(method, TWILIO_DOMAINS.sub(TWILIO_API, url, count=1), *args, **kwargs)
+
+            http_client.request = request
+        self.account_sid = settings.twilio_account_sid
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)
+
+    @staticmethod
+    def _ask(question):
+        try:
+            return question()
+        except TwilioRestException as error:
+            detail = scrub_numbers(error.msg) if error.msg else ""
+            raise SetupError(f"Twilio answered {error.status}" + (f" (error {error.code})" if error.code else "")
+                             + (f": {detail}" if detail else ""), status=int(error.status or 0), code=error.code) from error
+        except requests.RequestException as error:
+            raise SetupError(f"could not reach Twilio: {type(error).__name__}") from error
+
+    def account(self) -> TwilioAccount:
+        found = self._ask(lambda: self.client.api.v2010.accounts(self.account_sid).fetch())
+        return TwilioAccount(status=found.status or "", type=found.type or "")
+
+    def number(self, phone: str) -> NumberHooks | None:
+        """The number's webhooks, or None when the account has no such number."""
+        found = self._ask(lambda: self.client.incoming_phone_numbers.list(phone_number=phone, limit=1))
+        if not found:
+            return None
+        number = found[0]
+        return NumberHooks(
+            sms_url=number.sms_url or "", sms_method=(number.sms_method or "").upper(),
+            voice_url=number.voice_url or "", voice_method=(number.voice_method or "").upper(),
+            status_callback=number.status_callback or "", sms_application_sid=number.sms_application_sid or "",
+            voice_application_sid=number.voice_application_sid or "",
+        )
+
+    def service(self, sid: str) -> ServiceHooks | None:
+        """The Messaging Service's webhooks, or None when the account has no such service."""
+        try:
+            found = self._ask(lambda: self.client.messaging.v1.services(sid).fetch())
+        except SetupError as error:
+            if error.status == 404:
+                return None
+            raise
+        return ServiceHooks(
+            inbound_request_url=found.inbound_request_url or "", inbound_method=(found.inbound_method or "").upper(),
+            status_callback=found.status_callback or "",
+            use_inbound_webhook_on_number=bool(found.use_inbound_webhook_on_number),
+        )

@@ -1,0 +1,1 @@
+"""What operators look at: the health check, the metrics, and `hotline doctor`'s checks."""
