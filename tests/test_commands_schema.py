@@ -27,6 +27,7 @@ COMMANDS = [
     ["retention"],
     ["block", "+16175550101", "--reason", "abuse"],
     ["unblock", "+16175550101"],
+    ["chat", "--live-database", "+16175550101"],
 ]
 
 
