@@ -9,7 +9,7 @@ from ..background.queue import InProcessQueue
 from ..config import Settings, UnsafeSettings
 from ..db import Database
 from ..migrate import schema_problem
-from ..services import Hotline, install
+from ..services import Hotline, current_or_none, install
 
 
 def settings() -> Settings:
@@ -53,18 +53,23 @@ def services(config: Settings | None = None) -> Hotline:
     """
     config = config or settings()
     hotline = wiring.build(config, database(config), start=False)
+    before = current_or_none()
     wiring.connect(hotline)
     install(hotline)
     context = click.get_current_context(silent=True)
     if context is not None:
-        context.call_on_close(lambda: close(hotline))
+        context.call_on_close(lambda: close(hotline, before))
     return hotline
 
 
-def close(hotline: Hotline) -> None:
-    """Release the services, saying when what was queued waits for `hotline run`."""
+def close(hotline: Hotline, before: Hotline | None = None) -> None:
+    """Release the services, saying when what was queued waits for `hotline run`; put back those before."""
     if isinstance(hotline.queue, InProcessQueue) and hotline.queue.pending():
         click.echo("no REDIS_URL here: `hotline run` sends what this queued", err=True)
     if hotline.redis is not None:
         hotline.redis.close()
     hotline.close()
+    if before is not None:
+        # A command run inside a process that has services of its own (a test's app) leaves them as they were.
+        wiring.connect(before)
+        install(before)
