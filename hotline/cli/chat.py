@@ -40,7 +40,7 @@ DEMO_VOLUNTEERS = (("Ana", "+15550100001"), ("Ben", "+15550100002"), ("Chen", "+
                    ("Dana", "+15550100004"))
 
 LIVE_WARNING = ("WARNING: --live-database: this chat files real requests in {where} and real volunteers "
-                "get its offers (the hotline's worker sends them; nothing is sent from here).")
+                "get its offers (the running hotline sends them; nothing is sent from here).")
 
 
 @click.command()
