@@ -3,11 +3,12 @@ from dotenv import load_dotenv
 
 from hotline import create_app
 from hotline.config import UnsafeSettings
+from hotline.migrate import OutdatedSchema
 
 load_dotenv()
 # create_app sets up logging (LOG_LEVEL, to stderr beside gunicorn's lines, numbers masked) and the access log.
 try:
     app = create_app()
-except UnsafeSettings as refused:
-    # The list of what to fix, without a traceback, and a non-zero exit.
+except (UnsafeSettings, OutdatedSchema) as refused:
+    # What to fix (the settings, or `hotline db upgrade`), without a traceback, and a non-zero exit.
     raise SystemExit(str(refused)) from None

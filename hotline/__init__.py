@@ -11,7 +11,9 @@ from flask import Flask
 from . import logs, web, wiring
 from .background.ticker import start_sweeper
 from .config import Settings, check_safe
+from .db import Database
 from .jobs import periodic
+from .migrate import require_current
 from .services import Hotline, install
 
 
@@ -22,6 +24,8 @@ def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool 
     """Create the web app: settings, then services, then the web edge, then the wiring.
 
     `worker` is for `hotline worker`: its Redis connection waits as long as Redis needs.
+    A database whose schema is not this version's is refused (OutdatedSchema): only `hotline run`
+    and `hotline db upgrade` migrate.
     """
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
     # Logging at LOG_LEVEL, or the host's own handlers (a test's, a log config's), numbers masked on them.
@@ -31,7 +35,13 @@ def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool 
                 static_folder="web/static")
     app.config["SECRET_KEY"] = settings.secret_key or instance_secret(Path(settings.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    hotline = wiring.build(settings, worker=worker)
+    db = Database(settings.database_url)
+    try:
+        require_current(db.engine)
+    except Exception:
+        db.dispose()
+        raise
+    hotline = wiring.build(settings, db, worker=worker)
     hotline.app = app
     app.extensions["hotline"] = hotline
     web.init_app(app, hotline)

@@ -1,13 +1,40 @@
 """The RQ worker that runs the hotline's queued jobs (with its scheduler) in this process."""
 from __future__ import annotations
 
+import os
+
 from rq import SimpleWorker
+from rq.defaults import DEFAULT_LOGGING_DATE_FORMAT, DEFAULT_LOGGING_FORMAT
+from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
 from ..services import Hotline
 
 # How long the worker's command listener waits for a message before it looks whether to stop.
 LISTEN_SECONDS = 1
+
+
+class Scheduler(RQScheduler):
+    """RQ's scheduler process, which stops when the worker that started it is gone.
+
+    RQ forks it from the worker and stops it when the worker stops; a worker killed outright
+    (SIGKILL, out of memory) left it running on its own, holding the scheduler lock and
+    enqueueing for nobody, unless the whole process group was killed.
+    """
+
+    parent_pid: int | None = None
+
+    def start(self):
+        self.parent_pid = os.getpid()
+        return super().start()
+
+    def heartbeat(self) -> None:
+        # Once a second: a child whose parent died is handed to another process.
+        if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            self.log.warning("Scheduler: the worker that started it (PID %s) is gone, stopping", self.parent_pid)
+            self.request_stop()
+            return
+        super().heartbeat()
 
 
 class Worker(SimpleWorker):
@@ -25,6 +52,18 @@ class Worker(SimpleWorker):
         self.pubsub_thread = self.pubsub.run_in_thread(
             sleep_time=LISTEN_SECONDS, daemon=True, exception_handler=self._pubsub_exception_handler
         )
+
+    def _start_scheduler(self, burst: bool = False, logging_level: str | None = "INFO",
+                         date_format: str = DEFAULT_LOGGING_DATE_FORMAT, log_format: str = DEFAULT_LOGGING_FORMAT):
+        """Start the scheduler process as RQ does, as a `Scheduler` (a burst forks none: RQ's own serves)."""
+        if burst:
+            return super()._start_scheduler(burst, logging_level, date_format, log_format)
+        self.scheduler = Scheduler(self.queues, connection=self.connection, serializer=self.serializer,
+                                   logging_level=logging_level if logging_level is not None else self.log.level,
+                                   date_format=date_format, log_format=log_format)
+        self.scheduler.acquire_locks()
+        if self.scheduler.acquired_locks:
+            self.scheduler.start()
 
 
 def make_worker(hotline: Hotline, name: str | None = None) -> Worker:

@@ -6,11 +6,10 @@ from sqlalchemy import select
 
 from .. import audit
 from ..clock import now as utcnow
-from ..db import Database
 from ..guard import blocks
-from ..migrate import upgrade
 from ..models import Contact
 from ..phones import mask, normalize
+from .common import services
 from .common import settings as read_settings
 
 
@@ -26,8 +25,7 @@ def block(phone: str, reason: str, days: int | None) -> None:
         raise click.BadParameter(f"{mask(phone)} is not a phone number", param_hint="PHONE")
     if not reason.strip():
         raise click.BadParameter("say why", param_hint="--reason")
-    upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    db = services(settings).db
     try:
         with db.session() as session:
             contact = blocks.block(session, settings, phone, reason, days, actor=audit.command_line(), now=utcnow())
@@ -45,8 +43,7 @@ def unblock(phone: str) -> None:
     number = normalize(phone, settings.default_region)
     if number is None:
         raise click.BadParameter(f"{mask(phone)} is not a phone number", param_hint="PHONE")
-    upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    db = services(settings).db
     try:
         with db.session() as session:
             contact = session.scalar(select(Contact).where(Contact.phone == number))

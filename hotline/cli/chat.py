@@ -1,50 +1,147 @@
-"""`hotline chat`: a terminal conversation with the hotline, as if texting from a phone."""
+"""`hotline chat`: a terminal conversation with the hotline, as if texting from a phone.
+
+By default it talks to a sandbox: a throwaway SQLite database with the configured settings
+(languages, area, time zone...) and a few demo volunteers, no Redis, nothing sent to anyone.
+Only with `--live-database` does it talk to the configured database, and then it never sends:
+what the hotline queues for other numbers is shown here and left for the hotline's own sending.
+"""
 from __future__ import annotations
 
 import re
 import sys
+import tempfile
+from dataclasses import replace
 from datetime import timedelta
-from typing import Callable, TextIO
+from pathlib import Path
+from typing import Any, Callable, TextIO
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy import select
 
-from .. import clock, wiring
+from .. import clock, volunteers, wiring
 from ..background.queue import InProcessQueue
-from ..config import Settings
+from ..config import Settings, shipped_languages
 from ..db import Database
 from ..inbound import handle_message
 from ..jobs import periodic, run
 from ..migrate import upgrade
+from ..models import OutboxMessage
 from ..outbound.pacing import MemoryPacer
 from ..outbound.transports import ConsoleTransport
 from ..phones import mask, normalize
 from ..services import Hotline, install
+from .common import database
 from .common import settings as read_settings
+
+# Demo volunteers in the sandbox: fictional numbers (555-01xx), every skill, anywhere, any time.
+# Four, so that a request's second wave of offers shows too (a wave is three by default).
+DEMO_VOLUNTEERS = (("Ana", "+15550100001"), ("Ben", "+15550100002"), ("Chen", "+15550100003"),
+                   ("Dana", "+15550100004"))
+
+LIVE_WARNING = ("WARNING: --live-database: this chat files real requests in {where} and real volunteers "
+                "get its offers (the running hotline sends them; nothing is sent from here).")
 
 
 @click.command()
 @click.argument("phone")
-def chat(phone: str) -> None:
-    """Talk to the hotline in this terminal as PHONE, through the same engine, without Twilio."""
-    ChatSession(read_settings(), phone).loop(sys.stdin, click.echo)
+@click.option("--live-database", is_flag=True,
+              help="Talk to the configured DATABASE_URL instead of a throwaway sandbox (real requests, real offers).")
+def chat(phone: str, live_database: bool) -> None:
+    """Talk to the hotline in this terminal as PHONE, through the same engine, without Twilio.
+
+    A sandbox by default: a throwaway database with demo volunteers, gone when you leave.
+    """
+    settings = read_settings()
+    if live_database:
+        click.echo(LIVE_WARNING.format(where=settings.database_url.split("@")[-1]), err=True)
+    ChatSession(settings, phone, live=live_database).loop(sys.stdin, click.echo)
+
+
+def sandbox_settings(settings: Settings, url: str, folder: Path) -> Settings:
+    """The configured settings on a throwaway database: no Redis, no Twilio, nothing run behind the chat's back."""
+    return replace(settings, database_url=url, redis_url="", instance_path=str(folder / "instance"),
+                   twilio_account_sid="", twilio_auth_token="", twilio_phone_number="",
+                   twilio_messaging_service_sid="", queue_threads=0)
+
+
+def seed_demo_volunteers(db: Database, settings: Settings) -> None:
+    """Add the demo volunteers, speaking the default language first and every shipped one."""
+    spoken = [settings.default_language, *sorted(shipped_languages(settings.locales_dir) - {settings.default_language})]
+    with db.session() as session:
+        for number, (name, phone) in enumerate(DEMO_VOLUNTEERS):
+            volunteers.save(session, volunteers.VolunteerSpec(
+                phone=phone, first_name=name, skills=list(volunteers.SKILLS), languages=spoken, areas="*",
+                wheelchair_vehicle=number == 0, consent_method="demo volunteer in the chat sandbox",
+                status=volunteers.ACTIVE), default_cap=settings.default_weekly_cap)
+
+
+class Watching:
+    """A job queue that notes the outbox rows given to it for sending, then passes every job on."""
+
+    def __init__(self, queue: Any):
+        self.queue = queue
+        self.outbox_ids: list[int] = []
+
+    def _note(self, job_name: str, args: tuple) -> None:
+        if job_name == "deliver" and args and isinstance(args[0], int) and args[0] not in self.outbox_ids:
+            self.outbox_ids.append(args[0])
+
+    def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        self._note(job_name, args)
+        self.queue.enqueue(job_name, *args, job_id=job_id)
+
+    def enqueue_at(self, when, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        self._note(job_name, args)
+        self.queue.enqueue_at(when, job_name, *args, job_id=job_id)
+
+    def enqueue_in(self, delay, job_name: str, *args: Any, job_id: str | None = None) -> None:
+        self._note(job_name, args)
+        self.queue.enqueue_in(delay, job_name, *args, job_id=job_id)
+
+    def close(self) -> None:
+        self.queue.close()
 
 
 class ChatSession:
     """Send lines as SMS from one number; show the hotline's replies and what it sent to others."""
 
-    def __init__(self, settings: Settings, phone: str):
-        self.settings = settings
+    def __init__(self, settings: Settings, phone: str, *, live: bool = False):
+        self.live = live
         self.phone = normalize(phone, settings.default_region) or phone
-        upgrade(settings.database_url)
-        self.db = Database(settings.database_url)
-        # Messages to other numbers go to the console and are shown here, never sent.
-        self.transport = ConsoleTransport()
-        self.queue = InProcessQueue(threads=0)
-        self.hotline = Hotline(settings=settings, db=self.db, queue=self.queue,
-                               transport=self.transport, pacer=MemoryPacer())
+        self._folder: tempfile.TemporaryDirectory | None = None
+        if live:
+            self.hotline = self._live(settings)
+        else:
+            self.hotline = self._sandbox(settings)
+        self.settings = self.hotline.settings
+        self.db = self.hotline.db
         wiring.connect(self.hotline)
         install(self.hotline)
+        self._shown = 0
+
+    def _sandbox(self, settings: Settings) -> Hotline:
+        self._folder = tempfile.TemporaryDirectory(prefix="hotline-chat-")
+        folder = Path(self._folder.name)
+        url = f"sqlite:///{folder / 'sandbox.db'}"
+        settings = sandbox_settings(settings, url, folder)
+        upgrade(url)
+        db = Database(url)
+        seed_demo_volunteers(db, settings)
+        # Messages to other numbers go to the console and are shown here; the database is thrown away.
+        self.transport = ConsoleTransport()
+        self.queue = InProcessQueue(threads=0)
+        return Hotline(settings=settings, db=db, queue=self.queue, transport=self.transport, pacer=MemoryPacer())
+
+    def _live(self, settings: Settings) -> Hotline:
+        # The configured database, refused unless its schema is current: only `hotline run` and
+        # `hotline db upgrade` migrate. Jobs go where the hotline's own go (Redis, or nowhere until
+        # the running `hotline run` sweeps), so what is queued for others is sent by the hotline, once.
+        hotline = wiring.build(settings, database(settings), start=False)
+        self.queue = Watching(hotline.queue)
+        hotline.queue = self.queue
+        self.transport = None
+        return hotline
 
     def send(self, text: str) -> str | None:
         outcome = handle_message(self.db, self.settings, self.phone, text, channel="sms")
@@ -54,18 +151,38 @@ class ChatSession:
         return outcome.text
 
     def others(self) -> list[str]:
-        """Run the queued work that is due and return what went to other numbers, as lines."""
+        """What went to other numbers since last asked, as lines (in the sandbox, after running the due work)."""
+        if self.live:
+            return self._queued_for_others()
         self.queue.drain()
         lines = []
         for message in self.transport.take_new():
-            first, *rest = message.body.splitlines() or [""]
-            lines.append(f"to {mask(message.to)}: {first}")
-            lines.extend(f"    {row}" for row in rest)
+            lines.extend(_shown(f"to {mask(message.to)}: ", message.body))
         return lines
+
+    def _queued_for_others(self) -> list[str]:
+        ids = self.queue.outbox_ids[self._shown:]
+        self._shown += len(ids)
+        if not ids:
+            return []
+        with self.db.session() as session:
+            rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                   .order_by(OutboxMessage.id)).all()
+            return [line for row in rows if row.to
+                    for line in _shown(f"queued for {mask(row.to)} ({row.status}): ", row.body)]
+
+    def greeting(self) -> list[str]:
+        lines = [f"Texting the hotline as {self.phone}. Type /help for more, /quit to leave."]
+        if self.live:
+            return lines
+        demo = ", ".join(f"{name} {phone}" for name, phone in DEMO_VOLUNTEERS)
+        return [*lines, "A sandbox: a throwaway database, gone when you leave; nothing reaches a phone.",
+                f"Demo volunteers (answer as one with /as NUMBER): {demo}"]
 
     def loop(self, stream: TextIO, echo: Callable[..., None]) -> None:
         """Read lines from `stream` until it ends or says /quit; `echo` is click.echo-like."""
-        echo(f"Texting the hotline as {self.phone}. Type /help for more, /quit to leave.")
+        for line in self.greeting():
+            echo(line)
         interactive = stream.isatty()
         try:
             while True:
@@ -100,6 +217,9 @@ class ChatSession:
             self.phone = phone
             return [f"(now texting as {mask(phone)})"]
         if name == "/wait":
+            if self.live:
+                # Moving the clock and running the sweeps would remind, expire and time out real people's requests.
+                return ["! /wait lets time pass in the sandbox only (leave out --live-database)"]
             delta = parse_duration(argument)
             if delta is None:
                 return ["! say how long, like /wait 30m, /wait 2h or /wait 1d"]
@@ -120,6 +240,14 @@ class ChatSession:
 
     def close(self) -> None:
         clock.reset()
+        self.hotline.close()
+        if self._folder is not None:
+            self._folder.cleanup()
+
+
+def _shown(prefix: str, body: str) -> list[str]:
+    first, *rest = body.splitlines() or [""]
+    return [f"{prefix}{first}", *(f"    {row}" for row in rest)]
 
 
 def parse_duration(text: str) -> timedelta | None:

@@ -7,10 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import areas, needs
 from ..clock import now as utcnow
-from ..db import Database
 from ..models import Need
 from ..phones import mask
-from .common import settings as read_settings
+from .common import database
 
 
 def _age(seconds: float) -> str:
@@ -26,7 +25,7 @@ def _age(seconds: float) -> str:
 @click.option("--limit", default=50, show_default=True, help="How many to list.")
 def needs_command(waiting: bool, limit: int) -> None:
     """List open requests, urgent and newest first (numbers masked, areas only)."""
-    db = Database(read_settings().database_url)
+    db = database()
     now = utcnow()
     with db.session() as session:
         query = select(Need).options(selectinload(Need.contact))

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
 
-from .. import audit, create_app
+from .. import audit
 from ..clock import now as utcnow
-from ..db import Database
 from ..models import OutboxMessage
 from ..outbound import outbox as box
 from ..phones import mask
+from .common import database, services
 from .common import settings as read_settings
 
 
@@ -26,8 +25,8 @@ def outbox(ctx: click.Context, status: str | None, limit: int) -> None:
     """List outbound messages by status, with the reason each is where it is."""
     if ctx.invoked_subcommand is not None:
         return
-    database = Database(read_settings().database_url)
-    with database.session() as session:
+    db = database()
+    with db.session() as session:
         counts = box.counts(session)
         click.echo("  ".join(f"{name}: {count}" for name, count in sorted(counts.items())) or "the outbox is empty")
         for row in box.rows(session, status, limit):
@@ -37,7 +36,7 @@ def outbox(ctx: click.Context, status: str | None, limit: int) -> None:
                 f"{row.id:>6} {row.status:<11} {row.kind:<10} to {mask(row.to):<8} "
                 f"tries {row.attempts}  {when}{reason}"
             )
-    database.dispose()
+    db.dispose()
 
 
 AGO = re.compile(r"(\d+)\s*([mhd])")
@@ -76,8 +75,7 @@ def outbox_retry(outbox_id: int | None, since: str | None, until: str | None, ki
     end = read_when(until, settings.hotline_timezone) if until else None
     if start is not None and end is not None and end <= start:
         raise click.BadParameter("--until must come after --failed-since")
-    app = create_app(replace(settings, queue_threads=0))
-    hotline = app.extensions["hotline"]
+    hotline = services(settings)
     try:
         with hotline.db.session() as session:
             if outbox_id is not None:
@@ -93,7 +91,5 @@ def outbox_retry(outbox_id: int | None, since: str | None, until: str | None, ki
                 done = f"{len(rows)} message(s) queued again"
     except (LookupError, ValueError) as error:
         raise click.ClickException(str(error))
-    finally:
-        hotline.close()
-    click.echo(done if settings.redis_url else f"{done}; `hotline run` sends them")
+    click.echo(done)
 

@@ -6,11 +6,10 @@ from sqlalchemy import select
 
 from .. import audit
 from ..clock import now as utcnow
-from ..db import Database
-from ..migrate import upgrade
 from ..models import Contact
 from ..phones import mask, normalize
 from ..privacy import erase, retention
+from .common import services
 from .common import settings as read_settings
 
 
@@ -32,8 +31,7 @@ def forget(phone: str, reason: str, yes: bool) -> None:
         raise click.BadParameter("say why", param_hint="--reason")
     if not yes:
         click.confirm(f"Erase everything held about {mask(number)}? This cannot be undone.", abort=True)
-    upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    db = services(settings).db
     try:
         with db.session() as session:
             contact = session.scalar(select(Contact).where(Contact.phone == number))
@@ -54,8 +52,7 @@ def forget(phone: str, reason: str, yes: bool) -> None:
 def retention_command() -> None:
     """Remove now what has been kept longer than the RETAIN_* windows (the worker does it hourly)."""
     settings = read_settings()
-    upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    db = services(settings).db
     try:
         with db.session() as session:
             counts = retention.purge(session, settings, utcnow())

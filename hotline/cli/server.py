@@ -15,7 +15,7 @@ from ..background.ticker import start_sweeper
 from ..background.worker import make_worker
 from ..config import Settings, problems, refusal
 from ..jobs import periodic
-from ..migrate import upgrade
+from ..migrate import OutdatedSchema, upgrade
 from .common import settings as read_settings
 from .common import setup_logging
 
@@ -95,7 +95,11 @@ def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool
         raise SystemExit("REDIS_URL is not set: without Redis, `hotline run` does the queued work itself")
     # Before RQ sets up handlers of its own (it does when none are set), so that ours, masked, serve.
     logs.configure(settings.log_level)
-    app = create_app(settings, worker=True)
+    try:
+        app = create_app(settings, worker=True)
+    except OutdatedSchema as refused:
+        # The release step (`hotline db upgrade`) migrates; a worker never does it behind the web's back.
+        raise SystemExit(f"hotline worker: {refused}") from None
     hotline = app.extensions["hotline"]
     if not burst:
         start_sweeper(hotline, periodic(settings))

@@ -8,14 +8,11 @@ import click
 from .. import accounts, audit
 from ..db import Database
 from ..models import LoginThrottle
-from ..migrate import upgrade
-from .common import settings as read_settings
+from .common import database
 
 
 def _db() -> Database:
-    settings = read_settings()
-    upgrade(settings.database_url)
-    return Database(settings.database_url)
+    return database()
 
 
 @click.group("users")

@@ -11,17 +11,15 @@ from sqlalchemy import select
 
 from .. import audit, volunteers
 from ..clock import now as utcnow
-from ..db import Database
-from ..migrate import upgrade
 from ..models import Contact, Volunteer
 from ..phones import mask, normalize
+from .common import services
 from .common import settings as read_settings
 
 
 def _db():
     settings = read_settings()
-    upgrade(settings.database_url)
-    return settings, Database(settings.database_url)
+    return settings, services(settings).db
 
 
 def _phone(settings, raw: str) -> str:
