@@ -518,8 +518,11 @@ def _batch_size(hotline: Hotline) -> int:
     return max(1, min(DRAIN_BATCH_MAX, int(per_second * DRAIN_BATCH_SECONDS)))
 
 
-def _claim_due(hotline: Hotline) -> list[_Job]:
-    """Claim a batch of due texts, oldest first, ending those that may not go (one SELECT, one UPDATE)."""
+def _claim_due(hotline: Hotline) -> tuple[int, list[_Job]]:
+    """Claim a batch of due texts, oldest first, ending or holding those that may not go yet.
+
+    Return how many due rows were found, and the claimed ones (one SELECT, one UPDATE).
+    """
     now = utcnow()
     with hotline.db.session() as session:
         found = session.execute(
@@ -543,10 +546,9 @@ def _claim_due(hotline: Hotline) -> list[_Job]:
                         from_number=hotline.transport.sender, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-        # The claimed slots are booked again as each row's turn comes.
         for job in jobs:
             job.checked = _ts(now)
-    return jobs
+    return len(found), jobs
 
 
 def deliver_due() -> str:
@@ -559,10 +561,10 @@ def deliver_due() -> str:
     started = _ts(utcnow())
     sent = 0
     while True:
-        jobs = _claim_due(hotline)
-        if not jobs:
+        found, jobs = _claim_due(hotline)
+        if not found:
             return f"sent {sent}"
-        if len(jobs) == _batch_size(hotline) > 1:
+        if found == _batch_size(hotline) > 1:
             # More than a batch is waiting: another worker takes a share.
             kick_now(DRAIN_JOB)
         outcomes = _send_claimed(hotline, jobs, max(hotline.settings.pacing_max_wait_seconds, DRAIN_MAX_WAIT_SECONDS))
