@@ -593,7 +593,8 @@ def _still_allowed(hotline: Hotline, jobs: list[_Job]) -> list[_Job]:
                     and not contact.sms_unusable and (job.expires_at is None or job.expires_at > _ts(now)))
             if not fine:
                 row = session.get(OutboxMessage, job.id, with_for_update=True, populate_existing=True)
-                if row is not None and row.status == SUBMITTING and _gate(session, row, now):
+                # Ended now, or at an earlier look (it stays in the batch until its turn).
+                if row is None or row.status != SUBMITTING or _gate(session, row, now):
                     continue
             job.checked = _ts(now)
             allowed.append(job)
@@ -613,7 +614,7 @@ def _send_claimed(hotline: Hotline, jobs: list[_Job], max_wait: float) -> list[s
             if _ts(utcnow()) - job.checked > GATE_FRESH_SECONDS:
                 # Claimed a while ago: whoever opted out since is not sent to.
                 fresh = _still_allowed(hotline, jobs[index:])
-                if job not in fresh:
+                if not any(allowed is job for allowed in fresh):
                     outcomes.append(SKIPPED)
                     continue
             segments = count_segments(job.body).segments
