@@ -48,7 +48,7 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 # Counting -----------------------------------------------------------------------------------
 
-def count_redis(counts: Counter) -> None:
+def count_redis(counts) -> None:
     """Count every Redis command this process sends from now on, pipelined ones one by one."""
     import redis
 
@@ -60,7 +60,7 @@ def count_redis(counts: Counter) -> None:
         packer.pack = packed
 
 
-def count_sql(counts: Counter) -> None:
+def count_sql(counts) -> None:
     """Count every SQL statement any engine of this process sends from now on (an executemany: each row)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -69,6 +69,28 @@ def count_sql(counts: Counter) -> None:
     def counted(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().split(None, 1)[0].upper() not in CONTROL:
             counts["sql"] += len(parameters) if executemany else 1
+
+
+class SharedCounts:
+    """Counts in shared memory, so that the worker's forked scheduler process adds to them too."""
+
+    NAMES = ("redis", "sql")
+
+    def __init__(self):
+        self.values = multiprocessing.RawArray("q", len(self.NAMES))
+
+    def __getitem__(self, name: str) -> int:
+        return self.values[self.NAMES.index(name)]
+
+    def __setitem__(self, name: str, value: int) -> None:
+        self.values[self.NAMES.index(name)] = value
+
+    def clear(self) -> None:
+        for name in self.NAMES:
+            self[name] = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: self[name] for name in self.NAMES}
 
 
 # The fake Twilio, in its own process ---------------------------------------------------------
@@ -136,11 +158,11 @@ def worker_env(database_url: str, redis_url: str, base_url: str, rate: float, st
 
 def child_worker() -> None:
     """`hotline worker`, counting its Redis commands and SQL statements between SIGUSR1 and SIGUSR2."""
-    counts: Counter = Counter()
+    counts = SharedCounts()
     count_redis(counts)
     count_sql(counts)
     signal.signal(signal.SIGUSR1, lambda *_: counts.clear())
-    signal.signal(signal.SIGUSR2, lambda *_: Path(os.environ["BENCH_STATS"]).write_text(json.dumps(counts)))
+    signal.signal(signal.SIGUSR2, lambda *_: Path(os.environ["BENCH_STATS"]).write_text(json.dumps(counts.as_dict())))
     from hotline.cli.server import run_worker
 
     run_worker()
