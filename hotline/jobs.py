@@ -24,6 +24,11 @@ def deliver(outbox_id: int) -> str:
     return delivery.deliver(outbox_id)
 
 
+def deliver_due() -> str:
+    """Send every text that is due, in batches, oldest first."""
+    return delivery.deliver_due()
+
+
 def reconcile(outbox_id: int) -> str:
     """Find out from Twilio whether an ambiguous send went out."""
     return delivery.reconcile(outbox_id)
@@ -90,6 +95,7 @@ def retention_sweep() -> str:
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
+    "deliver_due": deliver_due,
     "reconcile": reconcile,
     "release_waiting": release_waiting,
     "sweep_outbox": sweep_outbox,

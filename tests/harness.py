@@ -14,14 +14,16 @@ from hotline.outbound.outbox import queue_sms
 class Harness:
     """Run the app on RQ (fakeredis or real Redis) or in-process, with time under the test's control."""
 
-    def __init__(self, settings, fake, *, redis=None):
+    def __init__(self, settings, fake, *, redis=None, tick: bool = True):
         self.settings = settings
         self.fake = fake
         self.redis = redis
         self.backend = "rq" if redis is not None else "inprocess"
+        # Without ticking, time moves only when the test (or a pacing wait) moves it.
+        self.tick = tick
 
     def __enter__(self) -> "Harness":
-        self.traveller = time_machine.travel(datetime.now(timezone.utc), tick=True)
+        self.traveller = time_machine.travel(datetime.now(timezone.utc), tick=self.tick)
         self.clock = self.traveller.start()
         self.app = create_app(self.settings)
         self.app.config["TESTING"] = True

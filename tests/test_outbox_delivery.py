@@ -7,6 +7,9 @@ import pytest
 
 from .conftest import HOTLINE_NUMBER, PUBLIC_URL
 from .fake_twilio import closed_port, dropped, error, slow, timeout_after_create, timeout_before_create
+from sqlalchemy import select
+
+from hotline.models import Contact
 from hotline.outbound import events
 from hotline.clock import now as utcnow
 from hotline.outbound.delivery import deliver
@@ -250,3 +253,25 @@ def test_scheduled_message_waits_for_its_time_then_is_sent(harness):
     assert harness.row(outbox_id).status == "queued"
     assert len(harness.fake.requests) == 1
     assert harness.fake.requests[0][0] >= when.timestamp()
+
+
+def test_recipient_who_opts_out_while_earlier_texts_go_out_is_not_texted(harness, failures):
+    numbers = [f"+1555765{n:04d}" for n in range(5)]
+    ids = [harness.queue(number, f"Offer {n}") for n, number in enumerate(numbers)]
+    real = harness.hotline.transport
+
+    class StopArrivesAfterTheFirstSend:
+        name, sender, paced = real.name, real.sender, real.paced
+
+        def send_sms(self, to, body, *, status_callback):
+            sent = real.send_sms(to, body, status_callback=status_callback)
+            if to == numbers[0]:
+                with harness.db.session() as session:
+                    session.scalars(select(Contact).where(Contact.phone == numbers[3])).one().opted_out = True
+            return sent
+
+    harness.hotline.transport = StopArrivesAfterTheFirstSend()
+    harness.settle(60)
+    assert [harness.row(i).status for i in ids] == ["queued", "queued", "queued", "skipped", "queued"]
+    assert harness.fake.sent_to(numbers[3]) == []
+    assert failures == [(ids[3], "skipped", "recipient opted out")]

@@ -32,6 +32,14 @@ def test_row_is_enqueued_only_after_its_transaction_commits(harness):
     assert len(harness.fake.sent_to(VOLUNTEER)) == 1
 
 
+def test_texts_committed_one_after_another_wait_for_one_job_and_all_go_out(harness):
+    ids = [harness.queue(f"+1555600{n:04d}", f"Offer {n}") for n in range(20)]
+    assert queued_jobs(harness) == 1
+    harness.run_jobs()
+    assert [harness.row(i).status for i in ids] == ["queued"] * 20
+    assert len(harness.fake.requests) == 20
+
+
 def test_rolled_back_transaction_leaves_no_row_and_enqueues_nothing(harness):
     with pytest.raises(RuntimeError):
         with harness.db.session() as session:

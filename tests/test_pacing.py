@@ -95,3 +95,31 @@ def test_replies_are_exempt_from_the_recipient_cap(harness):
 def test_sender_interval_follows_the_configured_rate():
     assert sender_interval(1.0) == 1.0
     assert sender_interval(4.0) == 0.25
+
+
+def _busiest_second(moments: list[float]) -> int:
+    """The most moments in any one-second window [t, t + 1)."""
+    moments = sorted(moments)
+    return max((sum(1 for later in moments[i:] if later < start + 1) for i, start in enumerate(moments)), default=0)
+
+
+@pytest.mark.parametrize("rate", [5.0, 1.0])
+def test_no_second_at_twilio_holds_more_texts_than_the_rate_even_when_sends_run_late(
+        request, backend, twilio_settings, fake_twilio, rate):
+    import itertools
+
+    from .harness import Harness
+
+    redis = request.getfixturevalue("redis_conn") if backend == "rq" else None
+    settings = replace(twilio_settings, sms_rate_per_second=rate)
+    # The clock moves only by the waits, so the fake's receive times are the hotline's own clock.
+    with Harness(settings, fake_twilio, redis=redis, tick=False) as harness:
+        # A loaded machine: waits overrun by a few tens of milliseconds, and now and then by far more.
+        overruns = itertools.cycle([0.0, 0.04, 0.01, 0.03, 0.0, 0.3, 0.02, 0.045])
+        harness.hotline.sleep = lambda seconds: harness.clock.shift(seconds + next(overruns))
+        ids = [harness.queue(f"+1555900{n:04d}", f"Offer {n}") for n in range(30)]
+        harness.settle(120)
+        assert [harness.row(i).status for i in ids] == ["queued"] * len(ids)
+        received = [moment for moment, _ in harness.fake.requests]
+    assert len(received) == len(ids)
+    assert _busiest_second(received) == int(rate)

@@ -37,12 +37,18 @@ JOB_TIMEOUT = 300
 # How long RQ keeps finished and failed jobs for inspection (`rq info`, dashboards).
 RESULT_TTL = 3600
 FAILURE_TTL = 7 * 24 * 3600
+# A kicked job is enqueued once until it starts: this flag (in Redis) says one is waiting.
+KICK_PREFIX = "hotline:kick:"
+# A flag whose job was lost (Redis emptied under it) lets the next kick through after this long.
+KICK_TTL_SECONDS = 30
 
 
 class JobQueue(Protocol):
     def enqueue(self, job_name: str, *args: Any, job_id: str | None = None) -> None: ...
     def enqueue_at(self, when: datetime, job_name: str, *args: Any, job_id: str | None = None) -> None: ...
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None: ...
+    def kick(self, job_name: str) -> None: ...
+    def taken(self, job_name: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -94,6 +100,16 @@ class RQQueue:
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
         self.enqueue_at(clock.now() + delay, job_name, *args, job_id=job_id)
 
+    def kick(self, job_name: str) -> None:
+        """Enqueue `job_name` (no arguments) unless one is already waiting to start: one SET when it is."""
+        check(job_name, ())
+        if self.connection.set(KICK_PREFIX + job_name, 1, nx=True, ex=KICK_TTL_SECONDS):
+            self.rq.enqueue_call(RUNNER, args=[job_name], **self._options(job_name, None))
+
+    def taken(self, job_name: str) -> None:
+        """A kicked job has started: the next kick enqueues another."""
+        self.connection.delete(KICK_PREFIX + job_name)
+
     def close(self) -> None:
         pass
 
@@ -140,6 +156,9 @@ class PausingQueue:
 
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
         self._call("enqueue_in", delay, job_name, *args, job_id=job_id)
+
+    def kick(self, job_name: str) -> None:
+        self._call("kick", job_name)
 
     def close(self) -> None:
         self.queue.close()
@@ -201,6 +220,14 @@ class InProcessQueue:
     def enqueue_in(self, delay: timedelta, job_name: str, *args: Any, job_id: str | None = None) -> None:
         check(job_name, args, job_id)
         self._push(clock.timestamp() + delay.total_seconds(), job_name, args, job_id)
+
+    def kick(self, job_name: str) -> None:
+        """Run `job_name` (no arguments) soon, once however many times it is kicked before it starts."""
+        check(job_name, ())
+        self._push(clock.timestamp(), job_name, (), f"kick-{job_name}")
+
+    def taken(self, job_name: str) -> None:
+        """Nothing to do: a waiting kicked job leaves the heap when it starts."""
 
     def pending(self) -> list[tuple[datetime, str, tuple]]:
         """Jobs waiting to run: (when, job name, args), soonest first."""

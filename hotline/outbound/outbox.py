@@ -1,9 +1,10 @@
 """The outbox: every message to someone other than the person being answered starts here.
 
-`queue_sms` writes a row in the caller's transaction; once that transaction commits, the row's
-id is enqueued for `hotline.outbound.delivery.deliver`. If the enqueue fails (Redis down) or its job is
-lost (a worker died), the periodic `sweep` finds the row and enqueues it again. Delivery is
-idempotent, so a row enqueued twice is still sent once.
+`queue_sms` writes a row in the caller's transaction; once that transaction commits, a text due
+now kicks `deliver_due` (one job sends every due text, in batches: see `delivery`), and anything
+else (a call, a text for later) is enqueued by its id for `hotline.outbound.delivery.deliver`.
+If the enqueue fails (Redis down) or its job is lost (a worker died), the periodic `sweep` finds
+the row and enqueues it again. Delivery is idempotent, so a row enqueued twice is still sent once.
 """
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ FINAL = NOT_DELIVERED | {DELIVERED}
 RETRYABLE = frozenset({FAILED, UNDELIVERED, EXPIRED})
 
 _QUEUED_IDS = "hotline_outbox_ids"
+# The job that sends every text that is due; kicked, not enqueued once per row.
+DRAIN_JOB = "deliver_due"
 
 # Rows that ask Twilio to delete a recording (erased or expired): this channel and kind, the
 # recording's sid in the body, no recipient. Deleting twice is harmless, so they are simply retried.
@@ -141,7 +144,10 @@ def _queue(session: Session, channel: str, to: Contact | str, body: str, *, kind
     )
     session.add(row)
     session.flush()
-    enqueue_after_commit(session, "deliver", row.id, when=send_after, job_id=f"deliver-{row.id}")
+    if channel == "sms" and (send_after is None or send_after <= now):
+        kick_after_commit(session, DRAIN_JOB)
+    else:
+        enqueue_after_commit(session, "deliver", row.id, when=send_after, job_id=f"deliver-{row.id}")
     return row
 
 
@@ -164,10 +170,34 @@ def enqueue_after_commit(
     session.info.setdefault(_QUEUED_IDS, []).append((job_name, args, when, job_id))
 
 
+def kick_after_commit(session: Session, job_name: str) -> None:
+    """Kick a job (see `kick_now`) once the session's transaction commits; forget it if it rolls back."""
+    queued = session.info.setdefault(_QUEUED_IDS, [])
+    if (job_name, None, None, None) not in queued:
+        queued.append((job_name, None, None, None))
+
+
 @event.listens_for(Session, "after_commit")
 def _enqueue_committed(session: Session) -> None:
     for job_name, args, when, job_id in session.info.pop(_QUEUED_IDS, ()):
-        enqueue_now(job_name, *args, when=when, job_id=job_id)
+        if args is None:
+            kick_now(job_name)
+        else:
+            enqueue_now(job_name, *args, when=when, job_id=job_id)
+
+
+def kick_now(job_name: str) -> bool:
+    """Have a job run soon, enqueued once until it starts however often it is kicked; or log why not."""
+    hotline = current_or_none()
+    if hotline is None or hotline.queue is None:
+        log.warning("no job queue here: %s waits for the sweep", job_name)
+        return False
+    try:
+        hotline.queue.kick(job_name)
+        return True
+    except Exception as error:  # noqa: BLE001 - Redis down must not fail a committed request
+        log.warning("could not kick %s (%s): the sweep will", job_name, error)
+        return False
 
 
 @event.listens_for(Session, "after_rollback")
@@ -301,7 +331,10 @@ def retry(session: Session, outbox_id: int) -> OutboxMessage:
     row.sent_at = None
     row.updated_at = now
     session.flush()
-    enqueue_after_commit(session, "deliver", row.id, job_id=f"deliver-{row.id}-retry-{int(now.timestamp())}")
+    if row.channel == "sms":
+        kick_after_commit(session, DRAIN_JOB)
+    else:
+        enqueue_after_commit(session, "deliver", row.id, job_id=f"deliver-{row.id}-retry-{int(now.timestamp())}")
     return row
 
 
