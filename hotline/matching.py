@@ -5,17 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy.orm import Session, contains_eager, lazyload
 
 from .areas import ANYWHERE
 from .models import (
-    Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill, contact_blocked,
-    contact_muted,
+    Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill,
+    contact_blocked, contact_muted,
 )
-
-# Offers in these states count against a volunteer's weekly cap.
-COUNTED = ("claimed", "done")
 
 
 @dataclass(frozen=True)
@@ -71,9 +68,10 @@ def query(criteria: Criteria, limit: int):
                 Availability.end_minute > minute,
             ),
         ),
-        select(func.count(Offer.id)).where(
-            Offer.volunteer_id == Volunteer.id, Offer.status.in_(COUNTED), Offer.claimed_at >= week_ago
-        ).scalar_subquery() < Volunteer.weekly_cap,
+        # Under the weekly cap: fewer than weekly_cap COUNTED claims in the last 7 days, read from
+        # the claim that filled the cap (kept by triggers) rather than counted for each candidate.
+        Volunteer.weekly_cap > 0,
+        or_(Volunteer.cap_filled_at.is_(None), Volunteer.cap_filled_at < week_ago),
     ]
     # IN (subquery) rather than EXISTS: the planner can start from the few volunteers of an area
     # (index on area) instead of walking everyone in rotation order.
@@ -98,7 +96,12 @@ def query(criteria: Criteria, limit: int):
         select(Volunteer)
         .join(Contact, Contact.id == Volunteer.contact_id)
         .where(*conditions)
-        # Least recently given work first, then least recently asked: work rotates.
+        # The contact comes with the row (an offer is texted to it); skills, languages, areas and
+        # availability were checked in SQL and are loaded only if someone reads them.
+        .options(contains_eager(Volunteer.contact), lazyload(Volunteer.skills), lazyload(Volunteer.languages),
+                 lazyload(Volunteer.areas), lazyload(Volunteer.availability))
+        # Least recently given work first, then least recently asked: work rotates. The order of
+        # ix_volunteers_next_up, so the database stops at the first few who fit.
         .order_by(
             Volunteer.last_assigned_at.asc().nulls_first(),
             Volunteer.last_offered_at.asc().nulls_first(),

@@ -219,7 +219,7 @@ class Volunteer(Base):
     """A neighbour who gets offers by SMS and claims tasks by texting their code back."""
 
     __tablename__ = "volunteers"
-    __table_args__ = (Index("ix_volunteers_rotation", "status", "last_assigned_at", "last_offered_at"),)
+    __table_args__ = (Index("ix_volunteers_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), unique=True)
@@ -237,6 +237,11 @@ class Volunteer(Base):
     consent_method: Mapped[str] = mapped_column(String(64), default="")
     last_offered_at: Mapped[datetime | None]
     last_assigned_at: Mapped[datetime | None]
+    # The claim that filled the weekly cap: the weekly_cap-th most recent claimed_at among their
+    # COUNTED offers (None with fewer claims, or a cap of 0). They are at their cap while it lies in
+    # the last 7 days. Database triggers keep it right on every change to offers or to the cap, so
+    # matching reads one column instead of counting every candidate's offers.
+    cap_filled_at: Mapped[datetime | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -245,6 +250,12 @@ class Volunteer(Base):
     languages: Mapped[list["VolunteerLanguage"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     areas: Mapped[list["VolunteerArea"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     availability: Mapped[list["Availability"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+# Matching walks volunteers in this order (least recently given work, then least recently asked)
+# and stops at the first few who fit, instead of sorting everyone who fits.
+Index("ix_volunteers_next_up", Volunteer.last_assigned_at.asc().nulls_first(),
+      Volunteer.last_offered_at.asc().nulls_first(), Volunteer.id)
 
 
 class VolunteerSkill(Base):
@@ -281,6 +292,10 @@ class Availability(Base):
     weekday: Mapped[int] = mapped_column(Integer)  # Monday is 0
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
+
+
+# Offers in these states count against a volunteer's weekly cap, from when they were claimed.
+COUNTED = ("claimed", "done")
 
 
 class Offer(Base):
