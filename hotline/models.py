@@ -219,7 +219,6 @@ class Volunteer(Base):
     """A neighbour who gets offers by SMS and claims tasks by texting their code back."""
 
     __tablename__ = "volunteers"
-    __table_args__ = (Index("ix_volunteers_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), unique=True)
@@ -260,25 +259,31 @@ Index("ix_volunteers_next_up", Volunteer.last_assigned_at.asc().nulls_first(),
 
 class VolunteerSkill(Base):
     __tablename__ = "volunteer_skills"
+    # Who has a skill, read from the index alone (matching).
+    __table_args__ = (Index("ix_volunteer_skills_skill_volunteer", "skill", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
-    skill: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
+    skill: Mapped[str] = mapped_column(String(24), primary_key=True)
 
 
 class VolunteerLanguage(Base):
     __tablename__ = "volunteer_languages"
+    # Who speaks a language, read from the index alone (matching).
+    __table_args__ = (Index("ix_volunteer_languages_language_volunteer", "language", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
-    language: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class VolunteerArea(Base):
     """An area a volunteer covers: a ZIP code, a neighbourhood name, or "*" for anywhere."""
 
     __tablename__ = "volunteer_areas"
+    # Who covers an area, read from the index alone (matching).
+    __table_args__ = (Index("ix_volunteer_areas_area_volunteer", "area", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
-    area: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    area: Mapped[str] = mapped_column(String(64), primary_key=True)
     label: Mapped[str] = mapped_column(String(64), default="")
 
 

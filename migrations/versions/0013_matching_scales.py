@@ -18,6 +18,8 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 COUNTED = "('claimed', 'done')"
+# Who has a skill, speaks a language, covers an area: read from the index alone.
+TABLES = (("volunteer_skills", "skill"), ("volunteer_languages", "language"), ("volunteer_areas", "area"))
 
 # The weekly_cap-th most recent claim among the volunteer's counted offers: the latest claim such
 # that at least weekly_cap counted claims are as recent. Written with a count rather than OFFSET
@@ -34,10 +36,14 @@ CAP_FILLED_AT = f"""CASE WHEN volunteers.weekly_cap > 0 THEN (
 def upgrade() -> None:
     with op.batch_alter_table('volunteers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cap_filled_at', hotline.models.UTCDateTime(), nullable=True))
-        # Replaced by ix_volunteers_next_up: with status first it could serve the rotation order only
-        # for one status, and matching takes active volunteers and paused ones whose pause is over.
+        # Replaced by ix_volunteers_next_up: with status first it could give the rotation order for
+        # one status only, and matching takes active volunteers and paused ones whose pause is over.
+        # No index on status alone: SQLite would pick it for that OR and then sort everyone found.
         batch_op.drop_index('ix_volunteers_rotation')
-        batch_op.create_index('ix_volunteers_status', ['status'], unique=False)
+    for table, column in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f'ix_{table}_{column}')
+            batch_op.create_index(f'ix_{table}_{column}_volunteer', [column, 'volunteer_id'], unique=False)
     op.execute(f"UPDATE volunteers SET cap_filled_at = {CAP_FILLED_AT}")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""CREATE INDEX ix_volunteers_next_up ON volunteers
@@ -51,7 +57,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER offers_cap_filled ON offers")
+        for name in ("offers_cap_filled_insert", "offers_cap_filled_update", "offers_cap_filled_delete"):
+            op.execute(f"DROP TRIGGER {name} ON offers")
         op.execute("DROP TRIGGER volunteers_cap_filled ON volunteers")
         op.execute("DROP FUNCTION offers_cap_filled()")
         op.execute("DROP FUNCTION volunteers_cap_filled()")
@@ -61,36 +68,42 @@ def downgrade() -> None:
                      "volunteers_cap_filled"):
             op.execute(f"DROP TRIGGER {name}")
     op.drop_index('ix_volunteers_next_up', table_name='volunteers')
+    for table, column in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f'ix_{table}_{column}_volunteer')
+            batch_op.create_index(f'ix_{table}_{column}', [column], unique=False)
     with op.batch_alter_table('volunteers', schema=None) as batch_op:
-        batch_op.drop_index('ix_volunteers_status')
         batch_op.create_index('ix_volunteers_rotation', ['status', 'last_assigned_at', 'last_offered_at'], unique=False)
         batch_op.drop_column('cap_filled_at')
 
 
 def _postgresql_triggers() -> None:
+    # PL/pgSQL, not SQL: it keeps the statement's plan from one call to the next.
     op.execute(f"""
-        CREATE FUNCTION refresh_cap_filled(volunteer integer) RETURNS void LANGUAGE sql AS $$
-            UPDATE volunteers SET cap_filled_at = {CAP_FILLED_AT} WHERE volunteers.id = volunteer
-        $$
+        CREATE FUNCTION refresh_cap_filled(volunteer integer) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE volunteers SET cap_filled_at = {CAP_FILLED_AT} WHERE volunteers.id = volunteer;
+        END $$
     """)
-    # Only changes that can move a count: an offer counted before or after.
-    op.execute(f"""
+    op.execute("""
         CREATE FUNCTION offers_cap_filled() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP <> 'INSERT' AND OLD.status IN {COUNTED} THEN
-                PERFORM refresh_cap_filled(OLD.volunteer_id);
-            END IF;
-            IF TG_OP <> 'DELETE' AND NEW.status IN {COUNTED} AND (TG_OP = 'INSERT'
-                    OR NOT (OLD.status IN {COUNTED} AND OLD.volunteer_id = NEW.volunteer_id)) THEN
+            IF TG_OP <> 'INSERT' THEN PERFORM refresh_cap_filled(OLD.volunteer_id); END IF;
+            IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.volunteer_id <> OLD.volunteer_id) THEN
                 PERFORM refresh_cap_filled(NEW.volunteer_id);
             END IF;
             RETURN NULL;
         END $$
     """)
-    op.execute("""
-        CREATE TRIGGER offers_cap_filled AFTER INSERT OR UPDATE OF status, claimed_at, volunteer_id OR DELETE
-        ON offers FOR EACH ROW EXECUTE FUNCTION offers_cap_filled()
-    """)
+    # Only changes that can move a count fire: an offer counted before or after.
+    for name, event, when in (
+        ("offers_cap_filled_insert", "INSERT", f"NEW.status IN {COUNTED}"),
+        ("offers_cap_filled_update", "UPDATE OF status, claimed_at, volunteer_id",
+         f"OLD.status IN {COUNTED} OR NEW.status IN {COUNTED}"),
+        ("offers_cap_filled_delete", "DELETE", f"OLD.status IN {COUNTED}"),
+    ):
+        op.execute(f"CREATE TRIGGER {name} AFTER {event} ON offers FOR EACH ROW WHEN ({when}) "
+                   "EXECUTE FUNCTION offers_cap_filled()")
     op.execute("""
         CREATE FUNCTION volunteers_cap_filled() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN PERFORM refresh_cap_filled(NEW.id); RETURN NULL; END $$
