@@ -300,6 +300,7 @@ class Availability(Base):
 
 
 # Offers in these states count against a volunteer's weekly cap, from when they were claimed.
+# The triggers that keep Volunteer.cap_filled_at (migration 0013) list the same two: change both.
 COUNTED = ("claimed", "done")
 
 

@@ -258,3 +258,25 @@ def test_migration_0013_counts_the_claims_already_made_and_takes_the_count_away_
     downgrade(empty_database, "0012")
     assert "cap_filled_at" not in {c["name"] for c in inspect(engine).get_columns("volunteers")}
     engine.dispose()
+
+
+def test_every_wave_can_read_volunteers_in_rotation_order_from_the_index(db):
+    """The order matching asks for is the order of ix_volunteers_next_up, so the database can stop
+    at the first few who fit instead of sorting everyone who does (sorting is forbidden here)."""
+    add_volunteer(db, "+16175551061", "Ana")
+    waves = {"first": dict(areas=("02139",)), "wider": dict(areas=("02139", "zip3:021")),
+             "any language": dict(areas=("02139", "zip3:021"), language=None), "anywhere": dict(areas=None, language=None)}
+    with db.session() as session:
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        if postgresql:
+            session.execute(text("SET LOCAL enable_sort = off"))
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+        for name, wave in waves.items():
+            statement = matching.query(criteria(db, need_id=1, exclude_contact_id=1, **wave), 3)
+            sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+            plan = "\n".join(str(row[-1]) for row in session.execute(text(
+                ("EXPLAIN " if postgresql else "EXPLAIN QUERY PLAN ") + sql)))
+            if name == "first" and not postgresql:
+                continue  # SQLite starts from the ZIP code's few volunteers and sorts them
+            assert "ix_volunteers_next_up" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (name, plan)
+            assert "Sort" not in plan or "Sort Key" not in plan, (name, plan)
