@@ -3,6 +3,8 @@ and as the week moves on (the count is kept by the database, not counted at each
 from __future__ import annotations
 
 import random
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -280,3 +282,27 @@ def test_every_wave_can_read_volunteers_in_rotation_order_from_the_index(db):
                 continue  # SQLite starts from the ZIP code's few volunteers and sorts them
             assert "ix_volunteers_next_up" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (name, plan)
             assert "Sort" not in plan or "Sort Key" not in plan, (name, plan)
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="SQLite lets one writer in at a time")
+def test_two_claims_committed_at_once_both_count(db, settings):
+    add_volunteer(db, "+16175551071", "Ana", cap=2)
+    with db.session() as session:
+        ana = session.scalars(select(Volunteer)).one().id
+        first, second = (new_need(session, f"+1555111007{i}", TUESDAY).id for i in (1, 2))
+    engine = create_engine(settings.database_url)
+    claim = "INSERT INTO offers (need_id, volunteer_id, code, status, wave, offered_at, claimed_at) " \
+            "VALUES (:need, :volunteer, '123', 'claimed', 1, :at, :at)"
+    one, other = engine.connect(), engine.connect()
+    one.begin()
+    one.execute(text(claim), {"need": first, "volunteer": ana, "at": TUESDAY.replace(tzinfo=None)})
+    # The other claim waits for the first to commit (the volunteer's row is held), then counts it.
+    waiting = threading.Thread(target=lambda: (other.begin(), other.execute(text(claim), {
+        "need": second, "volunteer": ana, "at": TUESDAY.replace(tzinfo=None) + timedelta(minutes=1)}), other.commit()))
+    waiting.start()
+    time.sleep(0.5)
+    one.commit()
+    waiting.join(10)
+    one.close(), other.close()
+    engine.dispose()
+    assert matched_at(db, TUESDAY + timedelta(hours=1)) == []

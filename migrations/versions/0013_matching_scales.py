@@ -78,10 +78,13 @@ def downgrade() -> None:
 
 
 def _postgresql_triggers() -> None:
-    # PL/pgSQL, not SQL: it keeps the statement's plan from one call to the next.
+    # PL/pgSQL, not SQL: it keeps the statement's plan from one call to the next. The volunteer's
+    # row is locked first, so the count is taken after any other transaction changing their offers
+    # has committed (its trigger held the same lock): two claims at once are both counted.
     op.execute(f"""
         CREATE FUNCTION refresh_cap_filled(volunteer integer) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
+            PERFORM 1 FROM volunteers WHERE volunteers.id = volunteer FOR UPDATE;
             UPDATE volunteers SET cap_filled_at = {CAP_FILLED_AT} WHERE volunteers.id = volunteer;
         END $$
     """)
