@@ -161,9 +161,10 @@ def main() -> None:
         have = size
         need = fresh_need(db, next_need)
         next_need += 1
-        # Fresh statistics for the planner, as autovacuum (or SQLite's optimize) would give.
+        # Fresh statistics for the planner and a visibility map, as autovacuum (or SQLite's
+        # optimize) would give after a load like this one.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
             offers = connection.exec_driver_sql("SELECT count(*) FROM offers").scalar()
         results[size] = {}
         cells = []
