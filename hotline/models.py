@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Mapped, backref, column_property, mapped_column, relationship
+from sqlalchemy.schema import CreateIndex
 
 from .clock import now
 
@@ -255,6 +257,12 @@ class Volunteer(Base):
 # and stops at the first few who fit, instead of sorting everyone who fits.
 Index("ix_volunteers_next_up", Volunteer.last_assigned_at.asc().nulls_first(),
       Volunteer.last_offered_at.asc().nulls_first(), Volunteer.id)
+
+
+@compiles(CreateIndex, "sqlite")
+def _create_index_on_sqlite(create, compiler, **kw) -> str:
+    """Leave out NULLS FIRST: SQLite sorts NULL first in ascending order already and refuses it in an index."""
+    return compiler.visit_create_index(create, **kw).replace(" ASC NULLS FIRST", "")
 
 
 class VolunteerSkill(Base):
