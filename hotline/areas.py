@@ -23,6 +23,11 @@ def zip3(code: str) -> str:
     return f"zip3:{code[:3]}"
 
 
+def is_wide(key: str) -> bool:
+    """Whether an area key is a wider area (around a ZIP code), rather than a ZIP or a neighbourhood."""
+    return key.startswith("zip3:")
+
+
 def keys_for_volunteer_area(text: str) -> list[tuple[str, str]]:
     """Turn one area a volunteer typed into (key, label) rows: a ZIP adds its wider area too."""
     text = " ".join((text or "").split())

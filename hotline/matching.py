@@ -5,17 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy.orm import Session, contains_eager, lazyload
 
-from .areas import ANYWHERE
+from .areas import ANYWHERE, is_wide
 from .models import (
-    Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill, contact_blocked,
-    contact_muted,
+    Availability, Contact, Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill,
+    contact_blocked, contact_muted,
 )
-
-# Offers in these states count against a volunteer's weekly cap.
-COUNTED = ("claimed", "done")
 
 
 @dataclass(frozen=True)
@@ -62,29 +59,36 @@ def query(criteria: Criteria, limit: int):
         ~contact_blocked(criteria.now),
         ~contact_muted(criteria.now),
         exists().where(VolunteerSkill.volunteer_id == Volunteer.id, VolunteerSkill.skill.in_(criteria.skills)),
+        # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hash of every
+        # window of the day, read whole before the first candidate; this looks up each candidate's own.
         or_(
             Volunteer.any_time,
-            exists().where(
+            select(Availability.id).where(
                 Availability.volunteer_id == Volunteer.id,
                 Availability.weekday == local_at.weekday(),
                 Availability.start_minute <= minute,
                 Availability.end_minute > minute,
-            ),
+            ).limit(1).scalar_subquery().is_not(None),
         ),
-        select(func.count(Offer.id)).where(
-            Offer.volunteer_id == Volunteer.id, Offer.status.in_(COUNTED), Offer.claimed_at >= week_ago
-        ).scalar_subquery() < Volunteer.weekly_cap,
+        # Under the weekly cap: fewer than weekly_cap COUNTED claims in the last 7 days, read from
+        # the claim that filled the cap (kept by triggers) rather than counted for each candidate.
+        Volunteer.weekly_cap > 0,
+        or_(Volunteer.cap_filled_at.is_(None), Volunteer.cap_filled_at < week_ago),
     ]
-    # IN (subquery) rather than EXISTS: the planner can start from the few volunteers of an area
-    # (index on area) instead of walking everyone in rotation order.
     if criteria.areas is not None:
-        conditions.append(Volunteer.id.in_(
-            select(VolunteerArea.volunteer_id).where(VolunteerArea.area.in_([*criteria.areas, ANYWHERE]))
-        ))
+        keys = [*criteria.areas, ANYWHERE]
+        if any(is_wide(key) for key in criteria.areas):
+            # Most of the roster lives in a wide area: walk everyone in rotation order and stop at
+            # the first few who fit (a lookup each), instead of reading the whole area first.
+            conditions.append(exists().where(VolunteerArea.volunteer_id == Volunteer.id, VolunteerArea.area.in_(keys)))
+        else:
+            # IN (subquery): the database can start from the few volunteers of a ZIP code or a
+            # neighbourhood (index on area) and sort just them.
+            conditions.append(Volunteer.id.in_(select(VolunteerArea.volunteer_id).where(VolunteerArea.area.in_(keys))))
     if criteria.language is not None:
-        conditions.append(Volunteer.id.in_(
-            select(VolunteerLanguage.volunteer_id).where(VolunteerLanguage.language == criteria.language)
-        ))
+        # A lookup for each candidate: a language's speakers are a large share of the roster.
+        conditions.append(exists().where(
+            VolunteerLanguage.volunteer_id == Volunteer.id, VolunteerLanguage.language == criteria.language))
     if not criteria.urgent:
         conditions.append(~_quiet_now(local_now.hour))
     if criteria.wheelchair:
@@ -98,7 +102,12 @@ def query(criteria: Criteria, limit: int):
         select(Volunteer)
         .join(Contact, Contact.id == Volunteer.contact_id)
         .where(*conditions)
-        # Least recently given work first, then least recently asked: work rotates.
+        # The contact comes with the row (an offer is texted to it); skills, languages, areas and
+        # availability were checked in SQL and are loaded only if someone reads them.
+        .options(contains_eager(Volunteer.contact), lazyload(Volunteer.skills), lazyload(Volunteer.languages),
+                 lazyload(Volunteer.areas), lazyload(Volunteer.availability))
+        # Least recently given work first, then least recently asked: work rotates. The order of
+        # ix_volunteers_next_up, so the database stops at the first few who fit.
         .order_by(
             Volunteer.last_assigned_at.asc().nulls_first(),
             Volunteer.last_offered_at.asc().nulls_first(),

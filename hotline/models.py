@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Mapped, backref, column_property, mapped_column, relationship
+from sqlalchemy.schema import CreateIndex
 
 from .clock import now
 
@@ -219,7 +221,6 @@ class Volunteer(Base):
     """A neighbour who gets offers by SMS and claims tasks by texting their code back."""
 
     __tablename__ = "volunteers"
-    __table_args__ = (Index("ix_volunteers_rotation", "status", "last_assigned_at", "last_offered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), unique=True)
@@ -237,6 +238,11 @@ class Volunteer(Base):
     consent_method: Mapped[str] = mapped_column(String(64), default="")
     last_offered_at: Mapped[datetime | None]
     last_assigned_at: Mapped[datetime | None]
+    # The claim that filled the weekly cap: the weekly_cap-th most recent claimed_at among their
+    # COUNTED offers (None with fewer claims, or a cap of 0). They are at their cap while it lies in
+    # the last 7 days. Database triggers keep it right on every change to offers or to the cap, so
+    # matching reads one column instead of counting every candidate's offers.
+    cap_filled_at: Mapped[datetime | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -247,27 +253,45 @@ class Volunteer(Base):
     availability: Mapped[list["Availability"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
+# Matching walks volunteers in this order (least recently given work, then least recently asked)
+# and stops at the first few who fit, instead of sorting everyone who fits.
+Index("ix_volunteers_next_up", Volunteer.last_assigned_at.asc().nulls_first(),
+      Volunteer.last_offered_at.asc().nulls_first(), Volunteer.id)
+
+
+@compiles(CreateIndex, "sqlite")
+def _create_index_on_sqlite(create, compiler, **kw) -> str:
+    """Leave out NULLS FIRST: SQLite sorts NULL first in ascending order already and refuses it in an index."""
+    return compiler.visit_create_index(create, **kw).replace(" ASC NULLS FIRST", "")
+
+
 class VolunteerSkill(Base):
     __tablename__ = "volunteer_skills"
+    # Who has a skill, read from the index alone (matching).
+    __table_args__ = (Index("ix_volunteer_skills_skill_volunteer", "skill", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
-    skill: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
+    skill: Mapped[str] = mapped_column(String(24), primary_key=True)
 
 
 class VolunteerLanguage(Base):
     __tablename__ = "volunteer_languages"
+    # Who speaks a language, read from the index alone (matching).
+    __table_args__ = (Index("ix_volunteer_languages_language_volunteer", "language", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
-    language: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class VolunteerArea(Base):
     """An area a volunteer covers: a ZIP code, a neighbourhood name, or "*" for anywhere."""
 
     __tablename__ = "volunteer_areas"
+    # Who covers an area, read from the index alone (matching).
+    __table_args__ = (Index("ix_volunteer_areas_area_volunteer", "area", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
-    area: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    area: Mapped[str] = mapped_column(String(64), primary_key=True)
     label: Mapped[str] = mapped_column(String(64), default="")
 
 
@@ -281,6 +305,11 @@ class Availability(Base):
     weekday: Mapped[int] = mapped_column(Integer)  # Monday is 0
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
+
+
+# Offers in these states count against a volunteer's weekly cap, from when they were claimed.
+# The triggers that keep Volunteer.cap_filled_at (migration 0013) list the same two: change both.
+COUNTED = ("claimed", "done")
 
 
 class Offer(Base):

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .matching import COUNTED
-from .models import Offer, Volunteer
+from .models import COUNTED, Offer, Volunteer
 
 WEEK = timedelta(days=7)
 MONTH = timedelta(days=30)
