@@ -11,7 +11,7 @@ from flask import Flask
 from . import logs, web, wiring
 from .background.ticker import start_sweeper
 from .config import Settings, check_safe
-from .i18n import detect
+from .i18n import detect, translator
 from .jobs import periodic
 from .services import Hotline, install
 
@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool 
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
     # Loaded with the app, not on the first text of a resident waiting for an answer.
     detect.load()
+    translator.load_all(settings.locales_dir)
     # Whatever handlers the host set up (gunicorn's, a test's), numbers are masked on them.
     logs.protect()
     check_safe(settings)
