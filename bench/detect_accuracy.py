@@ -64,9 +64,9 @@ def builder(config: str):
 
 def measure(config: str) -> dict:
     """Run the labelled set through one configuration, in this process."""
-    before = rss_mb()
     from hotline.i18n import detect as module
 
+    before = rss_mb()
     started = time.perf_counter()
     if config != "hotline":
         detector = builder(config)
@@ -94,7 +94,7 @@ def measure(config: str) -> dict:
 
 def table(result: dict) -> str:
     lines = [f"{result['config']}: {CONFIGS[result['config']]}",
-             f"  RSS {result['rss_mb']:.0f} MB (before lingua {result['rss_import_mb']:.0f} MB), "
+             f"  RSS {result['rss_mb']:.0f} MB ({result['rss_mb'] - result['rss_import_mb']:.0f} MB more than once imported), "
              f"load {result['load_s'] * 1000:.0f} ms, {result['per_text_ms']:.2f} ms per text",
              "  lang  texts  right  unsure  wrong  accuracy"]
     total = Counter()
