@@ -12,6 +12,7 @@ from . import logs, web, wiring
 from .background.ticker import start_sweeper
 from .config import Settings, check_safe
 from .db import Database
+from .i18n import detect, translator
 from .jobs import periodic
 from .migrate import require_current
 from .services import Hotline, install
@@ -30,6 +31,9 @@ def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool 
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
     # Logging at LOG_LEVEL, or the host's own handlers (a test's, a log config's), numbers masked on them.
     logs.configure(settings.log_level)
+    # Loaded with the app, not on the first text of a resident waiting for an answer.
+    detect.load()
+    translator.load_all(settings.locales_dir)
     check_safe(settings)
     app = Flask(__name__, instance_path=settings.instance_path, template_folder="web/templates",
                 static_folder="web/static")

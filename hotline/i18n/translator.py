@@ -72,6 +72,13 @@ def _load(locales_dir: str, code: str, domain: str = DOMAIN) -> NullTranslations
     return NullTranslations()
 
 
+def load_all(locales_dir: str | Path, domain: str = DOMAIN) -> None:
+    """Compile every language's catalog now, so that no one's text waits for one to be read."""
+    for code in {"en", *available(locales_dir, domain)}:
+        with _lock:
+            _load(str(locales_dir), code, domain)
+
+
 def available(locales_dir: str | Path, domain: str = DOMAIN) -> list[str]:
     """List the language codes that have a catalog."""
     root = Path(locales_dir)
@@ -92,10 +99,16 @@ class Translator:
             self._t = _load(str(locales_dir), code, domain)
 
     def _format(self, values: dict) -> dict:
-        # Counts are numbers the person reads: written the way their locale writes them.
+        return {k: self._number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+
+    def _number(self, n: int) -> str:
+        # Counts are numbers the person reads: written the way their locale writes them. Below a
+        # thousand every registered language writes plain digits (a test holds each to it), and
+        # asking babel would keep the locale's whole CLDR data, about 1 MB a language, in memory.
+        if -1000 < n < 1000:
+            return str(n)
         # No-break spaces (French, Russian groupings) would make a whole SMS cost double.
-        return {k: format_decimal(v, locale=self.babel_locale).replace("\u202f", " ").replace("\xa0", " ")
-                if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
+        return format_decimal(n, locale=self.babel_locale).replace("\u202f", " ").replace("\xa0", " ")
 
     def _(self, message: str, **values) -> str:
         text = self._t.gettext(message)
