@@ -7,11 +7,13 @@ the conversation row is locked with SELECT ... FOR UPDATE instead.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 import logging
+import threading
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import create_engine, event, inspect, update
+from sqlalchemy import bindparam, create_engine, event, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
@@ -66,13 +68,56 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # One writer at a time: threads of this process queue on a lock and are handed the database
+    # the moment the last writer's COMMIT is done, instead of sleeping in SQLite's busy handler (it
+    # polls in steps of up to 100 ms: that was a webhook's worst latency under load). Other
+    # processes still wait through busy_timeout.
+    writer = threading.Lock()
+    holders: dict[int, threading.Lock] = {}  # id of the DBAPI connection holding `writer`
+
+    def release(dbapi_connection) -> None:
+        # Given the pool's proxy (commit, rollback) or the sqlite3 connection itself (close).
+        raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        lock = holders.pop(id(raw), None)
+        if lock is not None:
+            lock.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A reading session needs no write lock: it would hold up the webhooks for nothing.
         if connection.get_execution_options().get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
-        else:
+            return
+        raw = connection.connection.dbapi_connection
+        # Bounded: a thread that already writes (never done on purpose) falls back on busy_timeout.
+        if id(raw) not in holders and writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            holders[id(raw)] = writer
+        try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(raw)
+            raise
+
+    dialect = engine.dialect  # each engine has a dialect of its own
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection):
+        try:
+            commit(dbapi_connection)
+        finally:
+            release(dbapi_connection)
+
+    def do_rollback(dbapi_connection):
+        try:
+            rollback(dbapi_connection)
+        finally:
+            release(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_connection, _record):
+        release(dbapi_connection)  # closed mid-transaction: its lock goes with it
 
     return engine
 
@@ -154,14 +199,18 @@ def insert_with_changes(session: Session, model, values: dict, changed: tuple) -
 def insert_or_add(session: Session, model, keys: dict, amounts: dict) -> None:
     """Add `amounts` to the row with these unique keys, making it first if missing, in one statement."""
     dialect = session.get_bind().dialect.name
+    statement = _upsert(dialect, model, tuple(keys), tuple(amounts))
+    session.execute(statement, {**keys, **amounts}, execution_options={"synchronize_session": False})
+
+
+@lru_cache(maxsize=32)
+def _upsert(dialect: str, model, keys: tuple[str, ...], amounts: tuple[str, ...]):
+    # Built once: an ON CONFLICT statement costs more to build than to run.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**keys, **amounts)
+    statement = insert(model).values({name: bindparam(name) for name in (*keys, *amounts)})
     table = model.__table__
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in amounts},
-    )
-    session.execute(statement.execution_options(synchronize_session=False))
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in amounts})
 
 
 def lost_connection(error: BaseException) -> bool:
