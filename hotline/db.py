@@ -7,20 +7,25 @@ the conversation row is locked with SELECT ... FOR UPDATE instead.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 import logging
+import threading
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import bindparam, create_engine, event, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A pooled PostgreSQL connection older than this is replaced at checkout.
+POOL_RECYCLE_SECONDS = 1800
 # An execution option: this session only reads (SQLite then takes no write lock up front).
 READ_ONLY = "hotline_read_only"
 
@@ -35,7 +40,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: an error's text never carries a phone number or a message into a log.
         try:
-            return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
+            # No ping before every checkout (a round trip on every request): a connection the server
+            # dropped fails its first statement, the pool is refreshed, and the webhooks' retry-once
+            # (`once_more_if_disconnected`) and the jobs' retries run the work again on a new one.
+            # Connections are renewed before idle timeouts in between are likely to cut them.
+            return create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS, future=True, hide_parameters=True)
         except (ImportError, NoSuchModuleError) as error:
             raise MissingDriver(f"no driver for {parsed.drivername}:// databases is installed; for PostgreSQL, "
                                 "pip install 'hotline[postgres]' (DATABASE_URL postgresql+psycopg://...)") from error
@@ -59,13 +68,56 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # One writer at a time: threads of this process queue on a lock and are handed the database
+    # the moment the last writer's COMMIT is done, instead of sleeping in SQLite's busy handler (it
+    # polls in steps of up to 100 ms: that was a webhook's worst latency under load). Other
+    # processes still wait through busy_timeout.
+    writer = threading.Lock()
+    holders: dict[int, threading.Lock] = {}  # id of the DBAPI connection holding `writer`
+
+    def release(dbapi_connection) -> None:
+        # Given the pool's proxy (commit, rollback) or the sqlite3 connection itself (close).
+        raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        lock = holders.pop(id(raw), None)
+        if lock is not None:
+            lock.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A reading session needs no write lock: it would hold up the webhooks for nothing.
         if connection.get_execution_options().get(READ_ONLY):
             connection.exec_driver_sql("BEGIN")
-        else:
+            return
+        raw = connection.connection.dbapi_connection
+        # Bounded: a thread that already writes (never done on purpose) falls back on busy_timeout.
+        if id(raw) not in holders and writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            holders[id(raw)] = writer
+        try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(raw)
+            raise
+
+    dialect = engine.dialect  # each engine has a dialect of its own
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection):
+        try:
+            commit(dbapi_connection)
+        finally:
+            release(dbapi_connection)
+
+    def do_rollback(dbapi_connection):
+        try:
+            rollback(dbapi_connection)
+        finally:
+            release(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_connection, _record):
+        release(dbapi_connection)  # closed mid-transaction: its lock goes with it
 
     return engine
 
@@ -112,6 +164,53 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> boo
     # RETURNING tells reliably on both databases whether the row went in (rowcount does not).
     primary_key = model.__table__.primary_key.columns.values()[0]
     return session.execute(statement.returning(primary_key)).first() is not None
+
+
+def insert_with_changes(session: Session, model, values: dict, changed: tuple) -> None:
+    """INSERT a row together with the unsaved changes of `changed` (rows already loaded): one statement
+    on PostgreSQL (UPDATEs in a WITH), so a turn writes its message and its state in one round trip.
+
+    Anything else waiting to be written, or SQLite (which has no UPDATE in WITH), takes the usual flush.
+    """
+    pending = set(session.dirty)
+    if (session.get_bind().dialect.name != "postgresql" or session.new or session.deleted
+            or not pending <= set(changed)):
+        session.add(model(**values))
+        return
+    written = []
+    statement = postgresql.insert(model).values(**values)
+    for number, row in enumerate(changed):
+        state = inspect(row)
+        columns = {a.key: getattr(row, a.key) for a in state.mapper.column_attrs if state.attrs[a.key].history.added}
+        if not columns:
+            continue
+        key = state.mapper.primary_key[0]
+        statement = statement.add_cte(
+            update(state.mapper).where(key == state.identity[0]).values(**columns).cte(f"changed_{number}"))
+        written.append((row, columns))
+    with session.no_autoflush:
+        session.execute(statement)
+    for row, columns in written:
+        # Saved: the flush at COMMIT has nothing left to write for them.
+        for name, value in columns.items():
+            set_committed_value(row, name, value)
+
+
+def insert_or_add(session: Session, model, keys: dict, amounts: dict) -> None:
+    """Add `amounts` to the row with these unique keys, making it first if missing, in one statement."""
+    dialect = session.get_bind().dialect.name
+    statement = _upsert(dialect, model, tuple(keys), tuple(amounts))
+    session.execute(statement, {**keys, **amounts}, execution_options={"synchronize_session": False})
+
+
+@lru_cache(maxsize=32)
+def _upsert(dialect: str, model, keys: tuple[str, ...], amounts: tuple[str, ...]):
+    # Built once: an ON CONFLICT statement costs more to build than to run.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values({name: bindparam(name) for name in (*keys, *amounts)})
+    table = model.__table__
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in amounts})
 
 
 def lost_connection(error: BaseException) -> bool:

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from .clock import now as utcnow
 from .config import Settings
-from .db import Database, insert_ignore
+from .db import Database, insert_ignore, insert_with_changes
 from .flows.engine import Ctx, Reply
 from .flows.erase import retention_notice
 from .flows.render import reply_sms
-from .flows.runner import lock_conversation, respond
+from .flows.runner import lock_turn, respond
 from . import guard, volunteers
 from .guard import blocks
 from .i18n import keywords as kw
@@ -75,9 +75,9 @@ def handle_message(
             _keep(session, message_sid, {"channel": channel, "body": text, "received_at": now})
             return Outcome(None)
 
-        conversation = lock_conversation(session, phone, now)
+        locked = lock_turn(session, phone, now, message_sid)
+        conversation, seen = locked.conversation, locked.seen
         if message_sid:
-            seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
             if seen is not None:
                 if seen.contact_id is None and conversation.contact.created_at == now:
                     # A retried DELETE: the number was erased, and this retry must not bring it back.
@@ -88,6 +88,7 @@ def handle_message(
 
         contact = conversation.contact
         ctx = Ctx(session, settings, contact, conversation, channel, now)
+        ctx.known = locked.known
         verdict = guard.screen(session, settings, contact, text, now)
         if not verdict.answer:
             return _kept(ctx, verdict, text, message_sid, phone)
@@ -114,10 +115,11 @@ def handle_message(
         else:
             conversation.updated_at = now
             contact.last_seen_at = now
-            session.add(InboundMessage(
-                message_sid=message_sid, contact_id=contact.id, channel=channel,
-                body=text, reply=stored, received_at=now,
-            ))
+            # The message and the state it moved the conversation to are written together.
+            insert_with_changes(session, InboundMessage, {
+                "message_sid": message_sid, "contact_id": contact.id, "channel": channel,
+                "body": text, "reply": stored, "received_at": now,
+            }, (contact, conversation))
         if channel == "sms":
             # Replies in TwiML are billed like any text: they count toward the SMS budget.
             billed = sum(count_segments(part).segments for part in (reply_text, notice) if part)

@@ -52,6 +52,14 @@ def dispatch_wave(need_id: int, wave: int) -> str:
     return "next wave" if ran else "not due"
 
 
+def dispatch_start(need_id: int) -> str:
+    """Send the first wave of offers for a need just confirmed (the webhook has answered)."""
+    hotline = current()
+    with hotline.db.session() as session:
+        ran = waves.first_wave(session, hotline.settings, need_id, now())
+    return "first wave" if ran else "already started"
+
+
 def dispatch_sweep() -> str:
     """Run wave timers whose scheduled job was lost, and end pauses that have run out."""
     hotline = current()
@@ -100,6 +108,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "release_waiting": release_waiting,
     "sweep_outbox": sweep_outbox,
     "dispatch_wave": dispatch_wave,
+    "dispatch_start": dispatch_start,
     "dispatch_sweep": dispatch_sweep,
     "ride_reminder": ride_reminder,
     "ride_sweep": ride_sweep,

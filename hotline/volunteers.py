@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from . import areas as areas_mod
 from .clock import now as utcnow
@@ -224,7 +224,8 @@ def find(session: Session, phone: str) -> Volunteer | None:
 
 
 def for_contact(session: Session, contact: Contact) -> Volunteer | None:
-    return session.scalar(select(Volunteer).where(Volunteer.contact_id == contact.id))
+    # Skills, languages, areas and hours are read when used, not on every text a volunteer sends.
+    return session.scalar(select(Volunteer).where(Volunteer.contact_id == contact.id).options(lazyload("*")))
 
 
 @dataclass(frozen=True)

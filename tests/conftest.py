@@ -8,6 +8,8 @@ import shutil
 import uuid
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
@@ -93,6 +95,31 @@ def settings(database_url, tmp_path) -> Settings:
         },
         environ={},
     )
+
+
+class TurnClient(FlaskClient):
+    """A test client after whose every request a confirmed request's first wave of offers goes out,
+    as the embedded queue's threads send it once the webhook has answered (tests run with
+    queue_threads=0, so nothing else runs behind their back)."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        run_first_waves(self.application)
+        return response
+
+
+def run_first_waves(app) -> None:
+    """Run the `dispatch_start` jobs the last request queued in this process."""
+    from hotline.background.queue import InProcessQueue
+
+    hotline = app.extensions.get("hotline")
+    if hotline is not None and isinstance(hotline.queue, InProcessQueue):
+        hotline.queue.drain(only={"dispatch_start"})
+
+
+@pytest.fixture(autouse=True)
+def first_waves_after_each_request(monkeypatch):
+    monkeypatch.setattr(Flask, "test_client_class", TurnClient)
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def _run_without_serving(monkeypatch, tmp_path, args, env):
     from hotline.cli import server
 
     served = {}
-    monkeypatch.setattr(server, "run_simple", lambda host, port, app, **_: served.update(app=app, port=port))
+    monkeypatch.setattr(server, "serve", lambda make_app, host, port, threads: served.update(app=make_app(), port=port))
     monkeypatch.chdir(tmp_path)  # no .env of the checkout
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "INSTANCE_PATH": str(tmp_path / "instance"),
            "TWILIO_ACCOUNT_SID": None, "TWILIO_AUTH_TOKEN": None, "REDIS_URL": None, "PUBLIC_URL": None, **env}

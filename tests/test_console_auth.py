@@ -294,8 +294,8 @@ def test_users_are_added_listed_and_disabled_from_the_command_line(settings, mon
     assert runner.invoke(main, ["users", "disable", "nobody@example.org"]).exit_code != 0
 
 
-def test_a_fresh_install_prints_a_link_that_creates_the_first_admin_once(app, db, capsys):
-    first_admin_link(app, "http://localhost:5000")
+def test_a_fresh_install_prints_a_link_that_creates_the_first_admin_once(app, db, settings, capsys):
+    first_admin_link(settings, "http://localhost:5000")
     printed = capsys.readouterr().out
     token = re.search(r"/setup/([\w-]+)", printed).group(1)
     client = app.test_client()
@@ -309,7 +309,7 @@ def test_a_fresh_install_prints_a_link_that_creates_the_first_admin_once(app, db
                                                    "password_again": PASSWORD, "csrf_token": csrf_token(client)})
     assert created.status_code == 302 and client.get("/users").status_code in (200, 501)
     assert app.test_client().get(f"/setup/{token}").status_code == 404  # used
-    first_admin_link(app, "http://localhost:5000")
+    first_admin_link(settings, "http://localhost:5000")
     assert "/setup/" not in capsys.readouterr().out  # an account exists: no more links
     with db.session() as session:
         assert session.scalars(select(User.role)).one() == accounts.ADMIN

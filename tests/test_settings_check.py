@@ -153,7 +153,7 @@ def _env(tmp_path, **extra) -> dict:
 
 @pytest.mark.parametrize("command", [["run"], ["worker", "--burst"], ["needs"], ["db", "upgrade"]])
 def test_hotline_commands_refuse_bad_settings_with_the_list_and_no_traceback(command, monkeypatch, tmp_path):
-    monkeypatch.setattr(server, "run_simple", lambda *a, **k: pytest.fail("served with bad settings"))
+    monkeypatch.setattr(server, "serve", lambda *a, **k: pytest.fail("served with bad settings"))
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, command, env=_env(tmp_path))
     assert result.exit_code != 0

@@ -98,7 +98,7 @@ def _env(tmp_path, **extra) -> dict:
 
 @pytest.mark.parametrize("command", [["run"], ["worker", "--burst"]])
 def test_hotline_run_and_worker_refuse_to_start_and_say_what_to_set(command, monkeypatch, tmp_path):
-    monkeypatch.setattr(server, "run_simple", lambda *a, **k: pytest.fail("served without a token"))
+    monkeypatch.setattr(server, "serve", lambda *a, **k: pytest.fail("served without a token"))
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, command, env=_env(tmp_path, REDIS_URL="redis://127.0.0.1:1/0"))
     assert result.exit_code != 0

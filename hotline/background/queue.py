@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, Collection, Protocol
 
 from redis.exceptions import RedisError
 from rq import Queue, Retry
@@ -237,9 +237,19 @@ class InProcessQueue:
 
     # Running ------------------------------------------------------------------------------
 
-    def _pop_due(self, now: float) -> _Entry | None:
+    def _pop_due(self, now: float, only: Collection[str] | None = None) -> _Entry | None:
         while self._heap and self._heap[0].cancelled:
             heapq.heappop(self._heap)
+        if only is not None:
+            due = [e for e in self._heap if not e.cancelled and e.run_at <= now and e.job_name in only]
+            if not due:
+                return None
+            entry = min(due)
+            self._heap.remove(entry)
+            heapq.heapify(self._heap)
+            if entry.job_id is not None and self._by_id.get(entry.job_id) is entry:
+                del self._by_id[entry.job_id]
+            return entry
         if self._heap and self._heap[0].run_at <= now:
             entry = heapq.heappop(self._heap)
             if entry.job_id is not None and self._by_id.get(entry.job_id) is entry:
@@ -259,12 +269,13 @@ class InProcessQueue:
                 log.error("job %s failed for good: %s", entry.job_name, error, exc_info=True)
                 self.failed.append((entry.job_name, entry.args, repr(error)))
 
-    def drain(self, max_jobs: int = 10_000) -> int:
-        """Run every job that is due now, including those the jobs enqueue; return how many ran."""
+    def drain(self, max_jobs: int = 10_000, *, only: Collection[str] | None = None) -> int:
+        """Run every job that is due now (of these names, when given), including those the jobs
+        enqueue; return how many ran."""
         ran = 0
         while ran < max_jobs:
             with self._cond:
-                entry = self._pop_due(clock.timestamp())
+                entry = self._pop_due(clock.timestamp(), only)
             if entry is None:
                 break
             self._run(entry)

@@ -7,33 +7,38 @@ from dataclasses import replace
 
 import click
 from dotenv import load_dotenv
-from werkzeug.serving import run_simple
 
 from .. import accounts, create_app, logs
 from ..clock import now as utcnow
 from ..background.ticker import start_sweeper
 from ..background.worker import make_worker
 from ..config import Settings, problems, refusal
+from ..db import Database
 from ..jobs import periodic
 from ..migrate import OutdatedSchema, upgrade
 from .common import settings as read_settings
 from .common import setup_logging
+from .web_server import serve
 
 log = logging.getLogger(__name__)
+
+# Threads answering requests in `hotline run`: a small group's peak, a handful of texts at once.
+DEFAULT_THREADS = 8
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def run(host: str, port: int) -> None:
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=click.IntRange(1, 64),
+              envvar="WEB_THREADS", show_envvar=True, help="Requests answered at once.")
+def run(host: str, port: int, threads: int) -> None:
     """Serve the hotline: webhooks, dashboard and (without Redis) the queued work."""
     setup_logging()
     local = local_url(host, port)
     settings = served_settings(read_settings(), local)
     refuse_unsafe(settings)
     upgrade(settings.database_url)
-    app = create_app(settings)
-    first_admin_link(app, local)
+    first_admin_link(settings, local)
     out = logging.getLogger("hotline")
     out.info("database: %s", settings.database_url.split("@")[-1])
     if not settings.twilio_configured:
@@ -45,8 +50,10 @@ def run(host: str, port: int) -> None:
         out.info("REDIS_URL is set: run `hotline worker` to send messages and run scheduled work")
     else:
         out.info("no REDIS_URL: queued work runs in this process")
-    click.echo(f"Hotline listening on http://{host}:{port} (SMS webhook: {settings.public_url}/twilio/sms)")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    click.echo(f"Hotline listening on http://{host}:{port} with {threads} threads "
+               f"(SMS webhook: {settings.public_url}/twilio/sms)")
+    # The app (its queue threads and sweeps) is made in the serving process, once it is forked.
+    serve(lambda: create_app(settings), host, port, threads)
 
 
 def refuse_unsafe(settings: Settings) -> None:
@@ -74,17 +81,20 @@ def served_settings(settings: Settings, local: str, environ=None) -> Settings:
     return replace(settings, public_url=local)
 
 
-def first_admin_link(app, local_url: str) -> None:
+def first_admin_link(settings: Settings, local_url: str) -> None:
     """On a fresh install with no account, print a one-time link that creates the first admin."""
-    hotline = app.extensions["hotline"]
-    with hotline.db.session() as session:
-        token = accounts.new_setup_token(session, utcnow())
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            token = accounts.new_setup_token(session, utcnow())
+    finally:
+        db.dispose()
     if token is None:
         return
     click.echo("No console account yet. Create the first admin (this link works once, for a day):")
     click.echo(f"  {local_url}/setup/{token}")
-    if hotline.settings.public_url.rstrip("/") != local_url:
-        click.echo(f"  or {hotline.settings.public_url.rstrip('/')}/setup/{token}")
+    if settings.public_url.rstrip("/") != local_url:
+        click.echo(f"  or {settings.public_url.rstrip('/')}/setup/{token}")
 
 
 def run_worker(settings: Settings | None = None, *, burst: bool = False) -> bool:

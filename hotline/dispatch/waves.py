@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from .. import areas, coordinators, matching, needs, offers, rides
@@ -15,7 +15,7 @@ from ..config import Settings
 from ..models import Need, Offer, OutboxMessage, Recording, Volunteer
 from ..outbound.notify import RESIDENT_KINDS, notify
 from ..phones import mask
-from ..outbound.outbox import enqueue_after_commit, queue_sms
+from ..outbound.outbox import enqueue_after_commit, enqueue_now, queue_sms
 from ..volunteers import CATEGORY_SKILLS
 from . import copy
 
@@ -77,6 +77,68 @@ def start(session: Session, settings: Settings, need: Need, now: datetime, *, te
     return next_wave(session, settings, need, now, tell_resident=tell_resident)
 
 
+def begin(session: Session, settings: Settings, need: Need, now: datetime) -> bool:
+    """Start looking for help with a need being confirmed, without matching anyone here; tell
+    whether volunteers are being looked for.
+
+    The waves run in the `dispatch_start` job once this transaction commits, so the resident's
+    reply never waits on them and their conversation is not held while volunteers are matched.
+    One look with the widest wave's criteria, quiet hours aside, says now what the waves will
+    find: someone (offers, or a try once the quiet hours end) or nobody (the coordinators are
+    told at once, as after the last empty wave).
+    """
+    recorded = needs.recording_ids(f"{need.details} {need.location}")
+    if recorded:
+        hand_to_coordinators(session, settings, need, recorded, now)
+        return False
+    need.wave = 0
+    if not anyone_could_help(session, settings, need, now):
+        need.wave = settings.max_waves
+        escalate(session, settings, need, now, tell_resident=False)
+        return False
+    # Due now: if the job were lost, the dispatch sweep runs this first wave instead.
+    need.next_wave_at = now
+    session.info.setdefault(_FIRST_WAVES, []).append((need.id, settings))
+    return True
+
+
+_FIRST_WAVES = "hotline_first_waves"
+
+
+@event.listens_for(Session, "after_commit")
+def _first_waves_committed(session: Session) -> None:
+    """Queue the first waves of the needs this transaction confirmed; where the queue cannot take
+    them (Redis down), send them here at once rather than leave them to the sweep."""
+    for need_id, settings in session.info.pop(_FIRST_WAVES, ()):
+        if enqueue_now("dispatch_start", need_id, job_id=f"wave-{need_id}-0"):
+            continue
+        with Session(session.get_bind(), expire_on_commit=False) as own, own.begin():
+            first_wave(own, settings, need_id, utcnow())
+
+
+@event.listens_for(Session, "after_rollback")
+def _first_waves_rolled_back(session: Session) -> None:
+    session.info.pop(_FIRST_WAVES, None)
+
+
+def first_wave(session: Session, settings: Settings, need_id: int, now: datetime) -> bool:
+    """Send the first wave of offers for a need `begin` started, unless it already went."""
+    return wave_due(session, settings, need_id, 0, now)
+
+
+def begin_ride(session: Session, settings: Settings, ride, now: datetime) -> bool:
+    """Start looking for drivers for a booked ride (and its ride back); tell whether drivers are being asked."""
+    looking = True
+    for each in (ride, ride.return_ride):
+        if each is None:
+            continue
+        pickup = rides.pickup_utc(each)
+        if pickup is not None and pickup - now <= timedelta(hours=settings.ride_urgent_hours):
+            each.need.urgent = True
+        looking = begin(session, settings, each.need, now) and looking
+    return looking
+
+
 def start_ride(session: Session, settings: Settings, ride, now: datetime) -> bool:
     """Offer a booked ride (and its ride back) to drivers; tell whether drivers are being asked."""
     looking = True
@@ -122,6 +184,12 @@ def hand_to_coordinators(session: Session, settings: Settings, need: Need, recor
     urls = [r.url for r in session.scalars(select(Recording).where(Recording.id.in_(recording_ids))) if r.url]
     coordinators.tell(session, settings, lambda t: copy.listen_to_voicemail(t, need.ref, urls),
                       need_id=need.id, reason=coordinators.RECORDED, why=f"request {need.ref} has recorded answers")
+
+
+def anyone_could_help(session: Session, settings: Settings, need: Need, now: datetime) -> bool:
+    """Tell whether any wave could find someone, now or once their quiet hours end."""
+    widest = criteria_for(session, settings, need, settings.max_waves, now)
+    return bool(matching.candidates(session, replace(widest, urgent=True), 1))
 
 
 def asleep_only(session: Session, settings: Settings, need: Need, now: datetime) -> bool:

@@ -16,6 +16,8 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         answer = {YES: "1", NO: "2"}.get(ctx.answers().meaning(text, whole=True))
         if answer is None:
             return None
+    if ctx.known.read and ctx.known.open_ask_id is None:
+        return None  # read with the conversation: no question is open
     pending = asks.open_ask(ctx.session, ctx.contact, ctx.now)
     if pending is None:
         return None

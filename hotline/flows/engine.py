@@ -201,6 +201,24 @@ class Reply:
     silent: bool = False  # send nothing at all (the number opted out)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What was read with the conversation when it was locked, so the turn need not ask again.
+
+    Unread (the default), every question goes to the database.
+    """
+
+    read: bool = False
+    volunteer_id: int | None = None
+    volunteer_status: str | None = None
+    open_ask_id: int | None = None
+    open_needs: bool = True
+
+    @property
+    def no_open_needs(self) -> bool:
+        return self.read and not self.open_needs
+
+
 class Ctx:
     """Everything a step may touch while handling one message."""
 
@@ -227,6 +245,7 @@ class Ctx:
         # fallback voice for a language Twilio cannot speak. Stored choices keep `language`.
         self.render_language: str | None = None
         self._translators: dict[str, Translator] = {}
+        self.known = Known()
 
     # -- language -----------------------------------------------------------------------
     @property

@@ -97,7 +97,7 @@ def answer_category(ctx: Ctx, category: str) -> Next:
     ctx.data["category"] = category
     if ctx.data.get("editing"):
         return Goto("intake", "confirm")
-    existing = needs.open_needs(ctx.session, ctx.contact, category)
+    existing = [] if ctx.known.no_open_needs else needs.open_needs(ctx.session, ctx.contact, category)
     if existing:
         ctx.data["existing"] = existing[0].id
         return Goto("intake", "duplicate")
@@ -216,9 +216,8 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         channel=ctx.channel,
         now=ctx.now,
     )
-    # The first offers leave in this same transaction: the need and its offers stand or fall together.
-    offered = dispatch.start(ctx.session, ctx.settings, need, ctx.now, tell_resident=False)
-    found = bool(offered) or need.next_wave_at is not None
+    # The first offers go out from a job once this commits: the reply never waits on matching.
+    found = dispatch.begin(ctx.session, ctx.settings, need, ctx.now)
     if ctx.channel == "voice":
         ctx.say(spoken_confirmation(ctx, need.ref, found))
     elif not found and not coordinators.will_be_told(ctx.settings):

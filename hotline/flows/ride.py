@@ -380,8 +380,8 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
         # What their first text said ("a ride to the clinic tomorrow at 3") stays with the request.
         needs.add_details(ride.need, said, now=ctx.now)
     status = ctx.word("status")
-    # Drivers are asked in this same transaction: the ride and its offers stand or fall together.
-    looking = dispatch.start_ride(ctx.session, ctx.settings, ride, ctx.now)
+    # Drivers are asked from a job once this commits: the reply never waits on matching.
+    looking = dispatch.begin_ride(ctx.session, ctx.settings, ride, ctx.now)
     if ctx.channel == "voice":
         ctx.say(spoken_confirmation(ctx, ride.need.ref, looking))
         if ride.return_ride is not None:

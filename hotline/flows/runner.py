@@ -1,14 +1,17 @@
 """Running one message through the flows, with the sender's conversation locked."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import insert_ignore
-from ..models import Contact, Conversation
-from .engine import Ctx, Reply, advance, answer_step
+from .. import needs
+from ..models import Ask, Contact, Conversation, InboundMessage, Need, Volunteer
+from .engine import Ctx, Known, Reply, advance, answer_step
 from .keywords import intercept
 
 
@@ -20,8 +23,47 @@ def respond(ctx: Ctx, text: str) -> Reply:
     return advance(ctx, target)
 
 
+@dataclass
+class Locked:
+    """A number's conversation, locked, with what its turn reads first (read in the same statement)."""
+
+    conversation: Conversation
+    # The message already handled under this sid (a retried webhook), if any.
+    seen: InboundMessage | None
+    known: Known
+
+
 def lock_conversation(session: Session, phone: str, now: datetime) -> Conversation:
     """Find or create the number's contact and conversation, holding a lock on the conversation."""
+    return lock_turn(session, phone, now).conversation
+
+
+def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | None = None) -> Locked:
+    """Lock the number's conversation and read the contact, the message under `message_sid`, whether
+    they volunteer, their newest open question and whether they have a request in play, all in one
+    statement; create what is missing.
+
+    FOR UPDATE OF the conversation on PostgreSQL; SQLite holds the write lock from BEGIN IMMEDIATE.
+    """
+    open_ask = (select(func.max(Ask.id))
+                .where(Ask.contact_id == Contact.id, Ask.answered_at.is_(None), Ask.expires_at > now)
+                .scalar_subquery())
+    any_need = select(Need.id).where(Need.contact_id == Contact.id, Need.status.in_(needs.ACTIVE)).exists()
+    statement = (select(Contact, Conversation, Volunteer.id, Volunteer.status, open_ask, any_need)
+                 .join(Conversation, Conversation.contact_id == Contact.id)
+                 .outerjoin(Volunteer, Volunteer.contact_id == Contact.id)
+                 .where(Contact.phone == phone))
+    if message_sid:
+        statement = statement.add_columns(InboundMessage).outerjoin(
+            InboundMessage, InboundMessage.message_sid == message_sid)
+    row = session.execute(statement.with_for_update(of=Conversation)).first()
+    if row is not None:
+        contact, conversation, volunteer_id, volunteer_status, ask_id, open_needs = row[:6]
+        seen = row[6] if message_sid else None
+        # Read in this statement: the relationship needs no query of its own.
+        set_committed_value(conversation, "contact", contact)
+        return Locked(conversation, seen, Known(True, volunteer_id, volunteer_status, ask_id, bool(open_needs)))
+    # A number never seen (or erased): the rows are made, then read as before.
     insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
     contact_id = session.scalar(select(Contact.id).where(Contact.phone == phone))
     insert_ignore(
@@ -30,7 +72,10 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
         {"contact_id": contact_id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
         ["contact_id"],
     )
-    # FOR UPDATE on PostgreSQL; SQLite already holds the write lock from BEGIN IMMEDIATE.
-    return session.scalars(
+    conversation = session.scalars(
         select(Conversation).where(Conversation.contact_id == contact_id).with_for_update()
     ).one()
+    seen = None
+    if message_sid:
+        seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
+    return Locked(conversation, seen, Known())

@@ -17,6 +17,8 @@ CODE_PREFIX = re.compile(r"^\s*#?(\d{3})\b[\s:,.-]*(.*)$", re.S)
 
 def intercept(ctx: Ctx, text: str) -> Next | None:
     """Handle a volunteer's commands, claims and relays; None when the message is none of those."""
+    if ctx.known.read and ctx.known.volunteer_status in (None, volunteers.REMOVED):
+        return None  # read with the conversation: no volunteer here
     volunteer = volunteers.for_contact(ctx.session, ctx.contact)
     if volunteer is None or volunteer.status == volunteers.REMOVED:
         return None

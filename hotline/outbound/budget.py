@@ -21,7 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
-from ..db import insert_ignore
+from ..db import insert_ignore, insert_or_add
 from ..models import BudgetPeriod, OutboxMessage, Spend
 from . import events
 from .outbox import EXPIRED, PENDING, enqueue_after_commit
@@ -171,11 +171,7 @@ def record(session: Session, settings: Settings, measure: str, units: int, now: 
     if units <= 0:
         return
     day = local_day(now, settings.hotline_timezone).isoformat()
-    insert_ignore(session, Spend, {"day": day, "measure": measure, "units": 0}, ["day", "measure"])
-    session.execute(
-        update(Spend).where(Spend.day == day, Spend.measure == measure).values(units=Spend.units + units)
-        .execution_options(synchronize_session=False)
-    )
+    insert_or_add(session, Spend, {"day": day, "measure": measure}, {"units": units})
     for span in SPANS:
         if configured(settings, measure, span) > 0:
             _check(session, settings, measure, span, now)

@@ -1,0 +1,355 @@
+"""Webhook turns: the hotline against a bare Flask app under the same server, side by side.
+
+    python bench/webhook_turns.py postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    python bench/webhook_turns.py --embedded
+
+With a PostgreSQL URL, the hotline runs as the Procfile runs it (gunicorn, 2 workers x 4
+threads, Redis for the queue; nothing works the queue, so only the web side is measured).
+With `--embedded`, it runs as `hotline run` serves a small group: SQLite, no Redis, queued
+work in the same process. The bare app runs under gunicorn with the Procfile's settings: it
+only checks the Twilio signature and returns static TwiML.
+
+Phones walk whole conversations (first text to a confirmed request for food) on 8 connections,
+on each server in turn, with 1,000 volunteers on the roster so each confirmation does real
+matching. Printed: turns/s, p50/p99, CPU ms per turn (the server processes' own CPU time), SQL
+statements per turn (counted in this process over one conversation) and the ratio
+hotline/bare, then p99 at 1 connection. The database given is emptied and migrated.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TOKEN = "bench-auth-token"
+CONVERSATION = ("hi", "1", "1", "groceries for 3", "Elm St, 02139", "1")
+# Area codes of the phones that text in (volunteers are 781, the statement count 857).
+AREAS = ("617", "508", "978", "413", "339", "774", "351", "401", "603", "802")
+GUNICORN = ["--workers", "2", "--threads", "4"]  # the Procfile's
+
+
+def make_bare():
+    """A Flask app that checks the Twilio signature and returns static TwiML (for gunicorn)."""
+    from flask import Flask, Response, abort, request
+    from twilio.request_validator import RequestValidator
+
+    app = Flask("bare")
+    validator = RequestValidator(TOKEN)
+    public = os.environ["PUBLIC_URL"].rstrip("/")
+    body = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks</Message></Response>'
+
+    @app.post("/twilio/sms")
+    def sms():
+        if not validator.validate(public + request.path, request.form, request.headers.get("X-Twilio-Signature", "")):
+            abort(403)
+        return Response(body, mimetype="text/xml")
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        if process.poll() is not None:
+            raise SystemExit(f"server on {port} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"server on {port} did not start")
+
+
+def tree(pid: int) -> list[int]:
+    """The process and its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            children = []
+        todo.extend(int(c) for c in children)
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process tree so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+class Server:
+    def __init__(self, name: str, command: list[str], env: dict, port: int):
+        self.name, self.port = name, port
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                        stderr=open(env["BENCH_LOG"], "ab"), start_new_session=True)
+        wait_up(port, self.process)
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class Driver:
+    """Phones walking whole conversations on `connections` keep-alive connections."""
+
+    def __init__(self, port: int, public_url: str):
+        from twilio.request_validator import RequestValidator
+
+        self.port = port
+        self.url = public_url.rstrip("/") + "/twilio/sms"
+        self.validator = RequestValidator(TOKEN)
+        self.numbers = iter(range(10**6))
+        self.lock = threading.Lock()
+
+    def phone(self) -> str:
+        with self.lock:
+            n = next(self.numbers)
+        return f"+1{AREAS[n // 10000 % len(AREAS)]}555{n % 10000:04d}"
+
+    def turn(self, connection: http.client.HTTPConnection, number: str, words: str) -> float:
+        params = {"From": number, "To": "+15550001111", "Body": words, "MessageSid": "SM" + uuid.uuid4().hex,
+                  "AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+        headers = {"X-Twilio-Signature": self.validator.compute_signature(self.url, params),
+                   "Content-Type": "application/x-www-form-urlencoded"}
+        started = time.perf_counter()
+        connection.request("POST", "/twilio/sms", body=urlencode(params), headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        took = time.perf_counter() - started
+        if response.status != 200 or b"<Response" not in data:
+            raise RuntimeError(f"turn {words!r} answered {response.status}: {data[:200]!r}")
+        return took
+
+    def run(self, connections: int, seconds: float) -> tuple[int, list[float], float]:
+        """Drive for `seconds`; return turns, latencies and the elapsed time."""
+        latencies: list[float] = []
+        errors: list[BaseException] = []
+        end = time.perf_counter() + seconds
+
+        def work():
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            mine = []
+            try:
+                while time.perf_counter() < end:
+                    number = self.phone()
+                    for words in CONVERSATION:
+                        mine.append(self.turn(connection, number, words))
+                        if time.perf_counter() >= end:
+                            break
+            except BaseException as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                connection.close()
+                with self.lock:
+                    latencies.extend(mine)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=work) for _ in range(connections)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return len(latencies), latencies, time.perf_counter() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def prepare_database(url: str) -> None:
+    """Empty and migrate the database, and put 1,000 active volunteers on the roster."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from hotline import volunteers
+    from hotline.db import Database
+    from hotline.migrate import upgrade
+
+    if make_url(url).get_backend_name() == "postgresql":
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    upgrade(url)
+    db = Database(url)
+    with db.session() as session:
+        for n in range(1000):
+            volunteers.save(session, volunteers.VolunteerSpec(
+                phone=f"+1781555{n:04d}", first_name=f"V{n}", skills="food", languages="en",
+                areas="02139" if n % 4 else "02140", availability="any", weekly_cap=None,
+                wheelchair_vehicle=False, consent_method="bench", status="active"))
+    db.dispose()
+
+
+def statements_per_turn(env: dict) -> float:
+    """Walk one conversation in this process and count the statements the turns send."""
+    from sqlalchemy import event
+    from twilio.request_validator import RequestValidator
+
+    from hotline import create_app
+    from hotline.config import Settings
+
+    settings = Settings.from_env({"queue_threads": 0}, environ=env)
+    app = create_app(settings)
+    hotline = app.extensions["hotline"]
+    client = app.test_client()
+    seen = []
+    listeners = [("before_cursor_execute", lambda *a: seen.append(1)), ("commit", lambda *a: seen.append(1))]
+    if hotline.db.engine.dialect.name == "postgresql":
+        listeners.append(("begin", lambda *a: seen.append(1)))
+    validator = RequestValidator(TOKEN)
+    url = env["PUBLIC_URL"].rstrip("/") + "/twilio/sms"
+    try:
+        for name, fn in listeners:
+            event.listen(hotline.db.engine, name, fn)
+        for round_ in range(2):  # the second conversation, warm, is the one counted
+            seen.clear()
+            number = f"+1857555{round_:04d}"
+            for words in CONVERSATION:
+                params = {"From": number, "To": "+15550001111", "Body": words, "MessageSid": "SM" + uuid.uuid4().hex}
+                response = client.post("/twilio/sms", data=params,
+                                       headers={"X-Twilio-Signature": validator.compute_signature(url, params)})
+                assert response.status_code == 200, response.data
+    finally:
+        for name, fn in listeners:
+            event.remove(hotline.db.engine, name, fn)
+        hotline.close()
+    return len(seen) / len(CONVERSATION)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("database_url", nargs="?", help="a PostgreSQL database to empty and use")
+    parser.add_argument("--embedded", action="store_true", help="`hotline run` on SQLite, no Redis")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/4", help="Redis for the queue (PostgreSQL)")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each measured stretch")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations hotline/bare")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if bool(args.database_url) == args.embedded:
+        parser.error("give a PostgreSQL URL or --embedded")
+
+    work = Path(tempfile.mkdtemp(prefix="webhook-turns-"))
+    hotline_port, bare_port = free_port(), free_port()
+    database_url = args.database_url or f"sqlite:///{work / 'hotline.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "REDIS_", "DATABASE_"))}
+    env.update({
+        "DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN, "INSTANCE_PATH": str(work / "instance"),
+        "SECRET_KEY": "bench", "PYTHONPATH": str(ROOT), "BENCH_LOG": str(work / "servers.log"),
+        "HOTLINE_TIMEZONE": "America/New_York",
+        # New numbers arrive faster than a real surge: the surge note has a bench of its own (abuse.py).
+        "SURGE_FIRST_TEXTS_PER_MINUTE": "0",
+    })
+    if not args.embedded:
+        env["REDIS_URL"] = args.redis_url
+    hotline_env = {**env, "PUBLIC_URL": f"http://127.0.0.1:{hotline_port}"}
+    bare_env = {**env, "PUBLIC_URL": f"http://127.0.0.1:{bare_port}"}
+
+    prepare_database(database_url)
+    redis = None
+    if not args.embedded:
+        import redis as redis_lib
+
+        redis = redis_lib.Redis.from_url(args.redis_url)
+        redis.flushdb()
+    sql = statements_per_turn(hotline_env)
+
+    bin_dir = Path(sys.executable).parent
+    gunicorn = [str(bin_dir / "gunicorn"), *GUNICORN, "--log-level", "warning"]
+    if args.embedded:
+        hotline_cmd = [sys.executable, "-m", "hotline", "run", "--port", str(hotline_port)]
+        label = "embedded `hotline run` (SQLite, no Redis)"
+    else:
+        hotline_cmd = [*gunicorn, "--bind", f"127.0.0.1:{hotline_port}", "wsgi:app"]
+        label = "PostgreSQL + Redis, gunicorn 2 workers x 4 threads"
+    bare_cmd = [*gunicorn, "--bind", f"127.0.0.1:{bare_port}", "--chdir", str(ROOT / "bench"), "webhook_turns:make_bare()"]
+
+    servers: dict[str, Server] = {}
+    try:
+        servers["hotline"] = Server("hotline", hotline_cmd, hotline_env, hotline_port)
+        servers["bare"] = Server("bare", bare_cmd, bare_env, bare_port)
+    except BaseException:
+        for server in servers.values():
+            server.stop()
+        raise
+    drivers = {name: Driver(s.port, (hotline_env if name == "hotline" else bare_env)["PUBLIC_URL"])
+               for name, s in servers.items()}
+    results = {name: {"turns": 0, "lat": [], "elapsed": 0.0, "cpu": 0.0} for name in servers}
+    try:
+        for name in servers:  # warm every worker and thread
+            drivers[name].run(args.connections, 3.0)
+        for _ in range(args.rounds):
+            for name, server in servers.items():
+                before = server.cpu()
+                turns, lat, elapsed = drivers[name].run(args.connections, args.seconds)
+                r = results[name]
+                r["cpu"] += server.cpu() - before
+                r["turns"] += turns
+                r["lat"] += lat
+                r["elapsed"] += elapsed
+        single = {name: drivers[name].run(1, args.seconds / 2)[1] for name in servers}
+    finally:
+        for server in servers.values():
+            server.stop()
+        if redis is not None:
+            redis.flushdb()
+
+    print(f"webhook turns: {label}; {args.connections} connections, {args.rounds} x {args.seconds:.0f} s each, "
+          f"whole conversations of {len(CONVERSATION)} turns, 1,000 volunteers")
+    print(f"{'':8} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/turn':>12} {'SQL/turn':>9} {'p99 ms @1':>10}")
+    rates = {}
+    for name, r in results.items():
+        rates[name] = r["turns"] / r["elapsed"]
+        print(f"{name:8} {rates[name]:9.1f} {statistics.median(r['lat']) * 1000:8.1f} "
+              f"{percentile(r['lat'], 99) * 1000:8.1f} {r['cpu'] / r['turns'] * 1000:12.2f} "
+              f"{(f'{sql:.1f}' if name == 'hotline' else '-'):>9} {percentile(single[name], 99) * 1000:10.1f}")
+    print(f"ratio hotline/bare turns/s: {rates['hotline'] / rates['bare']:.3f} (goal >= 0.25)")
+    if args.embedded:
+        print(f"embedded p99 at {args.connections} connections: {percentile(results['hotline']['lat'], 99) * 1000:.0f} ms "
+              "(goal <= 150 ms)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
