@@ -14,7 +14,7 @@ Throughput runs set the sending rate far above any real sender's, so they measur
 (database, Redis, Twilio client), not the 1-segment-a-second limit a real long code has.
 
     flock /work/heavy.lock .venv/bin/python bench/outbox_throughput.py --redis-url redis://127.0.0.1:6379/2 \\
-        [--messages 1000] [--pacing-messages 40]
+        [--messages 1000] [--pacing-messages 60]
 
 DATABASE_URL picks the database (a temporary SQLite file by default); it should be an empty
 one: the schema is migrated, and the outbox rows stay. The Redis database is emptied first.
@@ -262,7 +262,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--pacing-messages", type=int, default=40)
+    parser.add_argument("--pacing-messages", type=int, default=60)
     parser.add_argument("--redis-url", required=True, help="a real Redis the worker processes can reach")
     args = parser.parse_args()
 

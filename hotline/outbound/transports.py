@@ -130,6 +130,9 @@ class TwilioTransport:
             settings.twilio_auth_token,
             http_client=_twilio_http_client(settings.twilio_api_base_url, settings.twilio_timeout_seconds),
         )
+        # The client imports its Messages API on first use: done now, so a worker's first send
+        # leaves as soon after its pacing slot as any other (a slow first one could crowd a second).
+        self.client.messages
 
     def _sent(self, message) -> Sent:
         segments = int(message.num_segments) if (message.num_segments or "0").isdigit() else 0
