@@ -7,6 +7,7 @@ what the hotline queues for other numbers is shown here and left for the hotline
 """
 from __future__ import annotations
 
+import logging
 import re
 import sys
 import tempfile
@@ -125,7 +126,14 @@ class ChatSession:
         folder = Path(self._folder.name)
         url = f"sqlite:///{folder / 'sandbox.db'}"
         settings = sandbox_settings(settings, url, folder)
-        upgrade(url)
+        # Building a throwaway database is not news to the person chatting: no line per migration.
+        migrations = logging.getLogger("alembic")
+        level = migrations.level
+        migrations.setLevel(logging.WARNING)
+        try:
+            upgrade(url)
+        finally:
+            migrations.setLevel(level)
         db = Database(url)
         seed_demo_volunteers(db, settings)
         # Messages to other numbers go to the console and are shown here; the database is thrown away.
