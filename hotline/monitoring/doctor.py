@@ -10,8 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from redis import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -21,7 +19,7 @@ from ..background.liveness import workers
 from ..clock import now as utcnow
 from ..config import LOCAL_HOSTS, Settings
 from ..db import READ_ONLY, Database
-from ..migrate import alembic_config
+from ..migrate import schema_problem
 from ..outbound.transports import SetupError, TwilioSetup
 from ..phones import mask
 from ..services import redis_from_url
@@ -242,18 +240,16 @@ def database(settings: Settings) -> tuple[list[Finding], Database | None]:
         # Reading only: on SQLite it takes no write lock from the running hotline.
         with db.engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             connection.execute(text("SELECT 1"))
-            current = set(MigrationContext.configure(connection).get_current_heads())
     except Exception as error:  # noqa: BLE001 - any failure to connect is the finding
         if db is not None:
             db.dispose()
         return [fix(f"the database does not answer ({where(url)}): {type(error).__name__}",
                     "check DATABASE_URL, and that the database server runs and lets this machine in")], None
-    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     found = [ok(f"the database answers ({where(url)})")]
-    if current != heads:
+    problem = schema_problem(db.engine)
+    if problem is not None:
         db.dispose()
-        found.append(fix(f"the database schema is at {', '.join(sorted(current)) or 'nothing'}, the hotline's at "
-                         f"{', '.join(sorted(heads))}", "hotline db upgrade"))
+        found.append(fix(problem, "hotline db upgrade"))
         return found, None
     found.append(ok("the database schema is up to date"))
     return found, db
