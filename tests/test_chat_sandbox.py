@@ -82,25 +82,26 @@ def test_chat_on_the_live_database_marks_nothing_sent_and_leaves_offers_for_the_
     assert result.exit_code == 0, result.output
     db = Database(live)
     with db.session() as session:
-        rows = session.scalars(select(OutboxMessage)).all()
-        offer = [row for row in rows if row.to == REAL_VOLUNTEER]
-        shown = [(row.to, row.status, row.twilio_sid, row.sent_at) for row in rows]
+        need = session.scalars(select(Need)).one()
+        shown = [(row.to, row.status, row.twilio_sid, row.sent_at) for row in session.scalars(select(OutboxMessage))]
     db.dispose()
-    assert len(offer) == 1 and offer[0].kind == "offer"
+    # The first wave is the running hotline's to send (its dispatch job, or the dispatch sweep): it is due.
+    assert need.wave == 0 and need.next_wave_at is not None
     assert all(status == "pending" and sid is None and sent is None for _, status, sid, sent in shown), shown
-    assert "queued for ***0142 (pending): New task" in result.output
     assert REAL_VOLUNTEER not in result.output
 
 
-def test_chat_on_the_live_database_hands_offers_to_the_workers_when_redis_is_set(live, redis_conn, redis_env):
+def test_chat_on_the_live_database_hands_the_first_wave_to_the_workers_when_redis_is_set(live, redis_conn,
+                                                                                         redis_env):
     result = chat(live, REQUEST + "/quit\n", "--live-database", **redis_env)
     assert result.exit_code == 0, result.output
     db = Database(live)
     with db.session() as session:
-        offer = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "offer")).one()
+        need = session.scalars(select(Need)).one()
+        sent = session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_not(None))).all()
     db.dispose()
-    assert ["deliver", offer.id] in queued_deliveries(redis_conn)
-    assert offer.status == "pending"
+    assert ["dispatch_start", need.id] in queued_deliveries(redis_conn)
+    assert sent == []
 
 
 def test_chat_on_the_live_database_will_not_let_time_pass(live):
