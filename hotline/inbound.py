@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .clock import now as utcnow
 from .config import Settings
@@ -48,7 +49,20 @@ def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
     return text
 
 
-def handle_message(
+def handle_message(db: Database, settings: Settings, sender: str, body: str | None, *,
+                   message_sid: str | None = None, channel: str = "sms", now: datetime | None = None) -> Outcome:
+    """Handle an inbound text from `sender` and return the reply to send back."""
+    try:
+        return _handle(db, settings, sender, body, message_sid=message_sid, channel=channel, now=now)
+    except IntegrityError as error:
+        # The same message handled at once by another request (Twilio retried it): the lock was
+        # waited for, but the look for its sid was read before; the other's answer is given.
+        if not message_sid or "message_sid" not in str(error.orig):
+            raise
+    return _handle(db, settings, sender, body, message_sid=message_sid, channel=channel, now=now)
+
+
+def _handle(
     db: Database,
     settings: Settings,
     sender: str,
@@ -58,7 +72,6 @@ def handle_message(
     channel: str = "sms",
     now: datetime | None = None,
 ) -> Outcome:
-    """Handle an inbound text from `sender` and return the reply to send back."""
     now = now or utcnow()
     text = clean(body)
     phone = normalize(sender, settings.default_region)
