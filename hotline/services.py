@@ -6,6 +6,7 @@ layer can reach the queue, the transport and the database without importing how 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -58,6 +59,8 @@ class Hotline:
     sleep: Callable[[float], None] = field(default=time.sleep)
     # Makes the queue and pacer that share a Redis connection (set by `hotline.wiring.build`).
     redis_backends: "Callable[[Redis], tuple[JobQueue, Pacer]] | None" = None
+    # Set when the process is asked to stop: a job sending a batch stops after the text in hand.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def use_redis(self, connection: Redis) -> None:
         """Queue jobs on RQ and share pacing through this Redis connection."""
@@ -70,6 +73,7 @@ class Hotline:
 
     def close(self) -> None:
         """Stop background work and release connections."""
+        self.stopping.set()
         if self.queue is not None:
             self.queue.close()
         if current_or_none() is self:

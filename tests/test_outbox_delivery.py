@@ -275,3 +275,45 @@ def test_recipient_who_opts_out_while_earlier_texts_go_out_is_not_texted(harness
     assert [harness.row(i).status for i in ids] == ["queued", "queued", "queued", "skipped", "queued"]
     assert harness.fake.sent_to(numbers[3]) == []
     assert failures == [(ids[3], "skipped", "recipient opted out")]
+
+
+def test_recipient_who_opts_out_while_their_text_waits_for_its_slot_is_not_texted(harness, failures, monkeypatch):
+    from hotline.outbound import delivery
+
+    numbers = [f"+1555766{n:04d}" for n in range(3)]
+    ids = [harness.queue(number, f"Offer {n}") for n, number in enumerate(numbers)]
+    real_book = delivery._book
+
+    def stop_arrives_during_the_wait(hotline, job, segments, max_wait):
+        slot = real_book(hotline, job, segments, max_wait)
+        if job.to == numbers[1]:
+            with harness.db.session() as session:
+                session.scalars(select(Contact).where(Contact.phone == numbers[1])).one().opted_out = True
+        return slot
+
+    monkeypatch.setattr(delivery, "_book", stop_arrives_during_the_wait)
+    harness.settle(60)
+    assert [harness.row(i).status for i in ids] == ["queued", "skipped", "queued"]
+    assert harness.fake.sent_to(numbers[1]) == []
+    assert failures == [(ids[1], "skipped", "recipient opted out")]
+
+
+def test_text_the_sweep_took_back_while_its_batch_was_sending_is_not_sent_again(harness, monkeypatch):
+    from hotline.models import OutboxMessage
+    from hotline.outbound import delivery
+
+    numbers = [f"+1555767{n:04d}" for n in range(3)]
+    ids = [harness.queue(number, f"Offer {n}") for n, number in enumerate(numbers)]
+    real_book = delivery._book
+
+    def the_sweep_finds_it_stuck_during_the_wait(hotline, job, segments, max_wait):
+        slot = real_book(hotline, job, segments, max_wait)
+        if job.to == numbers[1]:
+            with harness.db.session() as session:
+                session.get(OutboxMessage, job.id).status = "unknown"
+        return slot
+
+    monkeypatch.setattr(delivery, "_book", the_sweep_finds_it_stuck_during_the_wait)
+    harness.settle(1)
+    assert harness.fake.sent_to(numbers[1]) == []
+    assert [len(harness.fake.sent_to(n)) for n in (numbers[0], numbers[2])] == [1, 1]

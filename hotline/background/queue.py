@@ -104,7 +104,12 @@ class RQQueue:
         """Enqueue `job_name` (no arguments) unless one is already waiting to start: one SET when it is."""
         check(job_name, ())
         if self.connection.set(KICK_PREFIX + job_name, 1, nx=True, ex=KICK_TTL_SECONDS):
-            self.rq.enqueue_call(RUNNER, args=[job_name], **self._options(job_name, None))
+            try:
+                self.rq.enqueue_call(RUNNER, args=[job_name], **self._options(job_name, None))
+            except Exception:
+                # No job went on the queue: the next kick must not be taken for a waiting one.
+                self.connection.delete(KICK_PREFIX + job_name)
+                raise
 
     def taken(self, job_name: str) -> None:
         """A kicked job has started: the next kick enqueues another."""

@@ -45,6 +45,14 @@ class Worker(SimpleWorker):
     deploy, the end of a burst) took up to a minute, longer than most hosts wait before SIGKILL.
     """
 
+    hotline: Hotline | None = None
+
+    def request_stop(self, signum, frame):
+        """Warm shutdown, as RQ's; a job sending a batch of texts stops after the one in hand."""
+        if self.hotline is not None:
+            self.hotline.stopping.set()
+        return super().request_stop(signum, frame)
+
     def subscribe(self) -> None:
         self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
         self.pubsub = self.connection.pubsub()
@@ -73,4 +81,6 @@ def make_worker(hotline: Hotline, name: str | None = None) -> Worker:
     in the worker itself (SimpleWorker) rather than in a fork per job. SIGTERM (or Ctrl+C)
     lets the current job finish before the worker exits; a second one stops it at once.
     """
-    return Worker([hotline.queue.rq], connection=hotline.redis, serializer=JSONSerializer, name=name)
+    worker = Worker([hotline.queue.rq], connection=hotline.redis, serializer=JSONSerializer, name=name)
+    worker.hotline = hotline
+    return worker

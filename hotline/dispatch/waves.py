@@ -112,8 +112,11 @@ def _first_waves_committed(session: Session) -> None:
     for need_id, settings in session.info.pop(_FIRST_WAVES, ()):
         if enqueue_now("dispatch_start", need_id, job_id=f"wave-{need_id}-0"):
             continue
-        with Session(session.get_bind(), expire_on_commit=False) as own, own.begin():
-            first_wave(own, settings, need_id, utcnow())
+        try:
+            with Session(session.get_bind(), expire_on_commit=False) as own, own.begin():
+                first_wave(own, settings, need_id, utcnow())
+        except Exception:  # noqa: BLE001 - the request is saved and its wave due: the dispatch sweep sends it
+            log.exception("need %s: first wave failed here; the dispatch sweep will send it", need_id)
 
 
 @event.listens_for(Session, "after_rollback")

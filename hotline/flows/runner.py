@@ -56,7 +56,10 @@ def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | No
     if message_sid:
         statement = statement.add_columns(InboundMessage).outerjoin(
             InboundMessage, InboundMessage.message_sid == message_sid)
-    row = session.execute(statement.with_for_update(of=Conversation)).first()
+    # SKIP LOCKED: a statement that waited for the lock would see the newest conversation but the
+    # contact and the rest as they were before the wait (PostgreSQL re-reads only the locked row).
+    # A conversation busy with another turn takes the path below instead: lock first, then read.
+    row = session.execute(statement.with_for_update(of=Conversation, skip_locked=True)).first()
     if row is not None:
         contact, conversation, volunteer_id, volunteer_status, ask_id, open_needs = row[:6]
         seen = row[6] if message_sid else None

@@ -70,8 +70,6 @@ DRAIN_BATCH_MAX = 50
 DRAIN_SECONDS = 10.0
 # A drain waits this long for a slot (sending is its work); a farther one is left to the row's own job.
 DRAIN_MAX_WAIT_SECONDS = 5.0
-# Opt-outs and expiry are looked at again before a send when the last look is older than this.
-GATE_FRESH_SECONDS = 1.0
 # Twilio's clock and ours may differ; reconciliation looks this far before the attempt.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_BACKOFF_SECONDS = 600
@@ -321,8 +319,6 @@ class _Job:
     # Set when the sender was held and this send finds out whether Twilio is back.
     probe: bool = False
     expires_at: float | None = None
-    # When opt-outs and expiry were last looked at for it (epoch seconds).
-    checked: float = 0.0
 
 
 def _job(row: OutboxMessage) -> _Job:
@@ -330,7 +326,7 @@ def _job(row: OutboxMessage) -> _Job:
         row.id, row.channel, row.contact_id, row.to, row.body, row.reply,
         _ts(row.recipient_slot_at) if row.recipient_slot_at else None,
         _ts(row.sender_slot_at) if row.sender_slot_at else None,
-        expires_at=_ts(row.expires_at) if row.expires_at else None, checked=_ts(utcnow()),
+        expires_at=_ts(row.expires_at) if row.expires_at else None,
     )
 
 
@@ -409,6 +405,19 @@ def _unclaim_waiting(hotline: Hotline, jobs: list[_Job], until: float) -> None:
             .execution_options(synchronize_session=False)
         )
         _schedule_release(session, until)
+
+
+def _unclaim(hotline: Hotline, jobs: list[_Job]) -> None:
+    """Put claimed rows back as they were before the claim, due now (no attempt counted)."""
+    now = utcnow()
+    with hotline.db.session() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([job.id for job in jobs]), OutboxMessage.status == SUBMITTING)
+            .values(status=PENDING, attempts=OutboxMessage.attempts - 1, submitted_at=None, next_attempt_at=now,
+                    updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 class _Held(float):
@@ -546,8 +555,6 @@ def _claim_due(hotline: Hotline) -> tuple[int, list[_Job]]:
                         from_number=hotline.transport.sender, updated_at=now)
                 .execution_options(synchronize_session=False)
             )
-        for job in jobs:
-            job.checked = _ts(now)
     return len(found), jobs
 
 
@@ -569,6 +576,11 @@ def deliver_due() -> str:
             kick_now(DRAIN_JOB)
         outcomes = _send_claimed(hotline, jobs, max(hotline.settings.pacing_max_wait_seconds, DRAIN_MAX_WAIT_SECONDS))
         sent += sum(1 for outcome in outcomes if outcome in (QUEUED, SENDING, SENT, DELIVERED))
+        if hotline.stopping.is_set():
+            if PENDING in outcomes:
+                # What this process put back waits on the queue for the next worker.
+                kick_now(DRAIN_JOB)
+            return f"sent {sent}, stopping"
         if WAITING in outcomes:
             return f"sent {sent}, the rest wait for Twilio"
         if _ts(utcnow()) - started > DRAIN_SECONDS:
@@ -596,9 +608,35 @@ def _still_allowed(hotline: Hotline, jobs: list[_Job]) -> list[_Job]:
                 # Ended now, or at an earlier look (it stays in the batch until its turn).
                 if row is None or row.status != SUBMITTING or _gate(session, row, now):
                     continue
-            job.checked = _ts(now)
             allowed.append(job)
     return allowed
+
+
+def _confirm(hotline: Hotline, job: _Job) -> bool:
+    """Tell whether a claimed text may leave now, in one statement that also renews its claim.
+
+    It must still be this batch's (the sweep did not find it stuck and hand it to reconciliation
+    while earlier texts of the batch went out), its recipient must not have opted out, been erased
+    or blocked since it was claimed (the wait for a slot can be seconds), and it must not have
+    expired. A text that may not go is ended as it would have been at the claim.
+    """
+    now = utcnow()
+    allowed = select(Contact.id).where(
+        Contact.id == OutboxMessage.contact_id, Contact.phone == job.to,
+        Contact.opted_out.is_(False), or_(Contact.sms_unusable.is_(None), Contact.sms_unusable == "")).exists()
+    with hotline.db.session() as session:
+        renewed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == job.id, OutboxMessage.status == SUBMITTING, allowed,
+                   or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now))
+            .values(submitted_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if renewed:
+        return True
+    # The slow path names why, and ends the row when its recipient may no longer be written to.
+    _still_allowed(hotline, [job])
+    return False
 
 
 def _send_claimed(hotline: Hotline, jobs: list[_Job], max_wait: float) -> list[str]:
@@ -611,12 +649,11 @@ def _send_claimed(hotline: Hotline, jobs: list[_Job], max_wait: float) -> list[s
     sent: list[tuple[_Job, Sent, int]] = []
     try:
         for index, job in enumerate(jobs):
-            if _ts(utcnow()) - job.checked > GATE_FRESH_SECONDS:
-                # Claimed a while ago: whoever opted out since is not sent to.
-                fresh = _still_allowed(hotline, jobs[index:])
-                if not any(allowed is job for allowed in fresh):
-                    outcomes.append(SKIPPED)
-                    continue
+            if index and hotline.stopping.is_set():
+                # Asked to stop: the text in hand went; the rest go back for the next worker.
+                _unclaim(hotline, jobs[index:])
+                outcomes.extend([PENDING] * len(jobs[index:]))
+                break
             segments = count_segments(job.body).segments
             slot = _book(hotline, job, segments, max_wait)
             if isinstance(slot, _Held):
@@ -625,6 +662,10 @@ def _send_claimed(hotline: Hotline, jobs: list[_Job], max_wait: float) -> list[s
                 break
             if slot is None:
                 outcomes.append("paced")
+                continue
+            # After the wait for its slot, right before it leaves: still ours, and still allowed.
+            if not _confirm(hotline, job):
+                outcomes.append(SKIPPED)
                 continue
             try:
                 result = hotline.transport.send_sms(job.to, job.body, status_callback=callback)
