@@ -13,7 +13,7 @@ measures, in order:
 Throughput runs set the sending rate far above any real sender's, so they measure the pipeline
 (database, Redis, Twilio client), not the 1-segment-a-second limit a real long code has.
 
-    flock /work/heavy.lock .venv/bin/python bench/outbox_throughput.py --redis-url redis://127.0.0.1:6379/2 \\
+    .venv/bin/python bench/outbox_throughput.py --redis-url redis://127.0.0.1:6379/2 \\
         [--messages 1000] [--pacing-messages 60]
 
 DATABASE_URL picks the database (a temporary SQLite file by default); it should be an empty
