@@ -129,30 +129,31 @@ def first_wave(session: Session, settings: Settings, need_id: int, now: datetime
     return wave_due(session, settings, need_id, 0, now)
 
 
-def begin_ride(session: Session, settings: Settings, ride, now: datetime) -> bool:
-    """Start looking for drivers for a booked ride (and its ride back); tell whether drivers are being asked."""
-    looking = True
+def _ride_legs(settings: Settings, ride, now: datetime):
+    """The needs of a booked ride and of its ride back, each marked urgent when its pickup is near."""
     for each in (ride, ride.return_ride):
         if each is None:
             continue
         pickup = rides.pickup_utc(each)
         if pickup is not None and pickup - now <= timedelta(hours=settings.ride_urgent_hours):
             each.need.urgent = True
-        looking = begin(session, settings, each.need, now) and looking
+        yield each.need
+
+
+def begin_ride(session: Session, settings: Settings, ride, now: datetime) -> bool:
+    """Start looking for drivers for a booked ride (and its ride back); tell whether drivers are being asked."""
+    looking = True
+    for need in _ride_legs(settings, ride, now):
+        looking = begin(session, settings, need, now) and looking
     return looking
 
 
 def start_ride(session: Session, settings: Settings, ride, now: datetime) -> bool:
     """Offer a booked ride (and its ride back) to drivers; tell whether drivers are being asked."""
     looking = True
-    for each in (ride, ride.return_ride):
-        if each is None:
-            continue
-        pickup = rides.pickup_utc(each)
-        if pickup is not None and pickup - now <= timedelta(hours=settings.ride_urgent_hours):
-            each.need.urgent = True
-        offered = start(session, settings, each.need, now, tell_resident=False)
-        looking = looking and bool(offered or each.need.next_wave_at is not None)
+    for need in _ride_legs(settings, ride, now):
+        offered = start(session, settings, need, now, tell_resident=False)
+        looking = looking and bool(offered or need.next_wave_at is not None)
     return looking
 
 
