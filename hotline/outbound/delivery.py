@@ -395,29 +395,26 @@ def _unclaim_waiting(hotline: Hotline, jobs: list[_Job], until: float) -> None:
     """Put claimed rows back to wait out the sender's hold (no attempt counted, released with the rest)."""
     if not jobs:
         return
-    now = utcnow()
     with hotline.db.session() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([job.id for job in jobs]), OutboxMessage.status == SUBMITTING)
-            .values(status=PENDING, attempts=OutboxMessage.attempts - 1, reason=f"{WAITING}: it refused the last send",
-                    next_attempt_at=_dt(until), sender_slot_at=None, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _put_back(session, jobs, reason=f"{WAITING}: it refused the last send", next_attempt_at=_dt(until),
+                  sender_slot_at=None)
         _schedule_release(session, until)
 
 
 def _unclaim(hotline: Hotline, jobs: list[_Job]) -> None:
     """Put claimed rows back as they were before the claim, due now (no attempt counted)."""
-    now = utcnow()
     with hotline.db.session() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([job.id for job in jobs]), OutboxMessage.status == SUBMITTING)
-            .values(status=PENDING, attempts=OutboxMessage.attempts - 1, submitted_at=None, next_attempt_at=now,
-                    updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        _put_back(session, jobs, submitted_at=None, next_attempt_at=utcnow())
+
+
+def _put_back(session, jobs: list[_Job], **values) -> None:
+    """Return claimed rows still submitting to pending, the claim's attempt not counted."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_([job.id for job in jobs]), OutboxMessage.status == SUBMITTING)
+        .values(status=PENDING, attempts=OutboxMessage.attempts - 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 class _Held(float):
