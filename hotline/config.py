@@ -235,6 +235,13 @@ class Settings:
     # How often the retention job runs, in seconds.
     retention_sweep_seconds: int = 3600
 
+    # Open records (/open, /open.json, /open.csv, STATS): no figure about fewer than this many people.
+    open_min_count: int = 5
+    # How many weeks back the open records go (this one included).
+    open_weeks: int = 12
+    # How long each process, browsers and proxies keep the open records before reading them again.
+    open_cache_seconds: int = 300
+
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
         """Build settings from the environment, then apply explicit overrides, and check them:
@@ -377,6 +384,10 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "retain_idle_contacts_days": (1, None),
     "retention_sweep_seconds": (60, None),
     "health_backlog_seconds": (1, None),
+    # Below 3, a published count could point at one or two people.
+    "open_min_count": (3, None),
+    "open_weeks": (1, 520),
+    "open_cache_seconds": (0, None),
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

@@ -15,6 +15,7 @@ CALL_STATUS = "/twilio/voice/status"
 TRANSCRIPTION = "/twilio/voice/transcription"
 AUDIO = "/audio"
 HEALTH = "/healthz"
+OPEN = "/open"
 
 
 def voice_step(action: str) -> str:

@@ -9,7 +9,7 @@ from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 from ..services import Hotline
-from . import access_log, console, health, sms, voice
+from . import access_log, console, health, open, sms, voice
 from .console import access, labels, spend
 
 
@@ -19,7 +19,8 @@ def init_app(app: Flask, services: Hotline) -> None:
     app.register_blueprint(voice.bp)
     app.register_blueprint(voice.audio_bp)
     app.register_blueprint(health.bp)
-    console.init_app(app, services, exempt=(sms.bp, voice.bp, voice.audio_bp, health.bp))
+    app.register_blueprint(open.bp)
+    console.init_app(app, services, exempt=(sms.bp, voice.bp, voice.audio_bp, health.bp, open.bp))
     # Outermost, after any proxy fix: every request is logged, whatever answers it.
     app.wsgi_app = access_log.AccessLog(app.wsgi_app)
 

@@ -33,7 +33,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 # Paths that never read or write the console's session (the session opens before routing).
-SESSIONLESS = (urls.TWILIO + "/", urls.AUDIO + "/", urls.HEALTH, "/static/")
+SESSIONLESS = (urls.TWILIO + "/", urls.AUDIO + "/", urls.HEALTH, "/static/", urls.OPEN)
 
 
 class ConsoleSessions(SecureCookieSessionInterface):

@@ -1,0 +1,287 @@
+"""What the network did, in numbers anyone may see, with no figure about fewer than a few people.
+
+The public page (`/open`, its JSON and CSV) and the STATS text read these, from the same tables
+the console shows (needs, their history, rides, offers): there is no second bookkeeping, and an
+erased resident's requests still count, pointing at nobody.
+
+The small-number rule: a count of requests or people is shown only when it is 0 or at least
+`min_count`. Weeks with a few requests are merged with the next (or, at the end, the previous)
+until each period holds enough; categories and languages with a few are merged into one "others"
+row, and when that row would itself be small, the smallest shown row joins it, so nothing hidden
+can be worked out by subtracting shown rows from a total. A number helped is shown when it, and
+the number not (yet) helped beside it, are both 0 or at least `min_count`; otherwise it reads
+"fewer than 5" or "all but fewer than 5". Time to help is a median over at least `min_count`
+requests. Dates are weeks (their Monday), never days.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from statistics import median
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import needs, rides
+from .models import Need, NeedEvent, Offer, Ride
+
+OTHERS = "others"  # the key of the merged row of small categories or languages
+
+# How a helped count is shown when the exact number would point at a few people.
+FEW = "few"  # fewer than min_count were helped
+ALL_BUT_FEW = "all_but_few"  # fewer than min_count were not (yet) helped
+# Hidden although not small itself: shown, it would let a small row be worked out from the total.
+HIDDEN = "hidden"
+
+
+@dataclass(frozen=True)
+class Helped:
+    """Requests received and helped in some slice, as they may be shown."""
+
+    received: int | None  # None: fewer than min_count (only when the whole slice is that small)
+    helped: int | None  # None: see `hidden`
+    hidden: str = ""  # FEW, ALL_BUT_FEW or HIDDEN when `helped` is None and `received` is shown
+
+    @property
+    def share(self) -> float | None:
+        """Helped over received, when both are shown."""
+        if self.received and self.helped is not None:
+            return self.helped / self.received
+        return None
+
+
+@dataclass(frozen=True)
+class Period:
+    """One or more weeks in a row, merged when one alone held too few requests."""
+
+    start: date  # the Monday of its first week
+    end: date  # the Monday of its last week
+    counts: Helped
+    # Median hours from request to a helper's claim, over the period's claimed requests (enough of them).
+    hours_to_claim: float | None
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # a category or language code, or OTHERS
+    counts: Helped
+    merged: tuple[str, ...] = ()  # what an OTHERS row holds
+
+
+@dataclass(frozen=True)
+class Figures:
+    min_count: int
+    first_week: date
+    last_week: date
+    totals: Helped
+    weeks: list[Period]
+    categories: list[Row]
+    languages: list[Row]
+    hours_to_claim: float | None
+    hours_to_done: float | None
+    rides_given: int | None
+    volunteers_active: int | None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Need:
+    id: int
+    category: str
+    language: str
+    status: str
+    created_at: datetime
+
+
+def shown_count(value: int, k: int) -> int | None:
+    """A count as it may be shown: itself when 0 or at least k, else None (fewer than k)."""
+    return value if value == 0 or value >= k else None
+
+
+def helped_counts(received: int, helped: int, k: int) -> Helped:
+    """The received and helped counts of one slice, each shown only where it points at nobody."""
+    if shown_count(received, k) is None:
+        return Helped(None, None, FEW)
+    rest = received - helped
+    if shown_count(helped, k) is None:
+        return Helped(received, None, FEW)
+    if shown_count(rest, k) is None:
+        return Helped(received, None, ALL_BUT_FEW)
+    return Helped(received, helped)
+
+
+def helped_rows(raw: list[tuple[int, int]], k: int) -> list[Helped]:
+    """Each row's counts as they may be shown, beside a total of all rows that is shown too.
+
+    A row's helped count hidden as small could be worked out as the total minus the rows shown;
+    so while the hidden rows together hold a few helped (or a few not helped), the smallest row
+    still shown is hidden as well.
+    """
+    out = [helped_counts(received, helped, k) for received, helped in raw]
+    while True:
+        hidden = [i for i, c in enumerate(out) if c.helped is None]
+        helped = sum(raw[i][1] for i in hidden)
+        rest = sum(raw[i][0] - raw[i][1] for i in hidden)
+        if shown_count(helped, k) is not None and shown_count(rest, k) is not None:
+            return out
+        shown = [i for i, c in enumerate(out) if c.helped is not None and raw[i][0]]
+        if not shown:
+            return out  # all hidden: what they hold together is the total, which shows itself or not
+        smallest = min(shown, key=lambda i: (raw[i][0], i))
+        out[smallest] = Helped(out[smallest].received, None, HIDDEN)
+
+
+def merge_small(sizes: dict[str, int], k: int) -> tuple[list[str], list[str]]:
+    """Split keys into those shown alone and those merged into one row, so the merged row is 0 or >= k.
+
+    Keys with fewer than k go into the merged row; while it holds some but fewer than k, the
+    smallest key shown alone joins it. When everything together is fewer than k, all are merged.
+    """
+    alone = [key for key, size in sizes.items() if size >= k]
+    merged = [key for key, size in sizes.items() if 0 < size < k]
+    while merged and sum(sizes[key] for key in merged) < k and alone:
+        smallest = min(alone, key=lambda key: (sizes[key], key))
+        alone.remove(smallest)
+        merged.append(smallest)
+    alone.sort(key=lambda key: (-sizes[key], key))
+    return alone, merged
+
+
+def week_of(moment: datetime, zone: ZoneInfo) -> date:
+    """The Monday of the week a moment falls in, on the hotline's clock."""
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())
+
+
+def week_start(monday: date, zone: ZoneInfo) -> datetime:
+    """The moment a week begins on the hotline's clock."""
+    return datetime.combine(monday, time(0), tzinfo=zone)
+
+
+def _hours(later: datetime | None, earlier: datetime) -> float | None:
+    if later is None:
+        return None
+    return max((later - earlier).total_seconds(), 0.0) / 3600
+
+
+def _median(values: Iterable[float | None], k: int) -> float | None:
+    present = [v for v in values if v is not None]
+    return round(median(present), 1) if len(present) >= k and present else None
+
+
+def collect(session: Session, *, zone: ZoneInfo, now: datetime, weeks: int, min_count: int) -> Figures:
+    """Read the figures of the last `weeks` weeks (this one included), small numbers merged or hidden."""
+    k = max(int(min_count), 1)
+    last_week = week_of(now, zone)
+    first_week = last_week - timedelta(weeks=max(weeks, 1) - 1)
+    since = week_start(first_week, zone)
+    rows = [_Need(*row) for row in session.execute(
+        select(Need.id, Need.category, Need.language, Need.status, Need.created_at)
+        .where(Need.created_at >= since).order_by(Need.id))]
+    ids = select(Need.id).where(Need.created_at >= since).scalar_subquery()
+    # The first claim and the first DONE of each request, from its history.
+    first = {}
+    for kind in (needs.CLAIMED, needs.DONE):
+        first[kind] = dict(session.execute(
+            select(NeedEvent.need_id, func.min(NeedEvent.at))
+            .where(NeedEvent.kind == kind, NeedEvent.need_id.in_(ids)).group_by(NeedEvent.need_id)).all())
+    claim_hours = {n.id: _hours(first[needs.CLAIMED].get(n.id), n.created_at) for n in rows}
+    done_hours = {n.id: _hours(first[needs.DONE].get(n.id), n.created_at) for n in rows if n.status == needs.DONE}
+
+    def raw(group: list[_Need]) -> tuple[int, int]:
+        return len(group), sum(1 for n in group if n.status == needs.DONE)
+
+    by_week: dict[date, list[_Need]] = {}
+    for n in rows:
+        by_week.setdefault(week_of(n.created_at, zone), []).append(n)
+    mondays = [first_week + timedelta(weeks=i) for i in range((last_week - first_week).days // 7 + 1)]
+    merged_weeks = _merge_weeks(mondays, by_week, k)
+    periods = [
+        Period(start, end, counts, _median((claim_hours[n.id] for n in group), k))
+        for (start, end, group), counts in zip(merged_weeks, helped_rows([raw(g) for _, _, g in merged_weeks], k))
+    ]
+
+    def rows_by(attribute: str) -> list[Row]:
+        groups: dict[str, list[_Need]] = {}
+        for n in rows:
+            groups.setdefault(getattr(n, attribute), []).append(n)
+        alone, merged = merge_small({key: len(group) for key, group in groups.items()}, k)
+        slices = [(key, groups[key], ()) for key in alone]
+        if merged:
+            slices.append((OTHERS, [n for key in merged for n in groups[key]], tuple(sorted(merged))))
+        counts = helped_rows([raw(group) for _, group, _ in slices], k)
+        return [Row(key, c, keys) for (key, _, keys), c in zip(slices, counts)]
+
+    rides_given = session.scalar(
+        select(func.count(Ride.id)).join(Need, Ride.need_id == Need.id)
+        .where(Ride.status == rides.DONE, Need.created_at >= since)) or 0
+    volunteers_active = session.scalar(
+        select(func.count(func.distinct(Offer.volunteer_id))).where(Offer.claimed_at >= since)) or 0
+    return Figures(
+        min_count=k,
+        first_week=first_week,
+        last_week=last_week,
+        totals=helped_counts(*raw(rows), k),
+        weeks=periods,
+        categories=rows_by("category"),
+        languages=rows_by("language"),
+        hours_to_claim=_median(claim_hours.values(), k),
+        hours_to_done=_median(done_hours.values(), k),
+        rides_given=shown_count(rides_given, k),
+        volunteers_active=shown_count(volunteers_active, k),
+    )
+
+
+def _merge_weeks(mondays: list[date], by_week: dict[date, list[_Need]], k: int):
+    """Group consecutive weeks so each group holds 0 or at least k requests (all one group if fewer in all)."""
+    groups: list[tuple[date, date, list[_Need]]] = []
+    pending: tuple[date, list[_Need]] | None = None
+    for monday in mondays:
+        group = by_week.get(monday, [])
+        if pending is not None:
+            start, held = pending
+            held = held + group
+            if len(held) >= k:
+                groups.append((start, monday, held))
+                pending = None
+            else:
+                pending = (start, held)
+            continue
+        if 0 < len(group) < k:
+            pending = (monday, group)
+        else:
+            groups.append((monday, monday, group))
+    if pending is not None:
+        start, held = pending
+        # The last few join the period before them (skipping empty weeks), or stand alone, hidden.
+        while groups and not groups[-1][2]:
+            groups.pop()
+        if groups:
+            before_start, _, before = groups.pop()
+            groups.append((before_start, mondays[-1], before + held))
+        else:
+            groups.append((start, mondays[-1], held))
+    # Empty weeks dropped while merging the last few are part of that period: re-add the rest as empty weeks.
+    covered = {monday for start, end, _ in groups for monday in mondays if start <= monday <= end}
+    for monday in mondays:
+        if monday not in covered:
+            groups.append((monday, monday, []))
+    groups.sort(key=lambda g: g[0])
+    return groups
+
+
+def this_week_and_month(session: Session, *, zone: ZoneInfo, now: datetime, min_count: int) -> tuple[Helped, Helped]:
+    """This week's and this month's requests received and helped, for the STATS text."""
+    k = max(int(min_count), 1)
+    local = now.astimezone(zone)
+    week = week_start(week_of(now, zone), zone)
+    month = datetime.combine(local.date().replace(day=1), time(0), tzinfo=zone)
+    out = []
+    for since in (week, month):
+        received, helped = session.execute(
+            select(func.count(Need.id), func.count(Need.id).filter(Need.status == needs.DONE))
+            .where(Need.created_at >= since)).one()
+        out.append(helped_counts(received or 0, helped or 0, k))
+    return out[0], out[1]
