@@ -14,11 +14,13 @@ from .compiled import compile_tree
 from .translator import CONSOLE, DOMAIN, available, catalog_path
 
 SOURCE_DIR = PACKAGE_DIR
-# Where each domain's messages are written, first match wins: the console's words (its Python
-# and its templates) apart from what residents and volunteers read.
+# Where each domain's messages are written, first match wins: the web pages' words (the console's
+# Python and templates, the open records) apart from what residents and volunteers read.
 METHOD_MAPS = {
-    DOMAIN: [("web/console/**.py", "ignore"), ("web/templates/**", "ignore"), ("**.py", "python")],
-    CONSOLE: [("web/console/**.py", "python"), ("web/templates/**.html", "jinja2.ext:babel_extract")],
+    DOMAIN: [("web/console/**.py", "ignore"), ("web/open.py", "ignore"), ("web/templates/**", "ignore"),
+             ("**.py", "python")],
+    CONSOLE: [("web/console/**.py", "python"), ("web/open.py", "python"),
+              ("web/templates/**.html", "jinja2.ext:babel_extract")],
 }
 DOMAINS = tuple(METHOD_MAPS)
 KEYWORDS = {

@@ -11,11 +11,11 @@ import csv
 import io
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
 
@@ -131,13 +131,11 @@ class Words:
         return "–" if share is None else format_percent(share, locale=self.locale)
 
     def hours(self, value: float | None) -> str:
+        """A median time in the reader's words ("4 hours", "2 días"), from CLDR."""
         if value is None:
             return self.t._("too few to say")
-        if value < 1:
-            return self.t.ngettext("%(num)s minute", "%(num)s minutes", max(round(value * 60), 1))
-        if value < 48:
-            return self.t.ngettext("%(num)s hour", "%(num)s hours", round(value))
-        return self.t.ngettext("%(num)s day", "%(num)s days", round(value / 24))
+        # Up to two days it reads in hours (a day and a half is "36 hours"), then in days.
+        return format_timedelta(timedelta(hours=value), threshold=2, locale=self.locale)
 
     def week(self, monday: date) -> str:
         return format_date(monday, "medium", locale=self.locale)
@@ -273,6 +271,7 @@ def chart(name: str):
 def draw(name: str, found: figures.Figures, words: Words) -> bytes:
     """Draw a chart as SVG; hidden figures are gaps, their numbers are in the table beside."""
     import pygal  # only the page's charts need it
+    from pygal.etree import etree
     from pygal.style import Style
 
     style = Style(background="white", plot_background="white", foreground="#1a1a1a",
@@ -293,5 +292,11 @@ def draw(name: str, found: figures.Figures, words: Words) -> bytes:
         drawing = pygal.Bar(title=t._("Median hours until a helper said yes"), show_legend=False, **common)
         drawing.x_labels = labels_
         drawing.add(t._("Hours"), [p.hours_to_claim for p in found.weeks])
-    return drawing.render()
+    # pygal always writes its settings into a script for its tooltips; an image needs none.
+    root = drawing.render_tree()
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
