@@ -32,6 +32,7 @@ SAMPLE = {
     "since": "Thursday, December 3", "days": 30, "requests": 12, "messages": 140, "recordings": 3,
     "request": "Food (482913): a volunteer is on it",
     "spent": 16400, "budget": 20000,
+    "week_asked": 120, "week_helped": ">115", "month_asked": 480, "month_helped": ">475",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -268,3 +268,49 @@ def test_the_open_records_take_no_writes_and_no_odd_input(client, db, frozen):
     assert client.get("/open", headers={"Accept-Language": "zz;q=abc,,,"}).status_code == 200
     page = client.get("/open").get_data(as_text=True)
     assert "<script" not in page
+
+
+# -- STATS by text --------------------------------------------------------------------------------
+
+def test_stats_by_text_answers_this_weeks_and_this_months_figures_in_one_text(client, db, frozen):
+    from hotline.sms import count_segments
+
+    from .conftest import Phone
+
+    # This week (from Monday 7 December): 6 asked, 6 done. Earlier this month: 7 more, 2 done.
+    add_history(db, [("food", "es", needs.DONE, 1, 1)] * 6 + [("food", "es", needs.OPEN, 5, None)] * 5
+                + [("food", "es", needs.DONE, 6, 1)] * 2)
+    resident = Phone(client, "+15551230009")
+    resident.text("Español")
+    reply = resident.text("CIFRAS")
+    assert reply == "Esta semana: 6 pedidos, 6 ayudados. Este mes: 13 pedidos, 8 ayudados."
+    assert count_segments(reply).segments == 1
+    # English works in every language, and nothing of a conversation is lost: the menu is still there.
+    assert resident.text("stats") == reply
+
+
+def test_stats_by_text_hides_small_numbers_as_the_open_page_does(client, db, frozen):
+    from .conftest import Phone
+
+    add_history(db, [("food", "en", needs.DONE, 1, 1)] * 3 + [("food", "en", needs.DONE, 5, 1)] * 8
+                + [("food", "en", needs.OPEN, 5, None)])
+    reply = Phone(client, "+15551230010").text("STATS")
+    # 3 this week (too few), 12 this month of which 11 helped (1 not helped: too few).
+    assert reply == "This week: <5 asked, <5 helped. This month: 12 asked, >7 helped."
+
+
+@pytest.mark.parametrize("code", ["en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl"])
+def test_the_stats_answer_fits_one_text_in_every_language(code):
+    from hotline.flows.stats import asked, helped
+    from hotline.i18n import Translator
+    from hotline.sms import count_segments
+
+    from .conftest import PROJECT_ROOT
+
+    t = Translator(code, PROJECT_ROOT / "locales")
+    for week, month in ((figures.Helped(120, None, figures.ALL_BUT_FEW), figures.Helped(480, None, figures.ALL_BUT_FEW)),
+                        (figures.Helped(None, None, figures.FEW), figures.Helped(999, 998))):
+        message = t._("This week: %(week_asked)s asked, %(week_helped)s helped. This month: %(month_asked)s asked, "
+                      "%(month_helped)s helped.", week_asked=asked(week, K), week_helped=helped(week, K),
+                      month_asked=asked(month, K), month_helped=helped(month, K))
+        assert count_segments(message).segments == 1, (code, message)

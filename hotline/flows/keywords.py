@@ -5,7 +5,7 @@ from typing import Callable
 
 from .. import dispatch, needs
 from ..i18n import keywords as kw
-from . import answers, erase, signup, volunteer
+from . import answers, erase, signup, stats, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next, has_draft, to_languages
 
 # After the commands, in this order: the answer to a question sent outside the conversation
@@ -80,6 +80,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return erase.start(ctx)
     if command == "mydata":
         ctx.say(erase.my_data(ctx))
+        return QUIET
+    if command == "stats":
+        ctx.say(stats.stats_text(ctx))
         return QUIET
     if command == "volunteer":
         if has_draft(ctx):

@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # Translators: words that ask what the hotline keeps about the sender, separated by |; the first
     # is shown. Spaces are fine here ("MIS DATOS").
     "mydata": NP_("command", "MY DATA|MYDATA"),
+    # Translators: words that ask for this week's and this month's figures of the hotline, separated
+    # by |; the first is shown. Never a carrier word.
+    "stats": NP_("command", "STATS"),
     # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
     "pass": NP_("command", "PASS|SKIP"),
     # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
@@ -49,7 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resume": NP_("command", "RESUME"),
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
-RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata")
+RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "stats")
 VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
 
 _PUNCT = re.compile(r"[^\w\s]+")
