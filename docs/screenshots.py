@@ -6,7 +6,8 @@ It makes a throwaway SQLite database, fills it the way a real morning would (res
 in several languages through the conversation engine, volunteers claiming by text, a voicemail, a
 ride booked for this afternoon, a request nobody could take), serves the console on 127.0.0.1 and
 writes the queue, a need's page and the volunteers page at a phone's width (360 px) and a laptop's
-(1280 px) to docs/screenshots/. Needs Debian's Chromium (/usr/bin/chromium) and `pip install -e
+(1280 px) to docs/screenshots/, and the open records page (`/open`, from twelve weeks of made-up
+history) in English on a laptop and in Arabic on a phone. Needs Debian's Chromium (/usr/bin/chromium) and `pip install -e
 '.[test]'` (for playwright). Times on the pictures are those of the day it runs.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from hotline.config import Settings
 from hotline.dispatch import manual, waves
 from hotline.inbound import handle_message
 from hotline.migrate import upgrade
-from hotline.models import Contact, Need, Offer, Volunteer
+from hotline.models import Contact, Need, NeedEvent, Offer, Ride, Volunteer
 from hotline.voice import recordings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,6 +161,34 @@ def seed(h: Hotline) -> str:
     return food
 
 
+def seed_history(h: Hotline) -> None:
+    """Twelve weeks of requests before today, as a busy neighbourhood would have them (made up, fixed seed)."""
+    import random
+
+    draw = random.Random(7)
+    kinds = ["food"] * 8 + ["ride"] * 4 + ["health"] * 2 + ["housing", "childcare", "money"]
+    spoken = ["en"] * 6 + ["es"] * 4 + ["zh", "vi", "ht", "ar"]
+    with h.db.session() as session:
+        helpers = list(session.scalars(select(Volunteer)))
+        for i in range(420):
+            created = h.now - timedelta(days=1 + draw.random() * 82, minutes=i)
+            done = draw.random() < 0.78
+            need = Need(ref=f"{700000 + i}", category=draw.choice(kinds), language=draw.choice(spoken),
+                        status="done" if done else draw.choice(["unmet", "withdrawn", "claimed"]),
+                        contact=Contact(phone=f"+1617555{2000 + i}"), created_at=created)
+            session.add(need)
+            if need.status in ("done", "claimed"):
+                claimed = created + timedelta(hours=draw.lognormvariate(0.8, 0.9))
+                need.events.append(NeedEvent(at=claimed, kind="claimed"))
+                if done:
+                    need.events.append(NeedEvent(at=claimed + timedelta(hours=draw.uniform(2, 30)), kind="done"))
+                session.add(Offer(need=need, volunteer=draw.choice(helpers), code=f"{100 + i % 900}",
+                                  status="done" if done else "claimed", offered_at=created, claimed_at=claimed))
+            if need.category == "ride":
+                session.add(Ride(need=need, status="done" if done else "cancelled", created_at=created))
+        session.commit()
+
+
 class Server:
     def __init__(self):
         handler = type("Quiet", (WSGIRequestHandler,), {"log_request": lambda *a, **k: None})
@@ -176,7 +205,7 @@ class Server:
         self.server.server_close()
 
 
-def photograph(url: str, ref: str, out: Path) -> list[tuple[Path, int]]:
+def photograph(url: str, ref: str, out: Path, before_open) -> list[tuple[Path, int]]:
     from playwright.sync_api import sync_playwright
 
     taken = []
@@ -197,6 +226,17 @@ def photograph(url: str, ref: str, out: Path) -> list[tuple[Path, int]]:
                 target = out / f"{name}-{size}.png"
                 page.screenshot(path=target)
                 taken.append((target, response.status))
+            context.close()
+        # The open records need no login: English on a laptop, Arabic (right to left) on a phone.
+        before_open()
+        for size, lang in (("laptop", "en"), ("phone", "ar")):
+            context = browser.new_context(viewport=SIZES[size], base_url=url, locale="en-US", timezone_id=ZONE)
+            page = context.new_page()
+            response = page.goto(f"/open?lang={lang}")
+            page.wait_for_load_state("networkidle")
+            target = out / f"open-{lang}-{size}.png"
+            page.screenshot(path=target)
+            taken.append((target, response.status))
             context.close()
         browser.close()
     return taken
@@ -219,7 +259,7 @@ def main() -> None:
         hotline = Hotline(settings)
         ref = seed(hotline)
         server.app = hotline.app
-        for path, status in photograph(server.url, ref, args.out):
+        for path, status in photograph(server.url, ref, args.out, lambda: seed_history(hotline)):
             log(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB"
                 + ("" if status == 200 else f"  (the page answered {status})"))
         hotline.services.close()

@@ -237,7 +237,7 @@ class Settings:
 
     # Open records (/open, /open.json, /open.csv, STATS): no figure about fewer than this many people.
     open_min_count: int = 5
-    # How many weeks back the open records go (this one included).
+    # How many whole weeks back the open records go (the week under way is left for STATS).
     open_weeks: int = 12
     # How long each process, browsers and proxies keep the open records before reading them again.
     open_cache_seconds: int = 300

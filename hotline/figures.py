@@ -172,15 +172,17 @@ def _median(values: Iterable[float | None], k: int) -> float | None:
 
 
 def collect(session: Session, *, zone: ZoneInfo, now: datetime, weeks: int, min_count: int) -> Figures:
-    """Read the figures of the last `weeks` weeks (this one included), small numbers merged or hidden."""
+    """Read the figures of the last `weeks` whole weeks, small numbers merged or hidden."""
     k = max(int(min_count), 1)
-    last_week = week_of(now, zone)
+    # Whole weeks only: the one under way is small and changing (STATS tells it by text).
+    last_week = week_of(now, zone) - timedelta(weeks=1)
     first_week = last_week - timedelta(weeks=max(weeks, 1) - 1)
+    until = week_start(last_week + timedelta(weeks=1), zone)
     since = week_start(first_week, zone)
     rows = [_Need(*row) for row in session.execute(
         select(Need.id, Need.category, Need.language, Need.status, Need.created_at)
-        .where(Need.created_at >= since).order_by(Need.id))]
-    ids = select(Need.id).where(Need.created_at >= since).scalar_subquery()
+        .where(Need.created_at >= since, Need.created_at < until).order_by(Need.id))]
+    ids = select(Need.id).where(Need.created_at >= since, Need.created_at < until).scalar_subquery()
     # The first claim and the first DONE of each request, from its history.
     first = {}
     for kind in (needs.CLAIMED, needs.DONE):
@@ -216,9 +218,10 @@ def collect(session: Session, *, zone: ZoneInfo, now: datetime, weeks: int, min_
 
     rides_given = session.scalar(
         select(func.count(Ride.id)).join(Need, Ride.need_id == Need.id)
-        .where(Ride.status == rides.DONE, Need.created_at >= since)) or 0
+        .where(Ride.status == rides.DONE, Need.created_at >= since, Need.created_at < until)) or 0
     volunteers_active = session.scalar(
-        select(func.count(func.distinct(Offer.volunteer_id))).where(Offer.claimed_at >= since)) or 0
+        select(func.count(func.distinct(Offer.volunteer_id)))
+        .where(Offer.claimed_at >= since, Offer.claimed_at < until)) or 0
     return Figures(
         min_count=k,
         first_week=first_week,

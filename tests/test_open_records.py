@@ -120,14 +120,15 @@ def test_no_figure_about_fewer_than_five_people_in_any_random_history(app, db, t
 
 
 def test_a_small_week_is_counted_with_the_next_and_its_helped_count_reads_fewer_than_five(client, db, frozen):
-    # 3 requests three weeks ago (2 done), 6 two weeks ago (all done), 7 last week (3 done).
-    add_history(db, [("food", "en", needs.DONE, 15, 1)] * 2 + [("food", "en", needs.OPEN, 15, None)]
-                + [("food", "es", needs.DONE, 8, 2)] * 6 + [("ride", "es", needs.DONE, 2, 3)] * 3
-                + [("ride", "es", needs.UNMET, 2, None)] * 4)
+    # 3 requests three weeks ago (2 done), 6 two weeks ago (all done), 7 last week (3 done); this week's
+    # (under way) are left for STATS.
+    add_history(db, [("food", "en", needs.DONE, 22, 1)] * 2 + [("food", "en", needs.OPEN, 22, None)]
+                + [("food", "es", needs.DONE, 15, 2)] * 6 + [("ride", "es", needs.DONE, 8, 3)] * 3
+                + [("ride", "es", needs.UNMET, 8, None)] * 4 + [("food", "en", needs.DONE, 1, 1)] * 9)
     data = client.get("/open.json").get_json()
     weeks = [w for w in data["weeks"] if w["received"]]
     assert [(w["first_week"], w["last_week"], w["received"]) for w in weeks] == [
-        ("2026-11-23", "2026-11-30", 9), ("2026-12-07", "2026-12-07", 7)]
+        ("2026-11-16", "2026-11-23", 9), ("2026-11-30", "2026-11-30", 7)]
     # 8 of 9 helped leaves 1 not helped: that count would point at one person.
     assert weeks[0]["helped"] is None and weeks[0]["helped_hidden"] == "all_but_few"
     assert weeks[1]["helped"] is None and weeks[1]["helped_hidden"] == "few"
@@ -135,12 +136,13 @@ def test_a_small_week_is_counted_with_the_next_and_its_helped_count_reads_fewer_
                               "helped_hidden": ""}
     page = client.get("/open?lang=en").get_data(as_text=True)
     assert "all but fewer than 5" in page and "fewer than 5" in page
-    assert "weeks of Nov 23, 2026 to Nov 30, 2026" in page
+    assert "weeks of Nov 16, 2026 to Nov 23, 2026" in page
+    assert data["last_week"] == "2026-11-30"
 
 
 def test_small_kinds_and_languages_are_counted_together_and_never_alone(client, db, frozen):
-    add_history(db, [("food", "en", needs.DONE, 1, 1)] * 10 + [("ride", "es", needs.DONE, 1, 1)] * 5
-                + [("health", "ht", needs.DONE, 1, 1)] * 2 + [("money", "zh", needs.DONE, 1, 1)] * 1)
+    add_history(db, [("food", "en", needs.DONE, 3, 1)] * 10 + [("ride", "es", needs.DONE, 3, 1)] * 5
+                + [("health", "ht", needs.DONE, 3, 1)] * 2 + [("money", "zh", needs.DONE, 3, 1)] * 1)
     data = client.get("/open.json").get_json()
     categories = {row["category"]: row for row in data["categories"]}
     # health (2) and money (1) are 3 together: ride, the smallest shown, joins them.
@@ -166,8 +168,8 @@ def test_a_hotline_with_few_requests_shows_only_fewer_than_five(client, db, froz
 
 
 def test_totals_match_what_the_console_lists(app, client, db, frozen):
-    add_history(db, [("food", "en", needs.DONE, d, 1) for d in range(12)]
-                + [("ride", "es", needs.OPEN, d, None) for d in range(7)]
+    add_history(db, [("food", "en", needs.DONE, 3 + d, 1) for d in range(12)]
+                + [("ride", "es", needs.OPEN, 3 + d, None) for d in range(7)]
                 + [("housing", "ar", needs.WITHDRAWN, 200, None)] * 3)  # before the 12 weeks
     data = client.get("/open.json").get_json()
     coordinator = signed_in(app, db, "coordinator")
@@ -183,7 +185,7 @@ def test_totals_match_what_the_console_lists(app, client, db, frozen):
 def test_erased_residents_still_count_and_nothing_they_wrote_appears(app, client, db, frozen):
     from hotline.privacy import erase
 
-    add_history(db, [("food", "es", needs.DONE, d % 20, 1) for d in range(12)])
+    add_history(db, [("food", "es", needs.DONE, 3 + d % 20, 1) for d in range(12)])
     before = client.get("/open.json").get_json()
     with db.session() as session:
         for contact in session.query(Contact).all():
@@ -198,7 +200,7 @@ def test_erased_residents_still_count_and_nothing_they_wrote_appears(app, client
 
 
 def test_medians_come_from_when_a_helper_said_yes_and_when_it_was_done(client, db, frozen):
-    add_history(db, [("food", "en", needs.DONE, 1, h) for h in (1, 2, 3, 4, 5, 6, 30)])
+    add_history(db, [("food", "en", needs.DONE, 3, h) for h in (1, 2, 3, 4, 5, 6, 30)])
     data = client.get("/open.json").get_json()
     assert data["median_hours_to_claim"] == 4.0
     assert data["median_hours_to_done"] == 6.0
@@ -206,20 +208,20 @@ def test_medians_come_from_when_a_helper_said_yes_and_when_it_was_done(client, d
 
 
 def test_rides_given_and_volunteers_who_helped_are_counted(client, db, frozen):
-    add_history(db, [("ride", "en", needs.DONE, 2, 1)] * 6)
+    add_history(db, [("ride", "en", needs.DONE, 3, 1)] * 6)
     with db.session() as session:
         for i, need in enumerate(session.query(Need).all()):
             session.add(Ride(need=need, status="done", pickup="", destination=""))
             volunteer = Volunteer(contact=Contact(phone=f"+1212555{i:04d}"), first_name=f"V{i}", status="active")
             session.add(Offer(need=need, volunteer=volunteer, code=f"{400 + i}", status="done",
-                              claimed_at=NOW - timedelta(days=1)))
+                              claimed_at=NOW - timedelta(days=3)))
         session.commit()
     data = client.get("/open.json").get_json()
     assert data["rides_given"] == 6 and data["volunteers_active"] == 6
 
 
 def test_the_page_is_read_once_while_it_is_fresh(app, client, db, frozen):
-    add_history(db, [("food", "en", needs.DONE, 1, 1)] * 6)
+    add_history(db, [("food", "en", needs.DONE, 3, 1)] * 6)
     statements = []
     engine = app.extensions["hotline"].db.engine
     listen = lambda *args: statements.append(args[2])  # noqa: E731
@@ -242,7 +244,7 @@ def test_the_page_is_read_once_while_it_is_fresh(app, client, db, frozen):
 
 
 def test_the_page_speaks_the_readers_language(client, db, frozen):
-    add_history(db, [("food", "es", needs.DONE, 1, 1)] * 6)
+    add_history(db, [("food", "es", needs.DONE, 3, 1)] * 6)
     spanish = client.get("/open?lang=es").get_data(as_text=True)
     assert 'lang="es"' in spanish and "Lo que hizo" in spanish
     arabic = client.get("/open", headers={"Accept-Language": "ar,en;q=0.5"}).get_data(as_text=True)

@@ -1,0 +1,55 @@
+"""The open records page in Chromium: readable in English, Spanish and Arabic (right to left), on a
+phone and a laptop, its charts drawn, axe-core clean."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from hotline import needs
+
+from ..test_open_records import add_history
+from .conftest import SIZES
+from .helpers import axe, horizontal_overflow, wide_elements
+
+HISTORY = ([("food", "en", needs.DONE, d, 2) for d in range(0, 60, 2)]
+           + [("ride", "es", needs.DONE, d, 5) for d in range(0, 60, 3)]
+           + [("housing", "ar", needs.OPEN, d, None) for d in range(0, 60, 6)]
+           + [("health", "zh", needs.DONE, 3, 1)] * 2)
+HEADINGS = {"en": "What our hotline did", "es": "Lo que hizo nuestra línea", "ar": "ما قام به خطنا الساخن"}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_the_open_records_read_right_with_their_charts_in_every_size(open_page, site, db, lang, size):
+    from datetime import datetime, timezone
+
+    add_history(db, HISTORY, now=datetime.now(timezone.utc))
+    page = open_page(size)
+    page.goto(f"/open?lang={lang}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(HEADINGS[lang])
+    assert page.locator("html").get_attribute("lang") == lang
+    assert (page.locator("html").get_attribute("dir") == "rtl") == (lang == "ar")
+    charts = page.locator("figure img")
+    expect(charts).to_have_count(2)
+    for index in range(2):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    # Every figure is in a table too, for who cannot see the chart.
+    expect(page.locator("table")).to_have_count(3)
+    violations = axe(page)
+    assert not violations, f"/open?lang={lang}: {violations}"
+    assert horizontal_overflow(page) <= 0, wide_elements(page)
+
+
+def test_the_page_follows_the_browsers_language_and_its_language_links(browser, site, db):
+    context = browser.new_context(base_url=site, locale="es-ES")
+    try:
+        page = context.new_page()
+        page.goto("/open")
+        expect(page.get_by_role("heading", level=1)).to_have_text(HEADINGS["es"])
+        page.get_by_role("link", name="العربية").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(HEADINGS["ar"])
+        assert page.locator("html").get_attribute("dir") == "rtl"
+    finally:
+        context.close()
