@@ -20,8 +20,8 @@ def start(need: Need) -> Goto:
 
 
 def ask_words(ctx: Ctx) -> Prompt:
-    return Prompt(ctx._("We are glad you got help. Would you like to say something to your helper? Reply with "
-                        "a message, or 0 to skip."), expects=TEXT)
+    return Prompt(ctx._("We are glad you got help. Any words for your helper? Reply with them, or 0 to skip."),
+                  expects=TEXT)
 
 
 def answer_words(ctx: Ctx, text: str) -> Next:
