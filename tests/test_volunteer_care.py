@@ -245,3 +245,64 @@ def test_pass_does_not_change_a_volunteers_place_in_the_rotation(settings, clock
     assert after.index("Rosa") < after.index("Luis")
     assert [n for n in after if n != "Luis"] == [n for n in before if n != "Luis"]
     app.extensions["hotline"].close()
+
+
+# -- the console: load and a personal cap ----------------------------------------------------
+
+def test_the_console_shows_each_volunteers_load_and_last_rest(app, db, clock):
+    from .console import signed_in
+    from .test_console_volunteers import add_task, text
+
+    rosa = add_volunteer(db, ROSA, "Rosa", cap=5, quiet_start=21, quiet_end=8)
+    add_volunteer(db, LUIS, "Luis", cap=5)
+    add_task(db, rosa, MONDAY - timedelta(days=1))
+    add_task(db, rosa, MONDAY - timedelta(days=2, hours=18))  # 23:00 the night before: a night task
+    with db.session() as session:
+        session.get(Volunteer, rosa).rested_at = MONDAY - timedelta(days=10)
+    coordinator = signed_in(app, db, "coordinator")
+    roster = coordinator.get("/volunteers")
+    assert roster.status_code == 200
+    words = text(roster)
+    assert "Night tasks, 30 days" in words and "Last rest" in words
+    rows = roster.get_data(as_text=True)
+    rosa_row = rows[rows.rindex(f'/volunteers/{rosa}"'):].split("</tr>")[0]  # the roster's row
+    assert 'data-label="Tasks, 7 days">2<' in rosa_row and 'data-label="Night tasks, 30 days">1<' in rosa_row
+    assert 'datetime="2026-02-20' in rosa_row  # the last rest
+    page = text(coordinator.get(f"/volunteers/{rosa}"))
+    assert "Tasks, 7 days 2 of 5" in page and "Night tasks, 30 days 1" in page and "Last rest" in page
+    luis_page = text(coordinator.get("/volunteers/%d" % (rosa + 1)))
+    assert "Last rest none yet" in luis_page
+
+
+def test_a_personal_cap_set_in_the_console_is_honoured_by_matching_at_once(app, db, clock):
+    from .console import post, signed_in
+    from .test_console_volunteers import EDIT, add_task
+
+    rosa = add_volunteer(db, ROSA, "Rosa", cap=3)
+    add_task(db, rosa, MONDAY - timedelta(days=1))
+    add_task(db, rosa, MONDAY - timedelta(days=2))
+    assert "Rosa" in rotation(db, MONDAY)
+    coordinator = signed_in(app, db, "coordinator")
+    form = {**EDIT, "first_name": "Rosa", "skills": ["food"], "languages": ["en"], "areas": "02139",
+            "availability": "any", "wheelchair_vehicle": ""}
+
+    assert post(coordinator, f"/volunteers/{rosa}/edit", {**form, "weekly_cap": "2"}).status_code == 302
+    with db.session() as session:
+        kept = session.get(Volunteer, rosa)
+        assert kept.weekly_cap == 2 and kept.cap_filled_at == MONDAY - timedelta(days=2)
+    assert "Rosa" not in rotation(db, MONDAY)  # two tasks this week: at her own cap
+
+    refused = post(coordinator, f"/volunteers/{rosa}/edit", {**form, "weekly_cap": "two"})
+    assert refused.status_code == 400 and "weekly cap is a whole number" in refused.get_data(as_text=True)
+    with db.session() as session:
+        assert session.get(Volunteer, rosa).weekly_cap == 2
+    assert "Rosa" not in rotation(db, MONDAY)
+
+    assert post(coordinator, f"/volunteers/{rosa}/edit", {**form, "weekly_cap": "6"}).status_code == 302
+    with db.session() as session:
+        assert session.get(Volunteer, rosa).cap_filled_at is None
+    assert "Rosa" in rotation(db, MONDAY)
+    # A week after the claim that filled it, the cap frees up without any edit.
+    assert post(coordinator, f"/volunteers/{rosa}/edit", {**form, "weekly_cap": "1"}).status_code == 302
+    assert "Rosa" not in rotation(db, MONDAY)
+    assert "Rosa" in rotation(db, MONDAY + timedelta(days=6, hours=1))
