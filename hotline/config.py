@@ -329,7 +329,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "default_weekly_cap": (0, None),
     "care_heavy_week_tasks": (0, None),
     "care_heavy_week_nights": (0, None),
-    "care_night_hour": (0, 23),
+    "care_night_hour": (12, 23),
     "care_rest_days": (1, 30),
     "care_note_hour": (8, 20),
     "care_sweep_seconds": (60, None),
