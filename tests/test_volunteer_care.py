@@ -187,11 +187,12 @@ def test_declining_to_send_words_relays_nothing(settings, clock):
     asking = finish_a_task(app, db, rosa, answer="1")
     assert "OK. Thank you for telling us." == asking.text("0")
     finish_a_task(app, db, rosa, answer="1", words="no thanks")
+    finish_a_task(app, db, rosa, answer="1", words="1")  # the same key tapped twice is no words
     with db.session() as session:
         assert session.scalars(select(NeedEvent).where(NeedEvent.kind == care.THANKS)).all() == []
     clock.move_to(LAST_DAY_EVENING)
     jobs.care_sweep()
-    assert care_texts(db, ROSA) == ["Thank you, Rosa! This month you helped 2 neighbours through the hotline."]
+    assert care_texts(db, ROSA) == ["Thank you, Rosa! This month you helped 3 neighbours through the hotline."]
     app.extensions["hotline"].close()
 
 
@@ -212,6 +213,33 @@ def test_no_monthly_note_to_opted_out_or_paused_volunteers_or_too_late_in_the_ev
     assert jobs.care_sweep() == "0 monthly note(s)"
     assert care_texts(db, ROSA) == [] and care_texts(db, LUIS) == []
     assert jobs.periodic(app.extensions["hotline"].settings)["care_sweep"] == 3600
+    app.extensions["hotline"].close()
+
+
+def test_long_thanks_are_kept_masked_and_relayed_within_two_segments(settings, clock):
+    app = care_app(settings)
+    db = app.extensions["hotline"].db
+    add_volunteer(db, ROSA, "Rosa", cap=10)
+    long_words = "Gracias por todo, de verdad, fue una ayuda enorme para mi familia. " * 8 + "Mi número: (617) 555-0199"
+    finish_a_task(app, db, Phone(app.test_client(), ROSA), answer="1", words=long_words)
+    with db.session() as session:
+        [kept] = session.scalars(select(NeedEvent.note).where(NeedEvent.kind == care.THANKS)).all()
+    assert len(kept) <= care.MAX_THANKS_CHARS and "555" not in kept
+    clock.move_to(LAST_DAY_EVENING)
+    jobs.care_sweep()
+    note, words = care_texts(db, ROSA)
+    assert words.startswith("A neighbour you helped wrote: Gracias por todo") and count_segments(words).segments <= 2
+    app.extensions["hotline"].close()
+
+
+def test_rest_never_cuts_a_longer_pause_short(settings, clock):
+    app = care_app(settings, care_rest_days=3)
+    db = app.extensions["hotline"].db
+    add_volunteer(db, ROSA, "Rosa", status="paused")
+    assert "Rest well" in Phone(app.test_client(), ROSA).text("rest")
+    with db.session() as session:
+        rosa = session.scalars(select(Volunteer)).one()
+        assert rosa.status == "paused" and rosa.paused_until is None and rosa.rested_at == MONDAY
     app.extensions["hotline"].close()
 
 

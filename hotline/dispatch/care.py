@@ -70,7 +70,10 @@ def after_done(session: Session, settings: Settings, volunteer: Volunteer, now: 
 def rest(settings: Settings, volunteer: Volunteer, now: datetime) -> int:
     """REST: no offers for the days of a rest; return how many."""
     days = settings.care_rest_days
-    volunteers.pause(volunteer, days, now)
+    until = now + timedelta(days=days)
+    longer = volunteer.status == volunteers.PAUSED and (volunteer.paused_until is None or volunteer.paused_until > until)
+    if not longer:  # a longer pause (a coordinator's, or their own) is never cut short by a rest
+        volunteers.pause(volunteer, days, now)
     volunteer.rested_at = now
     return days
 

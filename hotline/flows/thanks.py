@@ -1,13 +1,16 @@
 """After "1, I got help": words for the helper, if the resident chooses to send any (0 skips)."""
 from __future__ import annotations
 
+import re
+
 from .. import offers
 from ..dispatch import care
 from ..i18n.answer_words import NO, NONE
 from ..models import Need
 from .engine import TEXT, Ctx, Flow, Goto, Next, Prompt, Step
 
-SKIP = ("0",)
+# No words at all: 0, another digit tapped again, punctuation (an emoji is words enough).
+NOTHING = re.compile(r"[\d\s.,;:!?#*+-]*")
 
 
 def wanted(ctx: Ctx, need: Need) -> bool:
@@ -26,7 +29,7 @@ def ask_words(ctx: Ctx) -> Prompt:
 
 def answer_words(ctx: Ctx, text: str) -> Next:
     need = ctx.session.get(Need, ctx.data.get("need") or 0)
-    if text.strip().rstrip(".") in SKIP or ctx.answers().meaning(text, whole=True) in (NO, NONE) or need is None:
+    if NOTHING.fullmatch(text) or ctx.answers().meaning(text, whole=True) in (NO, NONE) or need is None:
         ctx.say(ctx._("OK. Thank you for telling us."))
         return Goto("home")
     care.keep_thanks(need, text, ctx.now)
