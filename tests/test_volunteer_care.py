@@ -216,6 +216,18 @@ def test_no_monthly_note_to_opted_out_or_paused_volunteers_or_too_late_in_the_ev
     app.extensions["hotline"].close()
 
 
+def test_a_text_hours_after_the_question_is_a_new_message_not_words_for_the_helper(settings, clock):
+    app = care_app(settings)
+    db = app.extensions["hotline"].db
+    add_volunteer(db, ROSA, "Rosa", cap=10)
+    asking = finish_a_task(app, db, Phone(app.test_client(), ROSA), answer="1")
+    clock.shift(timedelta(hours=7))
+    assert "Where are you?" in asking.text("I need groceries again")  # a new request begins
+    with db.session() as session:
+        assert session.scalars(select(NeedEvent).where(NeedEvent.kind == care.THANKS)).all() == []
+    app.extensions["hotline"].close()
+
+
 def test_long_thanks_are_kept_masked_and_relayed_within_two_segments(settings, clock):
     app = care_app(settings)
     db = app.extensions["hotline"].db
