@@ -10,7 +10,8 @@ from ..i18n.answer_words import NO, NONE
 from ..models import Need
 from .engine import TEXT, Ctx, Flow, Goto, Next, Prompt, Step
 
-# Words for the helper are taken this long after the question; a text later is a new message.
+# Words for the helper are taken this long after the question; a text later is a new message
+# ("I need food again" the next morning).
 WAIT = timedelta(hours=6)
 # No words at all: 0, another digit tapped again, punctuation (an emoji is words enough).
 NOTHING = re.compile(r"[\d\s.,;:!?#*+-]*")
@@ -31,14 +32,6 @@ def ask_words(ctx: Ctx) -> Prompt:
 
 
 def answer_words(ctx: Ctx, text: str) -> Next:
-    asked = ctx.conversation.updated_at
-    if asked is not None and ctx.now - asked > WAIT:
-        # Not an answer any more ("I need food again" the next morning): read it as at home.
-        # (Imported here: home reaches this module through the keywords and the answers.)
-        from .home import answer_idle
-
-        ctx.move(Goto("home"))
-        return answer_idle(ctx, text)
     need = ctx.session.get(Need, ctx.data.get("need") or 0)
     if NOTHING.fullmatch(text) or ctx.answers().meaning(text, whole=True) in (NO, NONE) or need is None:
         ctx.say(ctx._("OK. Thank you for telling us."))
@@ -48,4 +41,4 @@ def answer_words(ctx: Ctx, text: str) -> Next:
     return Goto("home")
 
 
-FLOW = Flow("thanks", "words", {"words": Step(ask_words, answer_words)})
+FLOW = Flow("thanks", "words", {"words": Step(ask_words, answer_words)}, holds=WAIT)
