@@ -216,6 +216,21 @@ def test_no_monthly_note_to_opted_out_or_paused_volunteers_or_too_late_in_the_ev
     app.extensions["hotline"].close()
 
 
+def test_the_monthly_note_waits_for_the_end_of_a_volunteers_quiet_hours_that_evening(settings, clock):
+    app = care_app(settings)
+    db = app.extensions["hotline"].db
+    rosa = add_volunteer(db, ROSA, "Rosa", cap=10)
+    finish_a_task(app, db, Phone(app.test_client(), ROSA))
+    with db.session() as session:
+        quiet = session.get(Volunteer, rosa)
+        quiet.quiet_start, quiet.quiet_end = 12, 19
+    clock.move_to(LAST_DAY_EVENING)  # 18:00, in her quiet hours
+    assert jobs.care_sweep() == "0 monthly note(s)"
+    clock.move_to(LAST_DAY_EVENING + timedelta(hours=1))  # 19:00
+    assert jobs.care_sweep() == "1 monthly note(s)"
+    app.extensions["hotline"].close()
+
+
 def test_a_text_hours_after_the_question_is_a_new_message_not_words_for_the_helper(settings, clock):
     app = care_app(settings)
     db = app.extensions["hotline"].db

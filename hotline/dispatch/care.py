@@ -5,8 +5,8 @@ done at night (from `care_night_hour` to 06:00 local). The offer comes once a he
 within 7 days of the last one. REST pauses offers for `care_rest_days` the way PAUSE does, so
 matching leaves them out until the pause runs out and the dispatch sweep resumes them.
 
-The monthly note goes on the month's last day, from `care_note_hour` until 21:00 local, to active
-volunteers who finished a task that month; the thanks residents chose to send after DONE follow it,
+The monthly note goes on the month's last day, from `care_note_hour` until 21:00 local (outside
+their own quiet hours), to active volunteers who finished a task that month; the thanks residents chose to send after DONE follow it,
 their words only, with numbers and addresses masked.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
-from .. import areas, offers, volunteers
+from .. import areas, offers, volunteers, workload
 from ..config import Settings
 from ..models import Contact, Need, NeedEvent, Offer, Volunteer
 from ..outbound.outbox import queue_sms
@@ -130,11 +130,12 @@ def monthly_notes(session: Session, settings: Settings, now: datetime) -> int:
             (Volunteer.thanked_at.is_(None)) | (Volunteer.thanked_at < month.start))
         .order_by(Volunteer.id)))
     helped = helped_this_month(session, [v.id for v in found], month.start)
+    hour = now.astimezone(ZoneInfo(settings.hotline_timezone)).hour
     sent = 0
     for volunteer in found:
         count = helped.get(volunteer.id, 0)
-        if not count:
-            continue
+        if not count or workload.quiet(hour, volunteer.quiet_start, volunteer.quiet_end):
+            continue  # nothing to thank for, or their quiet hours: a later sweep this evening may send it
         t = copy.translator(settings, volunteer.contact)
         queue_sms(session, volunteer.contact, copy.month_thanks(t, volunteer.first_name, count), kind="care",
                   ttl=timedelta(hours=3))
