@@ -196,6 +196,19 @@ def test_declining_to_send_words_relays_nothing(settings, clock):
     app.extensions["hotline"].close()
 
 
+def test_a_resident_who_erases_their_data_takes_their_words_back(settings, clock):
+    app = care_app(settings)
+    db = app.extensions["hotline"].db
+    add_volunteer(db, ROSA, "Rosa", cap=10)
+    asking = finish_a_task(app, db, Phone(app.test_client(), ROSA), answer="1", words="Bless you, dear")
+    asking.text("DELETE")
+    assert "all the hotline kept about you is erased" in asking.text("1")
+    clock.move_to(LAST_DAY_EVENING)
+    jobs.care_sweep()
+    assert care_texts(db, ROSA) == ["Thank you, Rosa! This month you helped 1 neighbour through the hotline."]
+    app.extensions["hotline"].close()
+
+
 def test_no_monthly_note_to_opted_out_or_paused_volunteers_or_too_late_in_the_evening(settings, clock):
     app = care_app(settings)
     db = app.extensions["hotline"].db
