@@ -127,7 +127,10 @@ def monthly_notes(session: Session, settings: Settings, now: datetime) -> int:
     found = list(session.scalars(
         select(Volunteer).join(Contact, Contact.id == Volunteer.contact_id).where(
             Volunteer.status == volunteers.ACTIVE, Contact.opted_out.is_(false()), Contact.sms_unusable.is_(None),
-            (Volunteer.thanked_at.is_(None)) | (Volunteer.thanked_at < month.start))
+            (Volunteer.thanked_at.is_(None)) | (Volunteer.thanked_at < month.start),
+            # Only those who finished a task this month, not the whole roster.
+            Volunteer.id.in_(select(Offer.volunteer_id).where(
+                Offer.status == offers.DONE, Offer.closed_at >= month.start)))
         .order_by(Volunteer.id)))
     helped = helped_this_month(session, [v.id for v in found], month.start)
     hour = now.astimezone(ZoneInfo(settings.hotline_timezone)).hour
