@@ -6,8 +6,8 @@ within 7 days of the last one. REST pauses offers for `care_rest_days` the way P
 matching leaves them out until the pause runs out and the dispatch sweep resumes them.
 
 The monthly note goes on the month's last day, from `care_note_hour` until 21:00 local (outside
-their own quiet hours), to active volunteers who finished a task that month; the thanks residents chose to send after DONE follow it,
-their words only, with numbers and addresses masked.
+their own quiet hours), to active volunteers who finished a task that month; the thanks residents
+chose to send after DONE follow it, their words only, with numbers and addresses masked.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ MORNING = 6  # night tasks are those done from care_night_hour until this local 
 LATEST_NOTE_HOUR = 21  # the monthly note never goes later than this, local time
 THANKS = "thanks"  # the need event that keeps a resident's words for their helper
 MAX_THANKS_CHARS = 300
-MAX_RELAYED = 3  # a resident's thanks relayed with one monthly note, at most
+MAX_RELAYED = 3  # residents' thanks relayed with one monthly note, at most (the latest)
 
 
 def night(moment: datetime, settings: Settings) -> bool:
@@ -71,8 +71,10 @@ def rest(settings: Settings, volunteer: Volunteer, now: datetime) -> int:
     """REST: no offers for the days of a rest; return how many."""
     days = settings.care_rest_days
     until = now + timedelta(days=days)
-    longer = volunteer.status == volunteers.PAUSED and (volunteer.paused_until is None or volunteer.paused_until > until)
-    if not longer:  # a longer pause (a coordinator's, or their own) is never cut short by a rest
+    # A longer pause (a coordinator's, or their own) is never cut short by a rest.
+    longer = volunteer.status == volunteers.PAUSED and (
+        volunteer.paused_until is None or volunteer.paused_until > until)
+    if not longer:
         volunteers.pause(volunteer, days, now)
     volunteer.rested_at = now
     return days
