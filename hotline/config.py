@@ -101,6 +101,15 @@ class Settings:
     # Volunteers: new sign-ups wait for a coordinator unless this is on.
     volunteer_auto_approve: bool = False
     default_weekly_cap: int = 3
+    # Volunteer care: a week with this many tasks done (or this many done at night, from
+    # care_night_hour to 6 local) brings a thank-you and an offer of care_rest_days off (0: never).
+    care_heavy_week_tasks: int = 6
+    care_heavy_week_nights: int = 3
+    care_night_hour: int = 21
+    care_rest_days: int = 3
+    # The monthly thank-you goes out on the month's last day from this local hour (until 21:00).
+    care_note_hour: int = 17
+    care_sweep_seconds: int = 3600
     # Dispatch: offers go to this many volunteers at once, a new wave after this many minutes.
     wave_size: int = 3
     wave_minutes: float = 15.0
@@ -325,6 +334,12 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "ride_horizon_days": (1, 3650),
     "max_request_bytes": (1024, None),
     "default_weekly_cap": (0, None),
+    "care_heavy_week_tasks": (0, None),
+    "care_heavy_week_nights": (0, None),
+    "care_night_hour": (12, 23),
+    "care_rest_days": (1, 30),
+    "care_note_hour": (8, 20),
+    "care_sweep_seconds": (60, None),
     "wave_size": (1, None),
     "wave_minutes": (0.1, None),
     "max_waves": (1, None),

@@ -11,7 +11,7 @@ from . import volunteers
 from .background.registry import job, run
 from .clock import now
 from .config import Settings
-from .dispatch import reminders, waves
+from .dispatch import care, reminders, waves
 from .outbound import delivery, outbox
 from .privacy import retention
 from .services import current
@@ -100,6 +100,14 @@ def retention_sweep() -> str:
     return ", ".join(f"{n} {kind}" for kind, n in counts.items())
 
 
+def care_sweep() -> str:
+    """On the month's last day, thank the volunteers who helped (once a month each)."""
+    hotline = current()
+    with hotline.db.session() as session:
+        sent = care.monthly_notes(session, hotline.settings, now())
+    return f"{sent} monthly note(s)"
+
+
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
@@ -113,6 +121,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "ride_reminder": ride_reminder,
     "ride_sweep": ride_sweep,
     "retention_sweep": retention_sweep,
+    "care_sweep": care_sweep,
 }
 
 
@@ -124,4 +133,5 @@ def periodic(settings: Settings) -> dict[str, float]:
         "dispatch_sweep": 60,
         "ride_sweep": 60,
         "retention_sweep": settings.retention_sweep_seconds,
+        "care_sweep": settings.care_sweep_seconds,
     }

@@ -245,6 +245,11 @@ class Volunteer(Base):
     cap_filled_at: Mapped[datetime | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Care: when a heavy week last brought the offer of a rest, when they last took one (REST),
+    # and when the monthly thank-you last went to them.
+    rest_offered_at: Mapped[datetime | None]
+    rested_at: Mapped[datetime | None]
+    thanked_at: Mapped[datetime | None]
 
     contact: Mapped[Contact] = relationship()
     skills: Mapped[list["VolunteerSkill"]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -23,7 +23,7 @@ SAMPLE = {
     "emergency": "911", "n": 3, "example": "DONE 427", "text": "On my way, 10 minutes",
     "category": "Emergency money", "status": "STATUS", "menu": "MENU", "tasks": "TASKS",
     "pause": "PAUSE", "resume": "RESUME", "done": "DONE", "drop": "DROP", "word": "VOLUNTEER",
-    "pass": "PASS", "waves": 3,
+    "pass": "PASS", "rest": "REST", "waves": 3,
     "when": "Thursday, December 3, 3:00 PM", "day": "Thursday, December 3", "time": "3:00 PM",
     "limit": "Monday, January 25", "max": 8, "pickup": "Main St and 5th", "destination": "City Hospital",
     "back": "5:00 PM", "needs": " (wheelchair, walker)", "riders": 2, "to": "02114", "codes": "427, 318, 905",

@@ -15,7 +15,7 @@ from ..i18n import door_words
 from ..models import Need, NeedEvent, Offer, Volunteer
 from ..outbound.notify import notify
 from ..outbound.outbox import queue_sms
-from . import copy, reminders, waves
+from . import care, copy, reminders, waves
 
 
 def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str, now: datetime) -> str:
@@ -143,6 +143,7 @@ def complete(session: Session, settings: Settings, volunteer: Volunteer, code: s
         question, spoken = copy.did_you_get_help(copy.translator(settings, need.contact), need, volunteer.first_name)
         notify(session, need.contact, question, spoken=spoken, kind="followup", need_id=need.id,
                ask_id=question_row.id)
+    care.after_done(session, settings, volunteer, now)
     return copy.thanks_for_helping(t, code)
 
 

@@ -444,3 +444,30 @@ def attention(settings: Settings, t: Translator, need: Need, reason: str) -> str
         return t._("Hotline: the resident of request %(ref)s texted STOP and gets no more texts. Please "
                    "follow up by phone.", ref=need.ref)
     raise ValueError(f"no alert for {reason!r}")
+
+
+def heavy_week(t: Translator, name: str, days: int) -> str:
+    """After a heavy week: thanks, and a rest one reply away."""
+    return t.ngettext("Thank you for all you did this week, %(name)s! Reply %(rest)s to take %(n)s day off: "
+                      "no offers until then.",
+                      "Thank you for all you did this week, %(name)s! Reply %(rest)s to take %(n)s days off: "
+                      "no offers until then.", days, name=name, rest=shown_word(t, "rest"))
+
+
+def resting(t: Translator, days: int) -> str:
+    """The answer to REST."""
+    return t.ngettext("Rest well! No offers for %(n)s day. Reply %(resume)s to get offers sooner.",
+                      "Rest well! No offers for %(n)s days. Reply %(resume)s to get offers sooner.",
+                      days, resume=shown_word(t, "resume"))
+
+
+def month_thanks(t: Translator, name: str, helped: int) -> str:
+    """The monthly note: how many neighbours they helped."""
+    return t.ngettext("Thank you, %(name)s! This month you helped %(n)s neighbour through the hotline.",
+                      "Thank you, %(name)s! This month you helped %(n)s neighbours through the hotline.",
+                      helped, name=name)
+
+
+def neighbour_wrote(t: Translator, words: str) -> str:
+    """A resident's thanks, relayed with the monthly note (their words only, masked)."""
+    return fit(lambda words: t._("A neighbour you helped wrote: %(words)s", words=words), {"words": words})

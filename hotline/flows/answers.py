@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import asks, dispatch, needs, offers, rides
 from ..models import Ask, Need, NeedEvent, Offer, Ride
 from ..i18n.answer_words import NO, YES
+from . import thanks
 from .engine import QUIET, Ctx, Next
 
 
@@ -28,22 +29,24 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return None
     pending.answered_at = ctx.now
     pending.answer = answer
-    handler(ctx, pending, answer)
-    return QUIET
+    return handler(ctx, pending, answer) or QUIET
 
 
-def got_help(ctx: Ctx, pending: Ask, answer: str) -> None:
-    """"Did you get the help you needed?" after a helper said DONE."""
+def got_help(ctx: Ctx, pending: Ask, answer: str) -> Next | None:
+    """"Did you get the help you needed?" after a helper said DONE; a yes may bring words for the helper."""
     need = ctx.session.get(Need, pending.subject_id)
     if need is None:
-        return
+        return None
     if answer == "1":
         need.events.append(NeedEvent(at=ctx.now, kind="confirmed", note="resident got help"))
+        if thanks.wanted(ctx, need):
+            return thanks.start(need)
         ctx.say(ctx._("Thank you for telling us. We are glad you got help."))
-        return
+        return None
     ctx.say(ctx._("We are sorry. We will look for someone else to help with request %(ref)s.", ref=need.ref))
     if need.status == needs.DONE:
         dispatch.reopen(ctx.session, ctx.settings, need, ctx.now)
+    return None
 
 
 def ride_rider(ctx: Ctx, pending: Ask, answer: str) -> None:

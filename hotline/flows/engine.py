@@ -180,6 +180,9 @@ class Flow:
     # Its answers are a draft until its last step stores them: kept through HELP, STATUS, a switch
     # of language or STOP then START.
     draft: bool = False
+    # How long its question holds (None: until the conversation is idle); a message later is read
+    # as between conversations.
+    holds: timedelta | None = None
 
 
 # Every flow by the name stored in `conversations`; `hotline.wiring` registers them.
@@ -320,6 +323,14 @@ class Ctx:
             return True
         idle = timedelta(hours=self.settings.idle_reset_hours)
         return self.conversation.updated_at is not None and self.now - self.conversation.updated_at > idle
+
+
+def lapse(ctx: Ctx) -> None:
+    """Go home from a question that no longer holds, so the message is read as a new one."""
+    flow = FLOWS.get(ctx.conversation.flow)
+    asked = ctx.conversation.updated_at
+    if flow is not None and flow.holds is not None and asked is not None and ctx.now - asked > flow.holds:
+        ctx.move(Goto("home"))
 
 
 def enabled_languages(settings: Settings) -> list[languages.Language]:

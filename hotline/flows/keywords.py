@@ -39,7 +39,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         ctx.silent = True
         return AGAIN
 
-    if text.strip() == "0" and (contact.language_source == "detected" or zero_is_free(ctx)):
+    # At the words for a helper, 0 skips them.
+    if text.strip() == "0" and ctx.conversation.flow != "thanks" and (
+            contact.language_source == "detected" or zero_is_free(ctx)):
         # The guessed language was wrong, or 0 means nothing here: the menu of languages.
         contact.language_source = None if contact.language_source == "detected" else contact.language_source
         return to_languages(ctx)

@@ -11,12 +11,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..db import insert_ignore
 from .. import needs
 from ..models import Ask, Contact, Conversation, InboundMessage, Need, Volunteer
-from .engine import Ctx, Known, Reply, advance, answer_step
+from .engine import Ctx, Known, Reply, advance, answer_step, lapse
 from .keywords import intercept
 
 
 def respond(ctx: Ctx, text: str) -> Reply:
     """Run one message through the keywords, then the current step."""
+    lapse(ctx)
     target = intercept(ctx, text)
     if target is None:
         target = answer_step(ctx, text)

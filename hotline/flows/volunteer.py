@@ -1,9 +1,10 @@
-"""What volunteers text: task codes to claim, PASS/DONE/DROP/TASKS/PAUSE/RESUME, and relayed words."""
+"""What volunteers text: task codes to claim, PASS/DONE/DROP/TASKS/PAUSE/RESUME/REST, and relayed words."""
 from __future__ import annotations
 
 import re
 
 from .. import areas, dispatch, needs, offers, volunteers
+from ..dispatch import care, copy
 from ..dispatch.copy import translator
 from ..i18n import keywords as kw
 from ..models import Need, Volunteer
@@ -87,7 +88,7 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
         return action(s, settings, volunteer, code, now)
     if name == "tasks":
         return tasks_text(ctx, volunteer)
-    if name in ("pause", "resume") and volunteer.status == volunteers.PENDING:
+    if name in ("pause", "resume", "rest") and volunteer.status == volunteers.PENDING:
         # Only a coordinator's approval makes a volunteer active, never a pause that runs out.
         return ctx._("A coordinator has not confirmed you yet. We will text you when they do.")
     if name == "pause":
@@ -99,6 +100,8 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
                 "You are paused for %(n)s days. Reply %(resume)s to get offers sooner.",
                 days, resume=ctx.word("resume"))
         return ctx._("You are paused. Reply %(resume)s when you want offers again.", resume=ctx.word("resume"))
+    if name == "rest":
+        return copy.resting(ctx.translator(), care.rest(settings, volunteer, now))
     if name == "resume":
         volunteers.set_status(volunteer, volunteers.ACTIVE)
         return ctx._("Welcome back! You will get offers again.")

@@ -50,10 +50,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pause": NP_("command", "PAUSE"),
     # Translators: volunteer word to get offers again after a pause.
     "resume": NP_("command", "RESUME"),
+    # Translators: volunteer word to take the few days off offered after a heavy week. Not the
+    # word for PAUSE in your language.
+    "rest": NP_("command", "REST"),
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
 RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "stats")
-VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
+VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume", "rest")
 
 _PUNCT = re.compile(r"[^\w\s]+")
 

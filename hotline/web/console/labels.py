@@ -51,6 +51,7 @@ EVENT = {
     "handled": N_("Marked handled"),
     "confirmed": N_("Resident confirmed they got help"),
     "not_helped": N_("Resident says they did not get help"),
+    "thanks": N_("Resident's words for their helper"),
     "voicemail": N_("Voicemail"),
     "recording": N_("Recorded answer"),
     "door_words": N_("New words at the door"),
