@@ -1,4 +1,4 @@
-"""What volunteers text: task codes to claim, PASS/DONE/DROP/TASKS/PAUSE/RESUME, and relayed words."""
+"""What volunteers text: task codes to claim, PASS/DONE/DROP/NOTE/TASKS/PAUSE/RESUME, and relayed words."""
 from __future__ import annotations
 
 import re
@@ -13,6 +13,8 @@ from .engine import QUIET, Ctx, Next
 
 CODE = re.compile(r"#?(\d{3})")
 CODE_PREFIX = re.compile(r"^\s*#?(\d{3})\b[\s:,.-]*(.*)$", re.S)
+# The task code in a NOTE, and the words after it as they were written.
+NOTE_WORDS = re.compile(r"#?(\d{3})(?!\d)[\s:,.-]*(.*)$", re.S)
 
 
 def intercept(ctx: Ctx, text: str) -> Next | None:
@@ -26,7 +28,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     command = kw.split_command(text, translators)
     if command is not None and is_command(*command):
         name, argument = command
-        reply = run_command(ctx, volunteer, name, argument)
+        reply = note(ctx, volunteer, text, argument) if name == "note" else run_command(ctx, volunteer, name, argument)
         if reply is not None:
             ctx.say(reply)
             return QUIET
@@ -72,6 +74,9 @@ def is_command(name: str, argument: str) -> bool:
         return not compact or CODE.fullmatch(compact) is not None
     if name == "pause":
         return not compact or compact.isdigit()
+    if name == "note":
+        # Whatever follows NOTE is for the coordinators only: never read as words for a resident.
+        return True
     return not compact
 
 
@@ -103,6 +108,15 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
         volunteers.set_status(volunteer, volunteers.ACTIVE)
         return ctx._("Welcome back! You will get offers again.")
     return None
+
+
+def note(ctx: Ctx, volunteer: Volunteer, text: str, argument: str) -> str:
+    """NOTE 427 and words: a note on the task for the coordinators, kept as it was written."""
+    if CODE_PREFIX.match(argument) is None:
+        return ctx._("Please add the task code, like %(example)s.", example=ctx.word("note") + " 427")
+    found = NOTE_WORDS.search(text)
+    code, words = found.group(1), found.group(2)
+    return dispatch.notes.leave(ctx.session, ctx.settings, volunteer, code, words, ctx.now)
 
 
 def tasks_text(ctx: Ctx, volunteer: Volunteer) -> str:

@@ -41,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "done": NP_("command", "DONE|FINISHED"),
     # Translators: volunteer word, followed by a task code, to give a claimed task back ("DROP 427").
     "drop": NP_("command", "DROP"),
+    # Translators: volunteer word, followed by a task code and words, to leave a note for the
+    # coordinators ("NOTE 427 nobody answered the door"); never sent to the resident.
+    "note": NP_("command", "NOTE"),
     # Translators: volunteer word that lists their open tasks.
     "tasks": NP_("command", "TASKS"),
     # Translators: volunteer word to stop getting offers for a while, maybe followed by days ("PAUSE 7").
@@ -50,7 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
 RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata")
-VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
+VOLUNTEER_COMMANDS = ("pass", "done", "drop", "note", "tasks", "pause", "resume")
 
 _PUNCT = re.compile(r"[^\w\s]+")
 
