@@ -157,7 +157,8 @@ def test_no_answer_tells_the_coordinators_once_discreetly_and_the_console_shows_
     page = text(client.get(f"/needs/{ref}"))
     assert "Needs a person: A helper out after dark has not said they got home" in page
     assert "Helper has not said they are home: coordinators told" in page
-    assert ref in text(client.get("/needs"))
+    queue = text(client.get("/needs"))
+    assert ref in queue and "A helper out after dark has not said they got home" in queue
 
 
 def test_a_late_ok_after_the_coordinators_were_told_tells_them_and_clears_it(app, db, clock):
@@ -302,3 +303,18 @@ def test_safety_hours_out_of_range_are_refused_at_start():
         Settings.from_env({}, environ={"SAFETY_AFTER_HOUR": "24"})
     with pytest.raises(UnsafeSettings, match="SAFETY_ANSWER_MINUTES"):
         Settings.from_env({}, environ={"SAFETY_ANSWER_MINUTES": "-5"})
+
+
+def test_on_the_job_queue_the_unanswered_question_alerts_once_at_its_time(harness):
+    from .scenario import VOLUNTEER, food_run
+
+    code = food_run(harness)
+    helper = Phone(harness.client, VOLUNTEER)
+    helper.text(code)
+    harness.clock.move_to(LATE)
+    assert "Please reply OK when you are home" in helper.text(f"DONE {code}")
+    harness.settle(50 * 60)
+    assert harness.fake.sent_to(COORDINATOR) == []
+    harness.settle(3 * 3600)
+    [alert] = harness.fake.sent_to(COORDINATOR)
+    assert "has not yet said they are home" in alert["body"]

@@ -7,7 +7,6 @@ sends it late; the look at its answer is a scheduled job, with the sweep as its 
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -18,8 +17,6 @@ from ..config import Settings
 from ..models import Ask, Need, NeedEvent, Offer
 from ..outbound.outbox import enqueue_after_commit
 from . import copy
-
-log = logging.getLogger(__name__)
 
 # The question's kind, as stored in `asks`; its subject is the helper's offer.
 ASK_KIND = "safe_home"
