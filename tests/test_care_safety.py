@@ -318,3 +318,24 @@ def test_on_the_job_queue_the_unanswered_question_alerts_once_at_its_time(harnes
     harness.settle(3 * 3600)
     [alert] = harness.fake.sent_to(COORDINATOR)
     assert "has not yet said they are home" in alert["body"]
+
+
+SHIPPED = ("en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl")
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_the_word_the_question_shows_answers_it_in_every_language(code):
+    from hotline.config import PROJECT_ROOT
+    from hotline.i18n import Translator, keywords as kw
+    from hotline.i18n.answer_words import HOME_WORDS, YES, answers_for, home_word
+
+    t = Translator(code, PROJECT_ROOT / "locales")
+    answers = answers_for((code, "en"), str(PROJECT_ROOT / "locales"))
+    shown = home_word(t)
+    assert answers.says_home(shown) or answers.meaning(shown, whole=True) == YES, (code, shown)
+    for word in t.pgettext(*HOME_WORDS).split("|"):
+        assert answers.says_home(word), (code, word)
+        assert word.upper() not in kw.CARRIER_WORDS, (code, word)
+        # Never a command word: "LISTO" alone is a DONE without its code, not "I am home".
+        assert kw.match_command(word, [t], tuple(kw.COMMANDS)) is None, (code, word)
+        assert answers.meaning(word, whole=True) != "no", (code, word)
