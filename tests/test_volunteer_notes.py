@@ -169,3 +169,10 @@ def test_retention_erases_the_notes_of_a_closed_need_with_its_details(app, db, c
     clock.shift(timedelta(days=61))
     jobs.run("retention_sweep")
     assert notes(db) == [""]
+
+
+def test_a_note_with_wide_digits_is_kept(app, db, clock):
+    _, helper, code = claimed(app, db)
+    wide = "".join(chr(0xFF10 + int(d)) for d in code)
+    assert "is kept" in helper.text(f"NOTE {wide} 门铃坏了")
+    assert notes(db) == ["Rosa: 门铃坏了"]

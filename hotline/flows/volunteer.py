@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .. import areas, dispatch, needs, offers, volunteers
 from ..dispatch.copy import translator
@@ -112,10 +113,13 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
 
 def note(ctx: Ctx, volunteer: Volunteer, text: str, argument: str) -> str:
     """NOTE 427 and words: a note on the task for the coordinators, kept as it was written."""
-    if CODE_PREFIX.match(argument) is None:
+    given = CODE_PREFIX.match(argument)
+    if given is None:
         return ctx._("Please add the task code, like %(example)s.", example=ctx.word("note") + " 427")
-    found = NOTE_WORDS.search(text)
-    code, words = found.group(1), found.group(2)
+    code = given.group(1)
+    # The words as written (capitals, punctuation); the folded ones only if the code cannot be found again.
+    written = NOTE_WORDS.search(unicodedata.normalize("NFKC", text))
+    words = written.group(2) if written is not None and written.group(1) == code else given.group(2)
     return dispatch.notes.leave(ctx.session, ctx.settings, volunteer, code, words, ctx.now)
 
 
