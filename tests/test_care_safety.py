@@ -157,6 +157,7 @@ def test_no_answer_tells_the_coordinators_once_discreetly_and_the_console_shows_
     page = text(client.get(f"/needs/{ref}"))
     assert "Needs a person: A helper out after dark has not said they got home" in page
     assert "Helper has not said they are home: coordinators told" in page
+    assert "Alguien que ayudó de noche no ha dicho que llegó a casa" in text(client.get(f"/needs/{ref}?lang=es"))
     queue = text(client.get("/needs"))
     assert ref in queue and "A helper out after dark has not said they got home" in queue
 

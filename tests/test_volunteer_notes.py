@@ -131,7 +131,8 @@ def test_the_notes_show_on_the_needs_page_for_coordinators_in_their_language(app
     assert "Notes from helpers" in page
     assert "Rosa: She needs a ramp at the back door" in page
     assert "Note from a helper" in page  # and in the history
-    spanish = text(client.get(f"/needs/{ref}", headers={"Accept-Language": "es"}))
+    spanish = text(client.get(f"/needs/{ref}?lang=es"))
+    assert "Notas de quienes ayudan" in spanish and "Nota de quien ayuda" in spanish
     assert "Rosa: She needs a ramp at the back door" in spanish
 
 
