@@ -22,7 +22,8 @@ from . import copy
 ASK_KIND = "safe_home"
 # An open question's answer once the coordinators were told: a late OK still closes it.
 ALERTED = "alerted"
-# How long after the coordinators were told a late OK still closes it (and tells them).
+# How long after its answer was due a late OK still closes it (telling the coordinators if they
+# were told), and an alert held up by an outage still goes; later it would only confuse.
 LATE_HOURS = 12
 # The need's history: asked, not answered in time (coordinators told), home.
 ASKED, UNANSWERED, HOME = "safety_asked", "safety_unanswered", "safe_home"
