@@ -130,6 +130,16 @@ class Settings:
     driver_confirm_minutes: int = 45
     # A ride this soon may wake drivers in their quiet hours.
     ride_urgent_hours: float = 12.0
+    # Safety after a late visit or ride: a helper who says DONE after dark is asked to reply OK once
+    # home, and the coordinators are told, discreetly, when no answer comes within this many minutes
+    # (0: never asked).
+    safety_answer_minutes: int = 60
+    # Where the group is, as "latitude,longitude" (such as "42.36,-71.06"): after dark then means
+    # after the local sunset and before sunrise there. Without it, from SAFETY_AFTER_HOUR until
+    # SAFETY_UNTIL_HOUR, local time in HOTLINE_TIMEZONE.
+    hotline_location: str = ""
+    safety_after_hour: int = 19
+    safety_until_hour: int = 6
 
     # Voice calls (see hotline/voice/).
     # Language a call is spoken in when the caller's language has no Twilio voice and no
@@ -351,6 +361,9 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "reminder_grace_minutes": (0, None),
     "driver_confirm_minutes": (0, None),
     "ride_urgent_hours": (0, None),
+    "safety_answer_minutes": (0, 24 * 60),
+    "safety_after_hour": (0, 23),
+    "safety_until_hour": (0, 23),
     # Twilio's <Gather> waits 1 to 60 seconds; <Record> takes up to 4 hours.
     "voice_gather_timeout": (1, 60),
     "voice_language_menu_timeout": (1, 60),
@@ -465,6 +478,9 @@ def problems(settings: Settings) -> list[str]:
         ZoneInfo(settings.hotline_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         found.append(f"HOTLINE_TIMEZONE={settings.hotline_timezone!r}: not a time zone name, such as America/New_York or Europe/Paris")
+    if settings.hotline_location and location(settings.hotline_location) is None:
+        found.append(f"HOTLINE_LOCATION={settings.hotline_location!r}: not a place; write its latitude and "
+                     "longitude in degrees, such as 42.36,-71.06")
     for name in ("public_url", "twilio_api_base_url"):
         problem = _url_problem(name.upper(), getattr(settings, name), https=bool(settings.twilio_account_sid))
         if problem:
@@ -488,6 +504,22 @@ def problems(settings: Settings) -> list[str]:
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():
         found.append(POSTGRES_DRIVER_MISSING)
     return found
+
+
+def location(text: str) -> tuple[float, float] | None:
+    """Read "latitude,longitude" in degrees; None when it is not a place on Earth."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        latitude, longitude = (float(part) for part in parts)
+    except ValueError:
+        return None
+    if not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return latitude, longitude
 
 
 def shipped_languages(locales_dir: str) -> set[str]:

@@ -30,8 +30,9 @@ DRIVER_DROPPED = "driver_dropped"
 DRIVER_SILENT = "driver_silent"
 OPTED_OUT = "opted_out"
 RIDER_UNCONFIRMED = "rider_unconfirmed"  # close to pickup, the rider never answered a reminder
+SAFETY_UNANSWERED = "safety_unanswered"  # a helper out after dark has not said they got home
 REASONS = (NOBODY_FOUND, RECORDED, VOICEMAIL, HIDDEN_NUMBER, NOT_HELPED, CALL_FAILED, DRIVER_DROPPED, DRIVER_SILENT,
-           OPTED_OUT, RIDER_UNCONFIRMED)
+           OPTED_OUT, RIDER_UNCONFIRMED, SAFETY_UNANSWERED)
 
 
 def will_be_told(settings: Settings) -> bool:
@@ -40,9 +41,12 @@ def will_be_told(settings: Settings) -> bool:
 
 
 def tell(session: Session, settings: Settings, words: Callable[[Translator], str], *, need_id: int | None,
-         reason: str, why: str, kind: str = "alert") -> int:
-    """Mark the need as waiting for a person and text every coordinator `words` in the hotline's language."""
-    need = session.get(Need, need_id) if need_id is not None else None
+         reason: str, why: str, kind: str = "alert", mark: bool = True) -> int:
+    """Mark the need as waiting for a person and text every coordinator `words` in the hotline's language.
+
+    With `mark=False` the need is not marked: the words only tell how something they heard of ended.
+    """
+    need = session.get(Need, need_id) if need_id is not None and mark else None
     if need is not None:
         flag(need, reason)
     if not settings.coordinator_phones:

@@ -11,7 +11,7 @@ from . import volunteers
 from .background.registry import job, run
 from .clock import now
 from .config import Settings
-from .dispatch import care, reminders, waves
+from .dispatch import care, reminders, safety, waves
 from .outbound import delivery, outbox
 from .privacy import retention
 from .services import current
@@ -92,6 +92,25 @@ def ride_sweep() -> str:
     return f"{len(due)} reminder(s) due"
 
 
+def safety_check(ask_id: int) -> str:
+    """Tell the coordinators if a helper out after dark has not said they are home in time."""
+    hotline = current()
+    with hotline.db.session() as session:
+        return safety.check(session, hotline.settings, ask_id, now())
+
+
+def safety_sweep() -> str:
+    """Look at safety questions whose scheduled job was lost."""
+    hotline = current()
+    moment = now()
+    with hotline.db.session() as session:
+        due = safety.due(session, hotline.settings, moment)
+    for ask_id in due:
+        with hotline.db.session() as session:
+            safety.check(session, hotline.settings, ask_id, moment)
+    return f"{len(due)} safety question(s) overdue"
+
+
 def retention_sweep() -> str:
     """Remove what has been kept longer than its retention window."""
     hotline = current()
@@ -120,6 +139,8 @@ JOBS: dict[str, Callable[..., Any]] = {
     "dispatch_sweep": dispatch_sweep,
     "ride_reminder": ride_reminder,
     "ride_sweep": ride_sweep,
+    "safety_check": safety_check,
+    "safety_sweep": safety_sweep,
     "retention_sweep": retention_sweep,
     "care_sweep": care_sweep,
 }
@@ -132,6 +153,7 @@ def periodic(settings: Settings) -> dict[str, float]:
         # Wave timers are scheduled jobs; this catches any that were lost, and ends pauses.
         "dispatch_sweep": 60,
         "ride_sweep": 60,
+        "safety_sweep": 60,
         "retention_sweep": settings.retention_sweep_seconds,
         "care_sweep": settings.care_sweep_seconds,
     }

@@ -31,7 +31,7 @@ SAMPLE = {
     "areas": "02139, 02140, Riverside, Central Square, East Cambri...",
     "since": "Thursday, December 3", "days": 30, "requests": 12, "messages": 140, "recordings": 3,
     "request": "Food (482913): a volunteer is on it",
-    "spent": 16400, "budget": 20000,
+    "spent": 16400, "budget": 20000, "ok": "OK", "note": "NOTE",
     "week_asked": 120, "week_helped": ">115", "month_asked": 480, "month_helped": ">475",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

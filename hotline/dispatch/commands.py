@@ -1,4 +1,4 @@
-"""What a volunteer does with a task: claim it by its code, PASS, DONE, DROP, confirm a ride.
+"""What a volunteer does with a task: claim it by its code, PASS, DONE, DROP, NOTE, confirm a ride.
 
 Each returns the reply for the volunteer; what others must hear is queued in the same transaction.
 """
@@ -15,7 +15,7 @@ from ..i18n import door_words
 from ..models import Need, NeedEvent, Offer, Volunteer
 from ..outbound.notify import notify
 from ..outbound.outbox import queue_sms
-from . import care, copy, reminders, waves
+from . import care, copy, reminders, safety, waves
 
 
 def claim(session: Session, settings: Settings, volunteer: Volunteer, code: str, now: datetime) -> str:
@@ -144,6 +144,10 @@ def complete(session: Session, settings: Settings, volunteer: Volunteer, code: s
         notify(session, need.contact, question, spoken=spoken, kind="followup", need_id=need.id,
                ask_id=question_row.id)
     care.after_done(session, settings, volunteer, now)
+    if safety.wanted(settings, need, now):
+        # Out after dark: asked in this very reply, so nothing (quiet hours, an outage) holds it back.
+        safety.ask(session, settings, offer, now)
+        return copy.thanks_and_home(t, code)
     return copy.thanks_for_helping(t, code)
 
 

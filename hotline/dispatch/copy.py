@@ -5,11 +5,14 @@ send; the modules beside this one decide who is told and when.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from .. import areas, needs, rides, times
 from ..config import Settings
 from ..i18n import Translator, languages
+from ..i18n.answer_words import home_word
 from ..i18n.keywords import shown_word
 from ..i18n.spoken import spell_digits
 from ..models import Contact, Need
@@ -258,6 +261,37 @@ def thanks_for_helping(t: Translator, code: str) -> str:
     return t._("Thank you for helping! Task %(code)s is done.", code=code)
 
 
+def thanks_and_home(t: Translator, code: str) -> str:
+    """DONE after dark on a visit or a ride: thanks, and the safety question in the same text."""
+    return t._("Thank you for helping! Task %(code)s is done. Please reply %(ok)s when you are home.",
+               code=code, ok=home_word(t))
+
+
+def glad_you_are_home(t: Translator) -> str:
+    return t._("Thank you! We are glad you are home. Rest well.")
+
+
+def reply_when_home(settings: Settings, t: Translator) -> str:
+    """A "no" to the safety question: not home yet."""
+    return t._("Thank you. Please reply %(ok)s when you are home. In an emergency, call %(emergency)s.",
+               ok=home_word(t), emergency=settings.emergency_number)
+
+
+def note_kept(t: Translator, code: str) -> str:
+    return t._("Thank you. Your note on task %(code)s is kept for the coordinators. The resident does not see it.",
+               code=code)
+
+
+def note_not_yours(t: Translator, code: str) -> str:
+    return t._("Task %(code)s is not yours, so the note was not kept. Reply %(tasks)s to see your tasks.",
+               code=code, tasks=shown_word(t, "tasks"))
+
+
+def note_needs_words(t: Translator, code: str) -> str:
+    return t._("Please write your note after the code, like: %(note)s %(code)s nobody answered the door",
+               note=shown_word(t, "note"), code=code)
+
+
 def given_back(t: Translator, code: str) -> str:
     return t._("OK, task %(code)s is given back. Thank you for telling us.", code=code)
 
@@ -425,6 +459,19 @@ def listen_to_voicemail(t: Translator, ref: str, urls: list[str]) -> str:
 
 def unanswered_calls(t: Translator, ref: str) -> str:
     return t._("Hotline: nobody answered our calls about request %(ref)s. Please follow up.", ref=ref)
+
+
+def not_home_yet(settings: Settings, t: Translator, need: Need, offer, finished: datetime) -> str:
+    """The helper of a late visit or ride has not said they are home: worded so it alarms nobody."""
+    at = times.format_for(finished, t.code, settings.hotline_timezone, style=times.TIME)
+    return t._("Hotline: %(name)s finished task %(code)s (request %(ref)s) at %(time)s and has not yet said "
+               "they are home. Please check in with them.", name=offer.volunteer.first_name, code=offer.code,
+               ref=need.ref, time=at)
+
+
+def home_now(t: Translator, need: Need, offer) -> str:
+    return t._("Hotline: %(name)s (request %(ref)s) says they are home now. Thank you.",
+               name=offer.volunteer.first_name, ref=need.ref)
 
 
 def attention(settings: Settings, t: Translator, need: Need, reason: str) -> str:

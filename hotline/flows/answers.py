@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import asks, dispatch, needs, offers, rides
+from ..dispatch import copy, safety
 from ..models import Ask, Need, NeedEvent, Offer, Ride
 from ..i18n.answer_words import NO, YES
 from . import thanks
@@ -11,12 +12,16 @@ from .engine import QUIET, Ctx, Next
 def intercept(ctx: Ctx, text: str) -> Next | None:
     """Route a 1 or 2 to the newest open question, if it is newer than the conversation's last turn."""
     answer = text.strip().rstrip(".")
+    only = None  # the one kind of question these words can answer
     if answer not in ("1", "2"):
         # "sí", "claro", "no": a question that asked for 1 or 2 answered in words, as a whole message
         # only ("No problem, see you tomorrow" must never cancel a ride).
-        answer = {YES: "1", NO: "2"}.get(ctx.answers().meaning(text, whole=True))
+        answers = ctx.answers()
+        answer = {YES: "1", NO: "2"}.get(answers.meaning(text, whole=True))
         if answer is None:
-            return None
+            if not answers.says_home(text):
+                return None
+            answer, only = "1", safety.ASK_KIND  # "home", "llegué": only to "reply OK when you are home"
     if ctx.known.read and ctx.known.open_ask_id is None:
         return None  # read with the conversation: no question is open
     pending = asks.open_ask(ctx.session, ctx.contact, ctx.now)
@@ -25,7 +30,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     if ctx.conversation.flow != "home" and pending.created_at <= ctx.conversation.updated_at:
         return None  # they are answering the conversation's own question
     handler = asks.HANDLERS.get(pending.kind)
-    if handler is None:
+    if handler is None or only not in (None, pending.kind):
         return None
     pending.answered_at = ctx.now
     pending.answer = answer
@@ -79,5 +84,15 @@ def ride_driver(ctx: Ctx, pending: Ask, answer: str) -> None:
     ctx.say(ctx._("OK, ride %(code)s is given back. We will find another driver.", code=offer.code))
 
 
+def safe_home(ctx: Ctx, pending: Ask, answer: str) -> None:
+    """A helper's OK (home) or no (not yet) to "reply OK when you are home"."""
+    if answer == "1":
+        safety.home(ctx.session, ctx.settings, pending, ctx.now)
+        ctx.say(copy.glad_you_are_home(ctx.translator()))
+        return
+    safety.not_yet(ctx.session, pending)
+    ctx.say(copy.reply_when_home(ctx.settings, ctx.translator()))
+
+
 # Each question's kind, as stored in `asks`, and who answers it; `hotline.wiring` registers them.
-HANDLERS = {"got_help": got_help, "ride_rider": ride_rider, "ride_driver": ride_driver}
+HANDLERS = {"got_help": got_help, "ride_rider": ride_rider, "ride_driver": ride_driver, safety.ASK_KIND: safe_home}

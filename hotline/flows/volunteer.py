@@ -1,7 +1,8 @@
-"""What volunteers text: task codes to claim, PASS/DONE/DROP/TASKS/PAUSE/RESUME/REST, and relayed words."""
+"""What volunteers text: task codes to claim, PASS/DONE/DROP/NOTE/TASKS/PAUSE/RESUME/REST, and relayed words."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .. import areas, dispatch, needs, offers, volunteers
 from ..dispatch import care, copy
@@ -14,6 +15,8 @@ from .engine import QUIET, Ctx, Next
 
 CODE = re.compile(r"#?(\d{3})")
 CODE_PREFIX = re.compile(r"^\s*#?(\d{3})\b[\s:,.-]*(.*)$", re.S)
+# The task code in a NOTE, and the words after it as they were written.
+NOTE_WORDS = re.compile(r"#?(\d{3})(?!\d)[\s:,.-]*(.*)$", re.S)
 
 
 def intercept(ctx: Ctx, text: str) -> Next | None:
@@ -27,7 +30,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     command = kw.split_command(text, translators)
     if command is not None and is_command(*command):
         name, argument = command
-        reply = run_command(ctx, volunteer, name, argument)
+        reply = note(ctx, volunteer, text, argument) if name == "note" else run_command(ctx, volunteer, name, argument)
         if reply is not None:
             ctx.say(reply)
             return QUIET
@@ -73,6 +76,9 @@ def is_command(name: str, argument: str) -> bool:
         return not compact or CODE.fullmatch(compact) is not None
     if name == "pause":
         return not compact or compact.isdigit()
+    if name == "note":
+        # Whatever follows NOTE is for the coordinators only: never read as words for a resident.
+        return True
     return not compact
 
 
@@ -106,6 +112,18 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
         volunteers.set_status(volunteer, volunteers.ACTIVE)
         return ctx._("Welcome back! You will get offers again.")
     return None
+
+
+def note(ctx: Ctx, volunteer: Volunteer, text: str, argument: str) -> str:
+    """NOTE 427 and words: a note on the task for the coordinators, kept as it was written."""
+    given = CODE_PREFIX.match(argument)
+    if given is None:
+        return ctx._("Please add the task code, like %(example)s.", example=ctx.word("note") + " 427")
+    code = given.group(1)
+    # The words as written (capitals, punctuation); the folded ones only if the code cannot be found again.
+    written = NOTE_WORDS.search(unicodedata.normalize("NFKC", text))
+    words = written.group(2) if written is not None and written.group(1) == code else given.group(2)
+    return dispatch.notes.leave(ctx.session, ctx.settings, volunteer, code, words, ctx.now)
 
 
 def tasks_text(ctx: Ctx, volunteer: Volunteer) -> str:

@@ -23,6 +23,9 @@ YES_WORDS = NP_("answer", "yes|y|yeah|yep|ok|okay|sure|of course|correct|right|t
 NO_WORDS = NP_("answer", "no|n|nope|no thanks|not now|nah|wrong")
 # Translators: whole answers that mean "none of these" or "nothing", separated by |, lower case.
 NONE_WORDS = NP_("answer", "none|nothing|none of these|no one|nobody")
+# Translators: whole answers that say "I am home safely", separated by |, lower case. The first is
+# shown in capitals in "reply OK when you are home": keep "ok" first if people text it in your language.
+HOME_WORDS = NP_("answer", "ok|home|i'm home|i am home|im home|home now|home safe|made it home|safe|back home")
 # Translators: the numbers one to ten written in words, each with its other common forms, separated
 # by | (for example "two|second|2nd"); people answer menus and counts with them.
 NUMBER_WORDS = (
@@ -51,6 +54,7 @@ class Answers:
     no: frozenset[str]
     none: frozenset[str]
     numbers: dict[str, int]
+    home: frozenset[str] = frozenset()
 
     def meaning(self, text: str, *, whole: bool = False) -> str | None:
         """Read a message as yes, no or none: a whole answer ("claro"), or a short one that starts
@@ -78,6 +82,12 @@ class Answers:
                 return kind
         return None
 
+    def says_home(self, text: str) -> bool:
+        """Read a whole message as "I am home" ("ok", "home", "llegué"), never a bare carrier word."""
+        if kw.carrier_word(text):
+            return False
+        return kw.normalize(text) in self.home
+
     def number(self, text: str) -> int | None:
         """Read a whole message that is a number in words or digits ("dos", "2", "#2")."""
         key = kw.normalize(text).lstrip("#")
@@ -89,15 +99,22 @@ class Answers:
 @lru_cache(maxsize=64)
 def answers_for(codes: tuple[str, ...], locales_dir: str) -> Answers:
     """The answers understood from someone who reads these languages (theirs first, then English)."""
-    yes, no, none, numbers = set(), set(), set(), {}
+    yes, no, none, home, numbers = set(), set(), set(), set(), {}
     for code in dict.fromkeys(codes):
         t = Translator(code, locales_dir)
         yes |= _words(t, YES_WORDS)
         no |= _words(t, NO_WORDS)
         none |= _words(t, NONE_WORDS)
+        home |= _words(t, HOME_WORDS)
         for value, marked in enumerate(NUMBER_WORDS, 1):
             for word in _words(t, marked):
                 numbers.setdefault(word, value)
     # A word that is yes in one language and no in another (rare) answers neither.
     both = yes & no
-    return Answers(frozenset(yes - both), frozenset(no - both), frozenset(none), numbers)
+    return Answers(frozenset(yes - both), frozenset(no - both), frozenset(none), numbers, frozenset(home - no))
+
+
+def home_word(translator: Translator) -> str:
+    """The word shown in "reply OK when you are home", in the reader's language."""
+    words = [w.strip() for w in translator.pgettext(*HOME_WORDS).split("|") if w.strip()]
+    return (words[0] if words else "ok").upper()

@@ -44,6 +44,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "done": NP_("command", "DONE|FINISHED"),
     # Translators: volunteer word, followed by a task code, to give a claimed task back ("DROP 427").
     "drop": NP_("command", "DROP"),
+    # Translators: volunteer word, followed by a task code and words, to leave a note for the
+    # coordinators ("NOTE 427 nobody answered the door"); never sent to the resident.
+    "note": NP_("command", "NOTE"),
     # Translators: volunteer word that lists their open tasks.
     "tasks": NP_("command", "TASKS"),
     # Translators: volunteer word to stop getting offers for a while, maybe followed by days ("PAUSE 7").
@@ -56,7 +59,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
 RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "stats")
-VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume", "rest")
+VOLUNTEER_COMMANDS = ("pass", "done", "drop", "note", "tasks", "pause", "resume", "rest")
 
 _PUNCT = re.compile(r"[^\w\s]+")
 

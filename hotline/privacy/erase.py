@@ -2,10 +2,11 @@
 
 What goes: the contact (the one place the number lives) and its conversation; every message
 body and reply to or from them; their requests' words, addresses, ride places and history
-notes; their recordings (here at once, at Twilio through the outbox, with retries); a
-volunteer's record and offers, after their tasks are handed back. What stays: each request's
-category, language, channel, status and dates, tied to one shared "erased" contact, so a
-request of category X met on day Y still counts and points at nobody.
+notes (helpers' notes on them included); their recordings (here at once, at Twilio through the
+outbox, with retries); a volunteer's record, offers and the words of their notes on tasks, after
+their tasks are handed back. What stays: each request's category, language, channel, status and
+dates, tied to one shared "erased" contact, so a request of category X met on day Y still counts
+and points at nobody.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from .. import audit, needs, offers, volunteers
 from ..config import Settings
 from ..db import insert_ignore
-from ..dispatch import commands, resident
+from ..dispatch import commands, notes, resident
 from ..models import (
     Ask, AuditEntry, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Ride,
     Volunteer,
@@ -140,6 +141,12 @@ def _erase_volunteer(session: Session, volunteer: Volunteer) -> None:
         session.execute(update(NeedEvent).where(
             NeedEvent.need_id.in_(helped),
             or_(NeedEvent.note == name, NeedEvent.note.like(f"% {_like(name)}", escape="\\")),
+        ).values(note="").execution_options(synchronize_session=False))
+        # Their notes on tasks are words from them, like their texts: they go too (that a note was
+        # left stays in the history).
+        session.execute(update(NeedEvent).where(
+            NeedEvent.need_id.in_(helped), NeedEvent.kind == notes.EVENT,
+            NeedEvent.note.like(f"{_like(name)}: %", escape="\\"),
         ).values(note="").execution_options(synchronize_session=False))
     session.execute(delete(Offer).where(Offer.volunteer_id == volunteer.id).execution_options(
         synchronize_session=False))

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hotline import coordinators
-from hotline.models import NeedEvent, OutboxMessage
+from hotline.models import Need, NeedEvent, OutboxMessage
 
 from .conftest import SIZES
 from .helpers import (add_need, add_volunteer, axe, hold_still, horizontal_overflow, number_shown, sign_in,
@@ -321,3 +321,24 @@ def test_the_console_in_another_language_reads_right_and_fits_a_phone(open_page,
         assert horizontal_overflow(page) <= 0, (where, wide_elements(page))
         violations = axe(page)
         assert not violations, f"{where}: {violations}"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_need_with_helpers_notes_and_a_helper_not_home_reads_well_on_any_screen(open_page, site, db, size):
+    from hotline.dispatch import notes, safety
+
+    ref = add_need(db, "+15551230009", "food", "groceries for 3", "Elm St, 02139", "en",
+                   attention=coordinators.SAFETY_UNANSWERED)
+    with db.session() as session:
+        need = session.scalars(select(Need).where(Need.ref == ref)).one()
+        need.events.append(NeedEvent(kind=notes.EVENT, note="Rosa: " + "nobody-answered-the-door-" * 6))
+        need.events.append(NeedEvent(kind=safety.UNANSWERED, note="Rosa"))
+    page = open_page(size)
+    sign_in(page, db, "coordinator")
+    page.goto(f"/needs/{ref}")
+    expect(page.get_by_role("region", name="Notes from helpers")).to_be_visible()
+    expect(page.get_by_text("A helper out after dark has not said they got home")).to_be_visible()
+    hold_still(page)
+    violations = axe(page)
+    assert not violations, str(violations)
+    assert horizontal_overflow(page) <= 0, wide_elements(page)

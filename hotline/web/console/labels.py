@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import accounts, coordinators, needs, offers, rides
+from ...dispatch import notes, safety
 from ...i18n import N_, languages
 from .i18n import gettext
 
@@ -38,6 +39,7 @@ ATTENTION = {
     coordinators.DRIVER_SILENT: N_("The driver has not confirmed"),
     coordinators.OPTED_OUT: N_("Resident texted STOP"),
     coordinators.RIDER_UNCONFIRMED: N_("The rider has not confirmed the ride"),
+    coordinators.SAFETY_UNANSWERED: N_("A helper out after dark has not said they got home"),
 }
 EVENT = {
     "created": N_("Request made"),
@@ -55,6 +57,10 @@ EVENT = {
     "voicemail": N_("Voicemail"),
     "recording": N_("Recorded answer"),
     "door_words": N_("New words at the door"),
+    notes.EVENT: N_("Note from a helper"),
+    safety.ASKED: N_("Helper asked to say when they are home"),
+    safety.UNANSWERED: N_("Helper has not said they are home: coordinators told"),
+    safety.HOME: N_("Helper says they are home"),
 }
 OFFER_STATUS = {
     offers.OFFERED: N_("offered"),

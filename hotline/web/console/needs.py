@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ... import accounts, needs, rides, volunteers
 from ...clock import now as utcnow
-from ...dispatch import manual
+from ...dispatch import manual, notes
 from ...models import InboundMessage, Need, Offer, OutboxMessage, Recording, Volunteer
 from ...phones import mask
 from ...privacy import erase
@@ -135,7 +135,7 @@ def show(ref: str, revealed: bool = False):
     ride = rides.for_need(need)
     return render_template(
         "console/need.html", section="queue", need=need, ride=ride, entries=timeline(need),
-        recordings=recordings(need), volunteers=active_volunteers() if access.can(accounts.ACT) else [],
+        recordings=recordings(need), helper_notes=notes.of(need), volunteers=active_volunteers() if access.can(accounts.ACT) else [],
         phone=access.phone(need.contact.phone, revealed), revealed=revealed and access.can(accounts.REVEAL),
         callback=access.phone(need.contact.callback_phone, revealed), labels=labels, access=access,
         closing=manual.CLOSING, limit=manual.MESSAGE_LIMIT, now=utcnow(), erased=erase.is_erased(need.contact),
