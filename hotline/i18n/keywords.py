@@ -35,6 +35,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # Translators: words that ask what the hotline keeps about the sender, separated by |; the first
     # is shown. Spaces are fine here ("MIS DATOS").
     "mydata": NP_("command", "MY DATA|MYDATA"),
+    # Translators: words that ask for regular wellness check-ins (or change them), separated by |; the
+    # first is shown in texts. Spaces are fine ("CHECK IN"); never a carrier word.
+    "checkin": NP_("command", "CHECKIN|CHECK IN|CHECK-IN"),
+    # Translators: words that pause check-ins, maybe followed by a date ("PAUSE CHECKINS Dec 20"),
+    # separated by |; the first is shown. Never the volunteers' word alone ("PAUSE").
+    "pausecheckins": NP_("command", "PAUSE CHECKINS|PAUSE CHECKIN|PAUSE CHECK-INS"),
+    # Translators: words that end check-ins, separated by |; the first is shown. Never STOP alone.
+    "stopcheckins": NP_("command", "STOP CHECKINS|STOP CHECKIN|STOP CHECK-INS|END CHECKINS"),
     # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
     "pass": NP_("command", "PASS|SKIP"),
     # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
@@ -49,7 +57,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resume": NP_("command", "RESUME"),
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
-RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata")
+RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "checkin", "stopcheckins")
+# Commands a resident may follow with words (PAUSE CHECKINS Dec 20).
+RESIDENT_COMMANDS_WITH_WORDS = ("pausecheckins",)
 VOLUNTEER_COMMANDS = ("pass", "done", "drop", "tasks", "pause", "resume")
 
 _PUNCT = re.compile(r"[^\w\s]+")
