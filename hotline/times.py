@@ -145,12 +145,12 @@ def format_for(moment: datetime, language_code: str, zone: str | None = None, st
     return text
 
 
-def weekday_names(language_code: str) -> tuple[str, ...]:
-    """The names of the weekdays in a language, Monday first."""
+def weekday_names(language_code: str, *, short: bool = False) -> tuple[str, ...]:
+    """The names of the weekdays in a language, Monday first (abbreviated when `short`)."""
     lang = languages.get(language_code) or languages.REGISTRY["en"]
     if lang.babel_locale in OWN_FORMATS:
-        return KREYOL_WEEKDAYS
-    names = get_day_names("wide", locale=lang.babel_locale)
+        return tuple(name[:3] for name in KREYOL_WEEKDAYS) if short else KREYOL_WEEKDAYS
+    names = get_day_names("abbreviated" if short else "wide", locale=lang.babel_locale)
     return tuple(names[i] for i in range(7))
 
 

@@ -32,6 +32,7 @@ SAMPLE = {
     "since": "Thursday, December 3", "days": 30, "requests": 12, "messages": 140, "recordings": 3,
     "request": "Food (482913): a volunteer is on it",
     "spent": 16400, "budget": 20000,
+    "schedule": "Monday, Wednesday, Friday at 9:00 AM", "next": "Dec 8, 9:00 AM", "start": "7:00 AM", "end": "9:00 PM",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

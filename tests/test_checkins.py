@@ -312,7 +312,7 @@ def test_some_weekdays_and_weekly(app, db, clock, resident):
     resident.text("1")
     resident.text("2")
     done = resident.text("0")
-    assert "Monday, Wednesday, Friday at 9:00 AM" in done
+    assert "Mon, Wed, Fri at 9:00 AM" in done
     assert plan(db).days == "024"
 
 

@@ -46,8 +46,9 @@ def pause_command(ctx: Ctx, argument: str) -> None:
     if argument:
         until = _date(ctx, argument)
         if until is None:
-            ctx.say(ctx._("Sorry, I could not read that date. Reply %(pause)s and a date, like %(pause)s %(example)s.",
-                          pause=ctx.word("pausecheckins"), example=ctx._(TIME_EXAMPLE_DAY)))
+            ctx.say(ctx._("Sorry, I could not read that date. Reply %(pausecheckins)s and a date, like "
+                          "%(pausecheckins)s %(example)s.", pausecheckins=ctx.word("pausecheckins"),
+                          example=ctx._(TIME_EXAMPLE_DAY)))
             return
     checkins.pause(ctx.session, plan, ctx.now, until)
     _paused_note(ctx, until)
@@ -116,7 +117,7 @@ def answer_manage(ctx: Ctx, choice: str) -> Next:
 
 def ask_often(ctx: Ctx) -> Prompt:
     return Prompt(
-        ctx._("We can check in on you regularly. How often? Reply with a number:"),
+        ctx._("How often should we check in on you?"),
         (Choice(DAILY, ctx._("Every day")), Choice(SOME, ctx._("Some days of the week")),
          Choice(WEEKLY, ctx._("Once a week"))),
         CHOICE,
@@ -135,7 +136,7 @@ def _weekdays(ctx: Ctx) -> tuple[Choice, ...]:
 
 
 def ask_days(ctx: Ctx) -> Prompt:
-    return Prompt(ctx._("Which days? Reply with their numbers, like 1 3 5:"), _weekdays(ctx), CHOICES)
+    return Prompt(ctx._("Which days? For example: 1 3 5"), _weekdays(ctx), CHOICES)
 
 
 def answer_days(ctx: Ctx, values: str) -> Next:
@@ -252,9 +253,10 @@ def finish(ctx: Ctx) -> Next:
             values["escalate_to"] == checkins.TO_VOLUNTEER and volunteers.can_be_given_tasks(plan.volunteer):
         values["volunteer"] = plan.volunteer  # a coordinator's choice of neighbour stays
     plan = checkins.save(ctx.session, ctx.settings, ctx.contact, ctx.now, **values)
-    ctx.say(ctx._("Check-ins are set: %(schedule)s. The next is %(next)s. Reply %(pause)s for a break, %(stop)s "
-                  "to end them.", schedule=schedule_words(ctx, plan.days, plan.local_time),
-                  next=_when(ctx, plan.next_at), pause=ctx.word("pausecheckins"), stop=ctx.word("stopcheckins")))
+    ctx.say(ctx._("Check-ins are set: %(schedule)s. The next is %(next)s. Reply %(pausecheckins)s for a break, "
+                  "%(stopcheckins)s to end them.", schedule=schedule_words(ctx, plan.days, plan.local_time),
+                  next=_when(ctx, plan.next_at), pausecheckins=ctx.word("pausecheckins"),
+                  stopcheckins=ctx.word("stopcheckins")))
     back = ctx.data.get("back")
     if back:
         return Goto(back["flow"], back["step"], back["data"])
@@ -262,11 +264,11 @@ def finish(ctx: Ctx) -> Next:
 
 
 def schedule_words(ctx: Ctx, days: str, local_time: str) -> str:
-    """"every day at 9:00 AM", "Monday, Thursday at 9:00 AM"."""
+    """"every day at 9:00 AM", "Mon, Thu at 9:00 AM" (one day in full: "Monday at 9:00 AM")."""
     clock = _clock(ctx, int(local_time[:2]), int(local_time[3:]))
     if days == checkins.EVERY_DAY:
         return ctx._("every day at %(time)s", time=clock)
-    names = times.weekday_names(ctx.language)
+    names = times.weekday_names(ctx.language, short=len(days) > 1)
     return ctx._("%(days)s at %(time)s", days=", ".join(names[int(d)] for d in days), time=clock)
 
 
