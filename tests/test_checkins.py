@@ -362,3 +362,113 @@ def test_save_refuses_bad_days_and_times(app, db, clock):
             with pytest.raises(checkins.CheckInError) as found:
                 checkins.save(session, settings, contact, START, days=days, local_time=time_)
             assert found.value.code == code
+
+
+# -- the console --------------------------------------------------------------------------------
+
+from .console import post, sign_in, signed_in, text  # noqa: E402
+
+CONSOLE_FORM = {"phone": "(555) 123-0001", "language": "es", "days": ["0", "2", "4"], "time": "09:30",
+                "channel": "call", "escalate_to": "coordinators", "volunteer_id": "", "location": "", "name": "Ana"}
+
+
+def test_a_coordinator_sets_up_check_ins_for_a_resident_and_sees_them_asked_and_answered(app, db, clock):
+    client = signed_in(app, db, "coordinator")
+    response = post(client, "/checkins", CONSOLE_FORM)
+    assert response.status_code == 302
+    found = plan(db)
+    assert (found.days, found.local_time, found.channel, found.name, found.created_by) == (
+        "024", "09:30", "call", "Ana", "coordinator@example.org")
+    with db.session() as session:
+        assert session.get(Contact, found.contact_id).language == "es"
+    page = text(client.get(response.headers["Location"]))
+    assert "***0001" in page and RESIDENT not in page and "No check-in has been asked yet" in page
+    # Wednesday 9:30 in New York: a call, in Spanish.
+    at(clock, app, 2026, 12, 9, 14, 30)
+    calls = sent(db, RESIDENT, "checkin", channel="call")
+    assert calls == ["Buenos días, Ana: le llama la línea de ayuda para saber cómo está."]
+    hotline = app.extensions["hotline"]
+    from hotline.voice import placed
+
+    with db.session() as session:
+        call_id = session.scalar(select(OutboxMessage.id).where(OutboxMessage.channel == "call"))
+    placed.answer(hotline.db, hotline.settings, call_id, "1")
+    sign_in(client, "coordinator@example.org")  # a day later: the console session had ended
+    page = text(client.get(f"/checkins/{found.id}"))
+    assert "Answered: OK" in page
+
+
+def test_the_console_history_shows_missed_and_escalated_with_the_look_in(app, db, clock, resident):
+    set_up_daily(resident)
+    at(clock, app, 2026, 12, 8, 14, 0)
+    at(clock, app, 2026, 12, 8, 14, 30)
+    at(clock, app, 2026, 12, 8, 15, 0)
+    client = signed_in(app, db, "coordinator")
+    page = text(client.get(f"/checkins/{plan(db).id}"))
+    assert "Missed: someone asked to look in" in page
+    with db.session() as session:
+        ref = session.scalars(select(Need)).one().ref
+    assert ref in page
+    queue = text(client.get("/needs"))
+    assert "No answer to a check-in: someone should look in" in queue
+
+
+def test_viewers_see_no_check_ins(app, db, clock, resident):
+    set_up_daily(resident)
+    client = signed_in(app, db, "viewer")
+    assert client.get("/checkins").status_code == 403
+    assert client.get(f"/checkins/{plan(db).id}").status_code == 403
+    assert "Check-ins" not in text(client.get("/needs"))
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"phone": "12"}, "not a phone number"),
+    ({"days": []}, "Pick at least one day"),
+    ({"days": ["9"]}, "Pick at least one day"),
+    ({"time": "3 pm"}, "hours and minutes"),
+    ({"time": "03:00"}, "when nobody is woken"),
+    ({"channel": "fax"}, "text or phone call"),
+    ({"escalate_to": "police"}, "who is asked"),
+    ({"volunteer_id": "99999"}, "cannot be given tasks"),
+    ({"escalate_to": "volunteer", "location": ""}, "where to go"),
+    ({"name": "A" * 65}, "at most 64"),
+    ({"language": "xx"}, "Choose one of the"),
+])
+def test_a_bad_console_form_is_refused_with_a_clear_400_and_keeps_what_was_typed(app, db, clock, change, field):
+    client = signed_in(app, db, "coordinator")
+    response = post(client, "/checkins", {**CONSOLE_FORM, **change})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Nothing was saved" in page and field in page
+    assert plan(db) is None
+    if "name" not in change:
+        assert 'value="Ana"' in response.get_data(as_text=True)
+
+
+def test_a_coordinator_changes_the_time_and_stops_check_ins(app, db, clock, resident):
+    set_up_daily(resident)
+    client = signed_in(app, db, "coordinator")
+    checkin_id = plan(db).id
+    response = post(client, f"/checkins/{checkin_id}", {
+        "days": list("0123456"), "time": "11:00", "channel": "sms", "escalate_to": "coordinators", "name": "Ana"})
+    assert response.status_code == 302
+    assert plan(db).local_time == "11:00"
+    bad = post(client, f"/checkins/{checkin_id}", {"days": [], "time": "11:00", "channel": "sms",
+                                                   "escalate_to": "coordinators"})
+    assert bad.status_code == 400 and plan(db).days == "0123456"
+    at(clock, app, 2026, 12, 8, 14, 0)
+    assert sent(db, RESIDENT, "checkin") == []
+    at(clock, app, 2026, 12, 8, 16, 0)
+    assert len(sent(db, RESIDENT, "checkin")) == 1
+    sign_in(client, "coordinator@example.org")
+    assert post(client, f"/checkins/{checkin_id}/stop").status_code == 302
+    assert plan(db).status == "stopped"
+    at(clock, app, 2026, 12, 9, 16, 0)
+    assert len(sent(db, RESIDENT, "checkin")) == 1
+    from hotline.models import AuditEntry
+
+    with db.session() as session:
+        actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        entries = [e.after for e in session.scalars(select(AuditEntry))]
+    assert "checkin_changed" in actions and "checkin_stop" in actions
+    assert all(RESIDENT not in str(after) for after in entries)

@@ -16,9 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import asks, coordinators, needs, times, volunteers
+from .. import asks, audit, coordinators, needs, times, volunteers
 from ..config import Settings
-from ..models import Ask, CheckIn, CheckInRound, Contact, Need, Volunteer
+from ..db import insert_ignore
+from ..i18n import languages
+from ..phones import mask, normalize
+from ..models import Ask, CheckIn, CheckInRound, Contact, Need, Volunteer, VolunteerSkill
 from ..outbound.notify import notify
 from ..outbound.outbox import enqueue_after_commit, queue_call
 from . import checkin_words as words
@@ -362,3 +365,108 @@ def resume_due(session: Session, now: datetime) -> int:
     for plan in plans:
         resume(session, plan, now)
     return len(plans)
+
+
+# -- set up by a coordinator --------------------------------------------------------------------
+
+MAX_NAME, MAX_LOCATION = 64, 500
+
+
+def read_form(session: Session, settings: Settings, form: dict[str, object]) -> dict[str, object]:
+    """Check a console form's values (raw strings) and return save()'s keywords; CheckInError names
+    the first field that is wrong."""
+    days = form.get("days") or []
+    days = "".join(str(d) for d in days) if isinstance(days, (list, tuple)) else str(days)
+    if not days or len(days) > 14 or not set(days) <= set(EVERY_DAY):
+        raise CheckInError("days")
+    raw_time = str(form.get("time") or "").strip()
+    if not (4 <= len(raw_time) <= 5 and ":" in raw_time):
+        raise CheckInError("time")
+    local_time = clean_time(raw_time, settings)
+    channel = str(form.get("channel") or "")
+    if channel not in (SMS, CALL):
+        raise CheckInError("channel")
+    escalate_to = str(form.get("escalate_to") or "")
+    if escalate_to not in (TO_VOLUNTEER, TO_COORDINATORS):
+        raise CheckInError("escalate_to")
+    volunteer = None
+    raw_volunteer = str(form.get("volunteer_id") or "").strip()
+    if raw_volunteer:
+        if not raw_volunteer.isdigit() or len(raw_volunteer) > 12:
+            raise CheckInError("volunteer_id")
+        volunteer = session.get(Volunteer, int(raw_volunteer))
+        if volunteer is None or not volunteers.can_be_given_tasks(volunteer):
+            raise CheckInError("volunteer_id")
+    location = " ".join(str(form.get("location") or "").split())
+    if len(location) > MAX_LOCATION:
+        raise CheckInError("location")
+    if escalate_to == TO_VOLUNTEER and not location:
+        raise CheckInError("location")  # a neighbour needs to know where to go
+    name = " ".join(str(form.get("name") or "").split())
+    if len(name) > MAX_NAME:
+        raise CheckInError("name")
+    return dict(days=clean_days(days), local_time=local_time, channel=channel, escalate_to=escalate_to,
+                volunteer=volunteer, location=location, name=name)
+
+
+def set_up(session: Session, settings: Settings, form: dict[str, object], *, actor: str, now: datetime,
+           user_id: int | None = None, address: str = "", plan: CheckIn | None = None) -> CheckIn:
+    """Start (for the number in the form) or change (`plan`) a resident's check-ins from the console, audited."""
+    values = read_form(session, settings, form)
+    if plan is None:
+        number = normalize(str(form.get("phone") or "")[:64], settings.default_region)
+        if number is None:
+            raise CheckInError("phone")
+        insert_ignore(session, Contact, {"phone": number, "created_at": now, "last_seen_at": now}, ["phone"])
+        contact = session.scalars(select(Contact).where(Contact.phone == number)).one()
+        if contact.opted_out and values["channel"] == SMS:
+            raise CheckInError("opted_out")
+        language = str(form.get("language") or "")
+        if language:
+            if languages.get(language) is None:
+                raise CheckInError("language")
+            contact.language = contact.language or language
+            contact.language_source = contact.language_source or "chosen"
+    else:
+        contact = plan.contact
+    before = summary(plan) if plan is not None else {}
+    saved = save(session, settings, contact, now, actor=actor, **values)
+    audit.record(session, actor, "checkin_set" if plan is None else "checkin_changed", f"check-ins {saved.id}",
+                 before=before, after=summary(saved), user_id=user_id, address=address, at=now)
+    return saved
+
+
+def change_status(session: Session, plan: CheckIn, action: str, *, actor: str, now: datetime,
+                  user_id: int | None = None, address: str = "") -> None:
+    """Stop, pause or resume a resident's check-ins from the console, audited."""
+    before = summary(plan)
+    if action == "stop":
+        stop(session, plan, now)
+    elif action == "pause":
+        pause(session, plan, now)
+    elif action == "resume":
+        resume(session, plan, now)
+    else:
+        raise CheckInError("action")
+    audit.record(session, actor, f"checkin_{action}", f"check-ins {plan.id}", before=before, after=summary(plan),
+                 user_id=user_id, address=address, at=now)
+
+
+def summary(plan: CheckIn) -> dict[str, object]:
+    """What an audit entry keeps of a plan: never the number, the address or the name."""
+    return {"status": plan.status, "days": plan.days, "time": plan.local_time, "channel": plan.channel,
+            "escalate_to": plan.escalate_to, "volunteer": plan.volunteer_id or "",
+            "number": mask(plan.contact.phone) if plan.contact else ""}
+
+
+def plans(session: Session) -> list[CheckIn]:
+    """Every plan that is not stopped first, then the stopped ones, newest first."""
+    rows = list(session.scalars(select(CheckIn).order_by(CheckIn.updated_at.desc(), CheckIn.id.desc())))
+    return sorted(rows, key=lambda p: p.status == STOPPED)
+
+
+def helpers(session: Session) -> list[Volunteer]:
+    """Volunteers who do check-ins (the health skill) and can be given tasks now, by name."""
+    rows = session.scalars(select(Volunteer).join(VolunteerSkill).where(
+        VolunteerSkill.skill.in_(volunteers.CATEGORY_SKILLS[CATEGORY])).order_by(Volunteer.first_name, Volunteer.id))
+    return [v for v in rows if volunteers.can_be_given_tasks(v)]

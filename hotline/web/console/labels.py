@@ -21,6 +21,7 @@ CATEGORY = {
     "health": N_("Health"),
     "money": N_("Emergency money"),
     "other": N_("Something else"),
+    "checkin": N_("Check-in visit"),
 }
 ROLE = {
     accounts.ADMIN: N_("Admin"),
@@ -38,6 +39,8 @@ ATTENTION = {
     coordinators.DRIVER_SILENT: N_("The driver has not confirmed"),
     coordinators.OPTED_OUT: N_("Resident texted STOP"),
     coordinators.RIDER_UNCONFIRMED: N_("The rider has not confirmed the ride"),
+    coordinators.CHECKIN_MISSED: N_("No answer to a check-in: someone should look in"),
+    coordinators.CHECKIN_HELP: N_("Asked for a call at a check-in"),
 }
 EVENT = {
     "created": N_("Request made"),
