@@ -472,3 +472,21 @@ def test_a_coordinator_changes_the_time_and_stops_check_ins(app, db, clock, resi
         entries = [e.after for e in session.scalars(select(AuditEntry))]
     assert "checkin_changed" in actions and "checkin_stop" in actions
     assert all(RESIDENT not in str(after) for after in entries)
+
+
+def test_someone_checked_on_is_not_erased_as_an_idle_number(app, db, clock, resident):
+    from datetime import timedelta
+
+    from hotline.privacy import retention
+
+    set_up_daily(resident)
+    settings = app.extensions["hotline"].settings
+    later = START + timedelta(days=settings.retain_idle_contacts_days + 10)
+    with db.session() as session:
+        retention.purge(session, settings, later)
+    assert plan(db) is not None
+    resident.text("STOP CHECKINS")
+    with db.session() as session:
+        retention.purge(session, settings, later + timedelta(days=settings.retain_idle_contacts_days + 10))
+    assert plan(db) is None
+
