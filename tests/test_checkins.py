@@ -490,3 +490,25 @@ def test_someone_checked_on_is_not_erased_as_an_idle_number(app, db, clock, resi
         retention.purge(session, settings, later + timedelta(days=settings.retain_idle_contacts_days + 10))
     assert plan(db) is None
 
+
+
+def test_check_ins_run_from_the_job_queue_text_then_call_then_coordinators(harness):
+    """Through RQ (with its scheduler) and the in-process queue alike: the jobs are scheduled for their moments."""
+    harness.hotline.settings = replace(harness.hotline.settings, coordinator_phones=(COORDINATOR,))
+    harness.clock.move_to(START)
+    phone = Phone(harness.client, RESIDENT)
+    set_up_daily(phone)
+    harness.run_jobs()
+    # Tuesday 8 December: 9:00 in New York is 14:00 UTC.
+    harness.settle((datetime(2026, 12, 8, 13, 59, tzinfo=timezone.utc) - START).total_seconds())
+    assert harness.fake.sent_to(RESIDENT) == []
+    harness.settle(120)
+    texts = [m["body"] for m in harness.fake.sent_to(RESIDENT)]
+    assert texts == ["Good morning Ana, checking in. Reply 1 if you are OK, 2 if you would like a neighbour to call."]
+    harness.settle(31 * 60)
+    assert len(harness.fake.calls_to(RESIDENT)) == 1
+    harness.settle(31 * 60)
+    told = [m["body"] for m in harness.fake.sent_to(COORDINATOR)]
+    assert len(told) == 1 and "no answer to a check-in" in told[0]
+    with harness.db.session() as session:
+        assert [r.status for r in session.scalars(select(CheckInRound))] == ["escalated"]

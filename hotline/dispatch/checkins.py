@@ -250,7 +250,11 @@ def follow_up(session: Session, settings: Settings, round_id: int, tries: int, n
     if plan is None or round_.status not in OPEN_ROUND or round_.tries != tries:
         return "answered"
     last = round_.retried_at or round_.asked_at or round_.due_at
-    if now < last + timedelta(minutes=settings.checkin_answer_minutes):
+    wait_until = last + timedelta(minutes=settings.checkin_answer_minutes)
+    if now + timedelta(seconds=1) < wait_until:
+        # Run early (a queue that keeps whole seconds): look again at the right moment.
+        enqueue_after_commit(session, "checkin_followup", round_.id, tries, when=wait_until,
+                             job_id=f"checkin-round-{round_.id}-{tries}-{int(wait_until.timestamp())}")
         return "not yet"
     late = now > last + timedelta(minutes=settings.checkin_answer_minutes + settings.reminder_grace_minutes)
     if tries == 1 and not late and not plan.contact.opted_out:
