@@ -512,3 +512,36 @@ def test_check_ins_run_from_the_job_queue_text_then_call_then_coordinators(harne
     assert len(told) == 1 and "no answer to a check-in" in told[0]
     with harness.db.session() as session:
         assert [r.status for r in session.scalars(select(CheckInRound))] == ["escalated"]
+
+
+@pytest.mark.parametrize("code", ["en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl"])
+def test_every_check_in_text_fits_two_segments_with_the_languages_own_days_and_times(app, db, clock, code):
+    """The catalogs' budget check uses English sample values; these are the language's own, at their longest."""
+    from hotline.flows import checkin as flow
+    from hotline.flows.engine import Ctx
+    from hotline.models import Conversation
+    from hotline.sms import count_segments
+    from hotline.dispatch import checkin_words
+
+    settings = app.extensions["hotline"].settings
+    with db.session() as session:
+        contact = Contact(phone=RESIDENT, language=code)
+        conversation = Conversation(contact=contact, flow="home", step="idle", data={})
+        session.add_all([contact, conversation])
+        session.flush()
+        ctx = Ctx(session, settings, contact, conversation, "sms", START)
+        longest = max((flow.schedule_words(ctx, days, "10:30") for days in ("012345", "0123456", "6", "0246")),
+                      key=len)
+        plan_ = checkins.save(session, settings, contact, START, days="012345", local_time="10:30", name="Guadalupe")
+        ctx.say(flow.set_note(ctx, longest, flow._when(ctx, plan_.next_at)))
+        assert flow.set_note(ctx, flow.schedule_words(ctx, "0123456", "09:00"), flow._when(ctx, plan_.next_at)).endswith(
+            ctx._("Reply %(pausecheckins)s for a break, %(stopcheckins)s to end them.",
+                  pausecheckins=ctx.word("pausecheckins"), stopcheckins=ctx.word("stopcheckins"))), code
+        ctx.say(ctx._("Your check-ins: %(schedule)s. What would you like to change?", schedule=longest))
+        flow._paused_note(ctx, datetime(2026, 12, 23).date())
+        for hour in (9, 14, 20):
+            ctx.say(checkin_words.question(ctx.translator(), "Guadalupe", hour))
+        texts = [flow.tidy(note) for note in ctx.notes]
+    for text_ in texts:
+        assert count_segments(text_).segments <= 2, (code, text_)
+        assert ".." not in text_, text_

@@ -2,6 +2,7 @@
 change their time or days, pause or stop them; PAUSE CHECKINS and STOP CHECKINS do the last two."""
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from ..dispatch import checkins
 from ..i18n import N_
 from ..i18n.answer_words import NO, NONE
 from ..i18n import keywords as kw
+from ..sms import count_segments
 from .engine import AGAIN, CHOICE, CHOICES, DATETIME, Choice, Ctx, Flow, Goto, Next, Prompt, Step, has_draft
 
 FLOW_NAME = "checkin"
@@ -25,7 +27,7 @@ def start(ctx: Ctx) -> Goto | None:
     plan = checkins.for_contact(ctx.session, ctx.contact)
     if plan is not None and plan.status == checkins.PAUSED:
         checkins.resume(ctx.session, plan, ctx.now)
-        ctx.say(ctx._("Check-ins are back on. The next is %(next)s.", next=_when(ctx, plan.next_at)))
+        ctx.say(tidy(ctx._("Check-ins are back on. The next is %(next)s.", next=_when(ctx, plan.next_at))))
         return None
     back = None
     if has_draft(ctx):
@@ -77,8 +79,8 @@ def _paused_note(ctx: Ctx, until: date | None) -> None:
         return
     day = times.format_for(times.to_utc(f"{until.isoformat()}T12:00", ctx.settings.hotline_timezone), ctx.language,
                            ctx.settings.hotline_timezone, times.DAY)
-    ctx.say(ctx._("Check-ins are paused until %(day)s. Reply %(checkin)s to start them sooner.", day=day,
-                  checkin=ctx.word("checkin")))
+    ctx.say(tidy(ctx._("Check-ins are paused until %(day)s. Reply %(checkin)s to start them sooner.", day=day,
+                       checkin=ctx.word("checkin"))))
 
 
 def _date(ctx: Ctx, text: str) -> date | None:
@@ -96,7 +98,7 @@ def ask_manage(ctx: Ctx) -> Prompt:
     plan = checkins.for_contact(ctx.session, ctx.contact)
     summary = schedule_words(ctx, plan.days, plan.local_time) if plan else ""
     return Prompt(
-        ctx._("Your check-ins: %(schedule)s. What would you like to change?", schedule=summary),
+        tidy(ctx._("Your check-ins: %(schedule)s. What would you like to change?", schedule=summary)),
         (Choice("time", ctx._("The time")), Choice("days", ctx._("The days")),
          Choice("pause", ctx._("Pause them")), Choice("stop", ctx._("Stop them"))),
         CHOICE,
@@ -253,14 +255,24 @@ def finish(ctx: Ctx) -> Next:
             values["escalate_to"] == checkins.TO_VOLUNTEER and volunteers.can_be_given_tasks(plan.volunteer):
         values["volunteer"] = plan.volunteer  # a coordinator's choice of neighbour stays
     plan = checkins.save(ctx.session, ctx.settings, ctx.contact, ctx.now, **values)
-    ctx.say(ctx._("Check-ins are set: %(schedule)s. The next is %(next)s. Reply %(pausecheckins)s for a break, "
-                  "%(stopcheckins)s to end them.", schedule=schedule_words(ctx, plan.days, plan.local_time),
-                  next=_when(ctx, plan.next_at), pausecheckins=ctx.word("pausecheckins"),
-                  stopcheckins=ctx.word("stopcheckins")))
+    ctx.say(set_note(ctx, schedule_words(ctx, plan.days, plan.local_time), _when(ctx, plan.next_at)))
     back = ctx.data.get("back")
     if back:
         return Goto(back["flow"], back["step"], back["data"])
     return Goto("home")
+
+
+def set_note(ctx: Ctx, schedule: str, next_one: str) -> str:
+    """When check-ins will come, and how to pause or end them when that still fits two texts."""
+    note = tidy(ctx._("Check-ins are set: %(schedule)s. The next is %(next)s.", schedule=schedule, next=next_one))
+    how = ctx._("Reply %(pausecheckins)s for a break, %(stopcheckins)s to end them.",
+                pausecheckins=ctx.word("pausecheckins"), stopcheckins=ctx.word("stopcheckins"))
+    return f"{note} {how}" if count_segments(f"{note} {how}").segments <= 2 else note
+
+
+def tidy(text: str) -> str:
+    """One full stop where a time written with one ("9:00 a.m.") ends a sentence."""
+    return re.sub(r"\.\.(?=\s|$)", ".", text)
 
 
 def schedule_words(ctx: Ctx, days: str, local_time: str) -> str:
