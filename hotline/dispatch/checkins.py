@@ -287,6 +287,8 @@ def escalate(session: Session, settings: Settings, plan: CheckIn, round_: CheckI
 
 
 def open_need(session: Session, settings: Settings, plan: CheckIn, details: str, now: datetime) -> Need:
+    # Without its full stop: the helper's texts put one after the words of a request.
+    details = details.rstrip(" .。")
     return needs.create(session, plan.contact, category=CATEGORY, details=details, location=plan.location,
                         language=plan.contact.language or settings.default_language, channel=plan.channel, now=now)
 
