@@ -545,3 +545,9 @@ def test_every_check_in_text_fits_two_segments_with_the_languages_own_days_and_t
     for text_ in texts:
         assert count_segments(text_).segments <= 2, (code, text_)
         assert ".." not in text_, text_
+
+
+def test_check_ins_are_among_what_goes_out_when_the_text_budget_is_used_up(app, db, clock, resident):
+    from hotline.outbound import budget
+
+    assert "checkin" in budget.ESSENTIAL
