@@ -551,3 +551,8 @@ def test_check_ins_are_among_what_goes_out_when_the_text_budget_is_used_up(app, 
     from hotline.outbound import budget
 
     assert "checkin" in budget.ESSENTIAL
+
+
+def test_my_data_tells_of_the_check_ins_kept(app, db, clock, resident):
+    set_up_daily(resident)
+    assert "Check-ins: every day at 9:00 AM." in resident.text("MY DATA")
