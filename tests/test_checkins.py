@@ -556,3 +556,16 @@ def test_check_ins_are_among_what_goes_out_when_the_text_budget_is_used_up(app, 
 def test_my_data_tells_of_the_check_ins_kept(app, db, clock, resident):
     set_up_daily(resident)
     assert "Check-ins: every day at 9:00 AM." in resident.text("MY DATA")
+
+
+def test_a_caller_sets_up_check_ins_by_call_from_the_menu(app, db, clock, call):
+    c = call(RESIDENT).silence()
+    assert "For regular check-ins, press 8" in c.text or "Regular check-ins" in c.text, c.text
+    c = c.press("8")
+    assert "How often" in c.text
+    c = c.press("1").say("9 am").press("2").press("2")
+    assert "Say it, or say no to skip" in c.text
+    c = c.say("Ana").press("1")
+    assert "Check-ins are set: every day at 9:00 AM" in c.text
+    found = plan(db)
+    assert (found.local_time, found.channel, found.escalate_to, found.name) == ("09:00", "call", "coordinators", "Ana")

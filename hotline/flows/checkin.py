@@ -230,7 +230,8 @@ def answer_where(ctx: Ctx, text: str) -> Next:
 
 
 def ask_name(ctx: Ctx) -> Prompt:
-    return Prompt(ctx._("What name should we greet you by? Reply 0 to skip."))
+    return Prompt(ctx._("What name should we greet you by? Reply 0 to skip."),
+                  spoken=ctx.pgettext("voice", "What name should we greet you by? Say it, or say no to skip."))
 
 
 def answer_name(ctx: Ctx, text: str) -> Next:
