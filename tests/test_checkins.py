@@ -558,10 +558,9 @@ def test_my_data_tells_of_the_check_ins_kept(app, db, clock, resident):
     assert "Check-ins: every day at 9:00 AM." in resident.text("MY DATA")
 
 
-def test_a_caller_sets_up_check_ins_by_call_from_the_menu(app, db, clock, call):
+def test_a_caller_sets_up_check_ins_by_saying_check_in(app, db, clock, call):
     c = call(RESIDENT).silence()
-    assert "For regular check-ins, press 8" in c.text or "Regular check-ins" in c.text, c.text
-    c = c.press("8")
+    c = c.say("check in")
     assert "How often" in c.text
     c = c.press("1").say("9 am").press("2").press("2")
     assert "Say it, or say no to skip" in c.text

@@ -7,7 +7,6 @@ from ..i18n import keywords as kw
 from ..i18n.answer_words import NO, YES
 from ..models import Need
 from ..sms import fit
-from . import checkin
 from .engine import AGAIN, CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
 from .volunteer import relay_from_resident
 
@@ -79,15 +78,8 @@ def says_enough(text: str) -> bool:
     return len(words) >= DETAILS_WORDS
 
 
-# On a call, the menu's last choice: regular check-ins instead of a request (hotline/flows/checkin.py).
-# A text says CHECKIN instead: the menu of texts has no room left in two segments in every language.
-CHECKINS = "checkins"
-
-
 def category_prompt(ctx: Ctx) -> Prompt:
     choices = tuple(Choice(key, ctx._(needs.CATEGORIES[key])) for key in needs.MENU)
-    if ctx.channel == "voice":
-        choices += (Choice(CHECKINS, ctx._("Regular check-ins")),)
     return Prompt(ctx._("What do you need help with? Reply with a number:"), choices, CHOICE,
                   spoken=ctx.pgettext("voice", "What do you need help with?"))
 
@@ -98,9 +90,6 @@ def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
 
 
 def answer_category(ctx: Ctx, category: str) -> Next:
-    if category == CHECKINS:
-        target = checkin.start(ctx)
-        return target if target is not None else Goto("home")
     if category == "ride":
         # Rides have questions of their own; riders often book several, so no duplicate check.
         said = ctx.data.get("said")

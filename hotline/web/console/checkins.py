@@ -133,7 +133,9 @@ def change(checkin_id: int):
     return redirect(url_for("checkins.show", checkin_id=checkin_id))
 
 
-@bp.post("/checkins/<int:checkin_id>/<any(stop, pause, resume):action>")
+@bp.post("/checkins/<int:checkin_id>/stop", defaults={"action": "stop"})
+@bp.post("/checkins/<int:checkin_id>/pause", defaults={"action": "pause"})
+@bp.post("/checkins/<int:checkin_id>/resume", defaults={"action": "resume"})
 @access.requires(accounts.ACT)
 def status(checkin_id: int, action: str):
     plan = find(checkin_id)
