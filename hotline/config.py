@@ -126,6 +126,11 @@ class Settings:
     reminder_before_minutes: int = 60
     # A reminder more than this late (an outage) is not sent at all.
     reminder_grace_minutes: int = 30
+    # Check-ins: how long an answer is waited for before one more try (a call), and again before
+    # someone is asked to look in; local hours a check-in may be set between (never at night).
+    checkin_answer_minutes: int = 30
+    checkin_earliest_hour: int = 7
+    checkin_latest_hour: int = 21
     # A driver who has not confirmed this long before pickup brings a backup dispatch.
     driver_confirm_minutes: int = 45
     # A ride this soon may wake drivers in their quiet hours.
@@ -360,6 +365,9 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "reminder_before_minutes": (0, None),
     "reminder_grace_minutes": (0, None),
     "driver_confirm_minutes": (0, None),
+    "checkin_answer_minutes": (1, 1440),
+    "checkin_earliest_hour": (0, 23),
+    "checkin_latest_hour": (1, 24),
     "ride_urgent_hours": (0, None),
     "safety_answer_minutes": (0, 24 * 60),
     "safety_after_hour": (0, 23),
@@ -499,6 +507,9 @@ def problems(settings: Settings) -> list[str]:
     if settings.send_retry_max_seconds < settings.send_retry_seconds:
         found.append(f"SEND_RETRY_MAX_SECONDS={settings.send_retry_max_seconds:g}: must not be less than "
                      f"SEND_RETRY_SECONDS={settings.send_retry_seconds:g}")
+    if settings.checkin_latest_hour <= settings.checkin_earliest_hour:
+        found.append(f"CHECKIN_LATEST_HOUR={settings.checkin_latest_hour}: must be later than "
+                     f"CHECKIN_EARLIEST_HOUR={settings.checkin_earliest_hour}")
     if settings.log_level.upper() not in LOG_LEVELS:
         found.append(f"LOG_LEVEL={settings.log_level!r}: one of {', '.join(LOG_LEVELS)}")
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():

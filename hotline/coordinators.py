@@ -31,8 +31,10 @@ DRIVER_SILENT = "driver_silent"
 OPTED_OUT = "opted_out"
 RIDER_UNCONFIRMED = "rider_unconfirmed"  # close to pickup, the rider never answered a reminder
 SAFETY_UNANSWERED = "safety_unanswered"  # a helper out after dark has not said they got home
+CHECKIN_MISSED = "checkin_missed"  # a resident answered neither try of a check-in: someone looks in
+CHECKIN_HELP = "checkin_help"  # a resident answered a check-in with 2 (a neighbour should call)
 REASONS = (NOBODY_FOUND, RECORDED, VOICEMAIL, HIDDEN_NUMBER, NOT_HELPED, CALL_FAILED, DRIVER_DROPPED, DRIVER_SILENT,
-           OPTED_OUT, RIDER_UNCONFIRMED, SAFETY_UNANSWERED)
+           OPTED_OUT, RIDER_UNCONFIRMED, SAFETY_UNANSWERED, CHECKIN_MISSED, CHECKIN_HELP)
 
 
 def will_be_told(settings: Settings) -> bool:

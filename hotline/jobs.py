@@ -11,7 +11,7 @@ from . import volunteers
 from .background.registry import job, run
 from .clock import now
 from .config import Settings
-from .dispatch import care, reminders, safety, waves
+from .dispatch import care, checkins, reminders, safety, waves
 from .outbound import delivery, outbox
 from .privacy import retention
 from .services import current
@@ -111,6 +111,38 @@ def safety_sweep() -> str:
     return f"{len(due)} safety question(s) overdue"
 
 
+def checkin_due(checkin_id: int, at: str | None) -> str:
+    """Ask a resident's check-in, if it is still due and still wanted."""
+    hotline = current()
+    with hotline.db.session() as session:
+        return checkins.run_due(session, hotline.settings, checkin_id, at, now())
+
+
+def checkin_followup(round_id: int, tries: int) -> str:
+    """No answer to a check-in: try once more by call, then ask someone to look in."""
+    hotline = current()
+    with hotline.db.session() as session:
+        return checkins.follow_up(session, hotline.settings, round_id, tries, now())
+
+
+def checkin_sweep() -> str:
+    """Ask check-ins and follow up rounds whose scheduled job was lost; end pauses that ran out."""
+    hotline = current()
+    moment = now()
+    with hotline.db.session() as session:
+        resumed = checkins.resume_due(session, moment)
+    with hotline.db.session() as session:
+        due = checkins.due(session, moment)
+        rounds = checkins.open_rounds(session, hotline.settings, moment)
+    for checkin_id in due:
+        with hotline.db.session() as session:
+            checkins.run_due(session, hotline.settings, checkin_id, None, moment)
+    for round_id, tries in rounds:
+        with hotline.db.session() as session:
+            checkins.follow_up(session, hotline.settings, round_id, tries, moment)
+    return f"{len(due)} check-in(s) due, {len(rounds)} follow-up(s), {resumed} resumed"
+
+
 def retention_sweep() -> str:
     """Remove what has been kept longer than its retention window."""
     hotline = current()
@@ -143,6 +175,9 @@ JOBS: dict[str, Callable[..., Any]] = {
     "safety_sweep": safety_sweep,
     "retention_sweep": retention_sweep,
     "care_sweep": care_sweep,
+    "checkin_due": checkin_due,
+    "checkin_followup": checkin_followup,
+    "checkin_sweep": checkin_sweep,
 }
 
 
@@ -154,6 +189,7 @@ def periodic(settings: Settings) -> dict[str, float]:
         "dispatch_sweep": 60,
         "ride_sweep": 60,
         "safety_sweep": 60,
+        "checkin_sweep": 60,
         "retention_sweep": settings.retention_sweep_seconds,
         "care_sweep": settings.care_sweep_seconds,
     }

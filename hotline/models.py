@@ -358,6 +358,71 @@ class Ask(Base):
     answer: Mapped[str | None] = mapped_column(String(24))
 
 
+class CheckIn(Base):
+    """A resident's regular wellness check-in: when they are asked, how, and who looks in when they do not answer."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), unique=True)
+    # active, paused (until paused_until, or until they text CHECKIN when empty), stopped
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    # The local weekdays it is asked on, Monday 0: "0123456" every day, "0" on Mondays.
+    days: Mapped[str] = mapped_column(String(7), default="0123456")
+    # The wall-clock time and its zone are the truth ("09:00", "America/New_York"); next_at is the
+    # next moment in UTC worked out from them, for ordering and the sweep.
+    local_time: Mapped[str] = mapped_column(String(5))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    channel: Mapped[str] = mapped_column(String(8), default="sms")  # sms, call
+    # Who is asked to look in when nobody answers: "volunteer" (the one chosen, else one who does
+    # check-ins in their area and language) or "coordinators".
+    escalate_to: Mapped[str] = mapped_column(String(16), default="coordinators")
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="SET NULL"))
+    # Where a neighbour looking in should go, and the name they are greeted by ("" when not known).
+    location: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(String(64), default="")
+    paused_until: Mapped[datetime | None]
+    next_at: Mapped[datetime | None] = mapped_column(index=True)
+    # "resident" when set up by text, else the coordinator's email.
+    created_by: Mapped[str] = mapped_column(String(254), default="resident")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+    contact: Mapped[Contact] = relationship()
+    volunteer: Mapped["Volunteer | None"] = relationship()
+    rounds: Mapped[list["CheckInRound"]] = relationship(
+        back_populates="checkin", order_by="CheckInRound.id", cascade="all, delete-orphan"
+    )
+
+
+class CheckInRound(Base):
+    """One check-in as it happened: asked, tried again, answered, missed, looked in on."""
+
+    __tablename__ = "checkin_rounds"
+    # One round per check-in and local moment, however often its job runs.
+    __table_args__ = (UniqueConstraint("checkin_id", "wall"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    # The local wall-clock moment it was for, "2027-03-14T09:00", and that moment in UTC.
+    wall: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    # asked, retried, ok, help (answered 2), escalated, skipped (its moment passed in an outage)
+    status: Mapped[str] = mapped_column(String(16), default="asked")
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    asked_at: Mapped[datetime | None]
+    retried_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(8))
+    answer_channel: Mapped[str | None] = mapped_column(String(8))
+    escalated_at: Mapped[datetime | None]
+    # The look-in (or the call asked for with a 2), a need like any other.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"))
+
+    checkin: Mapped[CheckIn] = relationship(back_populates="rounds")
+    need: Mapped["Need | None"] = relationship()
+
+
 class OutboxMessage(Base):
     """A message to someone other than the person being answered, from queued to delivered.
 

@@ -21,12 +21,16 @@ CATEGORIES: dict[str, str] = {
     "health": N_("Health"),
     "money": N_("Emergency money"),
     "other": N_("Something else"),
+    # Not on the menu: a look-in a check-in asked for (hotline/dispatch/checkins.py).
+    "checkin": N_("Check-in visit"),
 }
+# What the main menu offers (a look-in is never asked for there).
+MENU = tuple(key for key in CATEGORIES if key != "checkin")
 
 # Help that brings someone to the resident's door (food left there, a ride from home, a sitter,
 # medicine, an errand): its helper says two words at the door, so nobody else can pass for them.
 # Housing help is advice and calls; emergency money is sent, not carried.
-VISITS = frozenset({"food", "ride", "childcare", "health", "other"})
+VISITS = frozenset({"food", "ride", "childcare", "health", "other", "checkin"})
 
 OPEN = "open"  # logged, nobody asked yet
 OFFERED = "offered"  # volunteers have been asked

@@ -25,12 +25,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
-from babel.dates import format_datetime, match_skeleton
+from babel.dates import format_datetime, get_day_names, match_skeleton
 
 from .i18n import languages
 from .i18n.clock_words import unplaced
 from .i18n.time_words import (
-    AFTERNOON, ALSO_READ, DATE_ORDERS, EARLY_MORNING, EVENING, MORNING, NIGHT, OWN_FORMATS, PART_HOURS,
+    AFTERNOON, ALSO_READ, DATE_ORDERS, EARLY_MORNING, EVENING, KREYOL_WEEKDAYS, MORNING, NIGHT, OWN_FORMATS, PART_HOURS,
     SUPPLEMENTS, day_of_month, hour_for,
 )
 
@@ -143,6 +143,15 @@ def format_for(moment: datetime, language_code: str, zone: str | None = None, st
     for written, cheaper in lang.extra.get("date_spellings", ()):
         text = text.replace(written, cheaper)
     return text
+
+
+def weekday_names(language_code: str, *, short: bool = False) -> tuple[str, ...]:
+    """The names of the weekdays in a language, Monday first (abbreviated when `short`)."""
+    lang = languages.get(language_code) or languages.REGISTRY["en"]
+    if lang.babel_locale in OWN_FORMATS:
+        return tuple(name[:3] for name in KREYOL_WEEKDAYS) if short else KREYOL_WEEKDAYS
+    names = get_day_names("abbreviated" if short else "wide", locale=lang.babel_locale)
+    return tuple(names[i] for i in range(7))
 
 
 # -- reading what people type -----------------------------------------------------------------

@@ -47,6 +47,7 @@ CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "money": ("money",),
     "other": ("errands",),
+    "checkin": ("health",),
 }
 
 PENDING, ACTIVE, PAUSED, REMOVED = "pending", "active", "paused", "removed"

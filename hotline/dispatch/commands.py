@@ -137,6 +137,8 @@ def complete(session: Session, settings: Settings, volunteer: Volunteer, code: s
     offers.transition(offer, offers.DONE, now)
     if need.status != needs.DONE:
         rides.move_need(need, needs.DONE, note=volunteer.first_name, now=now)
+        if need.attention == coordinators.CHECKIN_MISSED:
+            coordinators.handled(need)  # someone looked in: off the "needs a person" list
         offers.close(need, now, to=offers.CANCELLED, among=(offers.OFFERED,))
         question_row = asks.ask(session, need.contact, "got_help", need.id, now, hours=72)
         session.flush()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import asks, dispatch, needs, offers, rides
-from ..dispatch import copy, safety
+from ..dispatch import checkin_words, checkins, copy, safety
 from ..models import Ask, Need, NeedEvent, Offer, Ride
 from ..i18n.answer_words import NO, YES
 from . import thanks
@@ -94,5 +94,19 @@ def safe_home(ctx: Ctx, pending: Ask, answer: str) -> None:
     ctx.say(copy.reply_when_home(ctx.settings, ctx.translator()))
 
 
+def checkin(ctx: Ctx, pending: Ask, answer: str) -> None:
+    """A resident's 1 (OK) or 2 (a neighbour should call) to a check-in, texted or keyed on the call."""
+    what, need = checkins.answer(ctx.session, ctx.settings, ctx.contact, pending.subject_id, answer, ctx.channel,
+                                 ctx.now)
+    t = ctx.translator()
+    if what == "help" and need is not None:
+        ctx.say(checkin_words.neighbour_will_call(t, need.ref))
+    elif what in ("ok", "late"):
+        ctx.say(checkin_words.glad(t))
+    else:
+        ctx.say(checkin_words.no_longer_open(t))
+
+
 # Each question's kind, as stored in `asks`, and who answers it; `hotline.wiring` registers them.
-HANDLERS = {"got_help": got_help, "ride_rider": ride_rider, "ride_driver": ride_driver, safety.ASK_KIND: safe_home}
+HANDLERS = {"got_help": got_help, "ride_rider": ride_rider, "ride_driver": ride_driver, safety.ASK_KIND: safe_home,
+            "checkin": checkin}

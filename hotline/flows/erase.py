@@ -6,7 +6,10 @@ from sqlalchemy import func, select
 from .. import offers, times, volunteers
 from ..i18n import languages
 from ..i18n.answer_words import NO, YES
+from ..dispatch import checkins
 from ..models import InboundMessage, Need, Recording
+from ..sms import count_segments
+from . import checkin
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, has_draft
 
 
@@ -73,7 +76,15 @@ def my_data(ctx: Ctx) -> str:
         held += " " + ctx.ngettext("Language: %(languages)s.", "Languages: %(languages)s.", len(names),
                                    languages=", ".join(names))
     # Translators: the end of MY DATA's answer; keep it short.
-    return held + " " + ctx._("%(delete)s erases it all.", delete=ctx.word("delete"))
+    end = ctx._("%(delete)s erases it all.", delete=ctx.word("delete"))
+    plan = checkins.for_contact(session, contact)
+    if plan is not None and plan.status != checkins.STOPPED:
+        # Said where it fits: the check-ins kept for them.
+        note = checkin.tidy(ctx._("Check-ins: %(schedule)s.",
+                                  schedule=checkin.schedule_words(ctx, plan.days, plan.local_time)))
+        if count_segments(f"{held} {note} {end}").segments <= 2:
+            held += " " + note
+    return held + " " + end
 
 
 def retention_notice(ctx: Ctx) -> str:

@@ -79,7 +79,7 @@ def says_enough(text: str) -> bool:
 
 
 def category_prompt(ctx: Ctx) -> Prompt:
-    choices = tuple(Choice(key, ctx._(label)) for key, label in needs.CATEGORIES.items())
+    choices = tuple(Choice(key, ctx._(needs.CATEGORIES[key])) for key in needs.MENU)
     return Prompt(ctx._("What do you need help with? Reply with a number:"), choices, CHOICE,
                   spoken=ctx.pgettext("voice", "What do you need help with?"))
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import dispatch, needs
+from ..dispatch import checkins
 from ..i18n import keywords as kw
-from . import answers, erase, signup, stats, volunteer
+from . import answers, checkin, erase, signup, stats, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next, has_draft, to_languages
 
 # After the commands, in this order: the answer to a question sent outside the conversation
@@ -25,6 +26,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         contact.opted_out_at = ctx.now
         ctx.silent = True
         dispatch.after_opt_out(ctx.session, ctx.settings, contact, ctx.now)
+        checkins.stop_for(ctx.session, contact, ctx.now)
         return AGAIN
     if contact.opted_out and ctx.channel != "voice":
         if word in kw.CARRIER_OPT_IN:
@@ -85,6 +87,16 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return QUIET
     if command == "stats":
         ctx.say(stats.stats_text(ctx))
+        return QUIET
+    if command == "checkin":
+        target = checkin.start(ctx)
+        return target if target is not None else QUIET
+    if command == "stopcheckins":
+        checkin.stop_command(ctx)
+        return QUIET
+    paused = kw.split_command(text, command_translators(ctx), kw.RESIDENT_COMMANDS_WITH_WORDS)
+    if paused is not None:
+        checkin.pause_command(ctx, paused[1])
         return QUIET
     if command == "volunteer":
         if has_draft(ctx):

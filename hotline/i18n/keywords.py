@@ -38,6 +38,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # Translators: words that ask for this week's and this month's figures of the hotline, separated
     # by |; the first is shown. Never a carrier word.
     "stats": NP_("command", "STATS"),
+    # Translators: words that ask for regular wellness check-ins (or change them), separated by |; the
+    # first is shown in texts. Spaces are fine ("CHECK IN"); never a carrier word.
+    "checkin": NP_("command", "CHECKIN|CHECK IN|CHECK-IN"),
+    # Translators: words that pause check-ins, maybe followed by a date ("PAUSE CHECKINS Dec 20"),
+    # separated by |; the first is shown. Never the volunteers' word alone ("PAUSE").
+    "pausecheckins": NP_("command", "PAUSE CHECKINS|PAUSE CHECKIN|PAUSE CHECK-INS"),
+    # Translators: words that end check-ins, separated by |; the first is shown. Never STOP alone.
+    "stopcheckins": NP_("command", "STOP CHECKINS|STOP CHECKIN|STOP CHECK-INS|END CHECKINS"),
     # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
     "pass": NP_("command", "PASS|SKIP"),
     # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
@@ -58,7 +66,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rest": NP_("command", "REST"),
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
-RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "stats")
+RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "stats", "checkin",
+                     "stopcheckins")
+# Commands a resident may follow with words (PAUSE CHECKINS Dec 20).
+RESIDENT_COMMANDS_WITH_WORDS = ("pausecheckins",)
 VOLUNTEER_COMMANDS = ("pass", "done", "drop", "note", "tasks", "pause", "resume", "rest")
 
 _PUNCT = re.compile(r"[^\w\s]+")

@@ -39,9 +39,10 @@ FULL_PERCENT = 100
 
 # Kinds that go out whatever has been spent: what a claim says to the helper (the details and
 # the words at the door that follow the winner text; a coordinator's assignment), the
-# resident's "helper found", ride reminders, and the budget's own notices to coordinators.
+# resident's "helper found", ride reminders, wellness check-ins (held back, one would send a
+# neighbour to look in on someone who never got it), and the budget's own notices to coordinators.
 # Replies in TwiML to someone's own text are never in the outbox, so never held.
-ESSENTIAL = frozenset({"claimed", "details", "door", "assigned", "reminder", "budget"})
+ESSENTIAL = frozenset({"claimed", "details", "door", "assigned", "reminder", "checkin", "budget"})
 # Kinds that are stale once their moment passes: held, they expire when the period ends rather
 # than go out in the next one (an offer for a need the next waves have moved on from).
 STALE_WHEN_HELD = frozenset({"offer", "taken"})

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 LANDLINE = 30006
 # Kinds of message a resident gets that are worth a call when a text cannot reach them.
-RESIDENT_KINDS = frozenset({"claimed", "update", "followup", "reminder", "relay", "cancelled"})
+RESIDENT_KINDS = frozenset({"claimed", "update", "followup", "reminder", "relay", "cancelled", "checkin"})
 
 
 def wants_calls(session: Session, contact: Contact) -> bool:

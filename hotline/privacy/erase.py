@@ -22,8 +22,8 @@ from ..config import Settings
 from ..db import insert_ignore
 from ..dispatch import commands, notes, resident
 from ..models import (
-    Ask, AuditEntry, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer, OutboxMessage, Recording, Ride,
-    Volunteer,
+    Ask, AuditEntry, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
+    OutboxMessage, Recording, Ride, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 
@@ -99,6 +99,10 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
         _erase_volunteer(session, volunteer)
     _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else []))
     session.execute(delete(Ask).where(Ask.contact_id == contact.id))
+    # Check-ins and their history (the rounds go with their plan).
+    session.execute(delete(CheckInRound).where(CheckInRound.checkin_id.in_(
+        select(CheckIn.id).where(CheckIn.contact_id == contact.id))))
+    session.execute(delete(CheckIn).where(CheckIn.contact_id == contact.id))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
     session.execute(delete(Contact).where(Contact.id == contact.id))
     # Loaded objects of what was just deleted must never be written back.

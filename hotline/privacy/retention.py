@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from .. import audit, needs
 from ..config import Settings
 from ..models import (
-    AuditEntry, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording, Volunteer, contact_blocked,
+    AuditEntry, CheckIn, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording, Volunteer, contact_blocked,
 )
 from ..outbound.outbox import IN_FLIGHT
 from . import erase
@@ -117,8 +117,10 @@ def _idle_contacts(session: Session, settings: Settings, now: datetime, details_
     """Numbers quiet for long with nothing open or recent (and no volunteer record) are erased."""
     quiet = now - _days(settings.retain_idle_contacts_days)
     volunteer = exists().where(Volunteer.contact_id == Contact.id, Volunteer.status != "removed")
+    # Someone checked on (who may only ever press 1 on a call) is kept while their check-ins are not stopped.
+    checked_on = exists().where(CheckIn.contact_id == Contact.id, CheckIn.status != "stopped")
     ids = session.scalars(select(Contact.id).where(
-        Contact.last_seen_at < quiet, Contact.phone != erase.ERASED, ~volunteer, ~contact_blocked(now),
+        Contact.last_seen_at < quiet, Contact.phone != erase.ERASED, ~volunteer, ~checked_on, ~contact_blocked(now),
         ~_has_live_need(Contact.id, details_since),
     ).order_by(Contact.id).limit(IDLE_BATCH)).all()
     for contact_id in ids:

@@ -36,7 +36,8 @@ RECORD_SILENCE_SECONDS = 5
 CONFIRM_OR_CANCEL = NP_("voice", "Press 1 to confirm, or 2 to cancel.")
 YES_OR_NO = NP_("voice", "Press 1 for yes, or 2 for no.")
 # How a call the hotline places asks for its key, by the kind of question it carries.
-KEYS_FOR_QUESTION = {"got_help": YES_OR_NO}
+OK_OR_CALL = NP_("voice", "Press 1 if you are OK, or 2 if you would like a neighbour to call.")
+KEYS_FOR_QUESTION = {"got_help": YES_OR_NO, "checkin": OK_OR_CALL}
 
 Lines = Iterable["Words | str"]
 

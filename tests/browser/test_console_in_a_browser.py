@@ -342,3 +342,35 @@ def test_a_need_with_helpers_notes_and_a_helper_not_home_reads_well_on_any_scree
     violations = axe(page)
     assert not violations, str(violations)
     assert horizontal_overflow(page) <= 0, wide_elements(page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_check_in_pages_have_no_serious_accessibility_problems_and_fit_a_phone(open_page, site, app, db, size):
+    from datetime import datetime, timedelta, timezone
+
+    from hotline.dispatch import checkins
+    from hotline.models import CheckInRound, Contact
+
+    volunteer = add_volunteer(db, "+15557654321", "Ana", skills="health")
+    settings = app.extensions["hotline"].settings
+    with db.session() as session:
+        contact = Contact(phone=RESIDENT, language="es")
+        session.add(contact)
+        session.flush()
+        now = datetime.now(timezone.utc)
+        plan = checkins.save(session, settings, contact, now, days="024",
+                             local_time="09:30", channel="call", escalate_to="volunteer",
+                             volunteer=session.get(checkins.Volunteer, volunteer), location="12 Elm St, 02139",
+                             name="Rosa")
+        session.add(CheckInRound(checkin=plan, wall="2026-12-07T09:30", due_at=now - timedelta(days=1),
+                                 status=checkins.OK, tries=1, asked_at=now - timedelta(days=1),
+                                 answered_at=now - timedelta(days=1), answer="1", answer_channel="voice"))
+        plan_id = plan.id
+    page = open_page(size)
+    sign_in(page, db, "coordinator")
+    for where in ("/checkins", f"/checkins/{plan_id}"):
+        page.goto(where)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        violations = axe(page)
+        assert not violations, f"{where}: {violations}"
+        assert horizontal_overflow(page) <= 0, (where, wide_elements(page))

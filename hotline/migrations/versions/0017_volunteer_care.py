@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import hotline.models
 
 revision: str = '0017'
-down_revision: Union[str, None] = '0013'
+down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

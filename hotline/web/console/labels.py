@@ -22,6 +22,7 @@ CATEGORY = {
     "health": N_("Health"),
     "money": N_("Emergency money"),
     "other": N_("Something else"),
+    "checkin": N_("Check-in visit"),
 }
 ROLE = {
     accounts.ADMIN: N_("Admin"),
@@ -40,6 +41,8 @@ ATTENTION = {
     coordinators.OPTED_OUT: N_("Resident texted STOP"),
     coordinators.RIDER_UNCONFIRMED: N_("The rider has not confirmed the ride"),
     coordinators.SAFETY_UNANSWERED: N_("A helper out after dark has not said they got home"),
+    coordinators.CHECKIN_MISSED: N_("No answer to a check-in: someone should look in"),
+    coordinators.CHECKIN_HELP: N_("Asked for a call at a check-in"),
 }
 EVENT = {
     "created": N_("Request made"),
