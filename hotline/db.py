@@ -172,28 +172,63 @@ def insert_with_changes(session: Session, model, values: dict, changed: tuple) -
 
     Anything else waiting to be written, or SQLite (which has no UPDATE in WITH), takes the usual flush.
     """
-    pending = set(session.dirty)
-    if (session.get_bind().dialect.name != "postgresql" or session.new or session.deleted
-            or not pending <= set(changed)):
+    if (session.new or session.deleted or session.get_bind().dialect.name != "postgresql"
+            or not set(session.dirty) <= set(changed)):
         session.add(model(**values))
         return
-    written = []
-    statement = postgresql.insert(model).values(**values)
+    params = {f"v_{name}": value for name, value in values.items()}
+    shape, written = [], []
     for number, row in enumerate(changed):
         state = inspect(row)
-        columns = {a.key: getattr(row, a.key) for a in state.mapper.column_attrs if state.attrs[a.key].history.added}
+        columns = _changed_columns(state)
         if not columns:
             continue
-        key = state.mapper.primary_key[0]
-        statement = statement.add_cte(
-            update(state.mapper).where(key == state.identity[0]).values(**columns).cte(f"changed_{number}"))
+        shape.append((number, state.mapper, tuple(columns)))
+        params[f"c{number}_key"] = state.identity[0]
+        for name, value in columns.items():
+            params[f"c{number}_{name}"] = value
         written.append((row, columns))
+    # A Core statement built once per shape of changes (building it cost more than running it).
     with session.no_autoflush:
-        session.execute(statement)
+        session.execute(_insert_with_updates(model, tuple(values), tuple(shape)), params)
     for row, columns in written:
         # Saved: the flush at COMMIT has nothing left to write for them.
         for name, value in columns.items():
             set_committed_value(row, name, value)
+
+
+def _changed_columns(state) -> dict:
+    """The column attributes of a loaded row set to a new value since it was read, with their values."""
+    columns = {}
+    keys = _column_keys(state.mapper)
+    for key in state.committed_state:
+        if key in keys:
+            added = state.attrs[key].history.added
+            if added:
+                columns[key] = added[0]
+    return columns
+
+
+@lru_cache(maxsize=None)
+def _column_keys(mapper) -> frozenset[str]:
+    return frozenset(a.key for a in mapper.column_attrs)
+
+
+@lru_cache(maxsize=256)
+def _insert_with_updates(model, names: tuple[str, ...], shape: tuple):
+    """INSERT of `names` into `model`'s table, with an UPDATE in a WITH for each (number, mapper, keys)."""
+    mapper = inspect(model)
+    statement = postgresql.insert(mapper.local_table).values(
+        {column: bindparam(f"v_{name}", type_=column.type)
+         for name in names for column in [mapper.get_property(name).columns[0]]})
+    for number, row_mapper, keys in shape:
+        key = row_mapper.primary_key[0]
+        change = (update(row_mapper.local_table)
+                  .where(key == bindparam(f"c{number}_key", type_=key.type))
+                  .values({column: bindparam(f"c{number}_{name}", type_=column.type)
+                           for name in keys for column in [row_mapper.get_property(name).columns[0]]}))
+        statement = statement.add_cte(change.cte(f"changed_{number}"))
+    return statement
 
 
 def insert_or_add(session: Session, model, keys: dict, amounts: dict) -> None:
