@@ -235,15 +235,16 @@ def insert_or_add(session: Session, model, keys: dict, amounts: dict) -> None:
     """Add `amounts` to the row with these unique keys, making it first if missing, in one statement."""
     dialect = session.get_bind().dialect.name
     statement = _upsert(dialect, model, tuple(keys), tuple(amounts))
-    session.execute(statement, {**keys, **amounts}, execution_options={"synchronize_session": False})
+    session.execute(statement, {**keys, **amounts})
 
 
 @lru_cache(maxsize=32)
 def _upsert(dialect: str, model, keys: tuple[str, ...], amounts: tuple[str, ...]):
     # Built once: an ON CONFLICT statement costs more to build than to run.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values({name: bindparam(name) for name in (*keys, *amounts)})
+    # On the table, not the class: a Core statement, without the ORM's bulk-insert bookkeeping.
     table = model.__table__
+    statement = insert(table).values({name: bindparam(name) for name in (*keys, *amounts)})
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in amounts})
 
