@@ -167,18 +167,21 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> boo
 
 
 def insert_with_changes(session: Session, model, values: dict, changed: tuple) -> None:
-    """INSERT a row together with the unsaved changes of `changed` (rows already loaded): one statement
-    on PostgreSQL (UPDATEs in a WITH), so a turn writes its message and its state in one round trip.
+    """INSERT a row together with the unsaved changes of `changed` and of any other row already
+    loaded: one statement on PostgreSQL (UPDATEs in a WITH), so a turn writes its message and its
+    state in one round trip.
 
-    Anything else waiting to be written, or SQLite (which has no UPDATE in WITH), takes the usual flush.
+    New or deleted rows, changes other than to plain columns, or SQLite (which has no UPDATE in
+    WITH) take the usual flush.
     """
+    rows = list(dict.fromkeys((*changed, *session.dirty)))
     if (session.new or session.deleted or session.get_bind().dialect.name != "postgresql"
-            or not set(session.dirty) <= set(changed)):
+            or not all(_only_columns(inspect(row)) for row in rows)):
         session.add(model(**values))
         return
     params = {f"v_{name}": value for name, value in values.items()}
     shape, written = [], []
-    for number, row in enumerate(changed):
+    for number, row in enumerate(rows):
         state = inspect(row)
         columns = _changed_columns(state)
         if not columns:
@@ -192,26 +195,60 @@ def insert_with_changes(session: Session, model, values: dict, changed: tuple) -
     with session.no_autoflush:
         session.execute(_insert_with_updates(model, tuple(values), tuple(shape)), params)
     for row, columns in written:
-        # Saved: the flush at COMMIT has nothing left to write for them.
         for name, value in columns.items():
             set_committed_value(row, name, value)
+    for row in rows:
+        state = inspect(row)
+        if state.modified:
+            # Every column set since load is saved (or was set to the value it had): clean, as a
+            # flush leaves it, so the autoflushes after and the one at COMMIT have nothing to walk.
+            state._commit_all(state.dict, session.identity_map)
+
+
+def _only_columns(state) -> bool:
+    """Tell whether a loaded row's unsaved changes are to its own plain columns only (what a WITH can write)."""
+    mapper = state.mapper
+    return (state.key is not None and len(mapper.primary_key) == 1 and mapper.version_id_col is None
+            and set(state.committed_state) <= _column_keys(mapper) and _onupdates(mapper) is not None)
 
 
 def _changed_columns(state) -> dict:
-    """The column attributes of a loaded row set to a new value since it was read, with their values."""
+    """The columns of a loaded row set to a new value since it was read, with their values, and the
+    columns the table sets on every UPDATE (updated_at), as a flush would write them."""
     columns = {}
-    keys = _column_keys(state.mapper)
     for key in state.committed_state:
-        if key in keys:
-            added = state.attrs[key].history.added
-            if added:
-                columns[key] = added[0]
+        added = state.attrs[key].history.added
+        if added:
+            columns[key] = added[0]
+    if columns:
+        for key, value in _onupdates(state.mapper).items():
+            if key not in columns:
+                columns[key] = value()
     return columns
 
 
 @lru_cache(maxsize=None)
 def _column_keys(mapper) -> frozenset[str]:
-    return frozenset(a.key for a in mapper.column_attrs)
+    return frozenset(a.key for a in mapper.column_attrs
+                     if len(a.columns) == 1 and getattr(a.columns[0], "table", None) is mapper.local_table)
+
+
+@lru_cache(maxsize=None)
+def _onupdates(mapper) -> dict | None:
+    """Attribute -> function giving its ON UPDATE value; None when one is SQL (only a flush writes that)."""
+    found = {}
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        default = getattr(column, "onupdate", None)
+        if default is None:
+            continue
+        if default.is_callable:
+            found[attr.key] = lambda default=default: default.arg(None)
+        elif default.is_scalar:
+            found[attr.key] = lambda default=default: default.arg
+        else:
+            return None
+    return found
 
 
 @lru_cache(maxsize=256)
