@@ -34,12 +34,13 @@ def recent(session: Session, settings: Settings, contact: Contact, now: datetime
 
 @lru_cache(maxsize=8)
 def _recent_statement(enough: int):
-    # Built once (it is asked for on every text): building it cost more than running it.
-    answered = and_(InboundMessage.reply.is_not(None), InboundMessage.reply != "")
-    return (select(InboundMessage.body, InboundMessage.received_at, answered)
-            .where(InboundMessage.contact_id == bindparam("contact_id"),
-                   InboundMessage.received_at > bindparam("since"))
-            .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+    # Built once (it is asked for on every text): building it cost more than running it. On the
+    # table's columns: plain rows, without the ORM's per-query setup.
+    t = InboundMessage.__table__.c
+    answered = and_(t.reply.is_not(None), t.reply != "")
+    return (select(t.body, t.received_at, answered)
+            .where(t.contact_id == bindparam("contact_id"), t.received_at > bindparam("since"))
+            .order_by(t.received_at.desc(), t.id.desc())
             .limit(enough))
 
 
