@@ -70,7 +70,7 @@ class Statements:
 
 # Round trips per kind of turn: (PostgreSQL, SQLite).
 EXPECTED = {
-    "first text": (14, 15),  # the contact and the conversation are made
+    "first text": (11, 12),  # the contact and the conversation are made
     "menu choice": (6, 7),
     "free text": (6, 7),
     "confirm": (11, 13),  # the request stored, and one look for anyone who could help

@@ -77,18 +77,20 @@ def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | No
         set_committed_value(conversation, "contact", contact)
         return Locked(conversation, seen, Known(True, volunteer_id, volunteer_status, ask_id, bool(open_needs)))
     # A number never seen (or erased): the rows are made, then read as before.
-    insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
-    contact_id = session.scalar(select(Contact.id).where(Contact.phone == phone))
+    created = insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
+    contact = session.scalars(select(Contact).where(Contact.phone == phone)).one()
     insert_ignore(
         session,
         Conversation,
-        {"contact_id": contact_id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
+        {"contact_id": contact.id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
         ["contact_id"],
     )
     conversation = session.scalars(
-        select(Conversation).where(Conversation.contact_id == contact_id).with_for_update()
+        select(Conversation).where(Conversation.contact_id == contact.id).with_for_update()
     ).one()
+    set_committed_value(conversation, "contact", contact)
     seen = None
     if message_sid:
         seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
-    return Locked(conversation, seen, Known())
+    # A contact this transaction made has nothing yet: no volunteer, question or request is theirs.
+    return Locked(conversation, seen, Known(True, None, None, None, False) if created else Known())
