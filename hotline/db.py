@@ -167,48 +167,121 @@ def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> boo
 
 
 def insert_with_changes(session: Session, model, values: dict, changed: tuple) -> None:
-    """INSERT a row together with the unsaved changes of `changed` (rows already loaded): one statement
-    on PostgreSQL (UPDATEs in a WITH), so a turn writes its message and its state in one round trip.
+    """INSERT a row together with the unsaved changes of `changed` and of any other row already
+    loaded: one statement on PostgreSQL (UPDATEs in a WITH), so a turn writes its message and its
+    state in one round trip.
 
-    Anything else waiting to be written, or SQLite (which has no UPDATE in WITH), takes the usual flush.
+    New or deleted rows, changes other than to plain columns, or SQLite (which has no UPDATE in
+    WITH) take the usual flush.
     """
-    pending = set(session.dirty)
-    if (session.get_bind().dialect.name != "postgresql" or session.new or session.deleted
-            or not pending <= set(changed)):
+    rows = list(dict.fromkeys((*changed, *session.dirty)))
+    if (session.new or session.deleted or session.get_bind().dialect.name != "postgresql"
+            or not all(_only_columns(inspect(row)) for row in rows)):
         session.add(model(**values))
         return
-    written = []
-    statement = postgresql.insert(model).values(**values)
-    for number, row in enumerate(changed):
+    params = {f"v_{name}": value for name, value in values.items()}
+    shape, written = [], []
+    for number, row in enumerate(rows):
         state = inspect(row)
-        columns = {a.key: getattr(row, a.key) for a in state.mapper.column_attrs if state.attrs[a.key].history.added}
+        columns = _changed_columns(state)
         if not columns:
             continue
-        key = state.mapper.primary_key[0]
-        statement = statement.add_cte(
-            update(state.mapper).where(key == state.identity[0]).values(**columns).cte(f"changed_{number}"))
+        shape.append((number, state.mapper, tuple(columns)))
+        params[f"c{number}_key"] = state.identity[0]
+        for name, value in columns.items():
+            params[f"c{number}_{name}"] = value
         written.append((row, columns))
+    # A Core statement built once per shape of changes (building it cost more than running it).
     with session.no_autoflush:
-        session.execute(statement)
+        session.execute(_insert_with_updates(model, tuple(values), tuple(shape)), params)
     for row, columns in written:
-        # Saved: the flush at COMMIT has nothing left to write for them.
         for name, value in columns.items():
             set_committed_value(row, name, value)
+    for row in rows:
+        state = inspect(row)
+        if state.modified:
+            # Every column set since load is saved (or was set to the value it had): clean, as a
+            # flush leaves it, so the autoflushes after and the one at COMMIT have nothing to walk.
+            state._commit_all(state.dict, session.identity_map)
+
+
+def _only_columns(state) -> bool:
+    """Tell whether a loaded row's unsaved changes are to its own plain columns only (what a WITH can write)."""
+    mapper = state.mapper
+    return (state.key is not None and len(mapper.primary_key) == 1 and mapper.version_id_col is None
+            and set(state.committed_state) <= _column_keys(mapper) and _onupdates(mapper) is not None)
+
+
+def _changed_columns(state) -> dict:
+    """The columns of a loaded row set to a new value since it was read, with their values, and the
+    columns the table sets on every UPDATE (updated_at), as a flush would write them."""
+    columns = {}
+    for key in state.committed_state:
+        added = state.attrs[key].history.added
+        if added:
+            columns[key] = added[0]
+    if columns:
+        for key, value in _onupdates(state.mapper).items():
+            if key not in columns:
+                columns[key] = value()
+    return columns
+
+
+@lru_cache(maxsize=None)
+def _column_keys(mapper) -> frozenset[str]:
+    return frozenset(a.key for a in mapper.column_attrs
+                     if len(a.columns) == 1 and getattr(a.columns[0], "table", None) is mapper.local_table)
+
+
+@lru_cache(maxsize=None)
+def _onupdates(mapper) -> dict | None:
+    """Attribute -> function giving its ON UPDATE value; None when one is SQL (only a flush writes that)."""
+    found = {}
+    for attr in mapper.column_attrs:
+        column = attr.columns[0]
+        default = getattr(column, "onupdate", None)
+        if default is None:
+            continue
+        if default.is_callable:
+            found[attr.key] = lambda default=default: default.arg(None)
+        elif default.is_scalar:
+            found[attr.key] = lambda default=default: default.arg
+        else:
+            return None
+    return found
+
+
+@lru_cache(maxsize=256)
+def _insert_with_updates(model, names: tuple[str, ...], shape: tuple):
+    """INSERT of `names` into `model`'s table, with an UPDATE in a WITH for each (number, mapper, keys)."""
+    mapper = inspect(model)
+    statement = postgresql.insert(mapper.local_table).values(
+        {column: bindparam(f"v_{name}", type_=column.type)
+         for name in names for column in [mapper.get_property(name).columns[0]]})
+    for number, row_mapper, keys in shape:
+        key = row_mapper.primary_key[0]
+        change = (update(row_mapper.local_table)
+                  .where(key == bindparam(f"c{number}_key", type_=key.type))
+                  .values({column: bindparam(f"c{number}_{name}", type_=column.type)
+                           for name in keys for column in [row_mapper.get_property(name).columns[0]]}))
+        statement = statement.add_cte(change.cte(f"changed_{number}"))
+    return statement
 
 
 def insert_or_add(session: Session, model, keys: dict, amounts: dict) -> None:
     """Add `amounts` to the row with these unique keys, making it first if missing, in one statement."""
     dialect = session.get_bind().dialect.name
     statement = _upsert(dialect, model, tuple(keys), tuple(amounts))
-    session.execute(statement, {**keys, **amounts}, execution_options={"synchronize_session": False})
+    session.execute(statement, {**keys, **amounts})
 
 
 @lru_cache(maxsize=32)
 def _upsert(dialect: str, model, keys: tuple[str, ...], amounts: tuple[str, ...]):
     # Built once: an ON CONFLICT statement costs more to build than to run.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values({name: bindparam(name) for name in (*keys, *amounts)})
+    # On the table, not the class: a Core statement, without the ORM's bulk-insert bookkeeping.
     table = model.__table__
+    statement = insert(table).values({name: bindparam(name) for name in (*keys, *amounts)})
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in amounts})
 

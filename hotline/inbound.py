@@ -19,7 +19,7 @@ from . import guard, volunteers
 from .guard import blocks
 from .i18n import keywords as kw
 from .i18n import languages
-from .models import InboundMessage
+from .models import InboundMessage, Volunteer
 from .outbound import budget
 from .phones import mask, normalize
 from .privacy import erase
@@ -114,7 +114,7 @@ def _handle(
                 and (contact.language is not None or conversation.flow != "language")):
             # Once, with the first reply in a language they read (volunteers hear it from coordinators).
             contact.privacy_told_at = now
-            if volunteers.for_contact(session, contact) is None:
+            if not _volunteers(ctx):
                 notice = for_sending(retention_notice(ctx), contact.language, settings.sms_ascii_fallback)
         if reply_text:
             guard.replied(settings, contact, now)
@@ -140,6 +140,17 @@ def _handle(
     if reply_text and count_segments(reply_text).segments > 2:
         log.warning("reply to %s costs %d segments", mask(phone), count_segments(reply_text).segments)
     return Outcome(reply_text, reply, notice=notice)
+
+
+def _volunteers(ctx: Ctx) -> bool:
+    """Tell whether the contact volunteers: as read with the lock, or signed up in this very turn."""
+    if not ctx.known.read:
+        return volunteers.for_contact(ctx.session, ctx.contact) is not None
+    if ctx.known.volunteer_id is not None:
+        return True
+    # A sign-up in this turn is in the session (flushed or not): no query, and no early flush.
+    return any(isinstance(row, Volunteer) and (row.contact_id == ctx.contact.id or row.contact is ctx.contact)
+               for row in (*ctx.session.new, *ctx.session.identity_map.values()))
 
 
 def _keep(session, message_sid: str | None, values: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -14,6 +15,7 @@ GSM7_BASIC = (
 GSM7_EXTENDED = "^{}\\[~]|€\f"
 _GSM7_BASIC_SET = frozenset(GSM7_BASIC) - {"\x1b"}
 _GSM7_EXT_SET = frozenset(GSM7_EXTENDED)
+_GSM7_ALL = _GSM7_BASIC_SET | _GSM7_EXT_SET
 
 # Characters XML 1.0 cannot carry, plus other controls that have no business in an SMS.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -33,7 +35,7 @@ def clean(text: str | None, limit: int = MAX_BODY_CHARS) -> str:
 
 def is_gsm7(text: str) -> bool:
     """Tell whether the text fits the GSM-7 alphabet (160 characters a segment)."""
-    return all(ch in _GSM7_BASIC_SET or ch in _GSM7_EXT_SET for ch in text)
+    return _GSM7_ALL.issuperset(text)
 
 
 def fold_to_gsm(text: str) -> str:
@@ -58,6 +60,7 @@ class SegmentCount:
     units: int
 
 
+@lru_cache(maxsize=1024)
 def count_segments(text: str) -> SegmentCount:
     """Count the segments a carrier bills for this text, in the encoding it will use."""
     if not text:

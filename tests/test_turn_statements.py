@@ -70,10 +70,10 @@ class Statements:
 
 # Round trips per kind of turn: (PostgreSQL, SQLite).
 EXPECTED = {
-    "first text": (14, 15),  # the contact and the conversation are made
+    "first text": (11, 12),  # the contact and the conversation are made
     "menu choice": (6, 7),
     "free text": (6, 7),
-    "confirm": (13, 13),  # the request stored, and one look for anyone who could help
+    "confirm": (11, 13),  # the request stored, and one look for anyone who could help
     "status": (8, 8),
     "claim": (23, 23),  # the claim, the winner's details, the resident told
     "duplicate": (3, 3),  # a retried webhook: the stored reply, read with the lock

@@ -1,11 +1,13 @@
 """What every message is checked for before the current step sees it."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from .. import dispatch, needs
 from ..dispatch import checkins
 from ..i18n import keywords as kw
+from ..i18n import languages
 from . import answers, checkin, erase, signup, stats, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next, has_draft, to_languages
 
@@ -158,10 +160,17 @@ def match_language(ctx: Ctx, text: str) -> str | None:
     key = kw.normalize(text)
     if not key:
         return None
-    for lang in ctx.enabled_languages():
-        if any(kw.normalize(name) == key for name in lang.names):
-            return lang.code
-    return None
+    return _language_names(tuple(lang.code for lang in ctx.enabled_languages())).get(key)
+
+
+@lru_cache(maxsize=16)
+def _language_names(codes: tuple[str, ...]) -> dict[str, str]:
+    """Every name of these languages, folded, to its language (the first to have it), read once."""
+    found: dict[str, str] = {}
+    for code in codes:
+        for name in languages.REGISTRY[code].names:
+            found.setdefault(kw.normalize(name), code)
+    return found
 
 
 def command_translators(ctx: Ctx):

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,6 +40,26 @@ def lock_conversation(session: Session, phone: str, now: datetime) -> Conversati
     return lock_turn(session, phone, now).conversation
 
 
+@lru_cache(maxsize=2)
+def _lock_turn_statement(with_sid: bool):
+    """The statement `lock_turn` runs, built once: it costs more to build than to run."""
+    open_ask = (select(func.max(Ask.id))
+                .where(Ask.contact_id == Contact.id, Ask.answered_at.is_(None), Ask.expires_at > bindparam("now"))
+                .scalar_subquery())
+    any_need = select(Need.id).where(Need.contact_id == Contact.id, Need.status.in_(needs.ACTIVE)).exists()
+    statement = (select(Contact, Conversation, Volunteer.id, Volunteer.status, open_ask, any_need)
+                 .join(Conversation, Conversation.contact_id == Contact.id)
+                 .outerjoin(Volunteer, Volunteer.contact_id == Contact.id)
+                 .where(Contact.phone == bindparam("phone")))
+    if with_sid:
+        statement = statement.add_columns(InboundMessage).outerjoin(
+            InboundMessage, InboundMessage.message_sid == bindparam("sid"))
+    # SKIP LOCKED: a statement that waited for the lock would see the newest conversation but the
+    # contact and the rest as they were before the wait (PostgreSQL re-reads only the locked row).
+    # A conversation busy with another turn takes the path below instead: lock first, then read.
+    return statement.with_for_update(of=Conversation, skip_locked=True)
+
+
 def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | None = None) -> Locked:
     """Lock the number's conversation and read the contact, the message under `message_sid`, whether
     they volunteer, their newest open question and whether they have a request in play, all in one
@@ -46,21 +67,10 @@ def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | No
 
     FOR UPDATE OF the conversation on PostgreSQL; SQLite holds the write lock from BEGIN IMMEDIATE.
     """
-    open_ask = (select(func.max(Ask.id))
-                .where(Ask.contact_id == Contact.id, Ask.answered_at.is_(None), Ask.expires_at > now)
-                .scalar_subquery())
-    any_need = select(Need.id).where(Need.contact_id == Contact.id, Need.status.in_(needs.ACTIVE)).exists()
-    statement = (select(Contact, Conversation, Volunteer.id, Volunteer.status, open_ask, any_need)
-                 .join(Conversation, Conversation.contact_id == Contact.id)
-                 .outerjoin(Volunteer, Volunteer.contact_id == Contact.id)
-                 .where(Contact.phone == phone))
+    values = {"phone": phone, "now": now}
     if message_sid:
-        statement = statement.add_columns(InboundMessage).outerjoin(
-            InboundMessage, InboundMessage.message_sid == message_sid)
-    # SKIP LOCKED: a statement that waited for the lock would see the newest conversation but the
-    # contact and the rest as they were before the wait (PostgreSQL re-reads only the locked row).
-    # A conversation busy with another turn takes the path below instead: lock first, then read.
-    row = session.execute(statement.with_for_update(of=Conversation, skip_locked=True)).first()
+        values["sid"] = message_sid
+    row = session.execute(_lock_turn_statement(bool(message_sid)), values).first()
     if row is not None:
         contact, conversation, volunteer_id, volunteer_status, ask_id, open_needs = row[:6]
         seen = row[6] if message_sid else None
@@ -68,18 +78,20 @@ def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | No
         set_committed_value(conversation, "contact", contact)
         return Locked(conversation, seen, Known(True, volunteer_id, volunteer_status, ask_id, bool(open_needs)))
     # A number never seen (or erased): the rows are made, then read as before.
-    insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
-    contact_id = session.scalar(select(Contact.id).where(Contact.phone == phone))
+    created = insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
+    contact = session.scalars(select(Contact).where(Contact.phone == phone)).one()
     insert_ignore(
         session,
         Conversation,
-        {"contact_id": contact_id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
+        {"contact_id": contact.id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
         ["contact_id"],
     )
     conversation = session.scalars(
-        select(Conversation).where(Conversation.contact_id == contact_id).with_for_update()
+        select(Conversation).where(Conversation.contact_id == contact.id).with_for_update()
     ).one()
+    set_committed_value(conversation, "contact", contact)
     seen = None
     if message_sid:
         seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
-    return Locked(conversation, seen, Known())
+    # A contact this transaction made has nothing yet: no volunteer, question or request is theirs.
+    return Locked(conversation, seen, Known(True, None, None, None, False) if created else Known())

@@ -173,6 +173,8 @@ def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | No
 
 def relay_from_resident(ctx: Ctx, text: str) -> bool:
     """Pass a resident's words to the volunteer helping them, if exactly one request is claimed."""
+    if ctx.known.no_open_needs:
+        return False  # read with the lock: nothing of theirs is in play
     claimed = [n for n in needs.open_needs(ctx.session, ctx.contact) if n.status == needs.CLAIMED]
     if len(claimed) != 1 or not text.strip():
         return False
