@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
+from babel.numbers import is_currency
 
 from .phones import mask, normalize
 
@@ -242,6 +243,11 @@ class Settings:
     # How long each process, browsers and proxies keep the open records before reading them again.
     open_cache_seconds: int = 300
 
+    # The emergency fund's currency (ISO 4217): amounts are kept in its minor units (cents).
+    fund_currency: str = "USD"
+    # Disbursements above this amount, in the currency's units, count only once a second coordinator approves.
+    fund_second_approval_above: float = 200.0
+
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
         """Build settings from the environment, then apply explicit overrides, and check them:
@@ -388,6 +394,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "open_min_count": (3, None),
     "open_weeks": (1, 520),
     "open_cache_seconds": (0, None),
+    "fund_second_approval_above": (0, 10_000_000),
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -468,11 +475,20 @@ def problems(settings: Settings) -> list[str]:
     if settings.send_retry_max_seconds < settings.send_retry_seconds:
         found.append(f"SEND_RETRY_MAX_SECONDS={settings.send_retry_max_seconds:g}: must not be less than "
                      f"SEND_RETRY_SECONDS={settings.send_retry_seconds:g}")
+    problem = fund_currency_problem(settings.fund_currency)
+    if problem:
+        found.append(problem)
     if settings.log_level.upper() not in LOG_LEVELS:
         found.append(f"LOG_LEVEL={settings.log_level!r}: one of {', '.join(LOG_LEVELS)}")
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():
         found.append(POSTGRES_DRIVER_MISSING)
     return found
+
+
+def fund_currency_problem(code: str) -> str | None:
+    if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper() and is_currency(code)):
+        return f"FUND_CURRENCY={code!r}: not an ISO 4217 currency code in capitals, such as USD, EUR or CAD"
+    return None
 
 
 def shipped_languages(locales_dir: str) -> set[str]:
