@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from babel.dates import format_skeleton
 from babel.numbers import format_currency, get_currency_precision
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit
+from . import audit, times
 from .config import Settings
 from .i18n import NP_, Translator
 from .models import Contact, FundEntry, Need, OutboxMessage, User
@@ -277,7 +276,8 @@ def find(session: Session, entry_id: int) -> FundEntry | None:
 def paid_text(t: Translator, entry: FundEntry, ref: str) -> str:
     """The text telling a resident how and when the fund paid them, in their language."""
     how = t.marked(HOW[entry.method])
-    day = format_skeleton("MMMMd", entry.on_date, locale=t.babel_locale)
+    # A day on no clock: noon keeps it the same day whatever the zone.
+    day = times.format_for(datetime.combine(entry.on_date, time(12), tzinfo=timezone.utc), t.code, None, times.DATE)
     return t._("The hotline sent you %(amount)s %(how)s on %(day)s for your request %(ref)s.",
                amount=money(entry.amount_cents, entry.currency, t.babel_locale), how=how, day=day, ref=ref)
 
