@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_precision
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, times
@@ -230,28 +230,44 @@ def money_out(session: Session, settings: Settings, *, amount_cents: int, on_dat
 def approve(session: Session, settings: Settings, entry: FundEntry, *, by: User, now: datetime,
             address: str = "") -> OutboxMessage | None:
     """A second account approves a pending disbursement: it counts from now, and the resident is told."""
+    entry = _locked(session, entry.id)
     if entry.direction != OUT or not entry.needs_approval or entry.reverses_id:
         raise FundError("not_pending")
     if entry.approved_at is not None:
         raise FundError("already_approved")
-    if entry.reversed_by is not None:
+    if _reversal_of(session, entry.id) is not None:
         raise FundError("reversed")
     if entry.entered_by_id == by.id:
         raise FundError("own_entry")
-    entry.approved_by_id, entry.approved_by, entry.approved_at = by.id, by.email, now
-    session.flush()
+    # Conditional, so two coordinators approving at once approve it once (the second finds it done).
+    done = session.execute(update(FundEntry).where(FundEntry.id == entry.id, FundEntry.approved_at.is_(None)).values(
+        approved_by_id=by.id, approved_by=by.email, approved_at=now).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise FundError("already_approved")
+    session.refresh(entry)
     audit.record(session, by.email, "fund_approve", f"fund entry {entry.id}", user_id=by.id, address=address, at=now,
                  before={"approved": False}, after={"approved": True, "amount_cents": entry.amount_cents,
                                                     "entered_by": entry.entered_by})
     return tell_resident(session, settings, entry)
 
 
+def _locked(session: Session, entry_id: int) -> FundEntry:
+    """The entry, its row locked until the transaction ends (a lock is no change: no trigger refuses it)."""
+    return session.scalars(select(FundEntry).where(FundEntry.id == entry_id).with_for_update()
+                           .execution_options(populate_existing=True)).one()
+
+
+def _reversal_of(session: Session, entry_id: int) -> int | None:
+    return session.scalar(select(FundEntry.id).where(FundEntry.reverses_id == entry_id))
+
+
 def reverse(session: Session, entry: FundEntry, *, reason: str, by: User, today: date, now: datetime,
             address: str = "") -> FundEntry:
     """Cancel an entry with a new one that names it and says why; it cancels in every sum."""
+    entry = _locked(session, entry.id)
     if entry.reverses_id:
         raise FundError("reversal")
-    if entry.reversed_by is not None:
+    if _reversal_of(session, entry.id) is not None:
         raise FundError("reversed")
     why = clean(reason, limit=REASON_LIMIT)
     if not why:

@@ -33,6 +33,7 @@ SAMPLE = {
     "request": "Food (482913): a volunteer is on it",
     "spent": 16400, "budget": 20000,
     "week_asked": 120, "week_helped": ">115", "month_asked": 480, "month_helped": ">475",
+    "amount": "US$ 1,250.00", "how": "by mobile payment",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
