@@ -140,6 +140,8 @@ def test_a_disbursement_above_the_threshold_counts_only_once_a_second_coordinato
     assert post(ben, f"/fund/{entry.id}/approve").status_code == 400
     assert len(paid_texts(db)) == 1
     assert audit_actions(db) == ["fund_in", "fund_out", "fund_approve"]
+    log = text(ana.get("/audit"))
+    assert "Approved a payment from the fund" in log and "Recorded a payment from the fund" in log
 
 
 def test_the_threshold_is_a_setting_in_the_currencys_units(app, db, settings):
