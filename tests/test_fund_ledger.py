@@ -452,6 +452,9 @@ def test_the_public_fund_never_shows_between_one_and_four_households(app, db, se
                         if n not in reversed_keys and payments[n][1] == category.key}
                 assert len(paid) >= 5
         assert sum(c.money_out for c in found.categories) == found.money_out
+        shown = open_records.fund_json(found)
+        assert shown["households_helped"] in (None, 0) or shown["households_helped"] >= 5
+        assert shown["households_helped_hidden"] == ("few" if households is None else "")
         session.rollback()  # the ledger cannot be emptied: each example's rows are never committed
 
 
