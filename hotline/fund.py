@@ -127,10 +127,12 @@ class Line:
         return -sign * self.entry.amount_cents if self.entry.reverses_id else sign * self.entry.amount_cents
 
 
-def lines(session: Session) -> list[Line]:
-    """Every entry, oldest first, with its state (one statement for the entries and their requests)."""
-    entries = session.scalars(select(FundEntry).order_by(FundEntry.id).options(
-        selectinload(FundEntry.need).selectinload(Need.contact))).all()
+def lines(session: Session, need_id: int | None = None) -> list[Line]:
+    """Every entry (or those paying one request, with their reversals), oldest first, with its state."""
+    query = select(FundEntry).order_by(FundEntry.id).options(selectinload(FundEntry.need).selectinload(Need.contact))
+    if need_id is not None:
+        query = query.where(FundEntry.need_id == need_id)
+    entries = session.scalars(query).all()
     by_id = {e.id: e for e in entries}
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     out = []

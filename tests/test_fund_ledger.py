@@ -140,6 +140,10 @@ def test_a_disbursement_above_the_threshold_counts_only_once_a_second_coordinato
     assert post(ben, f"/fund/{entry.id}/approve").status_code == 400
     assert len(paid_texts(db)) == 1
     assert audit_actions(db) == ["fund_in", "fund_out", "fund_approve"]
+    # The request's page shows what the fund paid for it, and leads to the form with its reference.
+    request_page = ana.get("/needs/482913").get_data(as_text=True)
+    assert "$350.00" in request_page and 'href="/fund?ref=482913#out-title"' in request_page
+    assert 'value="482913"' in ana.get("/fund?ref=482913").get_data(as_text=True)
     log = text(ana.get("/audit"))
     assert "Approved a payment from the fund" in log and "Recorded a payment from the fund" in log
 

@@ -64,6 +64,11 @@ def test_one_coordinator_enters_a_payment_and_another_approves_it(open_page, sit
         told = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "fund_paid")).one()
         assert told.body.startswith("La línea de ayuda le envió $350.00 por transferencia bancaria")
 
+    # The request's page shows the payment, for whoever reads it next.
+    page.goto(f"/needs/{ref}")
+    expect(page.get_by_role("region", name="Emergency fund")).to_contain_text("$350.00")
+    assert not axe(page), "the request's page with its payment"
+
     # The public page says the same, to the cent.
     page.goto("/open?lang=en")
     expect(page.locator("#fund-balance")).to_have_text("$650.00")

@@ -85,7 +85,9 @@ def _date(raw: str | None) -> date:
 @bp.get("/fund")
 @access.requires(accounts.READ)
 def index():
-    return page()
+    ref = request.args.get("ref", "")
+    # From a request's page: the payment form starts with its reference.
+    return page(form={"ref": ref} if ref.isascii() and ref.isdigit() and len(ref) <= 12 else None)
 
 
 @bp.post("/fund/in")
