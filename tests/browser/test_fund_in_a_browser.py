@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hotline.models import OutboxMessage
-from hotline.web import open as open_records
 
 from .conftest import SIZES
 from .helpers import add_need, axe, hold_still, horizontal_overflow, sign_in, wide_elements
@@ -20,7 +19,6 @@ def sign_out(page) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_one_coordinator_enters_a_payment_and_another_approves_it(open_page, site, db, size):
-    open_records.cache.clear()
     ref = add_need(db, "+15551230007", "money", "Rent is due Friday", "Riverside, 02140", "es")
     page = open_page(size)
     sign_in(page, db, "coordinator", "ana@example.org")
