@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
+from babel.numbers import is_currency
 
 from .phones import mask, normalize
 
@@ -266,6 +267,11 @@ class Settings:
     # How long each process, browsers and proxies keep the open records before reading them again.
     open_cache_seconds: int = 300
 
+    # The emergency fund's currency (ISO 4217): amounts are kept in its minor units (cents).
+    fund_currency: str = "USD"
+    # Disbursements above this amount, in the currency's units, count only once a second coordinator approves.
+    fund_second_approval_above: float = 200.0
+
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ=None) -> "Settings":
         """Build settings from the environment, then apply explicit overrides, and check them:
@@ -424,6 +430,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "open_min_count": (3, None),
     "open_weeks": (1, 520),
     "open_cache_seconds": (0, None),
+    "fund_second_approval_above": (0, 10_000_000),
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -510,6 +517,9 @@ def problems(settings: Settings) -> list[str]:
     if settings.checkin_latest_hour <= settings.checkin_earliest_hour:
         found.append(f"CHECKIN_LATEST_HOUR={settings.checkin_latest_hour}: must be later than "
                      f"CHECKIN_EARLIEST_HOUR={settings.checkin_earliest_hour}")
+    problem = fund_currency_problem(settings.fund_currency)
+    if problem:
+        found.append(problem)
     if settings.log_level.upper() not in LOG_LEVELS:
         found.append(f"LOG_LEVEL={settings.log_level!r}: one of {', '.join(LOG_LEVELS)}")
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():
@@ -531,6 +541,12 @@ def location(text: str) -> tuple[float, float] | None:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
     return latitude, longitude
+
+
+def fund_currency_problem(code: str) -> str | None:
+    if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper() and is_currency(code)):
+        return f"FUND_CURRENCY={code!r}: not an ISO 4217 currency code in capitals, such as USD, EUR or CAD"
+    return None
 
 
 def shipped_languages(locales_dir: str) -> set[str]:

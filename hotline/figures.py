@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import needs, rides
+from . import fund, needs, rides
 from .models import Need, NeedEvent, Offer, Ride
 
 OTHERS = "others"  # the key of the merged row of small categories or languages
@@ -288,3 +288,108 @@ def this_week_and_month(session: Session, *, zone: ZoneInfo, now: datetime, min_
             .where(Need.created_at >= since)).one()
         out.append(helped_counts(received or 0, helped or 0, k))
     return out[0], out[1]
+
+
+# -- the emergency fund ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundMonth:
+    month: date  # its first day
+    money_in: int  # minor units
+    money_out: int
+
+
+@dataclass(frozen=True)
+class FundCategory:
+    key: str  # a category of the requests paid, or OTHERS
+    money_out: int
+    merged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FundLine:
+    """One counted entry as anyone may read it: no request, no resident, a donor only by their leave."""
+
+    entry: int
+    day: date  # money in: its day; money out (and its reversal): the Monday of its week
+    direction: str
+    kind: str  # the source of money in, the method of money out
+    category: str  # money out: the category of the request it paid (OTHERS when few households share it)
+    signed_cents: int  # in +, out -, a reversal the opposite of its entry
+    note: str
+    donor: str
+    reverses: int | None
+
+
+@dataclass(frozen=True)
+class FundFigures:
+    currency: str
+    min_count: int
+    money_in: int
+    money_out: int
+    months: list[FundMonth]
+    categories: list[FundCategory]
+    households: int | None  # distinct households paid; None: fewer than min_count
+    lines: list[FundLine]
+
+    @property
+    def balance(self) -> int:
+        return self.money_in - self.money_out
+
+
+def fund_figures(session: Session, *, currency: str, min_count: int) -> FundFigures:
+    """The fund's public figures, from the same ledger lines as the console's Fund page.
+
+    Counted entries only (a disbursement waiting for its second approval is in none); a reversal
+    cancels its entry, so a reversed pair is in no month, category or household count. A category
+    paid to fewer than min_count households is merged with others, as requests are.
+    """
+    k = max(int(min_count), 1)
+    found = fund.lines(session)
+    totals = fund.totals(found)
+    standing = fund.standing(found)
+    months: dict[date, list[int]] = {}
+    households_by: dict[str, set] = {}
+    out_by: dict[str, int] = {}
+    paid = set()
+    for line in standing:
+        entry = line.entry
+        sums = months.setdefault(entry.on_date.replace(day=1), [0, 0])
+        if entry.direction == fund.IN:
+            sums[0] += entry.amount_cents
+            continue
+        sums[1] += entry.amount_cents
+        category = entry.need.category if entry.need is not None else "other"
+        key = fund.household(entry)
+        households_by.setdefault(category, set()).add(key)
+        out_by[category] = out_by.get(category, 0) + entry.amount_cents
+        paid.add(key)
+    alone, merged = merge_small({key: len(keys) for key, keys in households_by.items()}, k)
+    categories = [FundCategory(key, out_by[key]) for key in alone]
+    if merged:
+        categories.append(FundCategory(OTHERS, sum(out_by[key] for key in merged), tuple(sorted(merged))))
+    shown_as = {key: key for key in alone} | {key: OTHERS for key in merged}
+    public = []
+    for line in found:
+        if line.state != fund.COUNTED:
+            continue
+        entry, original = line.entry, line.original
+        day = entry.on_date
+        category = ""
+        if entry.direction == fund.OUT:
+            day = day - timedelta(days=day.weekday())
+            need_category = original.need.category if original.need is not None else "other"
+            # A reversed pair is in no category's count: its category reads as the merged row's unless shown alone.
+            category = shown_as.get(need_category, OTHERS)
+        public.append(FundLine(
+            entry=entry.id, day=day, direction=entry.direction,
+            kind=(original.source if entry.direction == fund.IN else original.method) or "",
+            category=category, signed_cents=line.signed_cents,
+            note=original.note if entry.direction == fund.IN and not entry.reverses_id else "",
+            donor=(original.donor_name or "") if entry.direction == fund.IN and not entry.reverses_id else "",
+            reverses=entry.reverses_id))
+    return FundFigures(
+        currency=currency, min_count=k, money_in=totals.money_in, money_out=totals.money_out,
+        months=[FundMonth(month, *months[month]) for month in sorted(months)],
+        categories=categories, households=shown_count(len(paid), k), lines=public)

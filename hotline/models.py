@@ -1,10 +1,10 @@
 """Database models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict, MutableList
@@ -613,3 +613,46 @@ class SetupToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class FundEntry(Base):
+    """One line of the emergency fund's ledger: money in, money out to pay a request, or the reversal of a line.
+
+    Never edited or deleted (a trigger on each engine refuses it), except the one step that approves a
+    disbursement entered above FUND_SECOND_APPROVAL_ABOVE. Amounts are whole minor units (cents).
+    """
+
+    __tablename__ = "fund_entries"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "in" or "out"
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    # The day the money came in or went out, on the hotline's clock.
+    on_date: Mapped[date] = mapped_column(Date, index=True)
+    # Money in: donation, grant, event or other. Money out: cash, check, bank transfer, mobile payment, gift card.
+    source: Mapped[str | None] = mapped_column(String(16))
+    method: Mapped[str | None] = mapped_column(String(16))
+    # Money in: a note anyone may read. The donor's name only when they agreed to it being public.
+    note: Mapped[str] = mapped_column(Text, default="")
+    donor_name: Mapped[str | None] = mapped_column(String(120))
+    # Money out: the request it pays (an erased resident's request stays, tied to nobody).
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"), index=True)
+    # A reversal names the entry it cancels, and why; an entry is reversed at most once.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("fund_entries.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entered_by: Mapped[str] = mapped_column(String(254))
+    entered_at: Mapped[datetime] = mapped_column(default=now)
+    # Set when the amount was above the second-approval threshold: it counts once another account approves.
+    needs_approval: Mapped[bool] = mapped_column(default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by: Mapped[str | None] = mapped_column(String(254))
+    approved_at: Mapped[datetime | None]
+
+    need: Mapped[Need | None] = relationship()
+    reverses: Mapped["FundEntry | None"] = relationship(remote_side=[id], backref=backref("reversed_by", uselist=False))

@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_timedelta
+from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
 
-from .. import figures
+from .. import figures, fund
 from ..clock import now as utcnow
 from ..i18n import languages
 from ..i18n.translator import CONSOLE, Translator
@@ -31,7 +31,7 @@ bp = Blueprint("open", __name__)
 
 # A chart is an image: it runs no script and loads nothing, and its own styles are all it has.
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
-CHARTS = ("weeks", "time")
+CHARTS = ("weeks", "time", "fund")
 
 
 class Cache:
@@ -74,8 +74,11 @@ def current() -> tuple[figures.Figures, float]:
     def read() -> figures.Figures:
         session = services.db.open(read_only=True)
         try:
-            return figures.collect(session, zone=ZoneInfo(settings.hotline_timezone), now=utcnow(),
-                                   weeks=settings.open_weeks, min_count=settings.open_min_count)
+            found = figures.collect(session, zone=ZoneInfo(settings.hotline_timezone), now=utcnow(),
+                                    weeks=settings.open_weeks, min_count=settings.open_min_count)
+            found.extra["fund"] = figures.fund_figures(session, currency=settings.fund_currency,
+                                                       min_count=settings.open_min_count)
+            return found
         finally:
             session.rollback()
             session.close()
@@ -150,6 +153,18 @@ class Words:
             return self.t._("Other kinds together")
         return self.t._(labels.CATEGORY.get(key, key))
 
+    def money(self, cents: int, currency: str) -> str:
+        return fund.money(cents, currency, self.locale)
+
+    def month(self, first: date) -> str:
+        return format_skeleton("yMMMM", first, locale=self.locale)
+
+    def fund_source(self, key: str) -> str:
+        return self.t._(labels.FUND_SOURCE.get(key, key))
+
+    def fund_method(self, key: str) -> str:
+        return self.t._(labels.FUND_METHOD.get(key, key))
+
     def language(self, key: str) -> str:
         if key == figures.OTHERS:
             return self.t._("Other languages together")
@@ -203,6 +218,29 @@ def as_json(found: figures.Figures) -> dict[str, Any]:
         "median_hours_to_done": found.hours_to_done,
         "rides_given": found.rides_given,
         "volunteers_active": found.volunteers_active,
+        "fund": fund_json(found.extra["fund"]),
+    }
+
+
+def _units(cents: int, currency: str) -> str:
+    """Minor units as an exact decimal string in the currency's units ("150.00")."""
+    return str(fund.units(cents, currency))
+
+
+def fund_json(f: figures.FundFigures) -> dict[str, Any]:
+    """The fund's figures: amounts as integer minor units (cents), beside the currency."""
+    return {
+        "currency": f.currency,
+        "minor_units": fund.precision(f.currency),
+        "balance_cents": f.balance,
+        "money_in_cents": f.money_in,
+        "money_out_cents": f.money_out,
+        "households_helped": f.households,
+        "households_helped_hidden": "few" if f.households is None else "",
+        "months": [{"month": m.month.isoformat()[:7], "money_in_cents": m.money_in, "money_out_cents": m.money_out}
+                   for m in f.months],
+        "categories": [{"category": c.key, "merged": list(c.merged), "money_out_cents": c.money_out}
+                       for c in f.categories],
     }
 
 
@@ -252,6 +290,35 @@ def data_csv():
     return cached(response)
 
 
+FUND_CSV_HEADER = ["entry", "date", "direction", "kind", "category", "amount", "currency", "note", "donor", "reverses"]
+
+
+def fund_csv(f: figures.FundFigures) -> str:
+    """Every counted entry, money in as +, money out as -, a reversal the opposite of its entry: the
+    amounts add up to the balance. No request, no resident, a donor's name only by their leave, and
+    money out dated by the Monday of its week."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FUND_CSV_HEADER)
+    for line in f.lines:
+        writer.writerow([line.entry, line.day.isoformat(), line.direction, line.kind, line.category,
+                         _units(line.signed_cents, f.currency), f.currency, _safe_cell(line.note),
+                         _safe_cell(line.donor), _cell(line.reverses)])
+    return out.getvalue()
+
+
+def _safe_cell(text: str) -> str:
+    """A cell a spreadsheet will not read as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/open/fund.csv")
+def fund_data_csv():
+    response = Response(fund_csv(current()[0].extra["fund"]), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=hotline-emergency-fund.csv"
+    return cached(response)
+
+
 # --- charts -------------------------------------------------------------------------------------
 
 
@@ -288,6 +355,14 @@ def draw(name: str, found: figures.Figures, words: Words) -> bytes:
         drawing.x_labels = labels_
         drawing.add(t._("Received"), [p.counts.received for p in found.weeks])
         drawing.add(t._("Helped"), [p.counts.helped for p in found.weeks])
+    elif name == "fund":
+        f = found.extra["fund"]
+        drawing = pygal.Bar(title=t._("Emergency fund: money in and out each month"), **common)
+        drawing.x_labels = [words.month(m.month) for m in f.months]
+        drawing.value_formatter = lambda value: words.money(int(round(value * 10 ** fund.precision(f.currency))),
+                                                            f.currency)
+        drawing.add(t._("Money in"), [float(fund.units(m.money_in, f.currency)) for m in f.months])
+        drawing.add(t._("Money out"), [float(fund.units(m.money_out, f.currency)) for m in f.months])
     else:
         drawing = pygal.Bar(title=t._("Median hours until a helper said yes"), show_legend=False, **common)
         drawing.x_labels = labels_

@@ -123,3 +123,13 @@ def open_page(browser, site):
     yield open_one
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_open_records():
+    """Each test has a database of its own: figures the open records kept from another test's are not its."""
+    from hotline.web import open as open_records
+
+    open_records.cache.clear()
+    yield
+    open_records.cache.clear()

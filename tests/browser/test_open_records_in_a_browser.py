@@ -18,25 +18,48 @@ HISTORY = ([("food", "en", needs.DONE, d, 2) for d in range(0, 60, 2)]
 HEADINGS = {"en": "What our hotline did", "es": "Lo que hizo nuestra línea", "ar": "ما قام به خطنا الساخن"}
 
 
+def add_fund(db) -> None:
+    """A grant in and two payments out, last month and this one."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from hotline.models import FundEntry, Need
+
+    today = date.today()
+    with db.session() as session:
+        paid = session.scalars(select(Need.id).order_by(Need.id).limit(2)).all()
+        common = dict(currency="USD", entered_by="ana@example.org", entered_at=datetime.now(timezone.utc),
+                      needs_approval=False, note="", reason="")
+        session.add(FundEntry(direction="in", amount_cents=50000, on_date=today - timedelta(days=40), source="grant",
+                              **{**common, "note": "City grant"}))
+        for need_id, cents in zip(paid, (8000, 4000)):
+            session.add(FundEntry(direction="out", amount_cents=cents, on_date=today, method="cash", need_id=need_id,
+                                  **common))
+        session.commit()
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", ["en", "es", "ar"])
 def test_the_open_records_read_right_with_their_charts_in_every_size(open_page, site, db, lang, size):
     from datetime import datetime, timezone
 
     add_history(db, HISTORY, now=datetime.now(timezone.utc))
+    add_fund(db)
     page = open_page(size)
     page.goto(f"/open?lang={lang}")
     expect(page.get_by_role("heading", level=1)).to_have_text(HEADINGS[lang])
     assert page.locator("html").get_attribute("lang") == lang
     assert (page.locator("html").get_attribute("dir") == "rtl") == (lang == "ar")
     charts = page.locator("figure img")
-    expect(charts).to_have_count(2)
-    for index in range(2):
+    expect(charts).to_have_count(3)
+    for index in range(3):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
         page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
     # Every figure is in a table too, for who cannot see the chart.
-    expect(page.locator("table")).to_have_count(3)
+    expect(page.locator("table")).to_have_count(5)
+    expect(page.locator("#fund-balance")).to_contain_text("380")
     violations = axe(page)
     assert not violations, f"/open?lang={lang}: {violations}"
     assert horizontal_overflow(page) <= 0, wide_elements(page)

@@ -57,6 +57,10 @@ ACTIONS = {
     "volunteer_imported": N_("Imported volunteers from a CSV file"),
     "erased": N_("Erased a person at their request"),
     "retention_purge": N_("Removed what was kept past its time"),
+    "fund_in": N_("Recorded money into the fund"),
+    "fund_out": N_("Recorded a payment from the fund"),
+    "fund_approve": N_("Approved a payment from the fund"),
+    "fund_reverse": N_("Reversed a fund entry"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
@@ -94,6 +98,18 @@ FIELDS = {
     "failed_since": N_("failed from"),
     "failed_until": N_("failed before"),
     "count": N_("messages"),
+    "amount_cents": N_("amount in cents"),
+    "currency": N_("currency"),
+    "on_date": N_("date of the money"),
+    "source": N_("where the money came from"),
+    "note": N_("public note"),
+    "donor_named": N_("donor named"),
+    "method": N_("how the money was sent"),
+    "request": N_("request"),
+    "needs_approval": N_("needs a second approval"),
+    "approved": N_("approved"),
+    "entered_by": N_("entered by"),
+    "reversal": N_("reversing entry"),
 }
 # Fields whose stored codes have names in the console (anything else shows as it is kept).
 NAMED_VALUES = {
@@ -102,6 +118,8 @@ NAMED_VALUES = {
     "attention": labels.ATTENTION,
     "was": labels.ATTENTION,
     "role": labels.ROLE,
+    "source": labels.FUND_SOURCE,
+    "method": labels.FUND_METHOD,
 }
 
 

@@ -101,6 +101,20 @@ RIDE_STATUS = {
     rides.CANCELLED: N_("Cancelled"),
     rides.NO_DRIVER: N_("No driver"),
 }
+# Where money in the emergency fund came from, and how money went out (fund.SOURCES, fund.METHODS).
+FUND_SOURCE = {
+    "donation": N_("Donation"),
+    "grant": N_("Grant"),
+    "event": N_("Event"),
+    "other": N_("Other"),
+}
+FUND_METHOD = {
+    "cash": N_("Cash"),
+    "check": N_("Check"),
+    "bank_transfer": N_("Bank transfer"),
+    "mobile_payment": N_("Mobile payment"),
+    "gift_card": N_("Gift card"),
+}
 DELIVERY = {
     "pending": N_("waiting"),
     "submitting": N_("sending"),

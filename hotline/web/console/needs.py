@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from babel.dates import format_date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ... import accounts, needs, rides, volunteers
+from ... import accounts, fund, needs, rides, volunteers
 from ...clock import now as utcnow
 from ...dispatch import manual, notes
 from ...models import InboundMessage, Need, Offer, OutboxMessage, Recording, Volunteer
@@ -18,7 +19,7 @@ from ...privacy import erase
 from ...sms import count_segments
 from ..twilio import hotline
 from . import access, labels
-from .i18n import gettext as _
+from .i18n import gettext as _, translator
 
 bp = Blueprint("needs", __name__)
 
@@ -139,6 +140,9 @@ def show(ref: str, revealed: bool = False):
         phone=access.phone(need.contact.phone, revealed), revealed=revealed and access.can(accounts.REVEAL),
         callback=access.phone(need.contact.callback_phone, revealed), labels=labels, access=access,
         closing=manual.CLOSING, limit=manual.MESSAGE_LIMIT, now=utcnow(), erased=erase.is_erased(need.contact),
+        payments=fund.lines(g.db_session, need_id=need.id),
+        money=lambda cents, currency: fund.money(cents, currency, translator().babel_locale),
+        fund_day=lambda d: format_date(d, "medium", locale=translator().babel_locale),
     )
 
 
