@@ -1,6 +1,6 @@
 """How the C allocator keeps this process's memory (glibc on Linux; elsewhere nothing changes).
 
-Two habits of glibc's malloc cost a web worker about 6 MB for nothing:
+Two habits of glibc's malloc cost a web worker about 5 MB for nothing:
 - each thread that finds the allocator busy gets an arena of its own (up to eight per core), and
   memory freed in one arena serves only that arena: gunicorn's threads and the queue's threads
   would each keep their own spare memory. Two arenas are enough for a few threads.
