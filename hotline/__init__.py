@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import logs, web, wiring
+from . import logs, malloc, web, wiring
 from .background.ticker import start_sweeper
 from .config import Settings, check_safe
 from .db import Database
@@ -28,6 +28,8 @@ def create_app(config: dict[str, Any] | Settings | None = None, *, worker: bool 
     A database whose schema is not this version's is refused (OutdatedSchema): only `hotline run`
     and `hotline db upgrade` migrate.
     """
+    # Before the app's threads start: fewer malloc arenas, freed memory handed back (hotline/malloc.py).
+    malloc.tune()
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
     # Logging at LOG_LEVEL, or the host's own handlers (a test's, a log config's), numbers masked on them.
     logs.configure(settings.log_level)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, false, literal, or_, select, union_all
 from sqlalchemy.orm import Session, contains_eager, lazyload
 
 from .areas import ANYWHERE, is_wide
@@ -48,6 +48,15 @@ def query(criteria: Criteria, limit: int):
     minute = local_at.hour * 60 + local_at.minute
     local_now = _local(criteria.now, criteria.timezone)
     week_ago = criteria.now - timedelta(days=7)
+    keys = None if criteria.areas is None else [*criteria.areas, ANYWHERE]
+    by_area = keys is not None and not any(is_wide(key) for key in criteria.areas)
+
+    def has(*where):
+        """EXISTS; walking an area's index, a lookup for each row walked instead: PostgreSQL plans
+        a semi-join for each EXISTS, and for every area of the wave that took longer than the walk."""
+        if by_area:
+            return select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
+        return exists().where(*where)
 
     conditions = [
         or_(Volunteer.status == "active",
@@ -58,7 +67,7 @@ def query(criteria: Criteria, limit: int):
         # Never a number coordinators blocked, or one muted for answering like a machine.
         ~contact_blocked(criteria.now),
         ~contact_muted(criteria.now),
-        exists().where(VolunteerSkill.volunteer_id == Volunteer.id, VolunteerSkill.skill.in_(criteria.skills)),
+        has(VolunteerSkill.volunteer_id == Volunteer.id, VolunteerSkill.skill.in_(criteria.skills)),
         # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hash of every
         # window of the day, read whole before the first candidate; this looks up each candidate's own.
         or_(
@@ -75,28 +84,39 @@ def query(criteria: Criteria, limit: int):
         Volunteer.weekly_cap > 0,
         or_(Volunteer.cap_filled_at.is_(None), Volunteer.cap_filled_at < week_ago),
     ]
-    if criteria.areas is not None:
-        keys = [*criteria.areas, ANYWHERE]
-        if any(is_wide(key) for key in criteria.areas):
-            # Most of the roster lives in a wide area: walk everyone in rotation order and stop at
-            # the first few who fit (a lookup each), instead of reading the whole area first.
-            conditions.append(exists().where(VolunteerArea.volunteer_id == Volunteer.id, VolunteerArea.area.in_(keys)))
-        else:
-            # IN (subquery): the database can start from the few volunteers of a ZIP code or a
-            # neighbourhood (index on area) and sort just them.
-            conditions.append(Volunteer.id.in_(select(VolunteerArea.volunteer_id).where(VolunteerArea.area.in_(keys))))
+    if keys is not None and not by_area:
+        # Most of the roster lives in a wide area: walk everyone in rotation order and stop at
+        # the first few who fit (a lookup each), instead of reading the whole area first.
+        conditions.append(exists().where(VolunteerArea.volunteer_id == Volunteer.id, VolunteerArea.area.in_(keys)))
     if criteria.language is not None:
         # A lookup for each candidate: a language's speakers are a large share of the roster.
-        conditions.append(exists().where(
-            VolunteerLanguage.volunteer_id == Volunteer.id, VolunteerLanguage.language == criteria.language))
+        conditions.append(has(VolunteerLanguage.volunteer_id == Volunteer.id, VolunteerLanguage.language == criteria.language))
     if not criteria.urgent:
         conditions.append(~_quiet_now(local_now.hour))
     if criteria.wheelchair:
         conditions.append(Volunteer.wheelchair_vehicle)
     if criteria.need_id is not None:
-        conditions.append(~exists().where(Offer.need_id == criteria.need_id, Offer.volunteer_id == Volunteer.id))
+        conditions.append(~has(Offer.need_id == criteria.need_id, Offer.volunteer_id == Volunteer.id))
     if criteria.exclude_contact_id is not None:
         conditions.append(Volunteer.contact_id != criteria.exclude_contact_id)
+
+    if by_area:
+        # A ZIP code or a neighbourhood (and whoever covers anywhere): each area's volunteers are
+        # walked in rotation order on ix_volunteer_areas_next_up, which holds a copy of that order,
+        # up to the first few who fit; the fairest of those few are taken. However many live there,
+        # a few rows are read.
+        firsts = [
+            select(VolunteerArea.volunteer_id)
+            .join(Volunteer, Volunteer.id == VolunteerArea.volunteer_id)
+            .join(Contact, Contact.id == Volunteer.contact_id)
+            .where(VolunteerArea.area == key, *conditions)
+            .order_by(VolunteerArea.last_assigned_at.asc().nulls_first(),
+                      VolunteerArea.last_offered_at.asc().nulls_first(), VolunteerArea.volunteer_id)
+            .limit(limit)
+            .subquery()
+            for key in keys
+        ]
+        conditions = [Volunteer.id.in_(union_all(*(select(first.c.volunteer_id) for first in firsts)))]
 
     return (
         select(Volunteer)

@@ -292,12 +292,21 @@ class VolunteerArea(Base):
     """An area a volunteer covers: a ZIP code, a neighbourhood name, or "*" for anywhere."""
 
     __tablename__ = "volunteer_areas"
-    # Who covers an area, read from the index alone (matching).
-    __table_args__ = (Index("ix_volunteer_areas_area_volunteer", "area", "volunteer_id"),)
 
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True)
     area: Mapped[str] = mapped_column(String(64), primary_key=True)
     label: Mapped[str] = mapped_column(String(64), default="")
+    # The volunteer's own last_assigned_at and last_offered_at, copied here by database triggers
+    # (migration 0014) whenever either changes or an area is added: never written from Python.
+    # With them ix_volunteer_areas_next_up lists an area's volunteers in rotation order.
+    last_assigned_at: Mapped[datetime | None]
+    last_offered_at: Mapped[datetime | None]
+
+
+# Matching walks the volunteers of a ZIP code or a neighbourhood in rotation order and stops at the
+# first few who fit, however many live there; also who covers an area, from the index alone.
+Index("ix_volunteer_areas_next_up", VolunteerArea.area, VolunteerArea.last_assigned_at.asc().nulls_first(),
+      VolunteerArea.last_offered_at.asc().nulls_first(), VolunteerArea.volunteer_id)
 
 
 class Availability(Base):

@@ -11,15 +11,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from redis import Redis
-from redis.backoff import ExponentialBackoff, NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.retry import Retry
-
 from .config import Settings
 from .db import Database
 
 if TYPE_CHECKING:
+    # Imported where a connection is made: a process without REDIS_URL never loads it (about 7 MB).
+    from redis import Redis
+
     from .background.queue import JobQueue
     from .outbound.pacing import Pacer
     from .outbound.transports import Transport
@@ -37,6 +35,11 @@ def redis_from_url(url: str, *, timeout: float | None = None) -> Redis:
     a webhook must answer Twilio in time, so a hung Redis costs it one short timeout, never
     a retry (a refused connection, which fails at once, is tried once more).
     """
+    from redis import Redis
+    from redis.backoff import ExponentialBackoff, NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
     if timeout is None:
         return Redis.from_url(url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **REDIS_OPTIONS)
     return Redis.from_url(url, retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),

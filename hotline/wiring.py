@@ -34,7 +34,8 @@ def build(settings: Settings, db: Database | None = None, *, start: bool = True,
     after it fails; the worker, which cannot work without it, waits as long as Redis needs.
     """
     hotline = Hotline(settings=settings, db=db or Database(settings.database_url), redis_backends=redis_backends)
-    hotline.transport = make_transport(settings)
+    # A web process with Redis leaves sending to `hotline worker`: it never loads Twilio's REST client.
+    hotline.transport = make_transport(settings, sends=worker or not settings.redis_url)
     if settings.redis_url and worker:
         hotline.use_redis(redis_from_url(settings.redis_url))
     elif settings.redis_url:

@@ -1,6 +1,7 @@
 """Only `hotline run` and `hotline db upgrade` migrate; every other command refuses a schema that is not current."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,3 +128,24 @@ def test_gunicorns_wsgi_app_refuses_an_empty_database(tmp_path):
     assert "no hotline tables yet: run `hotline db upgrade`" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert revision_of(url) is None
+
+
+def test_the_start_check_knows_the_migrations_alembic_knows():
+    from alembic.script import ScriptDirectory
+
+    from hotline.migrate import alembic_config, revisions
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert set(heads()) == set(script.get_heads())
+    assert revisions() == {rev.revision: frozenset(rev._all_down_revisions) for rev in script.walk_revisions()}
+
+
+def test_a_web_worker_without_redis_or_twilio_loads_neither_nor_alembic(database_url, tmp_path):
+    # Alembic (with Mako and Pygments), Redis with RQ, and Twilio's REST client with requests are
+    # about 25 MB a process: a web worker on the embedded default needs none of them.
+    script = "import json, sys, wsgi; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} | set(sys.modules))))"
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+                          env={**clean_env(database_url, tmp_path), "REDIS_URL": ""})
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert not loaded & {"alembic", "mako", "pygments", "redis", "rq", "requests", "urllib3", "twilio.rest"}

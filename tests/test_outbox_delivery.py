@@ -178,6 +178,21 @@ def test_refused_connection_is_retried_and_sent_when_twilio_is_back(harness):
     assert len(harness.fake.sent_to(VOLUNTEER)) == 1
 
 
+def test_a_process_that_leaves_sending_to_workers_still_sends_when_it_must(harness):
+    from hotline.outbound.transports import TwilioTransport
+
+    real = harness.hotline.transport
+    harness.hotline.transport = TwilioTransport(harness.settings, sends=False)
+    try:
+        assert "client" not in vars(harness.hotline.transport)  # nothing of Twilio's REST client loaded yet
+        outbox_id = harness.queue(VOLUNTEER)
+        harness.settle(600)
+        assert harness.row(outbox_id).status == "queued"
+        assert len(harness.fake.sent_to(VOLUNTEER)) == 1
+    finally:
+        harness.hotline.transport = real
+
+
 def test_slow_answer_within_the_timeout_is_sent_once(harness):
     harness.fake.then(slow(0.1))
     outbox_id = harness.queue(VOLUNTEER)

@@ -17,10 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Collection, Protocol
 
-from redis.exceptions import RedisError
-from rq import Queue, Retry
-from rq.serializers import JSONSerializer
-
 from .. import clock
 from ..services import current
 from .registry import check, run
@@ -77,6 +73,11 @@ class RQQueue:
     """Jobs on an RQ queue in Redis, for `hotline worker` processes (run with the scheduler)."""
 
     def __init__(self, connection, name: str = QUEUE_NAME):
+        # Imported here: a process without REDIS_URL never loads RQ and Redis (about 9 MB).
+        from rq import Queue, Retry
+        from rq.serializers import JSONSerializer
+
+        self.retry = Retry
         self.connection = connection
         self.rq = Queue(name, connection=connection, serializer=JSONSerializer, default_timeout=JOB_TIMEOUT)
 
@@ -84,7 +85,7 @@ class RQQueue:
         return {
             "job_id": job_id,
             "description": job_name,
-            "retry": Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
+            "retry": self.retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
             "result_ttl": RESULT_TTL,
             "failure_ttl": FAILURE_TTL,
         }
@@ -131,6 +132,9 @@ class PausingQueue:
     """
 
     def __init__(self, queue: "JobQueue", pause: float, clock=time.monotonic):
+        from redis.exceptions import RedisError
+
+        self.failures = (RedisError, OSError)
         self.queue = queue
         self.pause = pause
         self.clock = clock
@@ -148,7 +152,7 @@ class PausingQueue:
             raise QueueUnavailable(f"Redis failed less than {self.pause:.0f}s ago")
         try:
             getattr(self.queue, method)(*args, **kwargs)
-        except (RedisError, OSError) as error:
+        except self.failures as error:
             self._until = self.clock() + self.pause
             log.warning("Redis failed (%s): enqueueing left to the sweep for %.0fs", type(error).__name__, self.pause)
             raise

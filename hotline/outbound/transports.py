@@ -1,4 +1,8 @@
-"""Transports: Twilio's REST API (the only module that talks to Twilio) and a console stand-in."""
+"""Transports: Twilio's REST API (the only module that talks to Twilio) and a console stand-in.
+
+twilio's REST client and requests (about 5 MB with urllib3) are imported when a process first
+talks to Twilio: a web process whose texts a worker sends never loads them.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,14 +11,8 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Protocol
-
-import requests
-from requests.adapters import HTTPAdapter
-from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from ..clock import now as utcnow
 from ..config import Settings
@@ -76,6 +74,14 @@ def scrub_numbers(text: str) -> str:
     return re.sub(r"\+?\d[\d\s().-]{6,}\d", lambda m: mask(m.group(0)), text)
 
 
+def rest_errors() -> tuple[type[Exception], type[Exception]]:
+    """What a REST call raises: Twilio's refusal, and any failure of the network."""
+    from requests import RequestException
+    from twilio.base.exceptions import TwilioRestException
+
+    return TwilioRestException, RequestException
+
+
 def classify_rest_error(error) -> SendError:
     """Sort a Twilio error answer: 429 and 5xx are worth retrying, any other refusal is final."""
     status, code = int(error.status or 0), error.code
@@ -89,6 +95,9 @@ def classify_rest_error(error) -> SendError:
 
 def classify_network_error(error) -> SendError:
     """Sort a network failure: before the request left it can be retried; after, it is ambiguous."""
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
     if isinstance(error, requests.exceptions.ConnectTimeout):
         return SendError(SendError.RETRY, f"could not connect to Twilio: {error}")
     if isinstance(error, requests.exceptions.ConnectionError) and not isinstance(error, requests.exceptions.Timeout):
@@ -102,6 +111,9 @@ def classify_network_error(error) -> SendError:
 
 def _twilio_http_client(base_url: str, timeout: float):
     """Twilio's own HTTP client, sending what it would send to api.twilio.com to `base_url`."""
+    from requests.adapters import HTTPAdapter
+    from twilio.http.http_client import TwilioHttpClient
+
     class BaseUrlHttpClient(TwilioHttpClient):
         def request(self, method, url, *args, **kwargs):
             if url.startswith(TWILIO_API):
@@ -121,18 +133,26 @@ class TwilioTransport:
     name = "twilio"
     paced = True
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, sends: bool = True):
+        self.settings = settings
         self.from_number = settings.twilio_phone_number or None
         self.messaging_service_sid = settings.twilio_messaging_service_sid or None
         self.sender = self.messaging_service_sid or self.from_number or "twilio"
-        self.client = Client(
+        if sends:
+            # The client imports its Messages API on first use: done now, so a worker's first send
+            # leaves as soon after its pacing slot as any other (a slow first one could crowd a second).
+            self.client.messages
+
+    @cached_property
+    def client(self):
+        from twilio.rest import Client
+
+        settings = self.settings
+        return Client(
             settings.twilio_account_sid,
             settings.twilio_auth_token,
             http_client=_twilio_http_client(settings.twilio_api_base_url, settings.twilio_timeout_seconds),
         )
-        # The client imports its Messages API on first use: done now, so a worker's first send
-        # leaves as soon after its pacing slot as any other (a slow first one could crowd a second).
-        self.client.messages
 
     def _sent(self, message) -> Sent:
         segments = int(message.num_segments) if (message.num_segments or "0").isdigit() else 0
@@ -151,11 +171,12 @@ class TwilioTransport:
             params["messaging_service_sid"] = self.messaging_service_sid
         else:
             params["from_"] = self.from_number
+        refused, failed = rest_errors()
         try:
             return self._sent(self.client.messages.create(**params))
-        except TwilioRestException as error:
+        except refused as error:
             raise classify_rest_error(error) from error
-        except requests.RequestException as error:
+        except failed as error:
             raise classify_network_error(error) from error
 
     def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None:
@@ -163,11 +184,12 @@ class TwilioTransport:
         query = {"to": to, "limit": RECONCILE_PAGE, "page_size": RECONCILE_PAGE}
         if not self.messaging_service_sid and self.from_number:
             query["from_"] = self.from_number
+        refused, failed = rest_errors()
         try:
             messages = self.client.messages.list(**query)
-        except TwilioRestException as error:
+        except refused as error:
             raise classify_rest_error(error) from error
-        except requests.RequestException as error:
+        except failed as error:
             raise SendError(SendError.RETRY, f"could not list messages: {type(error).__name__}") from error
         for message in messages:
             if message.sid in exclude or not (message.direction or "").startswith("outbound"):
@@ -192,20 +214,22 @@ class TwilioTransport:
         if status_callback:
             params.update(status_callback=status_callback, status_callback_method="POST",
                           status_callback_event=["completed"])
+        refused, failed = rest_errors()
         try:
             return self._call_sent(self.client.calls.create(**params))
-        except TwilioRestException as error:
+        except refused as error:
             raise classify_rest_error(error) from error
-        except requests.RequestException as error:
+        except failed as error:
             raise classify_network_error(error) from error
 
     def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None:
         """Look for a call we placed to `to` since a moment, among Twilio's recent calls to it."""
+        refused, failed = rest_errors()
         try:
             calls = self.client.calls.list(to=to, limit=RECONCILE_PAGE, page_size=RECONCILE_PAGE)
-        except TwilioRestException as error:
+        except refused as error:
             raise classify_rest_error(error) from error
-        except requests.RequestException as error:
+        except failed as error:
             raise SendError(SendError.RETRY, f"could not list calls: {type(error).__name__}") from error
         for call in calls:
             if call.sid in exclude or not (call.direction or "").startswith("outbound"):
@@ -218,13 +242,14 @@ class TwilioTransport:
 
     def delete_recording(self, sid: str) -> None:
         """Delete a recording at Twilio; one already gone counts as deleted."""
+        refused, failed = rest_errors()
         try:
             self.client.recordings(sid).delete()
-        except TwilioRestException as error:
+        except refused as error:
             if int(error.status or 0) == 404:
                 return
             raise classify_rest_error(error) from error
-        except requests.RequestException as error:
+        except failed as error:
             # Deleting twice does no harm: any failure is worth another try.
             raise SendError(SendError.RETRY, f"could not reach Twilio: {type(error).__name__}") from error
 
@@ -288,12 +313,15 @@ class ConsoleTransport:
         return new
 
 
-def make_transport(settings: Settings) -> Transport:
-    """Twilio when credentials are set, the console otherwise."""
+def make_transport(settings: Settings, *, sends: bool = True) -> Transport:
+    """Twilio when credentials are set, the console otherwise.
+
+    A process that leaves sending to workers (not `sends`) connects to Twilio only if it ever must.
+    """
     if settings.twilio_configured:
         if not (settings.twilio_phone_number or settings.twilio_messaging_service_sid):
             log.warning("TWILIO_PHONE_NUMBER or TWILIO_MESSAGING_SERVICE_SID is needed to send messages")
-        return TwilioTransport(settings)
+        return TwilioTransport(settings, sends=sends)
     return ConsoleTransport()
 
 
@@ -345,6 +373,8 @@ class TwilioSetup:
     """Read the account and its webhooks from Twilio's REST API (at TWILIO_API_BASE_URL)."""
 
     def __init__(self, settings: Settings):
+        from twilio.rest import Client
+
         base = settings.twilio_api_base_url.rstrip("/")
         http_client = _twilio_http_client(base, settings.twilio_timeout_seconds)
         if base != TWILIO_API:
@@ -360,13 +390,14 @@ class TwilioSetup:
 
     @staticmethod
     def _ask(question):
+        refused, failed = rest_errors()
         try:
             return question()
-        except TwilioRestException as error:
+        except refused as error:
             detail = scrub_numbers(error.msg) if error.msg else ""
             raise SetupError(f"Twilio answered {error.status}" + (f" (error {error.code})" if error.code else "")
                              + (f": {detail}" if detail else ""), status=int(error.status or 0), code=error.code) from error
-        except requests.RequestException as error:
+        except failed as error:
             raise SetupError(f"could not reach Twilio: {type(error).__name__}") from error
 
     def account(self) -> TwilioAccount:

@@ -1,7 +1,7 @@
 """wellness check-ins: a resident's plan, and each check-in as it happened
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 09:00:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import hotline.models
 
 revision: str = '0015'
-down_revision: Union[str, None] = '0013'
+down_revision: Union[str, None] = '0014'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

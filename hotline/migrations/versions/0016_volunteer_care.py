@@ -1,8 +1,8 @@
 """volunteer care: when a heavy week brought the offer of a rest, the last rest taken, the last
 monthly thank-you
 
-Revision ID: 0017
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 09:00:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 import hotline.models
 
-revision: str = '0017'
+revision: str = '0016'
 down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -1,7 +1,7 @@
 """fund ledger: the emergency fund's money in and out, append-only but for the second approval
 
-Revision ID: 0018
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 09:30:00
 """
 from typing import Sequence, Union
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 import hotline.models
 
-revision: str = '0018'
-down_revision: Union[str, None] = '0017'
+revision: str = '0017'
+down_revision: Union[str, None] = '0016'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
