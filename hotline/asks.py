@@ -31,8 +31,9 @@ def ask(session: Session, contact: Contact, kind: str, subject_id: int, now: dat
     return record
 
 
-def open_ask(session: Session, contact: Contact, now: datetime) -> Ask | None:
-    """The newest unanswered question to this contact that has not expired."""
-    return session.scalars(select(Ask).where(
-        Ask.contact_id == contact.id, Ask.answered_at.is_(None), Ask.expires_at > now,
-    ).order_by(Ask.id.desc()).limit(1)).first()
+def open_ask(session: Session, contact: Contact, now: datetime, kind: str | None = None) -> Ask | None:
+    """The newest unanswered question to this contact that has not expired (of this kind, if given)."""
+    query = select(Ask).where(Ask.contact_id == contact.id, Ask.answered_at.is_(None), Ask.expires_at > now)
+    if kind is not None:
+        query = query.where(Ask.kind == kind)
+    return session.scalars(query.order_by(Ask.id.desc()).limit(1)).first()

@@ -281,13 +281,20 @@ def this_week_and_month(session: Session, *, zone: ZoneInfo, now: datetime, min_
     local = now.astimezone(zone)
     week = week_start(week_of(now, zone), zone)
     month = datetime.combine(local.date().replace(day=1), time(0), tzinfo=zone)
-    out = []
+    raw = []
     for since in (week, month):
         received, helped = session.execute(
             select(func.count(Need.id), func.count(Need.id).filter(Need.status == needs.DONE))
             .where(Need.created_at >= since)).one()
-        out.append(helped_counts(received or 0, helped or 0, k))
-    return out[0], out[1]
+        raw.append((received or 0, helped or 0))
+    (week_received, week_helped), (month_received, month_helped) = raw
+    if week > month:
+        # The month less the week is a figure too: the days of this month before this week.
+        earlier = (month_received - week_received, month_helped - week_helped,
+                   (month_received - month_helped) - (week_received - week_helped))
+        if any(shown_count(value, k) is None for value in earlier):
+            return Helped(None, None, HIDDEN), helped_counts(month_received, month_helped, k)
+    return helped_counts(week_received, week_helped, k), helped_counts(month_received, month_helped, k)
 
 
 # -- the emergency fund ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -568,3 +569,22 @@ def test_a_caller_sets_up_check_ins_by_saying_check_in(app, db, clock, call):
     assert "Check-ins are set: every day at 9:00 AM" in c.text
     found = plan(db)
     assert (found.local_time, found.channel, found.escalate_to, found.name) == ("09:00", "call", "coordinators", "Ana")
+
+
+def test_pause_checkins_until_12_20_pauses_until_december_20(app, db, clock, resident):
+    set_up_daily(resident)
+    reply = resident.text("PAUSE CHECKINS 12/20")
+    until = plan(db).paused_until
+    assert until is not None, reply
+    assert until.astimezone(ZoneInfo("America/New_York")).date().day == 20, reply
+
+
+def test_check_ins_by_text_end_when_the_number_opted_out_at_the_carrier(app, db, clock, resident):
+    """A STOP the carrier took without the hotline seeing it (a send refused with 21610) ends them too."""
+    set_up_daily(resident)
+    with db.session() as session:
+        contact = session.scalars(select(Contact).where(Contact.phone == RESIDENT)).one()
+        contact.opted_out = True
+    clock.shift(timedelta(days=1))
+    jobs.checkin_sweep()
+    assert plan(db).status == checkins.STOPPED

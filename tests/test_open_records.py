@@ -35,10 +35,10 @@ def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-def add_history(db, history, *, now=NOW) -> None:
+def add_history(db, history, *, now=NOW, first=0) -> None:
     """Needs as (category, language, status, days ago, hours to claim or None); numbers and words are made up."""
     with db.session() as session:
-        for i, (category, language, status, days_ago, to_claim) in enumerate(history):
+        for i, (category, language, status, days_ago, to_claim) in enumerate(history, start=first):
             contact = Contact(phone=f"+1617555{i:04d}", language=language)
             created = now - timedelta(days=days_ago, minutes=i)
             need = Need(ref=f"{100000 + i}", contact=contact, category=category, language=language, status=status,
@@ -279,13 +279,13 @@ def test_stats_by_text_answers_this_weeks_and_this_months_figures_in_one_text(cl
 
     from .conftest import Phone
 
-    # This week (from Monday 7 December): 6 asked, 6 done. Earlier this month: 7 more, 2 done.
+    # This week (from Monday 7 December): 6 asked, 6 done. Earlier this month: 10 more, 5 done.
     add_history(db, [("food", "es", needs.DONE, 1, 1)] * 6 + [("food", "es", needs.OPEN, 5, None)] * 5
-                + [("food", "es", needs.DONE, 6, 1)] * 2)
+                + [("food", "es", needs.DONE, 6, 1)] * 5)
     resident = Phone(client, "+15551230009")
     resident.text("Español")
     reply = resident.text("CIFRAS")
-    assert reply == "Esta semana: 6 pedidos, 6 ayudados. Este mes: 13 pedidos, 8 ayudados."
+    assert reply == "Esta semana: 6 pedidos, 6 ayudados. Este mes: 16 pedidos, 11 ayudados."
     assert count_segments(reply).segments == 1
     # English works in every language, and nothing of a conversation is lost: the menu is still there.
     assert resident.text("stats") == reply
@@ -297,8 +297,21 @@ def test_stats_by_text_hides_small_numbers_as_the_open_page_does(client, db, fro
     add_history(db, [("food", "en", needs.DONE, 1, 1)] * 3 + [("food", "en", needs.DONE, 5, 1)] * 8
                 + [("food", "en", needs.OPEN, 5, None)])
     reply = Phone(client, "+15551230010").text("STATS")
-    # 3 this week (too few), 12 this month of which 11 helped (1 not helped: too few).
-    assert reply == "This week: <5 asked, <5 helped. This month: 12 asked, >7 helped."
+    # 12 this month of which 11 helped (1 not helped: too few). This week's 3 are left out ("-"), not
+    # "<5": beside the month they would tell of the 9 earlier this month, 1 of them not helped.
+    assert reply == "This week: - asked, - helped. This month: 12 asked, >7 helped."
+
+
+def test_stats_never_tells_of_a_few_requests_as_the_month_less_the_week(client, db, frozen):
+    from .conftest import Phone
+
+    # 5 this week, 6 this month: the one request earlier this month must not show.
+    add_history(db, [("food", "en", needs.DONE, 1, 1)] * 5 + [("food", "en", needs.DONE, 5, 1)])
+    reply = Phone(client, "+15551230011").text("STATS")
+    assert reply == "This week: - asked, - helped. This month: 6 asked, 6 helped."
+    # 5 this week, 10 this month: both show.
+    add_history(db, [("food", "en", needs.DONE, 6, 1)] * 4, first=100)
+    assert Phone(client, "+15551230012").text("STATS") == "This week: 5 asked, 5 helped. This month: 10 asked, 10 helped."
 
 
 @pytest.mark.parametrize("code", ["en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl"])

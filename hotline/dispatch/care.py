@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, func, select
+from sqlalchemy import false, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import areas, offers, volunteers, workload
@@ -113,12 +113,13 @@ def helped_this_month(session: Session, volunteer_ids: list[int], since: datetim
     return dict(rows.all())
 
 
-def thanks_for(session: Session, volunteer: Volunteer, since: datetime) -> list[str]:
-    """Residents' words of thanks on tasks this volunteer finished, kept since `since`, oldest first."""
+def thanks_for(session: Session, volunteer: Volunteer, since: datetime) -> list[tuple[int, str]]:
+    """Residents' words of thanks on tasks this volunteer finished, kept since `since`, oldest first,
+    each with its request (so that the resident's DELETE finds the text that carries them)."""
     done = select(Offer.need_id).where(Offer.volunteer_id == volunteer.id, Offer.status == offers.DONE)
-    return list(session.scalars(select(NeedEvent.note).where(
+    return [(need_id, note) for need_id, note in session.execute(select(NeedEvent.need_id, NeedEvent.note).where(
         NeedEvent.kind == THANKS, NeedEvent.need_id.in_(done), NeedEvent.at > since, NeedEvent.note != "")
-        .order_by(NeedEvent.id)))
+        .order_by(NeedEvent.id))]
 
 
 def monthly_notes(session: Session, settings: Settings, now: datetime) -> int:
@@ -141,13 +142,19 @@ def monthly_notes(session: Session, settings: Settings, now: datetime) -> int:
         count = helped.get(volunteer.id, 0)
         if not count or workload.quiet(hour, volunteer.quiet_start, volunteer.quiet_end):
             continue  # nothing to thank for, or their quiet hours: a later sweep this evening may send it
+        since = volunteer.thanked_at or month.start - timedelta(days=31)
+        # Claimed by a conditional UPDATE: two sweeps running at once send one note, not two.
+        claimed = session.execute(
+            update(Volunteer).where(Volunteer.id == volunteer.id, (Volunteer.thanked_at.is_(None))
+                                    | (Volunteer.thanked_at < month.start))
+            .values(thanked_at=now).execution_options(synchronize_session=False)).rowcount
+        if not claimed:
+            continue
         t = copy.translator(settings, volunteer.contact)
         queue_sms(session, volunteer.contact, copy.month_thanks(t, volunteer.first_name, count), kind="care",
                   ttl=timedelta(hours=3))
-        since = volunteer.thanked_at or month.start - timedelta(days=31)
-        for words in thanks_for(session, volunteer, since)[-MAX_RELAYED:]:
-            queue_sms(session, volunteer.contact, copy.neighbour_wrote(t, words), kind="care",
+        for need_id, words in thanks_for(session, volunteer, since)[-MAX_RELAYED:]:
+            queue_sms(session, volunteer.contact, copy.neighbour_wrote(t, words), kind="care", need_id=need_id,
                       ttl=timedelta(hours=3))
-        volunteer.thanked_at = now
         sent += 1
     return sent

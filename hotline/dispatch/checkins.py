@@ -201,15 +201,18 @@ def run_due(session: Session, settings: Settings, checkin_id: int, at: str | Non
     round_ = CheckInRound(checkin=plan, wall=wall, due_at=due)
     session.add(round_)
     schedule(session, plan, due)
+    if plan.contact.opted_out and plan.channel == SMS:
+        # Opted out since (a STOP the carrier took, a send refused with 21610): end them as a
+        # texted STOP does, so the console shows them stopped instead of skipping for ever.
+        round_.status = SKIPPED
+        stop(session, plan, now)
+        return "opted out"
     if now > due + timedelta(minutes=settings.reminder_grace_minutes):
         # An outage kept it back: a check-in hours late only confuses (and would escalate at night).
         round_.status = SKIPPED
         log.info("check-in %s: its moment %s passed unsent", plan.id, wall)
         return "moment passed"
     contact = plan.contact
-    if contact.opted_out and plan.channel == SMS:
-        round_.status = SKIPPED
-        return "opted out"
     round_.status, round_.tries, round_.asked_at = ASKED, 1, now
     session.flush()
     ask(session, settings, plan, round_, now, call=plan.channel == CALL)
@@ -435,6 +438,8 @@ def set_up(session: Session, settings: Settings, form: dict[str, object], *, act
             contact.language_source = contact.language_source or "chosen"
     else:
         contact = plan.contact
+        if contact.opted_out and values["channel"] == SMS:
+            raise CheckInError("opted_out")
     before = summary(plan) if plan is not None else {}
     saved = save(session, settings, contact, now, actor=actor, **values)
     audit.record(session, actor, "checkin_set" if plan is None else "checkin_changed", f"check-ins {saved.id}",
@@ -446,6 +451,8 @@ def change_status(session: Session, plan: CheckIn, action: str, *, actor: str, n
                   user_id: int | None = None, address: str = "") -> None:
     """Stop, pause or resume a resident's check-ins from the console, audited."""
     before = summary(plan)
+    if action == "resume" and plan.contact.opted_out and plan.channel == SMS:
+        raise CheckInError("opted_out")  # nothing may be texted to a number that said STOP
     if action == "stop":
         stop(session, plan, now)
     elif action == "pause":

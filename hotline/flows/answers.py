@@ -13,18 +13,26 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     """Route a 1 or 2 to the newest open question, if it is newer than the conversation's last turn."""
     answer = text.strip().rstrip(".")
     only = None  # the one kind of question these words can answer
+    home = False
     if answer not in ("1", "2"):
         # "sí", "claro", "no": a question that asked for 1 or 2 answered in words, as a whole message
         # only ("No problem, see you tomorrow" must never cancel a ride).
         answers = ctx.answers()
+        home = answers.says_home(text)
         answer = {YES: "1", NO: "2"}.get(answers.meaning(text, whole=True))
         if answer is None:
-            if not answers.says_home(text):
+            if not home:
                 return None
             answer, only = "1", safety.ASK_KIND  # "home", "llegué": only to "reply OK when you are home"
     if ctx.known.read and ctx.known.open_ask_id is None:
         return None  # read with the conversation: no question is open
-    pending = asks.open_ask(ctx.session, ctx.contact, ctx.now)
+    # "OK" and "home" answer "reply OK when you are home" first, even when a newer question (a ride
+    # reminder) came after it: that question can wait, a helper out after dark cannot.
+    pending = asks.open_ask(ctx.session, ctx.contact, ctx.now, kind=safety.ASK_KIND) if home else None
+    if pending is not None:
+        only = safety.ASK_KIND
+    else:
+        pending = asks.open_ask(ctx.session, ctx.contact, ctx.now)
     if pending is None:
         return None
     if ctx.conversation.flow != "home" and pending.created_at <= ctx.conversation.updated_at:

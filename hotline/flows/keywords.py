@@ -98,7 +98,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return QUIET
     paused = kw.split_command(text, command_translators(ctx), kw.RESIDENT_COMMANDS_WITH_WORDS)
     if paused is not None:
-        checkin.pause_command(ctx, paused[1])
+        checkin.pause_command(ctx, kw.as_written(text, paused[1]))
         return QUIET
     if command == "volunteer":
         if has_draft(ctx):

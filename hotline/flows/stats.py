@@ -12,14 +12,17 @@ def stats_text(ctx: Ctx) -> str:
     week, month = figures.this_week_and_month(ctx.session, zone=ZoneInfo(ctx.settings.hotline_timezone),
                                               now=ctx.now, min_count=k)
     # Translators: the answer to STATS; it must fit one text. "<5" and ">35" stand for numbers too
-    # small to show ("fewer than 5", "more than 35").
+    # small to show ("fewer than 5", "more than 35"), "-" for one left out.
     return ctx._("This week: %(week_asked)s asked, %(week_helped)s helped. This month: %(month_asked)s asked, "
                  "%(month_helped)s helped.", week_asked=asked(week, k), week_helped=helped(week, k),
                  month_asked=asked(month, k), month_helped=helped(month, k))
 
 
 def asked(counts: figures.Helped, k: int) -> int | str:
-    return f"<{k}" if counts.received is None else counts.received
+    if counts.received is None:
+        # Hidden although not small: shown beside the month, it would tell of a few days' requests.
+        return "-" if counts.hidden == figures.HIDDEN else f"<{k}"
+    return counts.received
 
 
 def helped(counts: figures.Helped, k: int) -> int | str:
@@ -27,4 +30,4 @@ def helped(counts: figures.Helped, k: int) -> int | str:
         return counts.helped
     if counts.hidden == figures.ALL_BUT_FEW and counts.received is not None:
         return f">{counts.received - k}"  # fewer than k were not helped
-    return f"<{k}"
+    return "-" if counts.hidden == figures.HIDDEN else f"<{k}"

@@ -129,10 +129,38 @@ def match_command_in(text: str, translators: list[Translator],
 
 
 def split_command(text: str, translators: list[Translator], commands=VOLUNTEER_COMMANDS) -> tuple[str, str] | None:
-    """Read "PASS 427" or "pass #427" as (command, argument); None if it starts with no command."""
+    """Read "PASS 427" or "pass #427" as (command, argument); None if it starts with no command.
+
+    The longest word that starts the message wins, so a word that begins with another command's
+    word ("NGHI NGOI", to rest, after "NGHI", to pause) is read as itself.
+    """
     key = normalize(text)
     if not key:
         return None
+    best: tuple[int, str, str] | None = None
+    for translator in translators:
+        for command in commands:
+            for word in command_words(translator, command):
+                word_key = normalize(word)
+                if key == word_key:
+                    found = (len(word_key), command, "")
+                elif key.startswith(word_key + " "):
+                    found = (len(word_key), command, key[len(word_key) + 1:].strip())
+                else:
+                    continue
+                if best is None or found[0] > best[0]:
+                    best = found
+    return None if best is None else (best[1], best[2])
+
+
+def as_written(text: str, argument: str) -> str:
+    """The end of a message as its sender wrote it ("12/20"), whose folded form is `argument` ("12 20")."""
+    words = (text or "").split()
+    for start in range(len(words)):
+        rest = " ".join(words[start:])
+        if normalize(rest) == argument:
+            return rest
+    return argument
     for translator in translators:
         for command in commands:
             for word in command_words(translator, command):

@@ -97,7 +97,9 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
         _scrub_needs(session, need_ids, erased_contact(session).id)
     if volunteer is not None:
         _erase_volunteer(session, volunteer)
-    _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else []))
+    plans = list(session.scalars(select(CheckIn.id).where(CheckIn.contact_id == contact.id)))
+    _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else [])
+                  + [f"check-ins {plan}" for plan in plans])
     session.execute(delete(Ask).where(Ask.contact_id == contact.id))
     # Check-ins and their history (the rounds go with their plan).
     session.execute(delete(CheckInRound).where(CheckInRound.checkin_id.in_(

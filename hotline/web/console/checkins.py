@@ -139,8 +139,12 @@ def change(checkin_id: int):
 @access.requires(accounts.ACT)
 def status(checkin_id: int, action: str):
     plan = find(checkin_id)
-    checkins.change_status(g.db_session, plan, action, actor=g.user.email, now=utcnow(), user_id=g.user.id,
-                           address=access.address())
+    try:
+        checkins.change_status(g.db_session, plan, action, actor=g.user.email, now=utcnow(), user_id=g.user.id,
+                               address=access.address())
+    except checkins.CheckInError as error:
+        g.db_session.rollback()
+        return detail(find(checkin_id), 400, error=problems().get(error.code, error.code), field=error.code)
     flash({"stop": _("Check-ins stopped."), "pause": _("Check-ins paused until started again."),
            "resume": _("Check-ins are on again.")}[action], "success")
     return redirect(url_for("checkins.show", checkin_id=checkin_id))
