@@ -22,6 +22,7 @@ from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
 from .. import clock
+from ..db import background_thread
 from ..services import current
 from .registry import check, run
 
@@ -305,6 +306,8 @@ class InProcessQueue:
         self._start()
 
     def _work(self) -> None:
+        # A request waiting to write goes first: a resident waits on its answer, a job on nobody.
+        background_thread()
         while True:
             with self._cond:
                 while True:
