@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 import logging
 import threading
+import time
+from collections import deque
 from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import bindparam, create_engine, event, inspect, update
@@ -28,6 +30,65 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POOL_RECYCLE_SECONDS = 1800
 # An execution option: this session only reads (SQLite then takes no write lock up front).
 READ_ONLY = "hotline_read_only"
+
+
+# A background job waiting this long to write goes before the requests waiting after it.
+BACKGROUND_MAX_WAIT_SECONDS = 0.2
+
+_thread = threading.local()
+
+
+def background_thread() -> None:
+    """Mark the calling thread as one that runs queued work: its writes on SQLite let the requests'
+    writes go first (for up to BACKGROUND_MAX_WAIT_SECONDS)."""
+    _thread.background = True
+
+
+class WriterQueue:
+    """The one write lock of a SQLite database, shared by the threads of this process.
+
+    It is handed from writer to writer in order of arrival, but a request's turn goes before
+    a background job's: a resident waits on the answer, a queued job on nobody. A job that has
+    waited BACKGROUND_MAX_WAIT_SECONDS goes next all the same, so a busy hour never starves it.
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._mutex = threading.Lock()
+        self._busy = False
+        self._requests: deque[tuple[float, threading.Lock]] = deque()
+        self._background: deque[tuple[float, threading.Lock]] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait for the lock (at most `timeout` seconds); tell whether it is now held."""
+        with self._mutex:
+            if not self._busy:
+                self._busy = True
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            entry = (self._clock(), turn)
+            line = self._background if getattr(_thread, "background", False) else self._requests
+            line.append(entry)
+        if turn.acquire(timeout=timeout):
+            return True
+        with self._mutex:
+            if entry in line:
+                line.remove(entry)
+                return False
+        return True  # handed over just as the wait ran out: it is held
+
+    def release(self) -> None:
+        """Hand the lock to the next writer, or leave it free."""
+        with self._mutex:
+            background = self._background
+            if background and (not self._requests
+                               or self._clock() - background[0][0] >= BACKGROUND_MAX_WAIT_SECONDS):
+                background.popleft()[1].release()
+            elif self._requests:
+                self._requests.popleft()[1].release()
+            else:
+                self._busy = False
 
 
 class MissingDriver(RuntimeError):
@@ -72,8 +133,8 @@ def make_engine(url: str) -> Engine:
     # the moment the last writer's COMMIT is done, instead of sleeping in SQLite's busy handler (it
     # polls in steps of up to 100 ms: that was a webhook's worst latency under load). Other
     # processes still wait through busy_timeout.
-    writer = threading.Lock()
-    holders: dict[int, threading.Lock] = {}  # id of the DBAPI connection holding `writer`
+    writer = WriterQueue()
+    holders: dict[int, WriterQueue] = {}  # id of the DBAPI connection holding `writer`
 
     def release(dbapi_connection) -> None:
         # Given the pool's proxy (commit, rollback) or the sqlite3 connection itself (close).
@@ -131,11 +192,16 @@ class Database:
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False, future=True)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """Yield a session in one transaction: committed on success, rolled back on error."""
+    def session(self, *, read_only: bool = False) -> Iterator[Session]:
+        """Yield a session in one transaction: committed on success, rolled back on error.
+
+        A `read_only` one takes no write lock on SQLite (writers go on meanwhile); it must not write.
+        """
         session = self.sessionmaker()
         try:
             with session.begin():
+                if read_only:
+                    session.connection(execution_options={READ_ONLY: True})
                 yield session
         finally:
             session.close()

@@ -47,16 +47,14 @@ def sweep_outbox() -> str:
 def dispatch_wave(need_id: int, wave: int) -> str:
     """Offer a need to the next wave of volunteers if nobody claimed it in time."""
     hotline = current()
-    with hotline.db.session() as session:
-        ran = waves.wave_due(session, hotline.settings, need_id, wave, now())
+    ran = waves.run_wave(hotline.db, hotline.settings, need_id, wave, now())
     return "next wave" if ran else "not due"
 
 
 def dispatch_start(need_id: int) -> str:
     """Send the first wave of offers for a need just confirmed (the webhook has answered)."""
     hotline = current()
-    with hotline.db.session() as session:
-        ran = waves.first_wave(session, hotline.settings, need_id, now())
+    ran = waves.run_wave(hotline.db, hotline.settings, need_id, 0, now())
     return "first wave" if ran else "already started"
 
 
@@ -68,8 +66,7 @@ def dispatch_sweep() -> str:
         due = waves.due_needs(session, moment)
         resumed = volunteers.resume_due(session, moment)
     for need_id, wave in due:
-        with hotline.db.session() as session:
-            waves.wave_due(session, hotline.settings, need_id, wave, moment)
+        waves.run_wave(hotline.db, hotline.settings, need_id, wave, moment)
     return f"{len(due)} wave(s) due, {resumed} volunteer(s) resumed"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -123,3 +124,36 @@ def test_no_second_at_twilio_holds_more_texts_than_the_rate_even_when_sends_run_
         received = [moment for moment, _ in harness.fake.requests]
     assert len(received) == len(ids)
     assert _busiest_second(received) == int(rate)
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3])
+def test_a_slow_round_trip_to_the_pacing_store_leaves_no_text_unsent(
+        request, backend, twilio_settings, fake_twilio, delay):
+    import itertools
+
+    from .harness import Harness
+
+    redis = request.getfixturevalue("redis_conn") if backend == "rq" else None
+    settings = replace(twilio_settings, sms_rate_per_second=1.0)
+    with Harness(settings, fake_twilio, redis=redis, tick=False) as harness:
+        # Every booking answers `delay` seconds after it was asked (a loaded machine, a far Redis).
+        book = harness.hotline.pacer.book
+
+        def slow_book(*args, **kwargs):
+            booking = book(*args, **kwargs)
+            harness.clock.shift(delay)
+            return booking
+
+        harness.hotline.pacer.book = slow_book
+        # Waits overrun a little, as they do on a busy machine.
+        overruns = itertools.cycle([0.0, 0.01, 0.004])
+        harness.hotline.sleep = lambda seconds: harness.clock.shift(seconds + next(overruns))
+        later = datetime.now(timezone.utc) + timedelta(seconds=30)
+        ids = [harness.queue(f"+1555910{n:04d}", body) for n, body in enumerate(["Short offer", "word " * 70] * 3)]
+        ids += [harness.queue(f"+1555920{n:04d}", "word " * 70, kind="reminder", send_after=later) for n in range(3)]
+        ids += [harness.queue(VOLUNTEER, f"Update {n}") for n in range(settings.recipient_burst + 1)]
+        harness.settle(600)
+        assert [harness.row(i).status for i in ids] == ["queued"] * len(ids)
+        received = [moment for moment, _ in harness.fake.requests]
+    assert len(received) == len(ids)
+    assert _busiest_second(received) == 1

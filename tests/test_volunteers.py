@@ -274,6 +274,30 @@ def test_first_wave_offers_the_need_to_three_and_never_shows_the_address(db, pho
     assert the_need(db).status == "offered"
 
 
+def test_volunteer_who_opts_out_while_the_first_wave_is_matched_is_not_offered_it(db, phone, travel, monkeypatch):
+    from hotline.dispatch import waves
+
+    numbers = [f"+16175550{450 + i}" for i in range(4)]
+    for i, number in enumerate(numbers):
+        add_volunteer(db, number, f"V{i}")
+    real_choose, stopped = waves.choose, []
+
+    def stop_arrives_after_the_match(session, settings, need, now):
+        choice = real_choose(session, settings, need, now)
+        if not stopped:
+            # Between the wave's reading and its writing, the first one chosen texts STOP.
+            stopped.append(choice.volunteers[0].contact.phone)
+            with db.session() as other:
+                other.scalars(select(Contact).where(Contact.phone == stopped[0])).one().opted_out = True
+        return choice
+
+    monkeypatch.setattr(waves, "choose", stop_arrives_after_the_match)
+    request_food(phone)
+    assert stopped == [numbers[0]]
+    assert offered_to(db) == numbers[1:]
+    assert sent_to(db, numbers[0]) == []
+
+
 def test_next_wave_goes_out_when_nobody_claims_in_time_widening_the_area(db, phone, travel):
     for i in range(3):
         add_volunteer(db, f"+16175550{500 + i}", f"Near{i}", areas="02139")

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Collection, Protocol
 
 from .. import clock
+from ..db import background_thread
 from ..services import current
 from .registry import check, run
 
@@ -309,6 +310,8 @@ class InProcessQueue:
         self._start()
 
     def _work(self) -> None:
+        # A request waiting to write goes first: a resident waits on its answer, a job on nobody.
+        background_thread()
         while True:
             with self._cond:
                 while True:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Sequence
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, contains_eager, lazyload
 
 from .. import areas, coordinators, matching, needs, offers, rides
 from ..clock import now as utcnow
 from ..config import Settings
-from ..models import Need, Offer, OutboxMessage, Recording, Volunteer
+from ..db import Database
+from ..models import Contact, Need, Offer, OutboxMessage, Recording, Volunteer
 from ..outbound.notify import RESIDENT_KINDS, notify
 from ..phones import mask
 from ..outbound.outbox import enqueue_after_commit, enqueue_now, queue_sms
@@ -33,8 +35,10 @@ def plan(wave: int) -> WavePlan:
     return WavePlan(widen_area=wave >= 2, any_language=wave >= 3)
 
 
-def criteria_for(session: Session, settings: Settings, need: Need, wave: int, now: datetime) -> matching.Criteria:
-    area = areas.for_location(session, need.location)
+def criteria_for(session: Session, settings: Settings, need: Need, wave: int, now: datetime,
+                 area: areas.NeedArea | None = None) -> matching.Criteria:
+    if area is None:
+        area = areas.for_location(session, need.location)
     step = plan(wave)
     if not area.exact:
         area_keys = None  # nowhere given: anyone may help
@@ -157,21 +161,47 @@ def start_ride(session: Session, settings: Settings, ride, now: datetime) -> boo
     return looking
 
 
-def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
-    """Offer the need to the next few volunteers, widening as waves go; escalate when none are left."""
-    while need.wave < settings.max_waves:
-        need.wave += 1
-        criteria = criteria_for(session, settings, need, need.wave, now)
-        found = matching.candidates(session, criteria, settings.wave_size)
+@dataclass(frozen=True)
+class Choice:
+    """Who the next wave asks, found before anything is written: `volunteers` in wave `wave`, or
+    nobody after the last wave (then `asleep` tells whether only quiet hours kept them out)."""
+
+    wave: int
+    volunteers: tuple[Volunteer, ...]
+    asleep: bool = False
+    area: str = ""  # the need's area as an offer names it
+
+
+def choose(session: Session, settings: Settings, need: Need, now: datetime) -> Choice:
+    """Look for the next wave's volunteers, widening as waves go, without changing anything."""
+    area = areas.for_location(session, need.location)
+    wave = need.wave
+    while wave < settings.max_waves:
+        wave += 1
+        found = matching.candidates(session, criteria_for(session, settings, need, wave, now, area),
+                                    settings.wave_size)
         if found:
-            for volunteer in found:
-                make_offer(session, settings, need, volunteer, now)
-            if need.status in (needs.OPEN, needs.UNMET):
-                rides.move_need(need, needs.OFFERED, note=f"wave {need.wave}", now=now)
-            need.next_wave_at = now + timedelta(minutes=settings.wave_minutes)
-            schedule_wave(session, need)
-            return len(found)
-    if not need.urgent and asleep_only(session, settings, need, now):
+            return Choice(wave, tuple(found), area=area.label)
+    return Choice(wave, (), asleep=not need.urgent and asleep_only(session, settings, need, now, area))
+
+
+def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True,
+              choice: Choice | None = None) -> int:
+    """Offer the need to the next few volunteers, widening as waves go; escalate when none are left.
+
+    `choice` is who `choose` found for this need as it stands (looked up before the write began).
+    """
+    if choice is None:
+        choice = choose(session, settings, need, now)
+    need.wave = choice.wave
+    if choice.volunteers:
+        make_offers(session, settings, need, choice.volunteers, now, area=choice.area)
+        if need.status in (needs.OPEN, needs.UNMET):
+            rides.move_need(need, needs.OFFERED, note=f"wave {need.wave}", now=now)
+        need.next_wave_at = now + timedelta(minutes=settings.wave_minutes)
+        schedule_wave(session, need)
+        return len(choice.volunteers)
+    if choice.asleep:
         # Everyone who could help is in their quiet hours: try again in an hour, not the coordinators.
         need.wave = 0
         need.next_wave_at = now + timedelta(hours=1)
@@ -196,9 +226,10 @@ def anyone_could_help(session: Session, settings: Settings, need: Need, now: dat
     return bool(matching.candidates(session, replace(widest, urgent=True), 1))
 
 
-def asleep_only(session: Session, settings: Settings, need: Need, now: datetime) -> bool:
+def asleep_only(session: Session, settings: Settings, need: Need, now: datetime,
+                area: areas.NeedArea | None = None) -> bool:
     """Tell whether someone could help if it were not their quiet hours."""
-    widest = criteria_for(session, settings, need, settings.max_waves, now)
+    widest = criteria_for(session, settings, need, settings.max_waves, now, area)
     return bool(matching.candidates(session, replace(widest, urgent=True), 1))
 
 
@@ -208,16 +239,80 @@ def schedule_wave(session: Session, need: Need) -> None:
                          job_id=f"wave-{need.id}-{need.wave}")
 
 
-def wave_due(session: Session, settings: Settings, need_id: int, wave: int, now: datetime) -> bool:
-    """Run the next wave if the given one is still the latest and nobody has claimed in time."""
+def wave_due(session: Session, settings: Settings, need_id: int, wave: int, now: datetime, *,
+             looked: "_Looked | None" = None) -> bool:
+    """Run the next wave if the given one is still the latest and nobody has claimed in time.
+
+    `looked` is what `run_wave` found before the write began: used if nothing it read has changed.
+    """
     need = needs.lock(session, need_id)
-    if need is None or need.wave != wave or need.next_wave_at is None or need.next_wave_at > now:
+    if need is None or not _due(need, wave, now):
         return False
     if need.status not in (needs.OPEN, needs.OFFERED) or need.claimed_count >= need.capacity:
         need.next_wave_at = None
         return False
-    next_wave(session, settings, need, now)
+    next_wave(session, settings, need, now, choice=looked.still(session, need) if looked is not None else None)
     return True
+
+
+def _due(need: Need, wave: int, now: datetime) -> bool:
+    return need.wave == wave and need.next_wave_at is not None and need.next_wave_at <= now
+
+
+def run_wave(db: Database, settings: Settings, need_id: int, wave: int, now: datetime) -> bool:
+    """Run the next wave of a need if it is due (`wave_due`), matching volunteers first in a
+    transaction that only reads.
+
+    On SQLite a write holds up every other writer (the webhooks' turns among them): the matching
+    reads go before the write lock is taken, and the write keeps to offering, unless what they
+    read changed meanwhile (then the wave is looked up again inside the write, as it always was).
+    """
+    looked = None
+    with db.session(read_only=True) as session:
+        need = session.get(Need, need_id)
+        if need is None or not _due(need, wave, now):
+            return False
+        if need.status in (needs.OPEN, needs.OFFERED) and need.claimed_count < need.capacity:
+            choice = choose(session, settings, need, now)
+            # The rows as the matching read them (read again, they could be newer on PostgreSQL).
+            looked = _Looked(choice, _rows(need, choice.volunteers))
+    with db.session() as session:
+        return wave_due(session, settings, need_id, wave, now, looked=looked)
+
+
+@dataclass(frozen=True)
+class _Looked:
+    """A choice made in a reading transaction, and the rows it was made from."""
+
+    choice: Choice
+    rows: tuple
+
+    def still(self, session: Session, need: Need) -> Choice | None:
+        """The choice, with this session's rows of its volunteers, if nothing it read has changed; else None."""
+        ids = [v.id for v in self.choice.volunteers]
+        loaded = {volunteer.id: volunteer for volunteer in session.scalars(
+            select(Volunteer).join(Contact, Contact.id == Volunteer.contact_id).where(Volunteer.id.in_(ids))
+            # Their skills, areas and the rest were matched in SQL: not loaded again.
+            .options(contains_eager(Volunteer.contact), lazyload("*")).execution_options(populate_existing=True))
+        } if ids else {}
+        if set(loaded) != set(ids):
+            return None
+        volunteers = tuple(loaded[i] for i in ids)
+        if _rows(need, volunteers) != self.rows:
+            return None
+        return replace(self.choice, volunteers=volunteers)
+
+
+def _rows(need: Need, volunteers: Sequence[Volunteer]) -> tuple:
+    """Every column of the need, its ride, and these volunteers and their contacts, as loaded."""
+    ride = rides.for_need(need)
+    return (_columns(need), _columns(ride) if ride is not None else None,
+            *((_columns(volunteer), _columns(volunteer.contact)) for volunteer in volunteers))
+
+
+def _columns(row) -> tuple:
+    mapper = inspect(row).mapper
+    return tuple(getattr(row, attr.key) for attr in mapper.column_attrs if attr.columns[0].table is mapper.local_table)
 
 
 def due_needs(session: Session, now: datetime) -> list[tuple[int, int]]:
@@ -248,16 +343,35 @@ def escalate(session: Session, settings: Settings, need: Need, now: datetime, *,
 
 def make_offer(session: Session, settings: Settings, need: Need, volunteer: Volunteer, now: datetime) -> Offer:
     """Offer the need to one volunteer, with a code of their own to answer with."""
-    code = offers.new_code(session, volunteer.id)
-    offer = Offer(need=need, volunteer=volunteer, code=code, status=offers.OFFERED, wave=need.wave, offered_at=now)
-    session.add(offer)
-    volunteer.last_offered_at = now
-    area = areas.for_location(session, need.location).label
-    t = copy.translator(settings, volunteer.contact)
-    session.flush()
-    queue_sms(session, volunteer.contact, copy.offer_text(settings, t, need, code, area), kind="offer",
-              need_id=need.id, meta={"offer_id": offer.id})
+    [offer] = make_offers(session, settings, need, [volunteer], now)
     return offer
+
+
+def make_offers(session: Session, settings: Settings, need: Need, volunteers: Sequence[Volunteer], now: datetime,
+                *, area: str | None = None) -> list[Offer]:
+    """Offer the need to these volunteers, each with a code of their own to answer with (`area`: the
+    need's area label, when the caller has it already).
+
+    The offers are written together, then their texts: a wave's write is short (on SQLite every
+    other writer waits for it).
+    """
+    if area is None:
+        area = areas.for_location(session, need.location).label
+    made = []
+    # A code is new among its own volunteer's offers: the others' offers need not be written first.
+    with session.no_autoflush:
+        for volunteer in volunteers:
+            offer = Offer(need=need, volunteer=volunteer, code=offers.new_code(session, volunteer.id),
+                          status=offers.OFFERED, wave=need.wave, offered_at=now)
+            session.add(offer)
+            volunteer.last_offered_at = now
+            made.append(offer)
+    session.flush()
+    for volunteer, offer in zip(volunteers, made):
+        t = copy.translator(settings, volunteer.contact)
+        queue_sms(session, volunteer.contact, copy.offer_text(settings, t, need, offer.code, area), kind="offer",
+                  need_id=need.id, meta={"offer_id": offer.id})
+    return made
 
 
 def replace_failed_offer(session: Session, settings: Settings, offer_id: int, now: datetime) -> None:

@@ -356,10 +356,17 @@ def deliver(outbox_id: int) -> str:
         if _held_by_budget(session, hotline, row, at):
             return "held"
         job = _job(row)
-    if early > 0:
+    if early > 0 and not _waits_for_its_slot(job, row):
         # Schedulers round to the second: never act before the row's time (send_after, a retry).
         hotline.sleep(early)
     return CHANNELS[job.channel](hotline, job)
+
+
+def _waits_for_its_slot(job: _Job, row: OutboxMessage) -> bool:
+    """Tell whether a row's time is the sender slot it booked: the send waits for it once claimed and
+    booked (waiting here first would leave the claim and the booking late for it)."""
+    return (job.channel == "sms" and job.sender_slot is not None
+            and job.sender_slot >= _ts(row.next_attempt_at) and (job.recipient_slot or 0) <= job.sender_slot)
 
 
 def _hold(hotline: Hotline, job: _Job, *, recipient_slot: float | None = None, sender_slot: float | None = None,
@@ -427,24 +434,30 @@ def _book(hotline: Hotline, job: _Job, segments: int, max_wait: float) -> float 
     Return the slot, a `_Held` when the sender is held, or None when the row went back to wait
     for a far slot (its own job sends it then). A send more than LATE_SECONDS past its slot
     books a new one: a late send beside an early one would put one too many into a second.
+    Bookings are made for when their answer is expected back (the pacer's recent round trip), so
+    a slow answer does not make the slot late on arrival, again and again.
     """
     settings = hotline.settings
     if not hotline.transport.paced or hotline.pacer is None:
         return _ts(utcnow())
+    pacer = hotline.pacer
     while True:
-        now = _ts(utcnow())
+        asked = _ts(utcnow())
+        expected = asked + pacer.round_trip.seconds
         recipient = None
         if not job.reply and job.recipient_slot is None and settings.recipient_burst > 0:
             recipient = Reservation(
                 RECIPIENT_PREFIX + str(job.contact_id), 1,
                 recipient_interval(settings.recipient_burst, settings.recipient_window_seconds), settings.recipient_burst,
             )
-        # A slot booked earlier (the row waited for it) is kept if its moment has not passed.
-        keep = job.sender_slot is not None and now <= job.sender_slot + LATE_SECONDS
+        # A slot booked earlier (the row waited for it) is kept if it will not have passed by the answer.
+        keep = job.sender_slot is not None and expected <= job.sender_slot + LATE_SECONDS
         sender = None if keep else Reservation(SENDER_PREFIX + hotline.transport.sender, segments,
                                                slot_interval(settings.sms_rate_per_second))
-        booking = hotline.pacer.book(_hold_key(hotline), recipient, sender,
-                                     recipient_max_wait=settings.pacing_max_wait_seconds, now=now)
+        booking = pacer.book(_hold_key(hotline), recipient, sender,
+                             recipient_max_wait=settings.pacing_max_wait_seconds, now=expected)
+        now = _ts(utcnow())
+        pacer.round_trip.measured(now - asked)
         if booking.held_until is not None:
             return _Held(booking.held_until)
         job.probe = booking.probe

@@ -17,7 +17,9 @@ goes through again.
 reserves the recipient's allowance and the sender's slot. Sender slots are spaced SLOT_SPACING
 times the rate's interval, and a send more than LATE_SECONDS past its slot takes a new one: the
 margin absorbs a send that leaves a little late or travels slower than the ones after it, so no
-sliding second at the receiving end holds more than the configured rate.
+sliding second at the receiving end holds more than the configured rate. A booking is made for
+the moment its answer is expected back (`RoundTrip`), not the moment it is asked: a slow Redis or
+a busy machine would otherwise hand out slots already past when they arrive.
 """
 from __future__ import annotations
 
@@ -41,6 +43,20 @@ HOLD_MEMORY_SECONDS = 6 * 3600
 SLOT_SPACING = 1.2
 # A send this late for its slot takes a new one instead (the spacing covers lateness up to it).
 LATE_SECONDS = 0.02
+# A booking looks ahead by the slowest recent round trip, which fades by this much a booking...
+ROUND_TRIP_FADE = 0.9
+# ...and never by more than this (one stall, a pause of the process, is soon forgotten).
+ROUND_TRIP_MAX_SECONDS = 1.0
+
+
+class RoundTrip:
+    """How long a booking takes to come back lately: the slowest recent one, fading as faster ones come."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def measured(self, seconds: float) -> None:
+        self.seconds = min(ROUND_TRIP_MAX_SECONDS, max(seconds, self.seconds * ROUND_TRIP_FADE))
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,8 @@ class Booking:
 
 
 class Pacer(Protocol):
+    round_trip: RoundTrip
+
     def reserve(self, key: str, *, cost: float, interval: float, burst: int, now: float) -> float: ...
 
     def held(self, key: str) -> tuple[float, int] | None: ...
@@ -103,6 +121,7 @@ class MemoryPacer:
         self._tat: dict[str, float] = {}
         self._holds: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
+        self.round_trip = RoundTrip()
 
     def reserve(self, key: str, *, cost: float, interval: float, burst: int, now: float) -> float:
         """Reserve `cost` units on `key` and return when their use may start (epoch seconds)."""
@@ -202,6 +221,7 @@ class RedisPacer:
         self.connection = connection
         self._script = connection.register_script(_RESERVE)
         self._book = connection.register_script(_BOOK)
+        self.round_trip = RoundTrip()
 
     def reserve(self, key: str, *, cost: float, interval: float, burst: int, now: float) -> float:
         """Reserve `cost` units on `key` and return when their use may start (epoch seconds)."""
