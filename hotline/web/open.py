@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_timedelta
 from babel.numbers import format_decimal, format_percent
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, jsonify, render_template, url_for
 
 from .. import figures, fund
 from ..clock import now as utcnow
 from ..i18n import languages
 from ..i18n.translator import CONSOLE, Translator
 from .console import labels
-from .console.i18n import console_languages
+from .console.i18n import console_languages, reader_language
 from .twilio import hotline
 
 bp = Blueprint("open", __name__)
@@ -87,13 +87,7 @@ def current() -> tuple[figures.Figures, float]:
 
 
 def choose_language() -> Translator:
-    codes = [lang.code for lang in console_languages()]
-    settings = hotline().settings
-    chosen = request.args.get("lang") if request.args.get("lang") in codes else None
-    if chosen is None:
-        chosen = request.accept_languages.best_match(codes) or (
-            settings.default_language if settings.default_language in codes else "en")
-    g.console_t = Translator(chosen, settings.locales_dir, CONSOLE)
+    g.console_t = Translator(reader_language(), hotline().settings.locales_dir, CONSOLE)
     return g.console_t
 
 

@@ -23,17 +23,22 @@ def console_languages() -> list[languages.Language]:
     return [lang for code, lang in languages.REGISTRY.items() if code in have]
 
 
-def choose_language() -> None:
+def reader_language(preferred: str | None = None) -> str:
+    """The language a web page is read in: `?lang=`, else `preferred` (an account's), else the browser's,
+    else the hotline's default, among those the pages are translated into."""
     settings = hotline().settings
     codes = [lang.code for lang in console_languages()]
+    for chosen in (request.args.get("lang"), preferred):
+        if chosen in codes:
+            return chosen
+    return request.accept_languages.best_match(codes) or (
+        settings.default_language if settings.default_language in codes else "en")
+
+
+def choose_language() -> None:
     user = g.get("user")
-    chosen = request.args.get("lang") if request.args.get("lang") in codes else None
-    if chosen is None and user is not None and user.language in codes:
-        chosen = user.language
-    if chosen is None:
-        chosen = request.accept_languages.best_match(codes) or (
-            settings.default_language if settings.default_language in codes else "en")
-    g.console_t = Translator(chosen, settings.locales_dir, CONSOLE)
+    chosen = reader_language(user.language if user is not None else None)
+    g.console_t = Translator(chosen, hotline().settings.locales_dir, CONSOLE)
 
 
 def translator() -> Translator:
