@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import fund, needs, rides
-from .models import Need, NeedEvent, Offer, Ride
+from .models import CheckInRound, Need, NeedEvent, Offer, Ride
 
 OTHERS = "others"  # the key of the merged row of small categories or languages
 
@@ -71,6 +71,28 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Checkins:
+    """Regular check-ins in the period: their people, how many were made and answered, the look-ins they led to."""
+
+    people: int | None  # residents asked at least once; None: fewer than min_count
+    made: int | None  # check-ins asked (texts and calls), shown when `people` is
+    answered: int | None  # of those, answered; None when few answered, or few did not
+    visits: int | None  # look-ins volunteers finished when nobody answered (or a 2 asked for one)
+    visit_hours: float | None  # their hours from a volunteer's claim to DONE, each at most VISIT_HOURS
+
+    @property
+    def share_answered(self) -> float | None:
+        if self.made and self.answered is not None:
+            return self.answered / self.made
+        return None
+
+
+# A look-in counts at most this long: a claim made the evening before a morning visit is not hours of work.
+# (The open records page says "at most 3 hours each".)
+VISIT_HOURS = 3.0
+
+
+@dataclass(frozen=True)
 class Figures:
     min_count: int
     first_week: date
@@ -83,6 +105,7 @@ class Figures:
     hours_to_done: float | None
     rides_given: int | None
     volunteers_active: int | None
+    checkins: Checkins = Checkins(0, 0, 0, 0, 0.0)
     extra: dict = field(default_factory=dict)
 
 
@@ -234,7 +257,37 @@ def collect(session: Session, *, zone: ZoneInfo, now: datetime, weeks: int, min_
         hours_to_done=_median(done_hours.values(), k),
         rides_given=shown_count(rides_given, k),
         volunteers_active=shown_count(volunteers_active, k),
+        checkins=_checkins(session, since, until, first, k),
     )
+
+
+def _checkins(session: Session, since: datetime, until: datetime, first: dict, k: int) -> Checkins:
+    """The check-ins asked in the period, an erased resident's among them (grouped by their anonymous mark)."""
+    asked = session.execute(
+        select(CheckInRound.checkin_id, CheckInRound.erased_plan, CheckInRound.answered_at)
+        .where(CheckInRound.due_at >= since, CheckInRound.due_at < until, CheckInRound.asked_at.is_not(None))).all()
+    people = {(r.checkin_id, r.erased_plan) for r in asked}
+    answered_by = {(r.checkin_id, r.erased_plan) for r in asked if r.answered_at is not None}
+    missed_by = {(r.checkin_id, r.erased_plan) for r in asked if r.answered_at is None}
+    answered = sum(1 for r in asked if r.answered_at is not None)
+    if shown_count(len(people), k) is None:
+        return Checkins(None, None, None, None, None)
+    # Who answered and who did not are each a few people's doing when either group is small.
+    shown_answered = answered if all(shown_count(len(group), k) is not None
+                                     for group in (answered_by, missed_by)) else None
+    visits = session.execute(
+        select(Need.id, Need.contact_id)
+        .where(Need.category == "checkin", Need.status == needs.DONE,
+               Need.created_at >= since, Need.created_at < until)).all()
+    visited = {v.contact_id for v in visits}
+    if shown_count(len(visited), k) is None:
+        return Checkins(len(people), len(asked), shown_answered, None, None)
+    hours = 0.0
+    for visit in visits:
+        claimed, done = first[needs.CLAIMED].get(visit.id), first[needs.DONE].get(visit.id)
+        if claimed is not None and done is not None:
+            hours += min(_hours(done, claimed) or 0.0, VISIT_HOURS)
+    return Checkins(len(people), len(asked), shown_answered, len(visits), round(hours, 1))
 
 
 def _merge_weeks(mondays: list[date], by_week: dict[date, list[_Need]], k: int):

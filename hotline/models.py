@@ -412,7 +412,10 @@ class CheckInRound(Base):
     __table_args__ = (UniqueConstraint("checkin_id", "wall"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    # None once its resident was erased: the round stays, counted in the public figures, with only
+    # `erased_plan`, a random mark shared by the rounds of one erased plan, so people can be counted.
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    erased_plan: Mapped[str | None] = mapped_column(String(16))
     # The local wall-clock moment it was for, "2027-03-14T09:00", and that moment in UTC.
     wall: Mapped[str] = mapped_column(String(16))
     due_at: Mapped[datetime]
@@ -428,7 +431,7 @@ class CheckInRound(Base):
     # The look-in (or the call asked for with a 2), a need like any other.
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"))
 
-    checkin: Mapped[CheckIn] = relationship(back_populates="rounds")
+    checkin: Mapped[CheckIn | None] = relationship(back_populates="rounds")
     need: Mapped["Need | None"] = relationship()
 
 

@@ -334,7 +334,7 @@ def test_a_spanish_resident_sets_up_check_ins_at_nueve_de_la_manana(app, db, clo
     assert "Gracias" in phone.text("sí")
 
 
-def test_delete_erases_check_ins(app, db, clock, resident):
+def test_delete_erases_check_ins_and_keeps_only_an_anonymous_count_of_them(app, db, clock, resident):
     set_up_daily(resident)
     at(clock, app, 2026, 12, 8, 14, 0)
     resident.text("1")
@@ -342,7 +342,10 @@ def test_delete_erases_check_ins(app, db, clock, resident):
     resident.text("1")
     with db.session() as session:
         assert session.scalars(select(CheckIn)).all() == []
-        assert session.scalars(select(CheckInRound)).all() == []
+        # The round stays for the public count, tied to nobody: no plan, no answer, a random mark.
+        (kept,) = session.scalars(select(CheckInRound)).all()
+        assert kept.checkin_id is None and kept.answer is None and kept.answer_channel is None
+        assert kept.need_id is None and re.fullmatch(r"[0-9a-f]{16}", kept.erased_plan)
 
 
 def test_settings_refuse_check_in_hours_that_leave_no_time(settings):

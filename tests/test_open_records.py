@@ -231,7 +231,7 @@ def test_the_page_is_read_once_while_it_is_fresh(app, client, db, frozen):
             for path in ("/open", "/open.json", "/open.csv", "/open/weeks.svg", "/open?lang=es"):
                 assert client.get(path).status_code == 200
         first = len(statements)
-        assert 0 < first <= 8
+        assert 0 < first <= 10  # one reading of every figure: requests, history, rides, volunteers, check-ins, fund
         open_records.cache.clear()  # as when OPEN_CACHE_SECONDS have passed
         client.get("/open.json")
         assert len(statements) > first

@@ -323,7 +323,7 @@ def answer(session: Session, settings: Settings, contact: Contact, round_id: int
            now: datetime) -> tuple[str, Need | None]:
     """A 1 (OK) or 2 (a neighbour should call) to a check-in; return what happened and any need made."""
     round_ = session.get(CheckInRound, round_id)
-    if round_ is None or round_.checkin.contact_id != contact.id:
+    if round_ is None or round_.checkin is None or round_.checkin.contact_id != contact.id:
         return "gone", None
     plan = lock(session, round_.checkin_id)
     session.refresh(round_)

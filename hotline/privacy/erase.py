@@ -11,6 +11,7 @@ and points at nobody.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from .. import audit, needs, offers, volunteers
 from ..config import Settings
 from ..db import insert_ignore
-from ..dispatch import commands, notes, resident
+from ..dispatch import checkins, commands, notes, resident
 from ..models import (
     Ask, AuditEntry, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
     OutboxMessage, Recording, Ride, Volunteer,
@@ -101,9 +102,16 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
     _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else [])
                   + [f"check-ins {plan}" for plan in plans])
     session.execute(delete(Ask).where(Ask.contact_id == contact.id))
-    # Check-ins and their history (the rounds go with their plan).
-    session.execute(delete(CheckInRound).where(CheckInRound.checkin_id.in_(
-        select(CheckIn.id).where(CheckIn.contact_id == contact.id))))
+    # Check-ins go; their rounds stay in the public count, pointing at nobody: each erased plan's
+    # rounds share a fresh random mark (so people are counted), and lose their answers and visits.
+    for plan in plans:
+        # A round still waiting for an answer never follows up.
+        session.execute(update(CheckInRound).where(
+            CheckInRound.checkin_id == plan, CheckInRound.status.in_(checkins.OPEN_ROUND),
+        ).values(status=checkins.SKIPPED).execution_options(synchronize_session=False))
+        session.execute(update(CheckInRound).where(CheckInRound.checkin_id == plan).values(
+            checkin_id=None, erased_plan=secrets.token_hex(8), answer=None, answer_channel=None, need_id=None,
+        ).execution_options(synchronize_session=False))
     session.execute(delete(CheckIn).where(CheckIn.contact_id == contact.id))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
     session.execute(delete(Contact).where(Contact.id == contact.id))

@@ -123,9 +123,21 @@ class Words:
             return self.t._("not shown")
         return self.t._("fewer than %(n)s", n=self.k)
 
-    def share(self, counts: figures.Helped) -> str:
-        share = counts.share
+    def share(self, counts: figures.Helped | figures.Checkins) -> str:
+        share = counts.share_answered if isinstance(counts, figures.Checkins) else counts.share
         return "–" if share is None else format_percent(share, locale=self.locale)
+
+    def shown(self, value: int | None, about: int | None) -> str:
+        """A count that is hidden ("not shown") while the people it is about are many enough to show."""
+        if value is None and about is not None:
+            return self.t._("not shown")
+        return self.count(value)
+
+    def total_hours(self, value: float | None) -> str:
+        """A sum of hours ("12.5")."""
+        if value is None:
+            return self.t._("fewer than %(n)s", n=self.k)
+        return format_decimal(value, format="#,##0.#", locale=self.locale)
 
     def hours(self, value: float | None) -> str:
         """A median time in the reader's words ("4 hours", "2 días"), from CLDR."""
@@ -212,8 +224,17 @@ def as_json(found: figures.Figures) -> dict[str, Any]:
         "median_hours_to_done": found.hours_to_done,
         "rides_given": found.rides_given,
         "volunteers_active": found.volunteers_active,
+        "checkins": checkins_json(found.checkins),
         "fund": fund_json(found.extra["fund"]),
     }
+
+
+def checkins_json(c: figures.Checkins) -> dict[str, Any]:
+    """Check-ins: null where the figure would be about fewer than min_count people."""
+    share = c.share_answered
+    return {"people": c.people, "made": c.made, "answered": c.answered,
+            "share_answered": None if share is None else round(share, 4),
+            "visits": c.visits, "visit_hours": c.visit_hours}
 
 
 def _units(cents: int, currency: str) -> str:
@@ -268,6 +289,8 @@ def as_csv(found: figures.Figures) -> str:
         row("languages", language["language"], data["first_week"], data["last_week"], language)
     for key in ("median_hours_to_claim", "median_hours_to_done", "rides_given", "volunteers_active"):
         row("figures", key, data["first_week"], data["last_week"], value=data[key])
+    for key, value in data["checkins"].items():
+        row("checkins", key, data["first_week"], data["last_week"], value=value)
     for week in data["weeks"]:
         row("median_hours_to_claim", "", week["first_week"], week["last_week"], value=week["median_hours_to_claim"])
     return out.getvalue()
