@@ -175,12 +175,14 @@ def standing(found: list[Line]) -> list[Line]:
 
 
 def household(entry: FundEntry) -> tuple[str, int] | None:
-    """Who a disbursement paid, as a key to count distinct households: the resident, or (erased) the request."""
+    """Who a disbursement paid, as a key to count distinct households: the resident, or (erased) their mark."""
     need = entry.need
     if need is None:
         return None
+    if need.erased_household:
+        return ("erased", need.erased_household)
     if need.contact is not None and need.contact.phone == ERASED_CONTACT:
-        return ("request", need.id)
+        return ("request", need.id)  # erased before requests kept a mark
     return ("resident", need.contact_id)
 
 

@@ -169,6 +169,9 @@ class Need(Base):
     # Two words the helper says at the door of a visit, in the resident's language; picked afresh
     # at each claim that finds nobody else holding the need, gone when nobody does.
     door_words: Mapped[str | None] = mapped_column(String(64))
+    # Once its resident was erased: a random mark their requests share, so the fund still counts one
+    # household for them (they point at nobody).
+    erased_household: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 

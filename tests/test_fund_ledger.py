@@ -314,6 +314,31 @@ def test_an_erased_residents_disbursement_still_counts_tied_to_nobody(app, db):
     assert len(paid_texts(db)) == 5
 
 
+def test_an_erased_resident_paid_twice_still_counts_as_one_household(app, db):
+    from hotline.privacy import erase
+
+    for i in range(5):
+        add_request(db, f"{810000 + i}", category="money")
+    with db.session() as session:
+        first = session.scalars(select(Contact).where(Contact.phone == "+16175550000")).one()
+        session.add(Need(ref="810099", contact=first, category="money", language="es", status="done",
+                         details="and the light bill", location="", created_at=NOW))
+    ana, _ = coordinators(app, db)
+    give(ana, "1000")
+    for ref in ("810000", "810001", "810002", "810003", "810004", "810099"):
+        pay(ana, ref, "20")
+    before = public(app.test_client())
+    assert before["households_helped"] == 5
+    with db.session() as session:
+        erase.forget(session, app.extensions["hotline"].settings, session.get(Contact, first.id), NOW,
+                     actor="test", reason="asked")
+    with db.session() as session:
+        marks = session.scalars(select(Need.erased_household).where(Need.ref.in_(["810000", "810099"]))).all()
+        assert len(set(marks)) == 1 and marks[0]
+    open_records.cache.clear()
+    assert public(app.test_client()) == before
+
+
 # -- the resident's text ------------------------------------------------------------------------------
 
 def test_nothing_is_sent_to_a_resident_who_texted_stop(app, db):

@@ -238,8 +238,8 @@ def _erase_helpers_copies(session: Session, need_ids: list[int]) -> None:
 
 def _scrub_needs(session: Session, need_ids: list[int], erased_id: int) -> None:
     """Keep each request's category, status and dates for the counts; drop its words and its person."""
-    session.execute(update(Need).where(Need.id.in_(need_ids)).values(contact_id=erased_id).execution_options(
-        synchronize_session=False))
+    session.execute(update(Need).where(Need.id.in_(need_ids)).values(
+        contact_id=erased_id, erased_household=secrets.token_hex(8)).execution_options(synchronize_session=False))
     scrub_words(session, need_ids)
 
 

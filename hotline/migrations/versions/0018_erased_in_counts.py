@@ -1,5 +1,5 @@
-"""check-in rounds outlive an erased plan: the rounds of a resident who asked to be erased keep
-only an anonymous mark that groups them, so the public count of check-ins still holds them
+"""what an erased resident leaves in the counts: check-in rounds outlive their plan with only an
+anonymous mark that groups them, and their requests share one, so the fund counts one household
 
 Revision ID: 0018
 Revises: 0017
@@ -20,9 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table('checkin_rounds', schema=None) as batch_op:
         batch_op.alter_column('checkin_id', existing_type=sa.Integer(), nullable=True)
         batch_op.add_column(sa.Column('erased_plan', sa.String(length=16), nullable=True))
+    with op.batch_alter_table('needs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('erased_household', sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('needs', schema=None) as batch_op:
+        batch_op.drop_column('erased_household')
     # Rounds of erased plans have nothing to belong to once the column is required again.
     op.execute("DELETE FROM checkin_rounds WHERE checkin_id IS NULL")
     with op.batch_alter_table('checkin_rounds', schema=None) as batch_op:
