@@ -31,7 +31,7 @@ from hotline.config import Settings
 from hotline.dispatch import manual, waves
 from hotline.inbound import handle_message
 from hotline.migrate import upgrade
-from hotline.models import Contact, Need, NeedEvent, Offer, Ride, Volunteer
+from hotline.models import CheckIn, CheckInRound, Contact, Need, NeedEvent, Offer, Ride, Volunteer
 from hotline.voice import recordings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,6 +186,26 @@ def seed_history(h: Hotline) -> None:
                                   status="done" if done else "claimed", offered_at=created, claimed_at=claimed))
             if need.category == "ride":
                 session.add(Ride(need=need, status="done" if done else "cancelled", created_at=created))
+        # Fourteen neighbours with check-ins on some days of each week; most answer, a few are looked in on.
+        for person in range(14):
+            plan = CheckIn(contact=Contact(phone=f"+1617556{3000 + person}"), local_time="09:00",
+                           time_zone="America/New_York", days="024", status="active")
+            session.add(plan)
+            for day in range(1, 84):
+                due = h.now - timedelta(days=day)
+                if due.weekday() not in (0, 2, 4):
+                    continue
+                answered = draw.random() < 0.9
+                plan.rounds.append(CheckInRound(wall=f"{due:%Y-%m-%dT09:00}", due_at=due, asked_at=due,
+                                                status="ok" if answered else "escalated",
+                                                answered_at=due + timedelta(minutes=4) if answered else None))
+                if not answered:
+                    visit = Need(ref=f"{760000 + person * 100 + day}", category="checkin", language="en",
+                                 status="done", contact=plan.contact, created_at=due + timedelta(minutes=70))
+                    visit.events.append(NeedEvent(at=due + timedelta(minutes=80), kind="claimed"))
+                    visit.events.append(NeedEvent(at=due + timedelta(minutes=80 + draw.uniform(30, 120)),
+                                                  kind="done"))
+                    session.add(visit)
         session.commit()
 
 
