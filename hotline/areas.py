@@ -107,9 +107,24 @@ _STREET = re.compile(
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A number spelled out ("six one seven five five five ...") in the shipped languages written in
+# Latin letters: seven digit words in a row, or more, are a phone number.
+_DIGIT_WORDS = (
+    "zero|oh|one|two|three|four|five|six|seven|eight|nine|"
+    "cero|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|"
+    "zéro|un|deux|trois|quatre|cinq|sept|huit|neuf|"
+    "zewo|en|de|twa|kat|senk|sis|sèt|uit|nèf|"
+    "sero|isa|dalawa|tatlo|apat|lima|anim|pito|walo|siyam|"
+    "không|một|hai|ba|bốn|năm|sáu|bảy|tám|chín"
+)
+_SPELLED = re.compile(rf"\b(?:(?:{_DIGIT_WORDS}|\d)\b[\s,.-]*){{7,}}", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
-    """Leave out phone numbers and street addresses from words shown to more than one helper."""
-    text = _PHONE.sub("***", text or "")
+    """Leave out phone numbers (in digits or spelled out), e-mail addresses and street addresses
+    from words shown to more than one helper."""
+    text = _EMAIL.sub("***", text or "")
+    text = _PHONE.sub("***", text)
+    text = _SPELLED.sub("*** ", text).rstrip() if _SPELLED.search(text) else text
     return _STREET.sub("***", text)

@@ -272,6 +272,23 @@ def test_long_thanks_are_kept_masked_and_relayed_within_two_segments(settings, c
     app.extensions["hotline"].close()
 
 
+@pytest.mark.parametrize("words", [
+    "Gracias Rosa! escríbame a maria.lopez@example.com",
+    "Thank you so much, call me six one seven five five five zero one nine nine",
+    "Merci! mon numéro: six un sept cinq cinq cinq zéro un neuf neuf",
+])
+def test_thanks_never_carry_an_email_or_a_spelled_out_number(settings, clock, words):
+    app = care_app(settings)
+    db = app.extensions["hotline"].db
+    add_volunteer(db, ROSA, "Rosa", cap=10)
+    finish_a_task(app, db, Phone(app.test_client(), ROSA), answer="1", words=words)
+    with db.session() as session:
+        [kept] = session.scalars(select(NeedEvent.note).where(NeedEvent.kind == care.THANKS)).all()
+    assert "@" not in kept and "example" not in kept and "cinq" not in kept and "five" not in kept
+    assert kept.split()[0] in ("Gracias", "Thank", "Merci!") and "***" in kept
+    app.extensions["hotline"].close()
+
+
 def test_rest_never_cuts_a_longer_pause_short(settings, clock):
     app = care_app(settings, care_rest_days=3)
     db = app.extensions["hotline"].db
