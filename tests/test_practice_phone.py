@@ -218,3 +218,14 @@ def test_an_oversized_request_is_refused(app, db):
     me = Practising(signed_in(app, db, "coordinator"))
     limit = app.config["MAX_CONTENT_LENGTH"]
     assert me.post("/try/text", phone="resident", body="x" * (limit + 1)).status_code == 413
+
+
+def test_the_live_log_gets_no_line_for_made_up_texts_and_calls(app, db, caplog):
+    import logging
+
+    me = Practising(signed_in(app, db, "coordinator"))
+    with caplog.at_level(logging.INFO):
+        me.text("resident", "hello")
+        me.call("resident", action="call")
+    # The console's own line per request stays; the sandbox's calls and texts are not news.
+    assert {record.name for record in caplog.records} == {"hotline.access"}

@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 from sqlalchemy import select
 
+from .. import logs
 from ..config import Settings
 from ..db import Database
 from ..inbound import handle_message
@@ -199,7 +200,7 @@ class Sandbox:
     @contextmanager
     def _running(self) -> Iterator[tuple[Hotline, dict[str, Any]]]:
         """Lock the sandbox and run on its services; then run the queued work and note what phones got."""
-        with _locked(self.folder / LOCK_FILE):
+        with _locked(self.folder / LOCK_FILE), logs.hushed():
             state = read_state(self.folder)
             hotline = demo.services(self.settings, Database(self.settings.database_url), quiet=True)
             try:
