@@ -1,7 +1,10 @@
 """The practice phone (`/try`): a sandbox per signed-in person where nothing touches live data or a phone."""
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -145,17 +148,17 @@ def test_start_again_throws_the_sandbox_away(app, db):
     assert "Nothing yet" in me.page("resident")
 
 
-def test_an_idle_sandbox_expires_and_is_cleaned_up(app, db):
-    me = Practising(signed_in(app, db, "coordinator"))
+def test_an_idle_sandbox_expires_and_is_cleaned_up_when_anyone_opens_the_page(app, db):
+    me = Practising(signed_in(app, db, "coordinator", "one@example.org"))
     me.text("resident", "hello")
-    sandboxes = practice.Practice(app.extensions["hotline"].settings, idle_minutes=0)
-    folder = sandboxes.folders()[0]
-    import os
-    import time
-    old = time.time() - 120
+    folder = practice.Practice(app.extensions["hotline"].settings).folders()[0]
+    old = time.time() - practice.IDLE_MINUTES * 60 - 5
     os.utime(folder / practice.STATE_FILE, (old, old))
-    assert sandboxes.sweep() == 1
+    other = signed_in(app, db, "viewer", "two@example.org")
+    assert other.get("/try").status_code == 200
     assert not folder.exists()
+    # Its owner starts afresh.
+    assert "Nothing yet" in me.page("resident")
 
 
 def test_no_more_sandboxes_than_the_limit(app, db, monkeypatch):
@@ -176,7 +179,6 @@ def test_sandboxes_live_in_a_temporary_folder_never_the_configured_database(app,
     assert (folder / "sandbox.db").exists()
     live = app.extensions["hotline"].settings.database_url
     assert str(folder) not in live
-    import tempfile
     assert Path(tempfile.gettempdir()) in folder.parents
 
 

@@ -89,6 +89,8 @@ def page(phone: practice.Phone, box: practice.Sandbox, status: int = 200, error:
 @access.requires(accounts.READ)
 def index():
     phone = chosen_phone(request.args.get("phone"))
+    # Whoever opens the page clears away the sandboxes nobody used for a while.
+    sandboxes().sweep()
     try:
         box = sandbox(make=True)
     except practice.Busy:
