@@ -231,3 +231,11 @@ def test_the_live_log_gets_no_line_for_made_up_texts_and_calls(app, db, caplog):
         me.call("resident", action="call")
     # The console's own line per request stays; the sandbox's calls and texts are not news.
     assert {record.name for record in caplog.records} == {"hotline.access"}
+
+
+def test_signing_out_throws_the_sandbox_away(app, db):
+    me = Practising(signed_in(app, db, "coordinator"))
+    me.text("resident", "hello")
+    folder = practice.Practice(app.extensions["hotline"].settings).folders()[0]
+    assert me.post("/logout").status_code == 302
+    assert not folder.exists()

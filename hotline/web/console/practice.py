@@ -64,6 +64,11 @@ def sandbox(make: bool) -> practice.Sandbox | None:
     return sandboxes().open(token, g.user.id)
 
 
+def throw_away() -> None:
+    """Remove the signed-in person's sandbox (they start again, or sign out)."""
+    sandboxes().remove(session.pop(TOKEN, None))
+
+
 def busy():
     return render_template("console/error.html", status=503, message=_(
         "Too many practice phones are in use right now. Try again in a few minutes.")), 503
@@ -168,5 +173,5 @@ def call():
 @access.requires(accounts.READ)
 def reset():
     phone = chosen_phone(one("phone", 16))
-    sandboxes().remove(session.pop(TOKEN, None))
+    throw_away()
     return back(phone)
