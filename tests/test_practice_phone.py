@@ -239,3 +239,47 @@ def test_signing_out_throws_the_sandbox_away(app, db):
     folder = practice.Practice(app.extensions["hotline"].settings).folders()[0]
     assert me.post("/logout").status_code == 302
     assert not folder.exists()
+
+
+def test_a_call_in_a_language_without_speech_recognition_takes_the_typed_words_as_a_recording(app, db):
+    me = Practising(signed_in(app, db, "coordinator"))
+    assert me.post("/try/language", phone="resident", language="ht").status_code == 303
+    page = me.call("resident", action="call")
+    assert "We have no voice for Kreyòl yet" in page
+    page = me.call("resident", action="key", key="1")
+    assert "The hotline records the answer: type what the caller says." in page
+    page = me.call("resident", action="words", words="diri ak pwa pou twa moun")
+    assert "Said: diri ak pwa pou twa moun" in page
+    assert "Where are you?" in page.split("Said: diri ak pwa pou twa moun")[-1]
+
+
+def test_texts_sent_at_once_to_one_sandbox_are_all_kept(app, db):
+    import threading
+
+    client = signed_in(app, db, "coordinator")
+    me = Practising(client)
+    me.text("resident", "hello")  # the sandbox exists before the rush
+    cookie = client.get_cookie("hotline_console").value
+    failures = []
+
+    def send(number: int) -> None:
+        other = app.test_client()
+        other.set_cookie("hotline_console", cookie)
+        response = other.post("/try/text", data={"phone": f"{'ana' if number % 2 else 'ben'}",
+                                                 "body": f"message {number}", "csrf_token": me.token})
+        if response.status_code != 303:
+            failures.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    sent = me.page("ana") + me.page("ben")
+    assert all(f"message {number}" in sent for number in range(6))
+
+
+def test_an_unknown_phone_is_refused(app, db):
+    client = signed_in(app, db, "viewer")
+    assert client.get("/try?phone=mallory").status_code == 400
