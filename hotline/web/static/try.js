@@ -4,8 +4,11 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-scroll-end]").forEach(function (thread) {
     thread.scrollTop = thread.scrollHeight;
   });
+});
+// After the browser has gone to the #handset the answer named (which moves focus itself).
+window.addEventListener("load", function () {
   var next = document.querySelector("[data-focus]");
-  if (next && window.location.hash === "#thread") {
-    next.focus({preventScroll: true});
+  if (next && window.location.hash === "#handset") {
+    window.setTimeout(function () { next.focus(); }, 0);
   }
 });
