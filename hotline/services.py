@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .config import Settings
 from .db import Database
@@ -79,12 +81,16 @@ class Hotline:
         self.stopping.set()
         if self.queue is not None:
             self.queue.close()
-        if current_or_none() is self:
+        if _current is self:
             uninstall()
         self.db.dispose()
 
 
 _current: Hotline | None = None
+# Services that stand in for the installed ones in this thread (or task) only: a practice sandbox
+# inside a live web process runs its jobs and hooks on its own database, queue and transport,
+# while the process's other requests and its background threads keep the installed services.
+_scoped: ContextVar[Hotline | None] = ContextVar("hotline_scoped_services", default=None)
 
 
 def install(hotline: Hotline) -> None:
@@ -99,11 +105,27 @@ def uninstall() -> None:
 
 
 def current_or_none() -> Hotline | None:
-    return _current
+    return _scoped.get() or _current
+
+
+def scoped_or_none() -> Hotline | None:
+    """Return the services standing in for the installed ones here, if any."""
+    return _scoped.get()
+
+
+@contextmanager
+def scoped(hotline: Hotline) -> Iterator[Hotline]:
+    """Make `hotline` the services of this thread (or task) only, for the block's length."""
+    token = _scoped.set(hotline)
+    try:
+        yield hotline
+    finally:
+        _scoped.reset(token)
 
 
 def current() -> Hotline:
-    """Return this process's services; create_app and the worker install them."""
-    if _current is None:
+    """Return this process's services (or those scoped here); create_app and the worker install them."""
+    hotline = current_or_none()
+    if hotline is None:
         raise RuntimeError("no hotline services installed: call create_app() or run the worker")
-    return _current
+    return hotline

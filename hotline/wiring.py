@@ -18,7 +18,7 @@ from .flows import answers, checkin, engine, erase, home, intake, language, ride
 from .outbound import events, notify
 from .outbound.pacing import MemoryPacer, RedisPacer
 from .outbound.transports import make_transport
-from .services import Hotline, redis_from_url
+from .services import Hotline, redis_from_url, scoped_or_none
 
 # Conversation flows, by the names stored in `conversations`.
 FLOWS = (home.FLOW, intake.FLOW, language.FLOW, ride.FLOW, signup.FLOW, status.FLOW, erase.FLOW, thanks.FLOW,
@@ -53,10 +53,11 @@ def redis_backends(connection) -> tuple[RQQueue, RedisPacer]:
 
 
 def with_settings(handler: Callable[..., Any], hotline: Hotline) -> Callable[..., Any]:
-    """The handler, given the services' settings as they are when the event is published."""
+    """The handler, given the services' settings as they are when the event is published (a practice
+    sandbox's, when one publishes it)."""
 
     def handle(session, **payload):
-        payload.setdefault("settings", hotline.settings)
+        payload.setdefault("settings", (scoped_or_none() or hotline).settings)
         return handler(session, **payload)
 
     handle.__wrapped__ = handler

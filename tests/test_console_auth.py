@@ -261,6 +261,8 @@ def test_a_viewer_may_read_but_every_action_is_refused(app, db):
     token = csrf_token(client, "/needs")
     checked = 0
     for rule in console_rules(app):
+        if rule.endpoint.startswith("practice."):
+            continue  # the practice phone acts only in the viewer's own sandbox (test_practice_phone.py)
         if "POST" in rule.methods:
             response = client.post(path_of(rule), data={"csrf_token": token})
             assert response.status_code == 403, rule.rule

@@ -7,11 +7,9 @@ what the hotline queues for other numbers is shown here and left for the hotline
 """
 from __future__ import annotations
 
-import logging
 import re
 import sys
 import tempfile
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, TextIO
@@ -20,25 +18,18 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
-from .. import clock, volunteers, wiring
-from ..background.queue import InProcessQueue
-from ..config import Settings, shipped_languages
+from .. import clock, wiring
+from ..config import Settings
 from ..db import Database
 from ..inbound import handle_message
 from ..jobs import periodic, run
-from ..migrate import upgrade
 from ..models import OutboxMessage
-from ..outbound.pacing import MemoryPacer
-from ..outbound.transports import ConsoleTransport
 from ..phones import mask, normalize
+from ..sandbox import demo
+from ..sandbox.demo import DEMO_VOLUNTEERS
 from ..services import Hotline, install
 from .common import database
 from .common import settings as read_settings
-
-# Demo volunteers in the sandbox: fictional numbers (555-01xx), every skill, anywhere, any time.
-# Four, so that a request's second wave of offers shows too (a wave is three by default).
-DEMO_VOLUNTEERS = (("Ana", "+15550100001"), ("Ben", "+15550100002"), ("Chen", "+15550100003"),
-                   ("Dana", "+15550100004"))
 
 LIVE_WARNING = ("WARNING: --live-database: this chat files real requests in {where} and real volunteers "
                 "get its offers (the running hotline sends them; nothing is sent from here).")
@@ -57,24 +48,6 @@ def chat(phone: str, live_database: bool) -> None:
     if live_database:
         click.echo(LIVE_WARNING.format(where=settings.database_url.split("@")[-1]), err=True)
     ChatSession(settings, phone, live=live_database).loop(sys.stdin, click.echo)
-
-
-def sandbox_settings(settings: Settings, url: str, folder: Path) -> Settings:
-    """The configured settings on a throwaway database: no Redis, no Twilio, nothing run behind the chat's back."""
-    return replace(settings, database_url=url, redis_url="", instance_path=str(folder / "instance"),
-                   twilio_account_sid="", twilio_auth_token="", twilio_phone_number="",
-                   twilio_messaging_service_sid="", queue_threads=0)
-
-
-def seed_demo_volunteers(db: Database, settings: Settings) -> None:
-    """Add the demo volunteers, speaking the default language first and every shipped one."""
-    spoken = [settings.default_language, *sorted(shipped_languages(settings.locales_dir) - {settings.default_language})]
-    with db.session() as session:
-        for number, (name, phone) in enumerate(DEMO_VOLUNTEERS):
-            volunteers.save(session, volunteers.VolunteerSpec(
-                phone=phone, first_name=name, skills=list(volunteers.SKILLS), languages=spoken, areas="*",
-                wheelchair_vehicle=number == 0, consent_method="demo volunteer in the chat sandbox",
-                status=volunteers.ACTIVE), default_cap=settings.default_weekly_cap)
 
 
 class Watching:
@@ -123,23 +96,11 @@ class ChatSession:
 
     def _sandbox(self, settings: Settings) -> Hotline:
         self._folder = tempfile.TemporaryDirectory(prefix="hotline-chat-")
-        folder = Path(self._folder.name)
-        url = f"sqlite:///{folder / 'sandbox.db'}"
-        settings = sandbox_settings(settings, url, folder)
-        # Building a throwaway database is not news to the person chatting: no line per migration.
-        migrations = logging.getLogger("alembic")
-        level = migrations.level
-        migrations.setLevel(logging.WARNING)
-        try:
-            upgrade(url)
-        finally:
-            migrations.setLevel(level)
-        db = Database(url)
-        seed_demo_volunteers(db, settings)
+        settings = demo.create(settings, Path(self._folder.name))
         # Messages to other numbers go to the console and are shown here; the database is thrown away.
-        self.transport = ConsoleTransport()
-        self.queue = InProcessQueue(threads=0)
-        return Hotline(settings=settings, db=db, queue=self.queue, transport=self.transport, pacer=MemoryPacer())
+        hotline = demo.services(settings, Database(settings.database_url))
+        self.transport, self.queue = hotline.transport, hotline.queue
+        return hotline
 
     def _live(self, settings: Settings) -> Hotline:
         # The configured database, refused unless its schema is current: only `hotline run` and

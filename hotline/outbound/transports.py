@@ -270,6 +270,8 @@ class ConsoleTransport:
     sender: str = "console"
     # Nothing reaches a carrier, so nothing needs pacing (and `hotline chat` shows it at once).
     paced: bool = False
+    # A practice sandbox inside a live web process keeps its made-up messages out of the live log.
+    quiet: bool = False
     sent: list[ConsoleMessage] = field(default_factory=list)
     _shown: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -278,7 +280,8 @@ class ConsoleTransport:
         message = ConsoleMessage(to=to, body=body, sid="SM" + uuid.uuid4().hex, at=utcnow())
         with self._lock:
             self.sent.append(message)
-        log.info("sms to %s: %s", mask(to), body)
+        if not self.quiet:
+            log.info("sms to %s: %s", mask(to), body)
         return Sent(message.sid, "sent", count_segments(body).segments, self.sender, message.at)
 
     def find_sms(self, to: str, body: str, *, since: datetime, exclude: set[str]) -> Sent | None:
@@ -292,7 +295,8 @@ class ConsoleTransport:
         message = ConsoleMessage(to=to, body=f"(call) {spoken}", sid="CA" + uuid.uuid4().hex, at=utcnow())
         with self._lock:
             self.sent.append(message)
-        log.info("call to %s: %s", mask(to), spoken)
+        if not self.quiet:
+            log.info("call to %s: %s", mask(to), spoken)
         return Sent(message.sid, "completed", None, self.sender, message.at)
 
     def find_call(self, to: str, *, since: datetime, exclude: set[str]) -> Sent | None:

@@ -7,7 +7,7 @@ from ... import accounts
 from ...models import User
 from ...clock import now as utcnow
 from ..twilio import hotline
-from . import access
+from . import access, practice
 from .i18n import gettext as _
 from .i18n import when
 
@@ -67,6 +67,7 @@ def logout():
         access.record("logout", f"user {g.user.email}")
         # The session lives in the cookie: a copy of it kept elsewhere must stop working too.
         g.db_session.get(User, g.user.id).session_version += 1
+        practice.throw_away()
     access.end_session()
     return redirect(url_for("auth.login"))
 
