@@ -201,6 +201,11 @@ class Settings:
     sms_monthly_segment_budget: int = 0
     call_daily_minute_budget: int = 0
     call_monthly_minute_budget: int = 0
+    # What one SMS segment costs, for the estimate shown before a broadcast goes (Twilio's US price),
+    # in SMS_PRICE_CURRENCY; and how long a volunteer's texts after a broadcast count as replies to it.
+    sms_segment_price: float = 0.0083
+    sms_price_currency: str = "USD"
+    broadcast_reply_hours: float = 48.0
     # Background threads running queued work in-process when REDIS_URL is not set.
     queue_threads: int = 2
 
@@ -404,6 +409,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "call_daily_minute_budget": (0, None),
     "call_monthly_minute_budget": (0, None),
     "queue_threads": (0, 64),
+    "sms_segment_price": (0, 10),
+    "broadcast_reply_hours": (0, 24 * 30),
     "console_idle_minutes": (1, None),
     "console_session_hours": (0.1, None),
     "login_max_failures": (1, None),
@@ -520,6 +527,9 @@ def problems(settings: Settings) -> list[str]:
     problem = fund_currency_problem(settings.fund_currency)
     if problem:
         found.append(problem)
+    problem = fund_currency_problem(settings.sms_price_currency)
+    if problem:
+        found.append(problem.replace("FUND_CURRENCY", "SMS_PRICE_CURRENCY"))
     if settings.log_level.upper() not in LOG_LEVELS:
         found.append(f"LOG_LEVEL={settings.log_level!r}: one of {', '.join(LOG_LEVELS)}")
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():

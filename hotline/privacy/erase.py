@@ -22,7 +22,7 @@ from ..config import Settings
 from ..db import insert_ignore
 from ..dispatch import commands, notes, resident
 from ..models import (
-    Ask, AuditEntry, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
+    Ask, AuditEntry, BroadcastRecipient, BroadcastReply, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
     OutboxMessage, Recording, Ride, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
@@ -101,6 +101,9 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
     _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else [])
                   + [f"check-ins {plan}" for plan in plans])
     session.execute(delete(Ask).where(Ask.contact_id == contact.id))
+    # Their replies to broadcasts, and that one ever went to them.
+    session.execute(delete(BroadcastReply).where(BroadcastReply.contact_id == contact.id))
+    session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.contact_id == contact.id))
     # Check-ins and their history (the rounds go with their plan).
     session.execute(delete(CheckInRound).where(CheckInRound.checkin_id.in_(
         select(CheckIn.id).where(CheckIn.contact_id == contact.id))))
