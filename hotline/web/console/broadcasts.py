@@ -117,7 +117,7 @@ def index():
 
 
 @bp.post("/broadcasts/measure")
-@access.requires(accounts.READ)
+@access.requires(accounts.ACT)
 def measure():
     """One text box's segments and cost, as it is being written (htmx swaps it in under the box)."""
     form = request.form
