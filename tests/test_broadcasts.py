@@ -92,7 +92,7 @@ def test_broadcast_goes_only_to_active_volunteers_who_consented_each_in_their_la
     page = coordinator.get("/broadcasts?choose=1&skill=food")
     words = text(page)
     assert "2 volunteers will get this broadcast." in words
-    assert "5 who fit are left out: paused or resting 2, waiting for approval 1, no consent to texts recorded 1, " \
+    assert "Left out, though they fit the filters: paused or resting 2, waiting for approval 1, no consent to texts recorded 1, " \
            "texted STOP 1" in words
     assert 'name="text_en"' in page.get_data(as_text=True) and 'name="text_es"' in page.get_data(as_text=True)
 
@@ -105,7 +105,7 @@ def test_broadcast_goes_only_to_active_volunteers_who_consented_each_in_their_la
     ]
     shown = text(coordinator.get(response.headers["Location"]))
     assert "Broadcast 1 is on its way to 2 volunteers." in shown
-    assert "0 of 2 sent" in shown and "2 waiting their turn" in shown
+    assert "0 of 2 sent" in shown and "wait for the end of quiet hours): 2" in shown
 
 
 def test_preview_sends_nothing_and_shows_count_segments_and_cost(db, settings, coordinator):
@@ -114,7 +114,7 @@ def test_preview_sends_nothing_and_shows_count_segments_and_cost(db, settings, c
     words = text(page)
     assert page.status_code == 200
     assert "Nothing has been sent yet." in words
-    assert "Recipients 2 volunteers" in words
+    assert "Recipients 2 " in words
     assert "1 (GSM-7)" in words and "1 (UCS-2)" in words
     assert "Estimated cost $0.02" in words
     assert outbox(db) == []
@@ -179,18 +179,18 @@ def test_broadcast_stops_at_the_budget_and_the_rest_waits_for_send_the_rest(db, 
         assert "needs more segments than the text budget has left" in text(page)
         response = client.post("/broadcasts/send", data=send_form(page))
         shown = text(client.get(response.headers["Location"]))
-        assert "on its way to 3 volunteers; 2 texts are held: they would pass the text budget." in shown
-        assert "2 held by the text budget" in shown
+        assert "Broadcast 1: texts on their way: 3. Held because they would pass the text budget: 2." in shown
+        assert "Held by the text budget: 2" in shown
         assert len(outbox(db)) == 3
 
         # Nothing more fits yet: pressing again sends nothing.
         again = post(client, "/broadcasts/1/send-held", {})
-        assert "0 more texts are on their way; 2 are still held by the budget." in text(client.get(again.headers["Location"]))
+        assert "Texts on their way now: 0. Still held by the budget: 2." in text(client.get(again.headers["Location"]))
         assert len(outbox(db)) == 3
 
         post(client, "/spend/raise", {"measure": "sms", "span": "day", "value": "10"})
         done = post(client, "/broadcasts/1/send-held", {})
-        assert "2 more texts are on their way." in text(client.get(done.headers["Location"]))
+        assert "Texts on their way now: 2. None is held any more." in text(client.get(done.headers["Location"]))
         assert len(outbox(db)) == 5
         assert len({to for to, _ in outbox(db)}) == 5  # one each
     finally:
@@ -336,9 +336,9 @@ def test_broadcast_is_audited_with_counts_and_filters_never_numbers(db, settings
 
 def test_the_measure_under_a_box_counts_segments_as_carriers_do(db, coordinator):
     response = post(coordinator, "/broadcasts/measure", {"language": "en", "count": "10", "text_en": "a" * 161})
-    assert "2 segments (GSM-7)" in text(response)
+    assert "Segments: 2 (GSM-7)" in text(response)
     response = post(coordinator, "/broadcasts/measure", {"language": "es", "count": "10", "text_es": "¿sí? " * 20})
-    assert "2 segments (UCS-2)" in text(response)
+    assert "Segments: 2 (UCS-2)" in text(response)
     assert post(coordinator, "/broadcasts/measure", {"language": "xx", "count": "1"}).status_code == 400
     assert post(coordinator, "/broadcasts/measure", {"language": "en", "count": "-1"}).status_code == 400
 

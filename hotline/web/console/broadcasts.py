@@ -211,10 +211,8 @@ def send():
         "filters": {k: v for k, v in filters.as_dict().items() if v}, "recipients": broadcast.recipients,
         "queued": sent.queued, "held": sent.held, "segments": broadcast.segments, "languages": sorted(texts)})
     if sent.held:
-        flash(ngettext("Broadcast %(id)s is on its way to %(queued)s volunteers; %(n)s text is held: it would pass "
-                       "the text budget.",
-                       "Broadcast %(id)s is on its way to %(queued)s volunteers; %(n)s texts are held: they would "
-                       "pass the text budget.", sent.held, id=broadcast.id, queued=sent.queued), "error")
+        flash(_("Broadcast %(id)s: texts on their way: %(queued)s. Held because they would pass the text budget: "
+                "%(held)s.", id=broadcast.id, queued=sent.queued, held=sent.held), "error")
     else:
         flash(ngettext("Broadcast %(id)s is on its way to %(n)s volunteer.",
                        "Broadcast %(id)s is on its way to %(n)s volunteers.", sent.queued, id=broadcast.id),
@@ -253,9 +251,8 @@ def send_held(broadcast_id: int):
     queued, held = broadcasts.send_held(g.db_session, hotline().settings, broadcast, utcnow())
     access.record("broadcast_held_sent", f"broadcast {broadcast.id}", after={"queued": queued, "held": held})
     if held:
-        flash(ngettext("%(queued)s more texts are on their way; %(n)s is still held by the budget.",
-                       "%(queued)s more texts are on their way; %(n)s are still held by the budget.", held,
-                       queued=queued), "error")
+        flash(_("Texts on their way now: %(queued)s. Still held by the budget: %(held)s.", queued=queued, held=held),
+              "error")
     else:
-        flash(ngettext("%(n)s more text is on its way.", "%(n)s more texts are on their way.", queued), "success")
+        flash(_("Texts on their way now: %(queued)s. None is held any more.", queued=queued), "success")
     return redirect(url_for("broadcasts.show", broadcast_id=broadcast.id))
