@@ -1,10 +1,14 @@
-"""Broadcasts: one text from the console to many volunteers, each in their own language.
+"""Broadcasts: one text from the console to many volunteers (or residents who asked for news), each
+in their own language.
 
 Only active volunteers who consented to texts, whose number takes texts (no STOP, no landline, not
 blocked or muted) ever get one; paused and resting volunteers are left out. Each recipient gets one
 outbox row at most, paced like any text and held outside their quiet hours. The budget is checked
 before anything is queued: what would pass it is held, not sent, until a coordinator sends the rest.
 A volunteer's text in the days after (no command, no task code) is a reply for the coordinators.
+
+Residents get one only about a kind of need they said yes to (hotline.updates), never after STOP,
+always outside the hotline's quiet hours for residents, with how to stop them at the end.
 """
 from __future__ import annotations
 
@@ -20,9 +24,11 @@ from sqlalchemy.orm import Session
 from . import offers, volunteers, workload
 from .config import Settings
 from .db import insert_ignore
+from .i18n import Translator
+from .i18n.keywords import shown_word
 from .models import (
-    Broadcast, BroadcastRecipient, BroadcastReply, Contact, Offer, OutboxMessage, Volunteer, VolunteerArea,
-    VolunteerLanguage, VolunteerSkill,
+    Broadcast, BroadcastRecipient, BroadcastReply, Contact, Offer, OutboxMessage, UpdateConsent, Volunteer,
+    VolunteerArea, VolunteerLanguage, VolunteerSkill,
 )
 from .outbound import budget
 from .outbound.outbox import PENDING, queue_sms
@@ -34,6 +40,10 @@ MAX_AREA_CHARS = 64
 MAX_REPLY_CHARS = 1600
 # A broadcast not out within this long after it is due (quiet hours included) is stale.
 TTL = timedelta(hours=24)
+
+# Who a broadcast is for.
+VOLUNTEERS, RESIDENTS = "volunteers", "residents"
+AUDIENCES = (VOLUNTEERS, RESIDENTS)
 
 # Whom of the chosen volunteers: all, those without a task in hand, those holding one.
 ANY, FREE, BUSY = "any", "free", "busy"
@@ -66,13 +76,29 @@ class Filters:
     area: str = ""
     language: str = ""
     status: str = ANY
+    audience: str = VOLUNTEERS
+    kind: str = ""  # residents: the kind of need they asked for news about
 
     def as_dict(self) -> dict[str, str]:
-        return {"skill": self.skill, "area": self.area, "language": self.language, "status": self.status}
+        return {"audience": self.audience, "kind": self.kind, "skill": self.skill, "area": self.area,
+                "language": self.language, "status": self.status}
 
 
-def read_filters(values, languages: list[str]) -> Filters:
-    """Read and check the filters from a form (a mapping of strings); BroadcastError when one is wrong."""
+def read_filters(values, languages: list[str], kinds: tuple[str, ...] = ()) -> Filters:
+    """Read and check the filters from a form (a mapping of strings); BroadcastError when one is wrong.
+
+    `kinds` are the kinds of need residents may get news about (none: residents get no broadcast)."""
+    audience = (values.get("audience") or VOLUNTEERS).strip()
+    if audience not in AUDIENCES or audience == RESIDENTS and not kinds:
+        raise BroadcastError(f"unknown audience {audience[:16]!r}", "audience")
+    if audience == RESIDENTS:
+        kind = (values.get("kind") or "").strip()
+        language = (values.get("language") or "").strip()
+        if kind not in kinds:
+            raise BroadcastError(f"unknown kind {kind[:24]!r}", "kind")
+        if language and language not in languages:
+            raise BroadcastError(f"unknown language {language[:16]!r}", "language")
+        return Filters(language=language, audience=RESIDENTS, kind=kind)
     skill = (values.get("skill") or "").strip()
     area = (values.get("area") or "").strip()
     language = (values.get("language") or "").strip()
@@ -90,7 +116,7 @@ def read_filters(values, languages: list[str]) -> Filters:
 
 @dataclass
 class Recipient:
-    volunteer_id: int
+    volunteer_id: int | None  # None: a resident
     contact: Contact
     name: str
     language: str
@@ -139,7 +165,9 @@ def why_not(volunteer: Volunteer, now: datetime) -> str | None:
 
 
 def choose(session: Session, settings: Settings, filters: Filters, now: datetime) -> Audience:
-    """Everyone the filters pick who may get a broadcast, oldest volunteer first, and who was left out."""
+    """Everyone the filters pick who may get a broadcast, oldest first, and who was left out."""
+    if filters.audience == RESIDENTS:
+        return _choose_residents(session, settings, filters, now)
     query = select(Volunteer).where(Volunteer.status != volunteers.REMOVED).order_by(Volunteer.id)
     if filters.skill:
         query = query.where(select(VolunteerSkill.volunteer_id).where(
@@ -167,6 +195,33 @@ def choose(session: Session, settings: Settings, filters: Filters, now: datetime
             volunteer.contact.language or settings.default_language, volunteer.quiet_start, volunteer.quiet_end))
     audience.left_out = {reason: audience.left_out[reason] for reason in REASONS if reason in audience.left_out}
     return audience
+
+
+def _choose_residents(session: Session, settings: Settings, filters: Filters, now: datetime) -> Audience:
+    """Residents who said yes to news about this kind, whose number still takes texts."""
+    query = (select(Contact).join(UpdateConsent, UpdateConsent.contact_id == Contact.id)
+             .where(UpdateConsent.kind == filters.kind, UpdateConsent.wanted.is_(True)).order_by(Contact.id))
+    if filters.language:
+        query = query.where(func.coalesce(Contact.language, settings.default_language) == filters.language)
+    audience = Audience()
+    for contact in session.scalars(query):
+        reason = (OPTED_OUT if contact.opted_out else UNREACHABLE if contact.sms_unusable
+                  else BLOCKED if contact.blocked(now) or contact.muted(now) else None)
+        if reason is not None:
+            audience.left_out[reason] = audience.left_out.get(reason, 0) + 1
+            continue
+        audience.recipients.append(Recipient(None, contact, "", contact.language or settings.default_language,
+                                             settings.resident_quiet_start, settings.resident_quiet_end))
+    audience.left_out = {reason: audience.left_out[reason] for reason in REASONS if reason in audience.left_out}
+    return audience
+
+
+def body(settings: Settings, filters: Filters, language: str, text: str) -> str:
+    """The text as sent: a resident's ends with how to stop these texts, in their language."""
+    if filters.audience != RESIDENTS:
+        return text
+    t = Translator(language, settings.locales_dir)
+    return text + "\n" + t._("Reply %(word)s to stop these news texts.", word=shown_word(t, "updates"))
 
 
 def _holding_tasks(session: Session, volunteer_ids: list[int]) -> set[int]:
@@ -221,8 +276,10 @@ class Estimate:
         return self.headroom is not None and self.segments > self.headroom
 
 
-def estimate(session: Session, settings: Settings, audience: Audience, texts: dict[str, str], now: datetime) -> Estimate:
-    per_language = {code: measure(text) for code, text in texts.items()}
+def estimate(session: Session, settings: Settings, audience: Audience, texts: dict[str, str], now: datetime,
+             filters: Filters | None = None) -> Estimate:
+    filters = filters or Filters()
+    per_language = {code: measure(body(settings, filters, code, text)) for code, text in texts.items()}
     counts = audience.by_language()
     segments = sum(per_language[code].segments * n for code, n in counts.items() if code in per_language)
     return Estimate(per_language, counts, segments, cost(settings, segments), headroom(session, settings, now))
@@ -248,7 +305,7 @@ def headroom(session: Session, settings: Settings, now: datetime) -> int | None:
 def digest(user_id: int, filters: Filters, texts: dict[str, str], audience: Audience) -> str:
     """What a preview showed, in one hash: sending needs the same filters, words and recipients."""
     shown = {"user": user_id, "filters": filters.as_dict(), "texts": texts,
-             "recipients": sorted(r.volunteer_id for r in audience.recipients)}
+             "recipients": sorted(r.contact.id for r in audience.recipients)}
     return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
 
 
@@ -275,7 +332,7 @@ def send(session: Session, settings: Settings, *, filters: Filters, texts: dict[
          token: str, actor: str, user_id: int | None, now: datetime) -> Sent:
     """Queue the broadcast for everyone in `audience`, once per preview token; hold what passes the budget."""
     created = insert_ignore(session, Broadcast, {
-        "created_at": now, "user_id": user_id, "created_by": actor[:254], "audience": "volunteers",
+        "created_at": now, "user_id": user_id, "created_by": actor[:254], "audience": filters.audience,
         "filters": filters.as_dict(), "texts": texts, "recipients": 0, "held": 0, "segments": 0, "token": token,
         "replies_until": now + timedelta(hours=settings.broadcast_reply_hours),
     }, ["token"])
@@ -285,7 +342,7 @@ def send(session: Session, settings: Settings, *, filters: Filters, texts: dict[
     room = headroom(session, settings, now)
     result = Sent(broadcast, True)
     for recipient in audience.recipients:
-        text = texts[recipient.language]
+        text = body(settings, filters, recipient.language, texts[recipient.language])
         segments = count_segments(text).segments
         if not insert_ignore(session, BroadcastRecipient, {
                 "broadcast_id": broadcast.id, "contact_id": recipient.contact.id, "language": recipient.language,
@@ -324,10 +381,11 @@ def send_held(session: Session, settings: Settings, broadcast: Broadcast, now: d
         BroadcastRecipient.broadcast_id == broadcast.id, BroadcastRecipient.outbox_id.is_(None),
         BroadcastRecipient.contact_id.is_not(None)).order_by(BroadcastRecipient.id).with_for_update()))
     queued = held = 0
+    filters = Filters(**{k: v for k, v in broadcast.filters.items() if k in Filters.__dataclass_fields__})
     for row in waiting:
-        volunteer = session.scalars(select(Volunteer).where(Volunteer.contact_id == row.contact_id)).one_or_none()
+        recipient = _still(session, settings, filters, row, now)
         text = broadcast.texts.get(row.language)
-        if volunteer is None or text is None or why_not(volunteer, now) is not None:
+        if recipient is None or text is None:
             broadcast.recipients -= 1
             broadcast.segments -= row.segments
             session.delete(row)
@@ -337,13 +395,28 @@ def send_held(session: Session, settings: Settings, broadcast: Broadcast, now: d
             continue
         if room is not None:
             room -= row.segments
-        recipient = Recipient(volunteer.id, volunteer.contact, volunteer.first_name, row.language,
-                              volunteer.quiet_start, volunteer.quiet_end)
-        _queue(session, settings, broadcast, recipient, text, now)
+        _queue(session, settings, broadcast, recipient, body(settings, filters, row.language, text), now)
         queued += 1
     broadcast.held = held
     session.flush()
     return queued, held
+
+
+def _still(session: Session, settings: Settings, filters: Filters, row: BroadcastRecipient,
+           now: datetime) -> Recipient | None:
+    """The recipient of a held text, if they may still get it (no STOP, pause or change of mind since)."""
+    contact = session.get(Contact, row.contact_id)
+    if filters.audience == RESIDENTS:
+        consent = session.get(UpdateConsent, (row.contact_id, filters.kind))
+        if (contact is None or consent is None or not consent.wanted or contact.opted_out or contact.sms_unusable
+                or contact.blocked(now) or contact.muted(now)):
+            return None
+        return Recipient(None, contact, "", row.language, settings.resident_quiet_start, settings.resident_quiet_end)
+    volunteer = session.scalars(select(Volunteer).where(Volunteer.contact_id == row.contact_id)).one_or_none()
+    if volunteer is None or why_not(volunteer, now) is not None:
+        return None
+    return Recipient(volunteer.id, volunteer.contact, volunteer.first_name, row.language, volunteer.quiet_start,
+                     volunteer.quiet_end)
 
 
 @dataclass(frozen=True)
@@ -397,7 +470,7 @@ def replying_to(session: Session, contact: Contact, now: datetime) -> Broadcast 
     return session.scalars(
         select(Broadcast).join(BroadcastRecipient, BroadcastRecipient.broadcast_id == Broadcast.id)
         .where(BroadcastRecipient.contact_id == contact.id, BroadcastRecipient.outbox_id.is_not(None),
-               Broadcast.replies_until > now)
+               Broadcast.audience == VOLUNTEERS, Broadcast.replies_until > now)
         .order_by(Broadcast.id.desc()).limit(1)).first()
 
 

@@ -727,3 +727,16 @@ class BroadcastReply(Base):
     received_at: Mapped[datetime] = mapped_column(default=now)
 
     broadcast: Mapped[Broadcast] = relationship(back_populates="replies")
+
+
+class UpdateConsent(Base):
+    """A resident's yes or no to broadcast updates about one kind of need (RESIDENT_UPDATES), and when."""
+
+    __tablename__ = "update_consents"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    wanted: Mapped[bool] = mapped_column(default=False)
+    # "asked" (the question after a request) or "keyword" (UPDATES), for whoever checks consent later.
+    source: Mapped[str] = mapped_column(String(16), default="asked")
+    at: Mapped[datetime] = mapped_column(default=now)

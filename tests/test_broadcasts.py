@@ -328,7 +328,7 @@ def test_broadcast_is_audited_with_counts_and_filters_never_numbers(db, settings
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "broadcast_sent")).one()
         assert entry.actor == "coordinator@example.org"
         assert entry.after["recipients"] == 2 and entry.after["queued"] == 2 and entry.after["held"] == 0
-        assert entry.after["filters"] == {"skill": "food", "status": "any"}
+        assert entry.after["filters"] == {"audience": "volunteers", "skill": "food", "status": "any"}
         assert entry.after["languages"] == ["en", "es"]
         assert not any(number[2:] in str(entry.after) for number in (ANA, GUS))
     assert "Sent a broadcast to volunteers" in text(coordinator.get("/audit"))

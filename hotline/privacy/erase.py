@@ -23,7 +23,7 @@ from ..db import insert_ignore
 from ..dispatch import commands, notes, resident
 from ..models import (
     Ask, AuditEntry, BroadcastRecipient, BroadcastReply, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
-    OutboxMessage, Recording, Ride, Volunteer,
+    OutboxMessage, Recording, Ride, UpdateConsent, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 
@@ -104,6 +104,7 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
     # Their replies to broadcasts, and that one ever went to them.
     session.execute(delete(BroadcastReply).where(BroadcastReply.contact_id == contact.id))
     session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.contact_id == contact.id))
+    session.execute(delete(UpdateConsent).where(UpdateConsent.contact_id == contact.id))
     # Check-ins and their history (the rounds go with their plan).
     session.execute(delete(CheckInRound).where(CheckInRound.checkin_id.in_(
         select(CheckIn.id).where(CheckIn.contact_id == contact.id))))

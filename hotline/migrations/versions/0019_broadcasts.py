@@ -1,4 +1,4 @@
-"""broadcasts: one text to many volunteers from the console, whom it went to, and their replies
+"""broadcasts: one text to many from the console, whom it went to, volunteers' replies, residents' consent to updates
 
 Revision ID: 0019
 Revises: 0017
@@ -71,9 +71,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_broadcast_recipients_broadcast_id'), ['broadcast_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_broadcast_recipients_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('update_consents',
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('wanted', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('at', hotline.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_update_consents_contact_id_contacts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('contact_id', 'kind', name=op.f('pk_update_consents'))
+    )
+
 
 
 def downgrade() -> None:
+    op.drop_table('update_consents')
     with op.batch_alter_table('broadcast_recipients', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_broadcast_recipients_contact_id'))
         batch_op.drop_index(batch_op.f('ix_broadcast_recipients_broadcast_id'))

@@ -1,4 +1,5 @@
-"""Broadcasts (`/broadcasts`): one text to many volunteers, chosen by skill, area, language and status.
+"""Broadcasts (`/broadcasts`): one text to many volunteers, chosen by skill, area, language and status,
+or to the residents who asked for news about a kind of help (RESIDENT_UPDATES).
 
 Choosing recipients shows how many there are in each language and who was left out and why; a box
 per language takes the words, each with its segments and cost. Preview shows the whole cost and
@@ -15,7 +16,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ... import accounts, broadcasts
+from ... import accounts, broadcasts, updates
 from ...clock import now as utcnow
 from ...flows.engine import enabled_languages
 from ...models import Broadcast, VolunteerArea
@@ -49,6 +50,8 @@ def problem(error: broadcasts.BroadcastError) -> str:
         "language": _("Choose a language from the list."),
         "area": _("Choose an area from the list."),
         "status": _("Choose who to include from the list."),
+        "audience": _("Choose who the broadcast is for from the list."),
+        "kind": _("Choose the kind of help the news is about."),
         "empty": _("Write the text in %(language)s.", language=language),
         "too_long": _("The text in %(language)s is longer than %(max)s characters.", language=language,
                       max=broadcasts.MAX_CHARS),
@@ -80,8 +83,12 @@ def areas() -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda item: item[1].lower())
 
 
+def kinds() -> tuple[str, ...]:
+    return updates.offered(hotline().settings)
+
+
 def _filters(values) -> broadcasts.Filters:
-    filters = broadcasts.read_filters(values, language_codes())
+    filters = broadcasts.read_filters(values, language_codes(), kinds())
     if filters.area and filters.area.lower() not in dict(areas()):
         raise broadcasts.BroadcastError("unknown area", "area")
     return filters
@@ -99,7 +106,7 @@ def page(*, status: int = 200, filters: broadcasts.Filters | None = None, texts:
         replies=broadcasts.reply_counts(g.db_session, [b.id for b in past]),
         progress={b.id: broadcasts.progress(g.db_session, b) for b in past},
         filters=filters, audience=audience, texts=texts or {}, error=error, labels=labels,
-        skills=labels.SKILL, languages=language_codes(), areas=areas(), statuses=broadcasts.STATUSES,
+        skills=labels.SKILL, languages=language_codes(), areas=areas(), statuses=broadcasts.STATUSES, kinds=kinds(),
         left_out_label=left_out_label, can_send=access.can(accounts.ACT), max_chars=broadcasts.MAX_CHARS,
         measure=broadcasts.measure, money=money, cost=lambda n: broadcasts.cost(settings, n),
     ), status
@@ -155,7 +162,7 @@ def preview():
             return page(status=400, error=problem(error))
         return page(status=400, filters=filters, texts=texts, error=problem(error), chosen=True)
     settings = hotline().settings
-    estimate = broadcasts.estimate(g.db_session, settings, audience, texts, utcnow())
+    estimate = broadcasts.estimate(g.db_session, settings, audience, texts, utcnow(), filters)
     token = serializer().dumps({"d": broadcasts.digest(g.user.id, filters, texts, audience),
                                 "n": secrets.token_urlsafe(24)})
     return render_template(
@@ -213,6 +220,10 @@ def send():
     if sent.held:
         flash(_("Broadcast %(id)s: texts on their way: %(queued)s. Held because they would pass the text budget: "
                 "%(held)s.", id=broadcast.id, queued=sent.queued, held=sent.held), "error")
+    elif filters.audience == broadcasts.RESIDENTS:
+        flash(ngettext("Broadcast %(id)s is on its way to %(n)s resident.",
+                       "Broadcast %(id)s is on its way to %(n)s residents.", sent.queued, id=broadcast.id),
+              "success")
     else:
         flash(ngettext("Broadcast %(id)s is on its way to %(n)s volunteer.",
                        "Broadcast %(id)s is on its way to %(n)s volunteers.", sent.queued, id=broadcast.id),
