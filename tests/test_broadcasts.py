@@ -258,6 +258,56 @@ def test_task_codes_still_claim_after_a_broadcast(client, db, settings, coordina
         assert session.scalar(select(func.count()).select_from(BroadcastReply)) == 0
 
 
+def test_after_an_offer_newer_than_the_broadcast_a_yes_is_about_the_offer(client, db, settings, coordinator,
+                                                                            make_phone, at_noon):
+    from .test_volunteers import request_food
+
+    add_volunteer(db, ANA, "Ana")
+    send(coordinator, en="Food drive Saturday. Can you help?")
+    at_noon.shift(timedelta(minutes=5))
+    request_food(make_phone("+15551234567"))
+    reply = Phone(client, ANA).text("yes I can")
+    assert "Thank you, the coordinators" not in reply
+    assert reply.startswith("Reply ") and "to take task" in reply
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(BroadcastReply)) == 0
+
+
+def test_words_starting_with_a_task_code_still_reach_its_resident(client, db, settings, coordinator, make_phone,
+                                                                   at_noon):
+    from .test_volunteers import request_food
+
+    add_volunteer(db, ANA, "Ana")
+    resident = make_phone("+15551234567")
+    request_food(resident)
+    with db.session() as session:
+        code = re.search(r"\b(\d{3})\b", session.scalars(select(OutboxMessage.body)
+                                                        .where(OutboxMessage.kind == "offer")).one()).group(1)
+    ana = Phone(client, ANA)
+    ana.text(code)
+    at_noon.shift(timedelta(minutes=5))
+    send(coordinator, en="Food drive Saturday. Can you help?")
+    assert ana.text(f"{code} I am outside") == f"Sent to the resident of task {code}."
+    # Without the code, after the broadcast, it is a reply, and they are told how to reach the resident.
+    said = ana.text("Yes, Saturday works")
+    assert said.startswith("Thank you, the coordinators have your reply. To write to the resident of task")
+    with db.session() as session:
+        assert [r.body for r in session.scalars(select(BroadcastReply))] == ["Yes, Saturday works"]
+
+
+def test_replies_to_broadcasts_are_removed_with_old_messages(client, db, settings, coordinator, at_noon):
+    from hotline.privacy import retention
+
+    add_volunteer(db, ANA, "Ana")
+    send(coordinator, en="Food drive Saturday.")
+    Phone(client, ANA).text("Count me in")
+    at_noon.shift(timedelta(days=settings.retain_messages_days + 1))
+    with db.session() as session:
+        retention.purge(session, settings, datetime.now(timezone.utc))
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(BroadcastReply)) == 0
+
+
 def test_a_text_long_after_a_broadcast_is_no_reply_to_it(client, db, settings, coordinator, at_noon):
     add_volunteer(db, ANA, "Ana")
     send(coordinator, en="Food drive Saturday.")

@@ -51,13 +51,17 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
 
 def reply_to_broadcast(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None:
     """Keep a volunteer's answer to a recent broadcast for the coordinators: never a request, never
-    words for a resident. Words that start with the code of one of their tasks still go to its resident."""
+    words for a resident. Words that start with the code of one of their tasks still go to its resident,
+    and after an offer or a claim newer than the broadcast, their words answer that, as before."""
     if ctx.channel != "sms" or not ctx.idle or not text.strip():
         return None
     broadcast = broadcasts.replying_to(ctx.session, ctx.contact, ctx.now)
     if broadcast is None:
         return None
-    claimed = [o.code for o in offers.open_tasks(ctx.session, volunteer) if o.status == offers.CLAIMED]
+    tasks = offers.open_tasks(ctx.session, volunteer)
+    if any(max(o.offered_at, o.claimed_at or o.offered_at) > broadcast.created_at for o in tasks):
+        return None  # an offer or a claim came after the broadcast: that is what they are answering
+    claimed = [o.code for o in tasks if o.status == offers.CLAIMED]
     prefixed = CODE_PREFIX.match(text)
     if prefixed and prefixed.group(1) in claimed:
         return None
