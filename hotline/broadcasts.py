@@ -461,8 +461,9 @@ def recent(session: Session, limit: int = 50) -> list[Broadcast]:
 def reply_counts(session: Session, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
-    return dict(session.execute(select(BroadcastReply.broadcast_id, func.count())
-                                .where(BroadcastReply.broadcast_id.in_(ids)).group_by(BroadcastReply.broadcast_id)).all())
+    counted = (select(BroadcastReply.broadcast_id, func.count()).where(BroadcastReply.broadcast_id.in_(ids))
+               .group_by(BroadcastReply.broadcast_id))
+    return dict(session.execute(counted).all())
 
 
 def replying_to(session: Session, contact: Contact, now: datetime) -> Broadcast | None:

@@ -539,7 +539,8 @@ def problems(settings: Settings) -> list[str]:
         found.append(problem)
     unknown = [kind for kind in settings.resident_updates if kind not in UPDATE_KINDS]
     if unknown:
-        found.append(f"RESIDENT_UPDATES: {', '.join(unknown)} is no kind of need; use some of {', '.join(UPDATE_KINDS)}")
+        found.append(f"RESIDENT_UPDATES: {', '.join(unknown)} is no kind of need; "
+                     f"use some of {', '.join(UPDATE_KINDS)}")
     problem = fund_currency_problem(settings.sms_price_currency)
     if problem:
         found.append(problem.replace("FUND_CURRENCY", "SMS_PRICE_CURRENCY"))

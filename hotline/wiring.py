@@ -21,8 +21,8 @@ from .outbound.transports import make_transport
 from .services import Hotline, redis_from_url
 
 # Conversation flows, by the names stored in `conversations`.
-FLOWS = (home.FLOW, intake.FLOW, language.FLOW, ride.FLOW, signup.FLOW, status.FLOW, erase.FLOW, thanks.FLOW, updates.FLOW,
-         checkin.FLOW)
+FLOWS = (home.FLOW, intake.FLOW, language.FLOW, ride.FLOW, signup.FLOW, status.FLOW, erase.FLOW, thanks.FLOW,
+         checkin.FLOW, updates.FLOW)
 
 _subscribed: list[tuple[str, Callable[..., Any]]] = []
 

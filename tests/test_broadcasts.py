@@ -92,8 +92,8 @@ def test_broadcast_goes_only_to_active_volunteers_who_consented_each_in_their_la
     page = coordinator.get("/broadcasts?choose=1&skill=food")
     words = text(page)
     assert "2 volunteers will get this broadcast." in words
-    assert "Left out, though they fit the filters: paused or resting 2, waiting for approval 1, no consent to texts recorded 1, " \
-           "texted STOP 1" in words
+    assert ("Left out, though they fit the filters: paused or resting 2, waiting for approval 1, "
+            "no consent to texts recorded 1, texted STOP 1") in words
     assert 'name="text_en"' in page.get_data(as_text=True) and 'name="text_es"' in page.get_data(as_text=True)
 
     response = send(coordinator, en="Food drive Saturday 10am at the church. Reply if you can help.",

@@ -129,8 +129,8 @@ def test_a_resident_broadcast_reaches_only_those_who_said_yes_and_never_after_st
     words = html.unescape(page_text(page))
     assert "1 resident will get this broadcast." in words
     assert "texted STOP 1" in words
-    preview = post(coordinator, "/broadcasts/preview",
-                   {"audience": "residents", "kind": "food", "language": "", "text_en": "Free groceries Saturday 10-2 at the library."})
+    preview = post(coordinator, "/broadcasts/preview", {"audience": "residents", "kind": "food", "language": "",
+                                                        "text_en": "Free groceries Saturday 10-2 at the library."})
     assert preview.status_code == 200, page_text(preview)
     response = coordinator.post("/broadcasts/send", data=send_form(preview))
     assert response.status_code == 302

@@ -22,8 +22,8 @@ from ..config import Settings
 from ..db import insert_ignore
 from ..dispatch import commands, notes, resident
 from ..models import (
-    Ask, AuditEntry, BroadcastRecipient, BroadcastReply, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
-    OutboxMessage, Recording, Ride, UpdateConsent, Volunteer,
+    Ask, AuditEntry, BroadcastRecipient, BroadcastReply, CheckIn, CheckInRound, Contact, Conversation, InboundMessage,
+    Need, NeedEvent, Offer, OutboxMessage, Recording, Ride, UpdateConsent, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from .. import audit, needs
 from ..config import Settings
 from ..models import (
-    AuditEntry, BroadcastReply, CheckIn, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording, Volunteer, contact_blocked,
+    AuditEntry, BroadcastReply, CheckIn, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording,
+    Volunteer, contact_blocked,
 )
 from ..outbound.outbox import IN_FLIGHT
 from . import erase
