@@ -404,3 +404,26 @@ def test_erasing_a_volunteer_erases_their_replies_to_broadcasts(client, db, sett
         assert session.scalar(select(func.count()).select_from(BroadcastReply)) == 0
         assert session.scalar(select(func.count()).select_from(BroadcastRecipient)
                               .where(BroadcastRecipient.contact_id.is_not(None))) == 0
+
+
+@pytest.mark.parametrize("query", ["skill=juggling", "status=all", "language=" + "x" * 300, "area=*"])
+def test_choosing_with_a_wrong_filter_is_refused_plainly(coordinator, query):
+    response = coordinator.get("/broadcasts?choose=1&" + query)
+    assert response.status_code == 400
+    assert "from the list" in text(response)
+
+
+def test_a_broadcast_that_does_not_exist_is_not_found(coordinator):
+    assert coordinator.get("/broadcasts/999").status_code == 404
+    assert post(coordinator, "/broadcasts/999/send-held", {}).status_code == 404
+
+
+def test_a_reply_is_shown_to_viewers_without_numbers_or_addresses(app, db, client, coordinator):
+    add_volunteer(db, ANA, "Ana")
+    response = send(coordinator, en="Food drive Saturday.")
+    Phone(client, ANA).text("Call me at 617-555-0199, I live at 12 Elm St")
+    viewer = signed_in(app, db, "viewer")
+    shown = text(viewer.get(response.headers["Location"]))
+    assert "Ana" in shown
+    assert "617-555-0199" not in shown and "12 Elm St" not in shown
+    assert "617-555-0199" in text(coordinator.get(response.headers["Location"]))

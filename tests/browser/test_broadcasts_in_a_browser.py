@@ -4,6 +4,7 @@ with nothing axe-core calls serious, on a laptop and on a phone."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +15,12 @@ from hotline.models import OutboxMessage
 from ..test_volunteers import add_volunteer
 from .conftest import SIZES
 from .helpers import axe, horizontal_overflow, sign_in, wide_elements
+
+
+@pytest.fixture
+def settings(settings):
+    """News texts offered to residents about food, as a group would set RESIDENT_UPDATES."""
+    return replace(settings, resident_updates=("food",))
 
 
 def deliver(app, db, count: int) -> None:
@@ -81,4 +88,30 @@ def test_coordinator_previews_and_sends_a_broadcast_and_watches_it_go(open_page,
     row = page.locator("#broadcast-1")
     expect(row).to_contain_text("coordinator@example.org")
     assert not axe(page), "the list of broadcasts"
+    assert horizontal_overflow(page) <= 0, wide_elements(page)
+
+
+def test_news_for_residents_who_asked_is_previewed_with_its_stop_line_on_a_phone(open_page, db):
+    from hotline.models import Contact, UpdateConsent
+
+    with db.session() as session:
+        for i, language in enumerate(("en", "es")):
+            contact = Contact(phone=f"+1555123000{i}", language=language, language_source="chosen")
+            session.add(contact)
+            session.flush()
+            session.add(UpdateConsent(contact_id=contact.id, kind="food", wanted=True, source="asked"))
+    page = open_page("phone")
+    sign_in(page, db, "coordinator")
+    page.goto("/broadcasts")
+    page.get_by_label("Send to").select_option(label="Residents who asked for news")
+    page.get_by_label("News about (residents)").select_option(label="Food")
+    page.get_by_role("button", name="Choose recipients").click()
+    expect(page.locator("#recipient-count")).to_have_text("2 residents will get this broadcast.")
+    page.get_by_label("Text in English (1 resident)").fill("Free groceries Saturday at the library.")
+    page.get_by_label("Text in Español (1 resident)").fill("Comida gratis el sábado en la biblioteca.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview-en")).to_contain_text("Free groceries Saturday at the library. "
+                                                        "Reply UPDATES to stop these news texts.")
+    expect(page.get_by_role("button", name="Send to 2 residents")).to_be_visible()
+    assert not axe(page), "previewing news for residents"
     assert horizontal_overflow(page) <= 0, wide_elements(page)

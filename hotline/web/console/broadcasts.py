@@ -168,6 +168,7 @@ def preview():
     return render_template(
         "console/broadcast_preview.html", section="broadcasts", filters=filters, audience=audience, texts=texts,
         estimate=estimate, token=token, labels=labels, money=money, left_out_label=left_out_label,
+        body=lambda code: broadcasts.body(settings, filters, code, texts[code]),
         cost=lambda n: broadcasts.cost(settings, n))
 
 
