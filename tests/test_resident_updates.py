@@ -179,3 +179,12 @@ def test_delete_erases_the_answer_about_news(news_app, news_db):
     phone.text("1")
     with news_db.session() as session:
         assert session.scalars(select(UpdateConsent)).all() == []
+
+
+def test_the_measure_under_a_residents_box_counts_the_stop_line(news_app, news_db):
+    coordinator = signed_in(news_app, news_db, "coordinator")
+    for_volunteers = post(coordinator, "/broadcasts/measure", {"language": "en", "count": "1", "text_en": "a" * 150})
+    for_residents = post(coordinator, "/broadcasts/measure",
+                         {"language": "en", "count": "1", "audience": "residents", "text_en": "a" * 150})
+    assert "Segments: 1 (GSM-7)" in page_text(for_volunteers)
+    assert "Segments: 2 (GSM-7)" in page_text(for_residents)

@@ -108,7 +108,8 @@ def page(*, status: int = 200, filters: broadcasts.Filters | None = None, texts:
         filters=filters, audience=audience, texts=texts or {}, error=error, labels=labels,
         skills=labels.SKILL, languages=language_codes(), areas=areas(), statuses=broadcasts.STATUSES, kinds=kinds(),
         left_out_label=left_out_label, can_send=access.can(accounts.ACT), max_chars=broadcasts.MAX_CHARS,
-        measure=broadcasts.measure, money=money, cost=lambda n: broadcasts.cost(settings, n),
+        measure=lambda code, text: broadcasts.measure(broadcasts.body(settings, filters, code, text)), money=money,
+        cost=lambda n: broadcasts.cost(settings, n),
     ), status
 
 
@@ -134,8 +135,12 @@ def measure():
     if code not in language_codes() or not (count.isascii() and count.isdigit() and len(count) <= 7):
         abort(400, description="language and count are needed")
     text = clean(raw, limit=broadcasts.MAX_CHARS * 2)
+    # A resident's text is measured with the line on how to stop news texts that ends it.
+    audience = broadcasts.Filters(audience=broadcasts.RESIDENTS if form.get("audience") == broadcasts.RESIDENTS
+                                  else broadcasts.VOLUNTEERS)
+    measured = broadcasts.measure(broadcasts.body(hotline().settings, audience, code, text))
     return render_template("console/broadcast_measure.html", code=code, text=text, count=int(count),
-                           measured=broadcasts.measure(text), max_chars=broadcasts.MAX_CHARS, money=money,
+                           measured=measured, max_chars=broadcasts.MAX_CHARS, money=money,
                            cost=lambda n: broadcasts.cost(hotline().settings, n))
 
 
