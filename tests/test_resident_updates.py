@@ -21,7 +21,7 @@ from .test_broadcasts import send_form
 from .test_volunteers import request_food
 
 NOON = datetime(2026, 12, 8, 17, 0, tzinfo=timezone.utc)  # noon in New York
-ASKED = "Would you like the hotline to text you news about this kind of help (Food)?"
+ASKED = "Want news texts about this kind of help (Food)?"
 
 
 @pytest.fixture(autouse=True)

@@ -29,8 +29,9 @@ def kind_label(ctx: Ctx, kind: str) -> str:
 def ask(ctx: Ctx) -> Prompt:
     kind = ctx.data.get("kind", "other")
     return Prompt(
-        ctx._("Would you like the hotline to text you news about this kind of help (%(kind)s)? You can change "
-              "this any time with %(word)s.", kind=kind_label(ctx, kind), word=ctx.word("updates")),
+        # Said right after the request's number, in the same text: kept short so the two fit in two segments.
+        ctx._("Want news texts about this kind of help (%(kind)s)? Change it any time with %(word)s.",
+              kind=kind_label(ctx, kind), word=ctx.word("updates")),
         (Choice("yes", ctx._("Yes"), means=YES), Choice("no", ctx._("No"), means=NO)),
         CHOICE,
     )
