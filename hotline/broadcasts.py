@@ -35,10 +35,10 @@ from .outbound.outbox import PENDING, queue_sms
 from .sms import clean, count_segments
 
 KIND = "broadcast"  # the outbox kind of every broadcast text
-MAX_CHARS = 640  # a text box holds at most this: four GSM-7 segments, nine or ten in UCS-2
+MAX_CHARS = 640  # a text box holds at most this: five GSM-7 segments, ten in UCS-2
 MAX_AREA_CHARS = 64
 MAX_REPLY_CHARS = 1600
-# A broadcast not out within this long after it is due (quiet hours included) is stale.
+# A broadcast not out within this long after it is due (once quiet hours end) is stale.
 TTL = timedelta(hours=24)
 
 # Who a broadcast is for.
