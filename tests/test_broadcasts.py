@@ -427,3 +427,32 @@ def test_a_reply_is_shown_to_viewers_without_numbers_or_addresses(app, db, clien
     assert "Ana" in shown
     assert "617-555-0199" not in shown and "12 Elm St" not in shown
     assert "617-555-0199" in text(coordinator.get(response.headers["Location"]))
+
+
+def test_two_sends_of_one_preview_at_once_send_it_once(db, settings):
+    import threading
+
+    from hotline import broadcasts
+
+    for i in range(6):
+        add_volunteer(db, f"+1617555030{i}", f"V{i}")
+    filters = broadcasts.Filters(skill="food")
+    start = threading.Barrier(2)
+    results = []
+
+    def press_send() -> None:
+        start.wait(timeout=10)  # both at once (SQLite then takes them in turn, PostgreSQL truly together)
+        with db.session() as session:
+            audience = broadcasts.choose(session, settings, filters, datetime.now(timezone.utc))
+            sent = broadcasts.send(session, settings, filters=filters, texts={"en": "Food drive Saturday."},
+                                   audience=audience, token="the-same-preview", actor="ana@example.org",
+                                   user_id=None, now=datetime.now(timezone.utc))
+            results.append(sent.created)
+
+    threads = [threading.Thread(target=press_send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, True]
+    assert len(outbox(db)) == 6
