@@ -201,6 +201,17 @@ class Settings:
     sms_monthly_segment_budget: int = 0
     call_daily_minute_budget: int = 0
     call_monthly_minute_budget: int = 0
+    # What one SMS segment costs, for the estimate shown before a broadcast goes (Twilio's US price),
+    # in SMS_PRICE_CURRENCY; and how long a volunteer's texts after a broadcast count as replies to it.
+    sms_segment_price: float = 0.0083
+    sms_price_currency: str = "USD"
+    broadcast_reply_hours: float = 48.0
+    # Kinds of need (food, ride, housing, childcare, health, money, other) residents are asked, once
+    # their request is filed, whether they want broadcast updates about; empty: never asked, and the
+    # UPDATES word does nothing. Updates to residents wait out these local quiet hours.
+    resident_updates: tuple = ()
+    resident_quiet_start: int = 21
+    resident_quiet_end: int = 8
     # Background threads running queued work in-process when REDIS_URL is not set.
     queue_threads: int = 2
 
@@ -404,6 +415,10 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "call_daily_minute_budget": (0, None),
     "call_monthly_minute_budget": (0, None),
     "queue_threads": (0, 64),
+    "sms_segment_price": (0, 10),
+    "broadcast_reply_hours": (0, 24 * 30),
+    "resident_quiet_start": (0, 23),
+    "resident_quiet_end": (0, 23),
     "console_idle_minutes": (1, None),
     "console_session_hours": (0.1, None),
     "login_max_failures": (1, None),
@@ -432,6 +447,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "open_cache_seconds": (0, None),
     "fund_second_approval_above": (0, 10_000_000),
 }
+# The kinds of need a resident may want updates about (hotline.needs.CATEGORIES, but a check-in's look-in).
+UPDATE_KINDS = ("food", "ride", "housing", "childcare", "health", "money", "other")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 POSTGRES_DRIVER_MISSING = (
@@ -520,6 +537,13 @@ def problems(settings: Settings) -> list[str]:
     problem = fund_currency_problem(settings.fund_currency)
     if problem:
         found.append(problem)
+    unknown = [kind for kind in settings.resident_updates if kind not in UPDATE_KINDS]
+    if unknown:
+        found.append(f"RESIDENT_UPDATES: {', '.join(unknown)} is no kind of need; "
+                     f"use some of {', '.join(UPDATE_KINDS)}")
+    problem = fund_currency_problem(settings.sms_price_currency)
+    if problem:
+        found.append(problem.replace("FUND_CURRENCY", "SMS_PRICE_CURRENCY"))
     if settings.log_level.upper() not in LOG_LEVELS:
         found.append(f"LOG_LEVEL={settings.log_level!r}: one of {', '.join(LOG_LEVELS)}")
     if settings.database_url.startswith("postgresql+psycopg:") and postgres_driver_missing():

@@ -671,3 +671,78 @@ class FundEntry(Base):
 
     need: Mapped[Need | None] = relationship()
     reverses: Mapped["FundEntry | None"] = relationship(remote_side=[id], backref=backref("reversed_by", uselist=False))
+
+
+class Broadcast(Base):
+    """One text a coordinator sent from the console to many volunteers at once, in each one's language."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(254))
+    audience: Mapped[str] = mapped_column(String(16), default="volunteers")
+    # What was chosen (skill, area, language, status) and the words for each language, as sent.
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    texts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    # Recipients not queued because the budget would have been passed (sent later with "send the rest").
+    held: Mapped[int] = mapped_column(Integer, default=0)
+    segments: Mapped[int] = mapped_column(Integer, default=0)
+    # The preview it was sent from: a second click on the same preview finds this row and sends nothing.
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # A volunteer's texts until then (that are no command or task code) are replies to it.
+    replies_until: Mapped[datetime]
+
+    sent_to: Mapped[list["BroadcastRecipient"]] = relationship(
+        back_populates="broadcast", order_by="BroadcastRecipient.id", cascade="all, delete-orphan")
+    replies: Mapped[list["BroadcastReply"]] = relationship(
+        back_populates="broadcast", order_by="BroadcastReply.id", cascade="all, delete-orphan")
+
+
+class BroadcastRecipient(Base):
+    """One person a broadcast went to (or waits for the budget to go to): one outbox row each, at most."""
+
+    __tablename__ = "broadcast_recipients"
+    __table_args__ = (UniqueConstraint("broadcast_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    segments: Mapped[int] = mapped_column(Integer, default=1)
+    # The text queued for them; None while held by the budget.
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    broadcast: Mapped[Broadcast] = relationship(back_populates="sent_to")
+    outbox: Mapped["OutboxMessage | None"] = relationship()
+
+
+class BroadcastReply(Base):
+    """What a volunteer texted back to a broadcast: for the coordinators, never for a resident's flow."""
+
+    __tablename__ = "broadcast_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(64), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(default=now)
+
+    broadcast: Mapped[Broadcast] = relationship(back_populates="replies")
+
+
+class UpdateConsent(Base):
+    """A resident's yes or no to broadcast updates about one kind of need (RESIDENT_UPDATES), and when."""
+
+    __tablename__ = "update_consents"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    wanted: Mapped[bool] = mapped_column(default=False)
+    # "asked" (the question after a request) or "keyword" (UPDATES), for whoever checks consent later.
+    source: Mapped[str] = mapped_column(String(16), default="asked")
+    at: Mapped[datetime] = mapped_column(default=now)

@@ -14,7 +14,7 @@ from .background.queue import InProcessQueue, PausingQueue, RQQueue
 from .config import Settings
 from .db import Database
 from .dispatch import waves
-from .flows import answers, checkin, engine, erase, home, intake, language, ride, signup, status, thanks
+from .flows import answers, checkin, engine, erase, home, intake, language, ride, signup, status, thanks, updates
 from .outbound import events, notify
 from .outbound.pacing import MemoryPacer, RedisPacer
 from .outbound.transports import make_transport
@@ -22,7 +22,7 @@ from .services import Hotline, redis_from_url, scoped_or_none
 
 # Conversation flows, by the names stored in `conversations`.
 FLOWS = (home.FLOW, intake.FLOW, language.FLOW, ride.FLOW, signup.FLOW, status.FLOW, erase.FLOW, thanks.FLOW,
-         checkin.FLOW)
+         checkin.FLOW, updates.FLOW)
 
 _subscribed: list[tuple[str, Callable[..., Any]]] = []
 

@@ -8,6 +8,7 @@ from ..i18n.answer_words import NO, YES
 from ..models import Need
 from ..sms import fit
 from .engine import AGAIN, CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
+from . import updates
 from .volunteer import relay_from_resident
 
 QUESTIONS = {
@@ -239,6 +240,8 @@ def answer_confirm(ctx: Ctx, choice: str) -> Next:
             "coordinator will follow up with you. Reply %(status)s to check on it.",
             ref=need.ref, status=ctx.word("status"),
         ))
+    if updates.wanted(ctx, need):
+        return updates.start(need)  # RESIDENT_UPDATES: would they like news about this kind of help?
     return Goto("home")
 
 

@@ -8,7 +8,7 @@ from .. import dispatch, needs
 from ..dispatch import checkins
 from ..i18n import keywords as kw
 from ..i18n import languages
-from . import answers, checkin, erase, signup, stats, volunteer
+from . import answers, checkin, erase, signup, stats, updates, volunteer
 from .engine import AGAIN, QUIET, Ctx, Goto, Next, has_draft, to_languages
 
 # After the commands, in this order: the answer to a question sent outside the conversation
@@ -62,6 +62,8 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return AGAIN
 
     found = kw.match_command_in(text, command_translators(ctx))
+    if found and found[0] == "updates" and (not ctx.settings.resident_updates or ctx.channel != "sms"):
+        found = None  # no news texts offered here: the word means nothing special
     command = found[0] if found else None
     if found and contact.language is None and found[1] != "en":
         # A first AYUDA or 帮助 says which language they read: answer in it (0 still changes it).
@@ -93,6 +95,9 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
     if command == "checkin":
         target = checkin.start(ctx)
         return target if target is not None else QUIET
+    if command == "updates":
+        ctx.say(updates.toggle(ctx))
+        return QUIET
     if command == "stopcheckins":
         checkin.stop_command(ctx)
         return QUIET

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .. import areas, dispatch, needs, offers, volunteers
+from .. import areas, broadcasts, dispatch, needs, offers, volunteers
 from ..dispatch import care, copy
 from ..dispatch.copy import translator
 from ..i18n import keywords as kw
@@ -40,10 +40,38 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         ctx.say(dispatch.claim(ctx.session, ctx.settings, volunteer, whole.group(1), ctx.now))
         return QUIET
 
+    replied = reply_to_broadcast(ctx, volunteer, text)
+    if replied is not None:
+        return replied
     relayed = relay_from_volunteer(ctx, volunteer, text)
     if relayed is not None:
         return relayed
     return guide(ctx, volunteer)
+
+
+def reply_to_broadcast(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None:
+    """Keep a volunteer's answer to a recent broadcast for the coordinators: never a request, never
+    words for a resident. Words that start with the code of one of their tasks still go to its resident,
+    and after an offer or a claim newer than the broadcast, their words answer that, as before."""
+    if ctx.channel != "sms" or not ctx.idle or not text.strip():
+        return None
+    broadcast = broadcasts.replying_to(ctx.session, ctx.contact, ctx.now)
+    if broadcast is None:
+        return None
+    tasks = offers.open_tasks(ctx.session, volunteer)
+    if any(max(o.offered_at, o.claimed_at or o.offered_at) > broadcast.created_at for o in tasks):
+        return None  # an offer or a claim came after the broadcast: that is what they are answering
+    claimed = [o.code for o in tasks if o.status == offers.CLAIMED]
+    prefixed = CODE_PREFIX.match(text)
+    if prefixed and prefixed.group(1) in claimed:
+        return None
+    broadcasts.keep_reply(ctx.session, broadcast, ctx.contact, volunteer.first_name, text, ctx.now)
+    if claimed:
+        ctx.say(ctx._("Thank you, the coordinators have your reply. To write to the resident of task %(code)s, "
+                      "start with the code, like: %(code)s I am outside.", code=claimed[0]))
+    else:
+        ctx.say(ctx._("Thank you, the coordinators have your reply."))
+    return QUIET
 
 
 def guide(ctx: Ctx, volunteer: Volunteer) -> Next | None:

@@ -46,6 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pausecheckins": NP_("command", "PAUSE CHECKINS|PAUSE CHECKIN|PAUSE CHECK-INS"),
     # Translators: words that end check-ins, separated by |; the first is shown. Never STOP alone.
     "stopcheckins": NP_("command", "STOP CHECKINS|STOP CHECKIN|STOP CHECK-INS|END CHECKINS"),
+    # Translators: words that turn a resident's news texts (broadcast updates) on or off, separated by |;
+    # the first is shown in texts. Never a carrier word, never the word for check-ins.
+    "updates": NP_("command", "UPDATES|NEWS"),
     # Translators: volunteer word, followed by a task code, to decline an offer ("PASS 427").
     "pass": NP_("command", "PASS|SKIP"),
     # Translators: volunteer word, followed by a task code, when the task is finished ("DONE 427").
@@ -67,7 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 # Commands that are a whole message on their own; the others take a task code or a number after.
 RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete", "mydata", "stats", "checkin",
-                     "stopcheckins")
+                     "stopcheckins", "updates")
 # Commands a resident may follow with words (PAUSE CHECKINS Dec 20).
 RESIDENT_COMMANDS_WITH_WORDS = ("pausecheckins",)
 VOLUNTEER_COMMANDS = ("pass", "done", "drop", "note", "tasks", "pause", "resume", "rest")

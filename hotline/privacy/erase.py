@@ -23,8 +23,8 @@ from ..config import Settings
 from ..db import insert_ignore
 from ..dispatch import checkins, commands, notes, resident
 from ..models import (
-    Ask, AuditEntry, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
-    OutboxMessage, Recording, Ride, Volunteer,
+    Ask, AuditEntry, BroadcastRecipient, BroadcastReply, CheckIn, CheckInRound, Contact, Conversation, InboundMessage,
+    Need, NeedEvent, Offer, OutboxMessage, Recording, Ride, UpdateConsent, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 
@@ -102,6 +102,10 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
     _redact_audit(session, [f"need {ref}" for ref in refs] + ([f"volunteer {volunteer_id}"] if volunteer_id else [])
                   + [f"check-ins {plan}" for plan in plans])
     session.execute(delete(Ask).where(Ask.contact_id == contact.id))
+    # Their replies to broadcasts, and that one ever went to them.
+    session.execute(delete(BroadcastReply).where(BroadcastReply.contact_id == contact.id))
+    session.execute(delete(BroadcastRecipient).where(BroadcastRecipient.contact_id == contact.id))
+    session.execute(delete(UpdateConsent).where(UpdateConsent.contact_id == contact.id))
     # Check-ins go; their rounds stay in the public count, pointing at nobody: each erased plan's
     # rounds share a fresh random mark (so people are counted), and lose their answers and visits.
     for plan in plans:

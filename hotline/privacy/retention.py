@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from .. import audit, needs
 from ..config import Settings
 from ..models import (
-    AuditEntry, CheckIn, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording, Volunteer, contact_blocked,
+    AuditEntry, BroadcastReply, CheckIn, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording,
+    Volunteer, contact_blocked,
 )
 from ..outbound.outbox import IN_FLIGHT
 from . import erase
@@ -90,6 +91,8 @@ def _message_bodies(session: Session, since: datetime) -> int:
     )
     # The row goes too: its sid is only needed while Twilio might retry the webhook.
     removed = session.execute(delete(InboundMessage).where(inbound)).rowcount or 0
+    # Volunteers' replies to broadcasts are texts in like any other.
+    removed += session.execute(delete(BroadcastReply).where(BroadcastReply.received_at < since)).rowcount or 0
     outbound = and_(
         OutboxMessage.created_at < since, OutboxMessage.status.not_in(IN_FLIGHT), OutboxMessage.body != "",
         OutboxMessage.channel != "delete",

@@ -61,6 +61,8 @@ ACTIONS = {
     "fund_out": N_("Recorded a payment from the fund"),
     "fund_approve": N_("Approved a payment from the fund"),
     "fund_reverse": N_("Reversed a fund entry"),
+    "broadcast_sent": N_("Sent a broadcast to volunteers"),
+    "broadcast_held_sent": N_("Sent a broadcast's texts held by the budget"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
@@ -108,6 +110,10 @@ FIELDS = {
     "request": N_("request"),
     "needs_approval": N_("needs a second approval"),
     "approved": N_("approved"),
+    "recipients": N_("recipients"),
+    "queued": N_("texts queued"),
+    "held": N_("texts held by the budget"),
+    "languages": N_("languages"),
     "entered_by": N_("entered by"),
     "reversal": N_("reversing entry"),
 }

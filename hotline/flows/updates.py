@@ -1,0 +1,60 @@
+"""After a request is filed: would they like broadcast updates about this kind of help? (RESIDENT_UPDATES)"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .. import needs, updates
+from ..i18n.answer_words import NO, YES
+from ..models import Need
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step
+
+# The question holds this long; a text later is a new message.
+WAIT = timedelta(hours=6)
+
+
+def wanted(ctx: Ctx, need: Need) -> bool:
+    """Ask by text only, for a kind on the list, and only once per kind."""
+    return (ctx.channel == "sms" and need.category in updates.offered(ctx.settings)
+            and not updates.answered(ctx.session, ctx.contact, need.category))
+
+
+def start(need: Need) -> Goto:
+    return Goto("updates", data={"kind": need.category})
+
+
+def kind_label(ctx: Ctx, kind: str) -> str:
+    return ctx._(needs.CATEGORIES.get(kind, needs.CATEGORIES["other"]))
+
+
+def ask(ctx: Ctx) -> Prompt:
+    kind = ctx.data.get("kind", "other")
+    return Prompt(
+        # Said right after the request's number, in the same text: kept short so the two fit in two segments.
+        ctx._("Want news texts about this kind of help (%(kind)s)? Change it any time with %(word)s.",
+              kind=kind_label(ctx, kind), word=ctx.word("updates")),
+        (Choice("yes", ctx._("Yes"), means=YES), Choice("no", ctx._("No"), means=NO)),
+        CHOICE,
+    )
+
+
+def answer(ctx: Ctx, choice: str) -> Next:
+    kind = ctx.data.get("kind", "other")
+    updates.record(ctx.session, ctx.contact, [kind], choice == "yes", ctx.now, source=updates.ASKED)
+    if choice == "yes":
+        ctx.say(ctx._("OK, we will text you news about %(kind)s. Reply %(word)s to stop.",
+                      kind=kind_label(ctx, kind), word=ctx.word("updates")))
+    else:
+        ctx.say(ctx._("OK, no news texts. Reply %(word)s if you change your mind.", word=ctx.word("updates")))
+    return Goto("home")
+
+
+def toggle(ctx: Ctx) -> str:
+    """The UPDATES word: news texts on or off, and what that means, in one reply."""
+    on, kinds = updates.toggle(ctx.session, ctx.settings, ctx.contact, ctx.now)
+    if on:
+        return ctx._("You will get news texts about %(kinds)s. Reply %(word)s to stop them.",
+                     kinds=", ".join(kind_label(ctx, kind) for kind in kinds), word=ctx.word("updates"))
+    return ctx._("You will get no more news texts. Reply %(word)s to get them again.", word=ctx.word("updates"))
+
+
+FLOW = Flow("updates", "ask", {"ask": Step(ask, answer)}, holds=WAIT)
