@@ -61,6 +61,9 @@ ACTIONS = {
     "fund_out": N_("Recorded a payment from the fund"),
     "fund_approve": N_("Approved a payment from the fund"),
     "fund_reverse": N_("Reversed a fund entry"),
+    "call": N_("Asked the hotline to put them through to a resident"),
+    "phone_set": N_("Saved the phone the hotline rings"),
+    "phone_forgotten": N_("Forgot the phone the hotline rings"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
@@ -84,6 +87,7 @@ FIELDS = {
     "filters": N_("filters"),
     "rows": N_("rows exported"),
     "to": N_("sent to"),
+    "phone": N_("phone rung"),
     "redacted": N_("details erased with the person"),
     "requests": N_("requests"),
     "withdrawn": N_("requests withdrawn"),
