@@ -134,6 +134,8 @@ def call_resident(ctx: Ctx, volunteer: Volunteer, code: str) -> str:
     if not found:
         return copy.no_such_task(ctx.translator(), code)
     offer = next((o for o in found if o.status == offers.CLAIMED), None)
+    if offer is None and any(o.status in (offers.DONE, offers.CANCELLED) for o in found):
+        return copy.task_closed(ctx.translator(), code)
     if offer is None:
         return ctx._("Task %(code)s is not yours now, so we cannot put you through. Reply %(tasks)s to see your "
                      "tasks.", code=code, tasks=ctx.word("tasks"))
