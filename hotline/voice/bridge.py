@@ -18,7 +18,7 @@ from .. import bridges, urls
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
-from ..i18n import Translator
+from ..i18n import NP_, Translator
 from ..models import Contact, Need, OutboxMessage
 from ..outbound import budget
 from .speaker import Speaker, Words
@@ -37,9 +37,10 @@ class Voice:
         self.t = Translator(self.speaker.speaks.code, settings.locales_dir)
         self.own = Translator(self.speaker.own.code, settings.locales_dir)
 
-    def words(self, message: str, **values) -> Words:
-        said = self.t.pgettext("voice", message, **values)
-        return Words(said, None if self.speaker.has_voice else self.own.pgettext("voice", message, **values))
+    def words(self, marked: tuple[str, str], **values) -> Words:
+        """A sentence marked with NP_("voice", ...), in the words this call is spoken in."""
+        said = self.t.pgettext(*marked, **values)
+        return Words(said, None if self.speaker.has_voice else self.own.pgettext(*marked, **values))
 
     def said(self, build) -> Words:
         """Words built by `build(translator)`, with the caller's own for a language without a voice."""
@@ -63,7 +64,8 @@ def _row(session, outbox_id: int) -> OutboxMessage | None:
 
 
 def _cannot(voice: Voice) -> Words:
-    return voice.words("This call cannot be put through now. Please look at the request for why. Goodbye.")
+    return voice.words(NP_("voice", "This call cannot be put through now. Please look at the request for why. "
+                               "Goodbye."))
 
 
 def asker_leg(session, settings: Settings, row: OutboxMessage) -> str:
@@ -76,7 +78,7 @@ def asker_leg(session, settings: Settings, row: OutboxMessage) -> str:
     gather = response.gather(input="dtmf", num_digits=1, timeout=settings.voice_gather_timeout,
                              action=urls.public(settings, urls.BRIDGE_CONNECT, o=row.id))
     voice.say(gather, voice.said(lambda t: bridges.asker_words(t, need.ref)))
-    voice.say(response, voice.words("No key was pressed, so nobody was called. Goodbye."))
+    voice.say(response, voice.words(NP_("voice", "No key was pressed, so nobody was called. Goodbye.")))
     response.hangup()
     return str(response)
 
@@ -91,13 +93,13 @@ def connect(db: Database, settings: Settings, outbox_id: int, call_sid: str, dig
             return _hang_up()
         voice = Voice(settings, (row.meta or {}).get("language") or settings.default_language)
         if digits != CONNECT_KEY:
-            return _hang_up(voice, voice.words("Nobody was called. Goodbye."))
+            return _hang_up(voice, voice.words(NP_("voice", "Nobody was called. Goodbye.")))
         need = session.get(Need, row.need_id) if row.need_id else None
         if need is None or bridges.refusal(settings, need) is not None:
             return _hang_up(voice, _cannot(voice))
         number = bridges.resident_number(need.contact)
         response = VoiceResponse()
-        voice.say(response, voice.words("Calling the resident now. Please stay on the line."))
+        voice.say(response, voice.words(NP_("voice", "Calling the resident now. Please stay on the line.")))
         dial = response.dial(caller_id=settings.twilio_phone_number, timeout=settings.bridge_ring_seconds,
                              action=urls.public(settings, urls.BRIDGE_DONE, o=row.id), method="POST")
         dial.number(number, url=urls.public(settings, urls.BRIDGE_RESIDENT, o=row.id), method="POST")
@@ -117,12 +119,13 @@ def resident_leg(db: Database, settings: Settings, outbox_id: int) -> str:
         meta = row.meta or {}
         response = VoiceResponse()
         if meta.get("as") == bridges.VOLUNTEER:
-            voice.say(response, voice.words(
-                "This is the mutual aid hotline. %(name)s, your volunteer for request %(ref)s, is on the line.",
+            voice.say(response, voice.words(NP_(
+                "voice", "This is the mutual aid hotline. %(name)s, your volunteer for request %(ref)s, is on the "
+                "line."),
                 name=meta.get("by", ""), ref=need.ref))
         else:
-            voice.say(response, voice.words(
-                "This is the mutual aid hotline. A coordinator is on the line about your request %(ref)s.",
+            voice.say(response, voice.words(NP_(
+                "voice", "This is the mutual aid hotline. A coordinator is on the line about your request %(ref)s."),
                 ref=need.ref))
         return str(response)
 
@@ -141,4 +144,4 @@ def done(db: Database, settings: Settings, outbox_id: int, call_sid: str, status
         voice = Voice(settings, (row.meta or {}).get("language") or settings.default_language)
         if talked:
             return _hang_up()
-        return _hang_up(voice, voice.words("The resident did not answer. Goodbye."))
+        return _hang_up(voice, voice.words(NP_("voice", "The resident did not answer. Goodbye.")))

@@ -23,6 +23,7 @@ from ..config import Settings
 from ..db import Database
 from ..flows.runner import lock_conversation
 from ..guard import blocks
+from ..i18n import NP_
 from ..models import Contact, InboundMessage, OutboxMessage
 from ..outbound.outbox import enqueue_after_commit, queue_call
 from ..phones import mask, normalize
@@ -118,7 +119,8 @@ def call_back(db: Database, settings: Settings, contact_id: int, call_sid: str, 
 
 def greeting(voice: Voice):
     # Translators: said when the hotline calls back someone whose call to it ended before the menu.
-    return voice.words("Hello, this is the mutual aid hotline, calling you back. You called us a little while ago.")
+    return voice.words(NP_("voice", "Hello, this is the mutual aid hotline, calling you back. You called us a little "
+                               "while ago."))
 
 
 def twiml(session, settings: Settings, row: OutboxMessage) -> str:
