@@ -31,7 +31,8 @@ ASKED = "call_asked"
 TALKED = "call_talked"
 UNANSWERED = "call_unanswered"  # the resident did not pick up
 NOT_PICKED_UP = "call_not_picked_up"  # the one who asked did not pick up their own phone
-EVENTS = (ASKED, TALKED, UNANSWERED, NOT_PICKED_UP)
+NOT_PLACED = "call_not_placed"  # never placed: held back too long, or their own number refuses calls
+EVENTS = (ASKED, TALKED, UNANSWERED, NOT_PICKED_UP, NOT_PLACED)
 # Nobody waits by their phone longer than this: a call held back longer (pacing, a budget) is dropped.
 TTL = timedelta(minutes=10)
 # A call to the resident still under way this recently stops another (a double click, two coordinators).
@@ -140,10 +141,12 @@ def ended(session: Session, row: OutboxMessage, status: str, seconds: int | None
 
 
 def not_picked_up(session: Session, message: OutboxMessage, **_) -> None:
-    """The one who asked never picked up their own phone: kept in the need's history (on `delivery_failed`)."""
+    """The asker's own phone was never picked up, or never rung: kept in the need's history (on `delivery_failed`)."""
     if message.kind != BRIDGE or message.need_id is None:
         return
     need = session.get(Need, message.need_id)
     if need is None:
         return
-    need.events.append(NeedEvent(at=message.updated_at, kind=NOT_PICKED_UP, note=(message.meta or {}).get("by", "")))
+    # Failed: Twilio rang and nobody answered (or refused the call); expired or skipped: never rung.
+    kind = NOT_PICKED_UP if message.status == "failed" else NOT_PLACED
+    need.events.append(NeedEvent(at=message.updated_at, kind=kind, note=(message.meta or {}).get("by", "")))

@@ -359,3 +359,15 @@ def test_the_command_line_sets_an_accounts_phone(harness, monkeypatch):
     assert runner.invoke(main, ["users", "phone", EMAIL, "--forget"]).exit_code == 0
     with harness.db.session() as session:
         assert session.scalars(select(User.phone)).one() is None
+
+
+def test_a_call_that_could_not_be_placed_says_so_in_the_history(harness):
+    ref = make_need(harness)
+    # The coordinator's own number once texted STOP to the hotline: it is never rung.
+    harness.make_contact(COORDINATOR_PHONE, opted_out=True)
+    client = coordinator(harness)
+    post(client, f"/needs/{ref}/call")
+    harness.run_jobs()
+    assert harness.fake.calls == []
+    assert events(harness, ref)[-1] == (bridges.NOT_PLACED, EMAIL, "")
+    assert "could not be placed" in text(client.get(f"/needs/{ref}"))

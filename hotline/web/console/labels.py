@@ -68,6 +68,7 @@ EVENT = {
     bridges.TALKED: N_("Talked with the resident by phone"),
     bridges.UNANSWERED: N_("The resident did not answer the call"),
     bridges.NOT_PICKED_UP: N_("The hotline's call to put them through was not picked up"),
+    bridges.NOT_PLACED: N_("The hotline's call to put them through could not be placed"),
 }
 OFFER_STATUS = {
     offers.OFFERED: N_("offered"),
