@@ -27,11 +27,6 @@ AFTERNOON = datetime(2026, 3, 3, 19, 0, tzinfo=timezone.utc)
 NIGHT = datetime(2026, 3, 4, 4, 30, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def backend():
-    return "inprocess"
-
-
 def at(harness, moment: datetime) -> None:
     harness.clock.move_to(moment)
 
