@@ -371,3 +371,10 @@ def test_a_call_that_could_not_be_placed_says_so_in_the_history(harness):
     assert harness.fake.calls == []
     assert events(harness, ref)[-1] == (bridges.NOT_PLACED, EMAIL, "")
     assert "could not be placed" in text(client.get(f"/needs/{ref}"))
+
+
+def test_a_viewer_has_no_phone_to_save(harness):
+    client = coordinator(harness, role="viewer", email="val@example.org", phone=None)
+    assert client.get("/account").status_code == 403
+    assert post(client, "/account/phone", {"phone": "+16175550123"}).status_code == 403
+    assert 'href="/account"' not in client.get("/needs").get_data(as_text=True)

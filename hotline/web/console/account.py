@@ -1,7 +1,8 @@
 """Your account (`/account`): the phone the hotline rings to put you through to a resident.
 
-Every signed-in account keeps its own; it is shown masked, set or forgotten by its owner (or
-with `hotline users phone`), and each change is audited with the number masked.
+Coordinators and admins keep their own (viewers put nobody through, so they have none); it is
+shown masked, set or forgotten by its owner (or with `hotline users phone`), and each change is
+audited with the number masked.
 """
 from __future__ import annotations
 
@@ -25,13 +26,13 @@ def page(status: int = 200, *, error: str | None = None, typed: str = ""):
 
 
 @bp.get("/account")
-@access.requires(accounts.READ)
+@access.requires(accounts.ACT)
 def index():
     return page()
 
 
 @bp.post("/account/phone")
-@access.requires(accounts.READ)
+@access.requires(accounts.ACT)
 def phone():
     """Set, change or forget your own phone."""
     raw = "" if request.form.get("forget") else (request.form.get("phone") or "")
