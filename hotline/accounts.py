@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .config import Settings
 from .db import insert_ignore
 from .models import LoginThrottle, SetupToken, User
+from .phones import normalize
 
 ADMIN = "admin"
 COORDINATOR = "coordinator"
@@ -96,6 +97,19 @@ def set_password(user: User, password: str) -> None:
     check_password(password)
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
+
+
+def set_phone(user: User, raw: str, region: str) -> str | None:
+    """Keep the account's own phone (E.164), or forget it when `raw` is empty; return the number kept."""
+    raw = (raw or "").strip()
+    if not raw:
+        user.phone = None
+        return None
+    number = normalize(raw[:64], region) if len(raw) <= 64 else None
+    if number is None:
+        raise AccountError("phone", "that is not a phone number the hotline can call; write it as +16175550100")
+    user.phone = number
+    return number
 
 
 def disable(user: User) -> None:

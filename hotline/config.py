@@ -122,6 +122,17 @@ class Settings:
     calls_per_second: float = 1.0
     call_max_attempts: int = 3
     call_retry_minutes: float = 10.0
+    # Masked calls (a coordinator's "Call the resident", a volunteer's CALL 427): how long the
+    # hotline lets the caller's own phone ring, then the resident's, in seconds.
+    bridge_ring_seconds: int = 30
+    # A resident who rings and hangs up before the menu is called back once, this many minutes
+    # later, unless they called or texted meanwhile; never twice within missed_call_window_hours,
+    # and only from missed_call_earliest_hour to missed_call_latest_hour, local time (later instead).
+    missed_call_back: bool = True
+    missed_call_delay_minutes: float = 3.0
+    missed_call_window_hours: float = 24.0
+    missed_call_earliest_hour: int = 8
+    missed_call_latest_hour: int = 21
     # Ride reminders: the evening before at this local hour, and this many minutes before pickup.
     reminder_evening_hour: int = 18
     reminder_before_minutes: int = 60
@@ -378,6 +389,12 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "calls_per_second": (0.01, None),
     "call_max_attempts": (1, None),
     "call_retry_minutes": (0.1, None),
+    # Twilio's <Dial> rings 5 to 600 seconds.
+    "bridge_ring_seconds": (5, 600),
+    "missed_call_delay_minutes": (0, 24 * 60),
+    "missed_call_window_hours": (0, None),
+    "missed_call_earliest_hour": (0, 23),
+    "missed_call_latest_hour": (1, 24),
     "reminder_evening_hour": (0, 23),
     "reminder_before_minutes": (0, None),
     "reminder_grace_minutes": (0, None),
@@ -531,6 +548,9 @@ def problems(settings: Settings) -> list[str]:
     if settings.send_retry_max_seconds < settings.send_retry_seconds:
         found.append(f"SEND_RETRY_MAX_SECONDS={settings.send_retry_max_seconds:g}: must not be less than "
                      f"SEND_RETRY_SECONDS={settings.send_retry_seconds:g}")
+    if settings.missed_call_latest_hour <= settings.missed_call_earliest_hour:
+        found.append(f"MISSED_CALL_LATEST_HOUR={settings.missed_call_latest_hour}: must be later than "
+                     f"MISSED_CALL_EARLIEST_HOUR={settings.missed_call_earliest_hour}")
     if settings.checkin_latest_hour <= settings.checkin_earliest_hour:
         found.append(f"CHECKIN_LATEST_HOUR={settings.checkin_latest_hour}: must be later than "
                      f"CHECKIN_EARLIEST_HOUR={settings.checkin_earliest_hour}")

@@ -14,6 +14,7 @@ from .config import Settings
 from .dispatch import care, checkins, reminders, safety, waves
 from .outbound import delivery, outbox
 from .privacy import retention
+from .voice import missed
 from .services import current
 
 __all__ = ["JOBS", "job", "run", "periodic"]
@@ -156,6 +157,12 @@ def care_sweep() -> str:
     return f"{sent} monthly note(s)"
 
 
+def call_back_missed(contact_id: int, call_sid: str, ended_at: str) -> str:
+    """Call back someone whose call ended before the menu, unless something since says not to."""
+    hotline = current()
+    return missed.call_back(hotline.db, hotline.settings, contact_id, call_sid, ended_at)
+
+
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
@@ -175,6 +182,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "checkin_due": checkin_due,
     "checkin_followup": checkin_followup,
     "checkin_sweep": checkin_sweep,
+    missed.JOB: call_back_missed,
 }
 
 

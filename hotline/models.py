@@ -584,6 +584,8 @@ class User(Base):
     last_login_at: Mapped[datetime | None]
     # Bumped when they are disabled or their password changes: every session they had ends.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Their own phone (E.164), which the hotline rings to put them through to a resident.
+    phone: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditEntry(Base):

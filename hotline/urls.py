@@ -12,6 +12,11 @@ VOICE = "/twilio/voice"
 CALL_PLACED = "/twilio/voice/notify"
 CALL_PLACED_ANSWER = "/twilio/voice/notify/answer"
 CALL_STATUS = "/twilio/voice/status"
+# A masked call: the asker pressed a key (then the resident is dialled), what the resident hears
+# on picking up, and how the resident's side ended.
+BRIDGE_CONNECT = "/twilio/voice/bridge/connect"
+BRIDGE_RESIDENT = "/twilio/voice/bridge/resident"
+BRIDGE_DONE = "/twilio/voice/bridge/done"
 TRANSCRIPTION = "/twilio/voice/transcription"
 AUDIO = "/audio"
 HEALTH = "/healthz"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import asks, coordinators, jobs
+from . import asks, bridges, coordinators, jobs
 from .background import registry
 from .background.queue import InProcessQueue, PausingQueue, RQQueue
 from .config import Settings
@@ -75,6 +75,8 @@ def handlers(hotline: Hotline) -> list[tuple[str, Callable[..., Any]]]:
         (events.DELIVERY_FAILED, with_settings(waves.offer_not_delivered, hotline)),
         # A budget passed 80 % or was used up: the coordinators are told, once a period.
         (events.BUDGET_CROSSED, with_settings(coordinators.budget_crossed, hotline)),
+        # A masked call whose asker never picked up their own phone: kept in the need's history.
+        (events.DELIVERY_FAILED, bridges.not_picked_up),
     ]
 
 

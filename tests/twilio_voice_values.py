@@ -140,7 +140,17 @@ VERB_ATTRIBUTES = {
     "Redirect": {"method"},
     "Pause": {"length"},
     "Hangup": set(),   # S1: hangup(attributes?: object) with no defined attributes
+    # twilio-python's VoiceResponse.dial and Dial.number, in TwiML's camelCase.
+    "Dial": {"action", "method", "timeout", "hangupOnStar", "timeLimit", "callerId", "record", "trim",
+             "recordingStatusCallback", "recordingConfigurationId", "recordingStatusCallbackMethod",
+             "recordingStatusCallbackEvent", "answerOnBridge", "ringTone", "recordingTrack", "sequential", "referUrl",
+             "referMethod", "events"},
+    "Number": {"sendDigits", "url", "method", "statusCallbackEvent", "statusCallback", "statusCallbackMethod", "byoc",
+               "machineDetection", "amdStatusCallbackMethod", "amdStatusCallback", "machineDetectionTimeout",
+               "machineDetectionSpeechThreshold", "machineDetectionSpeechEndThreshold",
+               "machineDetectionSilenceTimeout"},
 }
+DIAL_CHILDREN = {"Number"}
 GATHER_CHILDREN = {"Say", "Play", "Pause"}
 GATHER_INPUTS = {"dtmf", "speech", "dtmf speech", "speech dtmf"}
 METHODS = {"GET", "POST"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from .twilio_voice_values import (
-    FINISH_KEYS, GATHER_CHILDREN, GATHER_INPUTS, METHODS, RECORD_TRIM, SAY_LANGUAGES, SAY_VOICES_BY_LANGUAGE,
+    DIAL_CHILDREN, FINISH_KEYS, GATHER_CHILDREN, GATHER_INPUTS, METHODS, RECORD_TRIM, SAY_LANGUAGES, SAY_VOICES_BY_LANGUAGE,
     SPEECH_LANGUAGES, VERB_ATTRIBUTES,
 )
 
-URL_ATTRIBUTES = {"action", "transcribeCallback", "recordingStatusCallback", "partialResultCallback"}
+URL_ATTRIBUTES = {"action", "transcribeCallback", "recordingStatusCallback", "partialResultCallback", "url"}
 POSITIVE_INTS = {"timeout", "numDigits", "maxLength", "length", "loop", "maxSpeechTime"}
 
 
@@ -90,6 +90,24 @@ def _verb_problems(verb: ET.Element, base_url: str, nested: bool) -> list[str]:
             problems.append(f"<Record finishOnKey={attrs['finishOnKey']!r}>")
         if "action" not in attrs:
             problems.append("<Record> without action loops back to the document's own URL")
+    elif name == "Dial":
+        if nested:
+            problems.append("<Dial> inside another verb")
+        if not len(verb):
+            problems.append("<Dial> with nobody to call")
+        if "callerId" in attrs and not (attrs["callerId"].startswith("+") and attrs["callerId"][1:].isdigit()):
+            problems.append(f"<Dial callerId={attrs['callerId']!r}> is not an E.164 number")
+        for child in verb:
+            if child.tag not in DIAL_CHILDREN:
+                problems.append(f"<{child.tag}> inside <Dial>")
+                continue
+            problems += [f"<Number> has unknown attribute {a!r}" for a in child.attrib
+                         if a not in VERB_ATTRIBUTES["Number"]]
+            number = (child.text or "").strip()
+            if not (number.startswith("+") and number[1:].isdigit()):
+                problems.append(f"<Number> {number!r} is not an E.164 number")
+            if "url" in child.attrib and not child.attrib["url"].startswith(base_url):
+                problems.append("<Number url> does not lead back to the hotline")
     elif name in ("Hangup", "Pause") and (text or len(verb)):
         problems.append(f"<{name}> has content")
     if nested and name not in GATHER_CHILDREN:

@@ -1,4 +1,4 @@
-"""`hotline users`: console accounts (add, list, disable)."""
+"""`hotline users`: console accounts (add, list, disable, the phone the hotline rings)."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +8,8 @@ import click
 from .. import accounts, audit
 from ..db import Database
 from ..models import LoginThrottle
-from .common import database
+from ..phones import mask
+from .common import database, settings
 
 
 def _db() -> Database:
@@ -52,7 +53,8 @@ def list_() -> None:
         for user in found:
             seen = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
             state = "active" if user.active else "disabled"
-            click.echo(f"{user.email:<40} {user.role:<12} {state:<9} last signed in {seen}")
+            phone = f" phone {mask(user.phone)}" if user.phone else ""
+            click.echo(f"{user.email:<40} {user.role:<12} {state:<9} last signed in {seen}{phone}")
         if not found:
             click.echo("no accounts yet: `hotline users add EMAIL --role admin`, or the link `hotline run` prints")
     db.dispose()
@@ -120,3 +122,29 @@ def password(email: str, password_stdin: bool) -> None:
     finally:
         db.dispose()
     click.echo(f"new password set for {email}; its lockout, if any, is lifted")
+
+
+@users_group.command("phone")
+@click.argument("email")
+@click.argument("phone", required=False, default="")
+@click.option("--forget", is_flag=True, help="Forget the account's phone.")
+def phone(email: str, phone: str, forget: bool) -> None:
+    """Keep PHONE as the one the hotline rings to put EMAIL through to a resident (or --forget it)."""
+    if not phone and not forget:
+        raise click.UsageError("give a PHONE, or --forget")
+    region = settings().default_region
+    db = _db()
+    try:
+        with db.session() as session:
+            user = accounts.find(session, email)
+            if user is None:
+                raise click.ClickException(f"no account for {email}")
+            before = {"phone": mask(user.phone)} if user.phone else {}
+            number = accounts.set_phone(user, "" if forget else phone, region)
+            audit.record(session, audit.command_line(), "phone_set" if number else "phone_forgotten",
+                         f"user {user.email}", before=before, after={"phone": mask(number)} if number else {})
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        db.dispose()
+    click.echo(f"{email}: phone {mask(number)}" if number else f"{email}: phone forgotten")

@@ -1,10 +1,10 @@
-"""What volunteers text: task codes to claim, PASS/DONE/DROP/NOTE/TASKS/PAUSE/RESUME/REST, and relayed words."""
+"""What volunteers text: task codes to claim, PASS/DONE/DROP/NOTE/CALL/TASKS/PAUSE/RESUME/REST, and relayed words."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from .. import areas, broadcasts, dispatch, needs, offers, volunteers
+from .. import areas, bridges, broadcasts, dispatch, needs, offers, volunteers
 from ..dispatch import care, copy
 from ..dispatch.copy import translator
 from ..i18n import keywords as kw
@@ -100,7 +100,7 @@ def guide(ctx: Ctx, volunteer: Volunteer) -> Next | None:
 def is_command(name: str, argument: str) -> bool:
     """Tell a command ("DONE 427", "PAUSE 3") from words that only start like one ("Done! I left...")."""
     compact = argument.replace(" ", "")
-    if name in ("pass", "done", "drop"):
+    if name in ("pass", "done", "drop", "call"):
         return not compact or CODE.fullmatch(compact) is not None
     if name == "pause":
         return not compact or compact.isdigit()
@@ -112,12 +112,14 @@ def is_command(name: str, argument: str) -> bool:
 
 def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str | None:
     s, settings, now = ctx.session, ctx.settings, ctx.now
-    if name in ("pass", "done", "drop"):
+    if name in ("pass", "done", "drop", "call"):
         match = CODE.fullmatch(argument.replace(" ", ""))
         if not match:
             example = ctx.word(name) + " 427"
             return ctx._("Please add the task code, like %(example)s.", example=example)
         code = match.group(1)
+        if name == "call":
+            return call_resident(ctx, volunteer, code)
         action = {"pass": dispatch.pass_offer, "done": dispatch.complete, "drop": dispatch.drop}[name]
         return action(s, settings, volunteer, code, now)
     if name == "tasks":
@@ -152,6 +154,33 @@ def note(ctx: Ctx, volunteer: Volunteer, text: str, argument: str) -> str:
     written = NOTE_WORDS.search(unicodedata.normalize("NFKC", text))
     words = written.group(2) if written is not None and written.group(1) == code else given.group(2)
     return dispatch.notes.leave(ctx.session, ctx.settings, volunteer, code, words, ctx.now)
+
+
+def call_resident(ctx: Ctx, volunteer: Volunteer, code: str) -> str:
+    """CALL 427: the hotline rings the helper, then puts them through to the resident of their task."""
+    found = offers.with_code(ctx.session, volunteer, code)
+    if not found:
+        return copy.no_such_task(ctx.translator(), code)
+    offer = next((o for o in found if o.status == offers.CLAIMED), None)
+    if offer is None and any(o.status in (offers.DONE, offers.CANCELLED) for o in found):
+        return copy.task_closed(ctx.translator(), code)
+    if offer is None:
+        return ctx._("Task %(code)s is not yours now, so we cannot put you through. Reply %(tasks)s to see your "
+                     "tasks.", code=code, tasks=ctx.word("tasks"))
+    need = offer.need
+    if need.status not in needs.ACTIVE:
+        return copy.task_closed(ctx.translator(), code)
+    try:
+        bridges.ask(ctx.session, ctx.settings, need, phone=ctx.contact.phone, language=ctx.language,
+                    who=volunteer.first_name, role=bridges.VOLUNTEER, now=ctx.now)
+    except bridges.BridgeError as error:
+        if error.code == "busy":
+            return ctx._("A call to the resident of task %(code)s is already under way. Try again in a few minutes.",
+                         code=code)
+        return ctx._("We cannot call the resident of task %(code)s. Write to them instead: %(code)s and your "
+                     "words.", code=code)
+    return ctx._("We are calling you now. Pick up and press 1 to be put through to the resident of task %(code)s. "
+                 "They see the hotline's number, not yours.", code=code)
 
 
 def tasks_text(ctx: Ctx, volunteer: Volunteer) -> str:

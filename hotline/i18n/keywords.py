@@ -58,6 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # Translators: volunteer word, followed by a task code and words, to leave a note for the
     # coordinators ("NOTE 427 nobody answered the door"); never sent to the resident.
     "note": NP_("command", "NOTE"),
+    # Translators: volunteer word, followed by a task code, to have the hotline call them and put
+    # them through to the resident of that task ("CALL 427"); neither sees the other's number.
+    # One word, never a carrier word (STOP, HELP...) nor another command's word.
+    "call": NP_("command", "CALL"),
     # Translators: volunteer word that lists their open tasks.
     "tasks": NP_("command", "TASKS"),
     # Translators: volunteer word to stop getting offers for a while, maybe followed by days ("PAUSE 7").
@@ -73,7 +77,7 @@ RESIDENT_COMMANDS = ("help", "menu", "status", "volunteer", "language", "delete"
                      "stopcheckins", "updates")
 # Commands a resident may follow with words (PAUSE CHECKINS Dec 20).
 RESIDENT_COMMANDS_WITH_WORDS = ("pausecheckins",)
-VOLUNTEER_COMMANDS = ("pass", "done", "drop", "note", "tasks", "pause", "resume", "rest")
+VOLUNTEER_COMMANDS = ("pass", "done", "drop", "note", "call", "tasks", "pause", "resume", "rest")
 
 _PUNCT = re.compile(r"[^\w\s]+")
 

@@ -130,7 +130,8 @@ def number(setup: TwilioSetup, settings: Settings, *, texts_here: bool) -> list[
     else:
         found.append(ok(f"calls to the number come here ({voice})"))
     if not hooks.status_callback:
-        found.append(warn("the minutes of calls that come in are not counted toward the call budget",
+        missed = (" and missed calls are not called back" if settings.missed_call_back else "")
+        found.append(warn(f"the minutes of calls that come in are not counted toward the call budget{missed}",
                           f"in the Twilio console, the number's \"Call status changes\": POST, {calls}"))
     elif hooks.status_callback != calls:
         found.append(fix(f"call status reports go to {hooks.status_callback}",

@@ -45,7 +45,7 @@ FULL_PERCENT = 100
 ESSENTIAL = frozenset({"claimed", "details", "door", "assigned", "reminder", "checkin", "budget"})
 # Kinds that are stale once their moment passes: held, they expire when the period ends rather
 # than go out in the next one (an offer for a need the next waves have moved on from).
-STALE_WHEN_HELD = frozenset({"offer", "taken"})
+STALE_WHEN_HELD = frozenset({"offer", "taken", "bridge", "missed_call"})
 
 
 def held_label(measure: str, span: str) -> str:

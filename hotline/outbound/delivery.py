@@ -105,6 +105,9 @@ CALL_STATUSES = {
     "failed": NO_ANSWER,
     "canceled": FAILED,
 }
+# Calls placed once, never again when unanswered: a masked call (the asker clicked a minute ago,
+# not ten) and a call back after a missed call (once is the promise).
+ONE_TRY = frozenset({"bridge", "missed_call"})
 # A deletion at Twilio is tried this many times (backoff capped at 10 minutes: about three hours).
 DELETE_MAX_ATTEMPTS = 20
 
@@ -989,6 +992,9 @@ def advance(session, row: OutboxMessage, twilio_status: str | None, error_code: 
         return
     if target == NO_ANSWER:
         settings = current().settings
+        if row.kind in ONE_TRY:
+            finish(session, row, FAILED, f"not answered ({twilio_status})")
+            return
         if row.attempts < settings.call_max_attempts:
             _retry_later(session, row, f"call {twilio_status}", timedelta(minutes=settings.call_retry_minutes))
             # The next call gets a sid of its own; the earlier ones are never taken for it.

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 from twilio.twiml.voice_response import VoiceResponse
 
-from .. import asks, urls
+from .. import asks, bridges, urls
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
 from ..flows.engine import Ctx
 from ..flows.runner import lock_conversation
 from ..models import Ask, Contact, OutboxMessage
+from . import bridge, missed
 from .speaker import Speaker, Words
 from .turn import CONFIRM_OR_CANCEL, KEYS_FOR_QUESTION, notification
 
@@ -38,6 +39,10 @@ def call_twiml(db: Database, settings: Settings, outbox_id: int) -> str:
             response = VoiceResponse()
             response.hangup()
             return str(response)
+        if row.kind == bridges.BRIDGE:
+            return bridge.asker_leg(session, settings, row)
+        if row.kind == missed.MISSED:
+            return missed.twiml(session, settings, row)
         contact = session.get(Contact, row.contact_id)
         language = (contact.language if contact else None) or settings.default_language
         question = _open_ask(session, row)

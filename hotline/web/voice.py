@@ -8,7 +8,7 @@ from flask import Blueprint, abort, request, send_from_directory
 from .. import urls
 from ..i18n import languages
 from ..outbound.delivery import CALL_STATUSES, record_status
-from ..voice import audio
+from ..voice import audio, bridge, missed
 from ..voice.calls import HANDLERS, CallInput, Position, handle_call, handle_transcription
 from ..voice.placed import answer, call_twiml
 from .twilio import MAX_FROM, MAX_SID, MAX_STATUS, field, hotline, twilio_signed, twiml
@@ -25,6 +25,8 @@ MAX_TRANSCRIPTION = 10_000
 # Twilio's transcription statuses; the recordings column holds 16 characters.
 TRANSCRIPTION_STATUSES = {"in-progress", "completed", "failed"}
 MAX_TRANSCRIPTION_STATUS = 16
+# How the called side of a <Dial> ended, as Twilio reports it to the Dial's action.
+DIAL_STATUSES = {"completed", "answered", "busy", "no-answer", "failed", "canceled"}
 
 
 def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS) -> int | None:
@@ -38,7 +40,11 @@ def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS)
 
 def _call_input() -> CallInput:
     call_sid = field("CallSid", MAX_SID, key=True, required=True)
-    caller = field("From", MAX_FROM, key=True, required=True)
+    # A call the hotline placed (a call back after a missed call) reaches the menu too: the
+    # person is then the one called, not the hotline's own number that called.
+    placed = field("Direction", 32, key=True).startswith("outbound")
+    caller = field("To", MAX_FROM, key=True, required=True) if placed else field("From", MAX_FROM, key=True,
+                                                                                required=True)
     raw_duration = field("RecordingDuration", 16)
     return CallInput(
         call_sid=call_sid,
@@ -112,9 +118,55 @@ def call_status():
         abort(400, description="CallDuration must be a whole number of seconds")
     # Twilio bills a call that was answered by the minute, each started minute counted.
     seconds = int(raw) if raw and status == "completed" else None
-    outcome = record_status(hotline().db, sid, status, call_seconds=seconds)
+    services = hotline()
+    outcome = record_status(services.db, sid, status, call_seconds=seconds)
     log.info("call %s: %s (%s)", sid[-6:], status, outcome)
+    if outcome != "duplicate" and field("Direction", 32, key=True) == "inbound":
+        # A call that came in and ended before the menu may be called back.
+        missed.noticed(services.db, services.settings, call_sid=sid, caller=field("From", MAX_FROM, key=True),
+                       status=status)
     return "", 204
+
+
+def _outbox_id() -> int:
+    outbox_id = _int("o", None, high=2**62)
+    if outbox_id is None:
+        abort(400, description="o is required")
+    return outbox_id
+
+
+@bp.post(urls.BRIDGE_CONNECT)
+@twilio_signed
+def bridge_connect():
+    """Put the asker of a masked call through to the resident, once they pressed 1."""
+    outbox_id = _outbox_id()
+    call_sid = field("CallSid", MAX_SID, key=True, required=True)
+    services = hotline()
+    return twiml(bridge.connect(services.db, services.settings, outbox_id, call_sid, field("Digits", 8)))
+
+
+@bp.post(urls.BRIDGE_RESIDENT)
+@twilio_signed
+def bridge_resident():
+    """Tell the resident who is on the line, in their language, as they pick up a masked call."""
+    outbox_id = _outbox_id()
+    field("CallSid", MAX_SID, key=True, required=True)
+    services = hotline()
+    return twiml(bridge.resident_leg(services.db, services.settings, outbox_id))
+
+
+@bp.post(urls.BRIDGE_DONE)
+@twilio_signed
+def bridge_done():
+    """Keep how the resident's side of a masked call ended (Twilio's <Dial action>)."""
+    outbox_id = _outbox_id()
+    call_sid = field("CallSid", MAX_SID, key=True, required=True)
+    status = field("DialCallStatus", MAX_STATUS, required=True, statuses=DIAL_STATUSES)
+    raw = field("DialCallDuration", 16)
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 7):
+        abort(400, description="DialCallDuration must be a whole number of seconds")
+    services = hotline()
+    return twiml(bridge.done(services.db, services.settings, outbox_id, call_sid, status, int(raw) if raw else None))
 
 
 @bp.post(urls.TRANSCRIPTION)

@@ -63,6 +63,9 @@ ACTIONS = {
     "fund_reverse": N_("Reversed a fund entry"),
     "broadcast_sent": N_("Sent a broadcast to volunteers"),
     "broadcast_held_sent": N_("Sent a broadcast's texts held by the budget"),
+    "call": N_("Asked the hotline to put them through to a resident"),
+    "phone_set": N_("Saved the phone the hotline rings"),
+    "phone_forgotten": N_("Forgot the phone the hotline rings"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
@@ -86,6 +89,7 @@ FIELDS = {
     "filters": N_("filters"),
     "rows": N_("rows exported"),
     "to": N_("sent to"),
+    "phone": N_("phone rung"),
     "redacted": N_("details erased with the person"),
     "requests": N_("requests"),
     "withdrawn": N_("requests withdrawn"),

@@ -1,7 +1,7 @@
 """The console's names for what the hotline stores as codes: statuses, categories, roles, reasons."""
 from __future__ import annotations
 
-from ... import accounts, coordinators, needs, offers, rides
+from ... import accounts, bridges, coordinators, needs, offers, rides
 from ...dispatch import notes, safety
 from ...i18n import N_, languages
 from .i18n import gettext
@@ -64,6 +64,11 @@ EVENT = {
     safety.ASKED: N_("Helper asked to say when they are home"),
     safety.UNANSWERED: N_("Helper has not said they are home: coordinators told"),
     safety.HOME: N_("Helper says they are home"),
+    bridges.ASKED: N_("Call to the resident asked"),
+    bridges.TALKED: N_("Talked with the resident by phone"),
+    bridges.UNANSWERED: N_("The resident did not answer the call"),
+    bridges.NOT_PICKED_UP: N_("The hotline's call to put them through was not picked up"),
+    bridges.NOT_PLACED: N_("The hotline's call to put them through could not be placed"),
 }
 OFFER_STATUS = {
     offers.OFFERED: N_("offered"),

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ... import accounts, fund, needs, rides, volunteers
+from ... import accounts, bridges, fund, needs, rides, volunteers
 from ...clock import now as utcnow
 from ...dispatch import manual, notes
 from ...models import InboundMessage, Need, Offer, OutboxMessage, Recording, Volunteer
@@ -61,6 +61,8 @@ def recipient(row: OutboxMessage, need: Need) -> str:
             return offer.volunteer.first_name
     if row.kind == "alert":
         return _("coordinators")
+    if row.kind == bridges.BRIDGE:
+        return (row.meta or {}).get("by") or mask(row.to)
     return mask(row.to)
 
 
@@ -143,7 +145,38 @@ def show(ref: str, revealed: bool = False):
         payments=fund.lines(g.db_session, need_id=need.id),
         money=lambda cents, currency: fund.money(cents, currency, translator().babel_locale),
         fund_day=lambda d: format_date(d, "medium", locale=translator().babel_locale),
+        calling=calling(need),
     )
+
+
+@dataclass(frozen=True)
+class Calling:
+    """Whether this account may have the hotline put them through to the resident, and if not, why."""
+
+    phone: str  # the account's own phone, masked ("" when none is saved)
+    refused: str  # why not, in words ("" when it may)
+    under_way: bool
+
+
+def calling(need: Need) -> Calling | None:
+    if not access.can(accounts.ACT):
+        return None
+    reason = bridges.refusal(hotline().settings, need)
+    busy = reason is None and bridges.under_way(g.db_session, need, utcnow()) is not None
+    return Calling(phone=mask(g.user.phone) if g.user.phone else "", refused=call_problem(reason) if reason else "",
+                   under_way=busy)
+
+
+def call_problem(code: str) -> str:
+    return {
+        "no_hotline_number": _("The hotline has no phone number to call from (TWILIO_PHONE_NUMBER)."),
+        "no_phone": _("Save your own phone first: the hotline rings it, then puts you through."),
+        "erased": _("The person who asked was erased at their request: nothing more can be done for it."),
+        "opted_out": _("The resident texted STOP: the hotline does not call them."),
+        "no_number": _("The resident hid their number and left none to call back."),
+        "busy": _("A call to this resident is already under way. Wait for it to end."),
+        "own_number": _("Your phone is the resident's own number."),
+    }.get(code, code)
 
 
 def problem(error: manual.ManualError) -> str:
@@ -248,6 +281,25 @@ def message(ref: str):
 def handled(ref: str):
     return act(ref, lambda need: {"was": manual.mark_handled(need, g.user.email, utcnow())},
                _("Marked handled."))
+
+
+@bp.post("/needs/<ref>/call")
+@access.requires(accounts.ACT)
+def call(ref: str):
+    """Have the hotline ring your own phone, then put you through to the resident with its number as caller ID."""
+    need = find(ref)
+    user = g.user
+    try:
+        row = bridges.ask(g.db_session, hotline().settings, need, phone=user.phone, language=translator().code,
+                          who=user.email, role=bridges.COORDINATOR, now=utcnow(), actor=user.email)
+    except bridges.BridgeError as error:
+        g.db_session.rollback()
+        flash(call_problem(error.code), "error")
+        return redirect(url_for("needs.show", ref=ref))
+    access.record("call", f"need {need.ref}", after={"outbox": row.id, "phone": mask(user.phone)})
+    flash(_("The hotline is calling your phone now. Pick up and press 1 to be put through to the resident."),
+          "success")
+    return redirect(url_for("needs.show", ref=ref))
 
 
 @bp.post("/needs/<ref>/reveal")
