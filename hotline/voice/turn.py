@@ -33,6 +33,8 @@ NUMBER_KINDS = frozenset({"number"})
 KEYED_TIME_KINDS = frozenset({"datetime or keys"})
 KEYED_EXAMPLE = "15:30"
 RECORD_SILENCE_SECONDS = 5
+# How long a caller whose words are recorded has to start keying digits before the tone.
+KEYPAD_WAIT_SECONDS = 4
 CONFIRM_OR_CANCEL = NP_("voice", "Press 1 to confirm, or 2 to cancel.")
 YES_OR_NO = NP_("voice", "Press 1 for yes, or 2 for no.")
 # How a call the hotline places asks for its key, by the kind of question it carries.
@@ -133,14 +135,18 @@ class Turn:
         else:
             options["finish_on_key"] = "#"
         if listens and prompt.choices:
-            options["hints"] = ", ".join(c.label.replace(",", " ") for c in prompt.choices)[:400]
+            options["hints"] = hints(prompt)
         gather = self.response.gather(**options)
         self.say(gather, [*notes, *question])
         self.response.redirect(self.url("answer", v=self.version, silence=silences + 1))
 
     def _record_answer(self, lines: Lines, silences: int) -> None:
-        # No speech recognition in this language: the answer is recorded and kept as sound.
-        self.say(self.response, lines)
+        # No speech recognition in this language: the answer is recorded and kept as sound. Keys
+        # come first (a ZIP code, how many people, a time): a caller who keys nothing hears the
+        # tone once the keypad's wait runs out, and speaks.
+        gather = self.response.gather(
+            input="dtmf", action=self.url("answer", v=self.version), finish_on_key="#", timeout=KEYPAD_WAIT_SECONDS)
+        self.say(gather, lines)
         self.response.record(
             action=self.url("recorded", v=self.version),
             max_length=self.settings.voice_answer_max_seconds,
@@ -214,7 +220,7 @@ class Turn:
         )
         self.say(gather, [*notes, self.words(lambda: ctx.pgettext(
             "voice", "We cannot see your phone number. To let us reach you, enter it with the area code, "
-            "then press pound. To go on without it, just press pound."))])
+            "then press pound. To go on without it, press star, then pound."))])
         self.response.redirect(self.url("callback", silence=1))
 
     def goodbye(self, notes: Lines = ()) -> None:
@@ -250,8 +256,14 @@ def prompt_lines(ctx: Ctx, prompt: Prompt | None, speaker: Speaker) -> list[str]
                                            "clock, then press pound. For example, for %(time)s, press %(digits)s.",
                                   time=example, digits=" ".join(KEYED_EXAMPLE.replace(":", ""))))
     elif kind in (WORDS, NUMBER) and speaker.listens is None:
-        lines.append(ctx.pgettext("voice", "After the tone, say your answer, then press pound."))
+        lines.append(ctx.pgettext("voice", "To enter a ZIP code or a number, press it on the keypad, then pound. Or "
+                                           "wait for the tone, say your answer, then press pound."))
     return lines
+
+
+def hints(prompt: Prompt) -> str:
+    """List the choices' names for speech recognition, each with single spaces (a comma separates names)."""
+    return ", ".join(" ".join(c.label.replace(",", " ").split()) for c in prompt.choices)[:400]
 
 
 def language_option(t: Translator, lang: languages.Language, key: str) -> str:
