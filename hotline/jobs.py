@@ -14,6 +14,7 @@ from .config import Settings
 from .dispatch import care, checkins, reminders, safety, waves
 from .outbound import delivery, outbox
 from .privacy import retention
+from .voice import sentence_recordings
 from .services import current
 
 __all__ = ["JOBS", "job", "run", "periodic"]
@@ -156,6 +157,14 @@ def care_sweep() -> str:
     return f"{sent} monthly note(s)"
 
 
+def fetch_sentence_recording(recording_id: int) -> str:
+    """Fetch a sentence recorded on the recording line from Twilio, for coordinators to hear and approve."""
+    hotline = current()
+    return sentence_recordings.fetch(
+        hotline.db, hotline.settings,
+        lambda sid: hotline.transport.fetch_recording(sid, sentence_recordings.MAX_BYTES), recording_id)
+
+
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
@@ -175,6 +184,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "checkin_due": checkin_due,
     "checkin_followup": checkin_followup,
     "checkin_sweep": checkin_sweep,
+    sentence_recordings.FETCH_JOB: fetch_sentence_recording,
 }
 
 

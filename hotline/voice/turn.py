@@ -15,6 +15,7 @@ from ..config import Settings
 from ..flows.engine import CHOICE, Ctx, Prompt
 from ..i18n import NP_, Translator, languages
 from ..i18n.spoken import say_times
+from . import sentence_recordings
 from .speaker import Speaker, Words
 
 # What kind of answer a prompt takes on a call.
@@ -71,12 +72,13 @@ class Turn:
         self.number = number
         self.response = VoiceResponse()
         self._recording_url = recording_url
+        self.approved = sentence_recordings.approved_lookup(ctx.session)
         self.speaker = self.sync()
 
     # -- language ---------------------------------------------------------------------------
     def sync(self) -> Speaker:
         """Follow the caller's language: words in it when it has a voice, else in the fallback."""
-        self.speaker = Speaker(self.settings, self.ctx.language, self._recording_url)
+        self.speaker = Speaker(self.settings, self.ctx.language, self._recording_url, self.approved)
         self.ctx.render_language = None if self.speaker.has_voice else self.speaker.speaks.code
         return self.speaker
 
@@ -185,7 +187,7 @@ class Turn:
         )
         self.say(gather, notes)
         for lang, key in zip(offered, keys):
-            speaker = Speaker(self.settings, lang.code)
+            speaker = Speaker(self.settings, lang.code, approved=self.approved)
             line = language_option(ctx.translator(lang.code), lang, key)
             if speaker.has_voice:
                 speaker.speak(gather, Words(line))
@@ -271,11 +273,12 @@ def language_option(t: Translator, lang: languages.Language, key: str) -> str:
 
 
 def notification(settings: Settings, code: str, message: Words | str, confirm_url: str | None = None,
-                 repeat_url: str | None = None, keys=CONFIRM_OR_CANCEL) -> VoiceResponse:
+                 repeat_url: str | None = None, keys=CONFIRM_OR_CANCEL,
+                 approved: Callable[[str, str], str | None] | None = None) -> VoiceResponse:
     """Build a call that says a message and, given `confirm_url`, takes 1 or 2 there (`keys` says which)."""
     # `message` is in the language calls to `code` are spoken in (Speaker.speaks); as Words with
     # the caller's own words too, a recording can stand in where their language has no voice.
-    speaker = Speaker(settings, code)
+    speaker = Speaker(settings, code, approved=approved)
     t = Translator(speaker.speaks.code, settings.locales_dir)
     own = Translator(speaker.own.code, settings.locales_dir)
     response = VoiceResponse()
