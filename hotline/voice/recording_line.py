@@ -24,9 +24,10 @@ TAKE_SILENCE_SECONDS = 4
 @lru_cache(maxsize=32)
 def _listed(settings: Settings, code: str) -> tuple[tuple[str, str], ...]:
     every = sentences(settings, code)
-    first = set(placeholders.common_sentences(settings, code))
-    # The sentences callers hear most come first: a recorder's first minutes change the most calls.
-    return tuple(sorted(every, key=lambda item: item[1] not in first))
+    first = {sentence: place for place, sentence in enumerate(placeholders.common_sentences(settings, code))}
+    # The sentences callers hear most come first (the menu line first of all): a recorder's first
+    # minutes change the most calls.
+    return tuple(sorted(every, key=lambda item: first.get(item[1], len(first))))
 
 
 def listed(settings: Settings, code: str) -> tuple[tuple[str, str], ...]:
