@@ -48,3 +48,10 @@ def test_placeholders_are_not_made_without_espeak_ng(monkeypatch):
     monkeypatch.setattr(placeholders.shutil, "which", lambda _name: None)
     result = CliRunner().invoke(main, ["voice", "placeholders", "ht"])
     assert result.exit_code != 0 and "espeak-ng" in result.output
+
+
+def test_every_placeholder_is_a_sentence_calls_say(app, settings):
+    from hotline.voice.sentences import sentences
+
+    said = {f"{key}.wav" for key, _ in sentences(settings, "ht")}
+    assert set(audio.synthesized(SHIPPED, "ht")) <= said

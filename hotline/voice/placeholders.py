@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import Settings
 from ..flows.engine import enabled_languages
 from ..i18n import Translator, languages
-from ..needs import CATEGORIES
+from ..needs import CATEGORIES, MENU
 from . import audio
 from .turn import language_keys, language_option
 
@@ -48,8 +48,8 @@ def common_sentences(settings: Settings, code: str) -> list[str]:
         said = t.pgettext(context, message)
         if code == "en" or said != english.pgettext(context, message):
             found.append(said)
-    for number, category in enumerate(COMMON_CHOICES, 1):
-        label = t._(CATEGORIES[category])
+    for category in COMMON_CHOICES:
+        label, number = t._(CATEGORIES[category]), MENU.index(category) + 1
         if code == "en" or label != english._(CATEGORIES[category]):
             found.append(t.pgettext("voice", "%(label)s: press %(digit)s.", label=label, digit=number))
     return list(dict.fromkeys(found))
@@ -85,6 +85,8 @@ def write_placeholders(settings: Settings, code: str) -> list[tuple[str, str]]:
         if existing is not None and existing not in listed:
             continue  # a person's recording is here: it is never overwritten
         name = f"{audio.audio_key(sentence)}.wav"
+        if name in listed and (folder / name).is_file():
+            continue  # the same words make the same placeholder: kept as it is
         synthesize(sentence, code, folder / name)
         listed[name] = sentence
     # Placeholders of sentences whose words changed match nothing any more: they go.
