@@ -148,3 +148,25 @@ def test_a_take_twilio_posts_twice_is_kept_once(line):
     c = Call(client, RECORDER).dial().press("1").record()
     assert c.retry().status_code == 200
     assert len(takes(db)) == 1
+
+
+def test_a_recorder_who_is_forgotten_leaves_only_approved_recordings_tied_to_nobody(line, fake_twilio):
+    from hotline.models import Contact, Recorder
+    from hotline.privacy import erase
+
+    client, db, app = line
+    approve(db)
+    c = Call(client, RECORDER).dial().press("1").record()
+    fake_twilio.recording_media[c.recording["RecordingSid"]] = MP3
+    c.press("1").record().press("1").record()  # two kept, one left as a draft by hanging up
+    app.extensions["hotline"].queue.drain(only={"fetch_sentence_recording"})
+    first = takes(db)[0]
+    with db.session() as session:
+        sentence_recordings.approve(session, session.get(SentenceRecording, first.id), "c@example.org", now())
+    with db.session() as session:
+        contact = session.scalars(select(Contact).where(Contact.phone == RECORDER)).one()
+        erase.forget(session, app.extensions["hotline"].settings, contact, now(), actor="test", reason="asked")
+    [kept] = takes(db)
+    assert kept.id == first.id and kept.status == "approved" and kept.recorder_id is None
+    with db.session() as session:
+        assert session.scalar(select(func.count(Recorder.id))) == 0

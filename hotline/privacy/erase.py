@@ -23,7 +23,7 @@ from ..db import insert_ignore
 from ..dispatch import commands, notes, resident
 from ..models import (
     Ask, AuditEntry, CheckIn, CheckInRound, Contact, Conversation, InboundMessage, Need, NeedEvent, Offer,
-    OutboxMessage, Recording, Ride, Volunteer,
+    OutboxMessage, Recorder, Recording, Ride, SentenceRecording, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 
@@ -106,6 +106,14 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
         select(CheckIn.id).where(CheckIn.contact_id == contact.id))))
     session.execute(delete(CheckIn).where(CheckIn.contact_id == contact.id))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
+    # A recorder's takes not yet approved go with them; approved ones are the hotline's own words now,
+    # kept, tied to nobody.
+    recorder_ids = select(Recorder.id).where(Recorder.contact_id == contact.id)
+    session.execute(delete(SentenceRecording).where(
+        SentenceRecording.recorder_id.in_(recorder_ids), SentenceRecording.status != "approved"))
+    session.execute(update(SentenceRecording).where(SentenceRecording.recorder_id.in_(recorder_ids))
+                    .values(recorder_id=None).execution_options(synchronize_session=False))
+    session.execute(delete(Recorder).where(Recorder.contact_id == contact.id))
     session.execute(delete(Contact).where(Contact.id == contact.id))
     # Loaded objects of what was just deleted must never be written back.
     session.expire_all()
