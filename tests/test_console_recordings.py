@@ -258,3 +258,23 @@ def test_a_viewer_cannot_approve_a_recorder(app, db, viewer):
     assert post(viewer, "/recordings/ht/recorders", {"phone": "+16175550142"}).status_code == 403
     with db.session() as session:
         assert session.scalars(select(Recorder)).all() == []
+
+
+def test_a_coordinator_approves_a_volunteer_as_recorder_from_their_page(app, db, coordinator, viewer):
+    from hotline import volunteers
+
+    with db.session() as session:
+        volunteer_id = volunteers.save(session, volunteers.VolunteerSpec(
+            phone="+16175550177", first_name="Jacques", skills="food", languages="ht", areas="02139",
+            availability="any", consent_method="test", status="active")).id
+    page = text(coordinator.get(f"/volunteers/{volunteer_id}"))
+    assert "Language to record" in page
+    assert post(viewer, f"/volunteers/{volunteer_id}/recorder", {"language": "ht"}).status_code == 403
+    assert post(coordinator, f"/volunteers/{volunteer_id}/recorder", {"language": "en"}).status_code == 404
+    assert post(coordinator, f"/volunteers/{volunteer_id}/recorder", {"language": "ht"}).status_code == 302
+    assert "Records sentences in: Kreyòl" in text(coordinator.get(f"/volunteers/{volunteer_id}"))
+    with db.session() as session:
+        recorder = session.scalars(select(Recorder)).one()
+        assert (recorder.name, recorder.contact.phone, recorder.language) == ("Jacques", "+16175550177", "ht")
+    [entry] = audits(db, "recorder_approved")
+    assert entry.after["volunteer"] == volunteer_id and "+16175550177" not in str(entry.after)

@@ -15,7 +15,7 @@ from ... import accounts
 from ...clock import now as utcnow
 from ...flows.engine import enabled_languages
 from ...i18n import languages
-from ...models import Recorder, SentenceRecording
+from ...models import Recorder, SentenceRecording, Volunteer
 from ...phones import mask, normalize
 from ...voice import audio, media, sentence_recordings
 from ...voice.recording_line import listed
@@ -214,6 +214,24 @@ def add_recorder(code: str):
     flash(_("%(number)s may record sentences now: when they call the hotline, they are offered the recording "
             "line.", number=mask(phone)), "success")
     return back(code)
+
+
+@bp.post("/volunteers/<int:volunteer_id>/recorder")
+@access.requires(accounts.ACT)
+def volunteer_records(volunteer_id: int):
+    """Approve a volunteer as a recorder for a language, from their page (their number is never typed)."""
+    volunteer = g.db_session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        abort(404)
+    code = request.form.get("language", "")
+    language_or_404(code)
+    recorder = sentence_recordings.approve_recorder(g.db_session, volunteer.contact.phone, code,
+                                                    volunteer.first_name, g.user.email, utcnow())
+    access.record("recorder_approved", f"recorder {recorder.id}",
+                  after={"phone": mask(volunteer.contact.phone), "language": code, "volunteer": volunteer.id})
+    flash(_("%(name)s may record sentences now: when they call the hotline, they are offered the recording "
+            "line.", name=volunteer.first_name), "success")
+    return redirect(url_for("volunteers.show", volunteer_id=volunteer.id))
 
 
 @bp.post("/recordings/recorders/<int:recorder_id>/remove")
