@@ -3,5 +3,7 @@
 `calls` handles one Twilio voice webhook in one transaction (the conversation locked, like a
 text); `turn` turns where the conversation stands into TwiML; `speaker` decides how each
 sentence sounds (a Twilio voice, recorded audio, or a fallback language); `spoken` makes
-text sound right when said; `recordings` keeps voicemail and recorded answers.
+text sound right when said; `recordings` keeps voicemail and recorded answers;
+`sentence_recordings` keeps people's recordings of the hotline's own sentences, made on the
+`recording_line` or uploaded, and `placeholders` synthesizes stand-ins for the most heard ones.
 """
