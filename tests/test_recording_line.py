@@ -170,3 +170,12 @@ def test_a_recorder_who_is_forgotten_leaves_only_approved_recordings_tied_to_nob
     assert kept.id == first.id and kept.status == "approved" and kept.recorder_id is None
     with db.session() as session:
         assert session.scalar(select(func.count(Recorder.id))) == 0
+
+
+def test_a_take_twilio_no_longer_has_is_not_fetched_again_and_says_why(line):
+    client, db, app = line
+    approve(db)
+    Call(client, RECORDER).dial().press("1").record().press("1")  # the fake holds no sound for it: 404
+    assert app.extensions["hotline"].queue.drain(only={"fetch_sentence_recording"}) == 1
+    [kept] = takes(db)
+    assert kept.audio is None and "not at Twilio" in kept.fetch_error

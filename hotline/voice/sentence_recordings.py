@@ -21,6 +21,7 @@ from ..config import Settings
 from ..db import Database, insert_ignore
 from ..models import Contact, Recorder, SentenceRecording
 from ..outbound.outbox import enqueue_after_commit
+from ..outbound.transports import SendError
 from ..phones import mask
 from . import audio, media
 
@@ -154,6 +155,8 @@ def fetch(db: Database, settings: Settings, download: Callable[[str], bytes], re
             recording = session.get(SentenceRecording, recording_id)
             if recording is not None:
                 recording.fetch_error = f"{type(error).__name__}: {error}"[:200]
+        if isinstance(error, SendError) and error.kind == SendError.PERMANENT:
+            return "not at Twilio"  # trying again would only fail again
         raise
     kind = media.kind_of(data)
     with db.session() as session:
