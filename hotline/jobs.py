@@ -15,6 +15,7 @@ from .dispatch import care, checkins, reminders, safety, waves
 from .outbound import delivery, outbox
 from .privacy import retention
 from .voice import missed
+from .voice import sentence_recordings
 from .services import current
 
 __all__ = ["JOBS", "job", "run", "periodic"]
@@ -161,6 +162,12 @@ def call_back_missed(contact_id: int, call_sid: str, ended_at: str) -> str:
     """Call back someone whose call ended before the menu, unless something since says not to."""
     hotline = current()
     return missed.call_back(hotline.db, hotline.settings, contact_id, call_sid, ended_at)
+def fetch_sentence_recording(recording_id: int) -> str:
+    """Fetch a sentence recorded on the recording line from Twilio, for coordinators to hear and approve."""
+    hotline = current()
+    return sentence_recordings.fetch(
+        hotline.db, hotline.settings,
+        lambda sid: hotline.transport.fetch_recording(sid, sentence_recordings.MAX_BYTES), recording_id)
 
 
 # Every job by the name stored in the queue.
@@ -183,6 +190,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "checkin_followup": checkin_followup,
     "checkin_sweep": checkin_sweep,
     missed.JOB: call_back_missed,
+    sentence_recordings.FETCH_JOB: fetch_sentence_recording,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict, MutableList
@@ -218,6 +218,59 @@ class Recording(Base):
     transcribed_at: Mapped[datetime | None]
 
     need: Mapped["Need | None"] = relationship()
+
+
+class Recorder(Base):
+    """A number a coordinator approved to record the hotline's sentences in a language, on the recording line."""
+
+    __tablename__ = "recorders"
+    __table_args__ = (UniqueConstraint("contact_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    # A name the console shows instead of the number ("Marie, volunteer").
+    name: Mapped[str] = mapped_column(String(64), default="")
+    approved_by: Mapped[str] = mapped_column(String(254))
+    approved_at: Mapped[datetime] = mapped_column(default=now)
+
+    contact: Mapped[Contact] = relationship()
+
+
+class SentenceRecording(Base):
+    """A person's recording of one sentence the hotline says, for a language Twilio cannot speak.
+
+    `key` names the sentence as locales/<ll>/audio/ does (hotline.voice.audio.audio_key): a
+    translation that changes leaves the recording matching nothing. Made on the recording line
+    (draft until the recorder keeps it) or uploaded in the console; waiting until a coordinator
+    approves or rejects it. The sound itself is kept here, so every web process can serve it.
+    """
+
+    __tablename__ = "sentence_recordings"
+    __table_args__ = (Index("ix_sentence_recordings_language_key_status", "language", "key", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(16))
+    sentence: Mapped[str] = mapped_column(Text)
+    # draft, waiting, approved, rejected, replaced (by a later approved one)
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))  # call, upload
+    # Twilio's recording, fetched into `audio` by a job (a call) or given at once (an upload).
+    recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(Text, default="")
+    call_sid: Mapped[str | None] = mapped_column(String(64))
+    recorder_id: Mapped[int | None] = mapped_column(ForeignKey("recorders.id", ondelete="SET NULL"))
+    uploaded_by: Mapped[str] = mapped_column(String(254), default="")
+    audio_type: Mapped[str | None] = mapped_column(String(4))  # mp3, wav
+    audio: Mapped[bytes | None] = mapped_column(LargeBinary)
+    size: Mapped[int | None] = mapped_column(Integer)
+    fetch_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    decided_by: Mapped[str | None] = mapped_column(String(254))
+    decided_at: Mapped[datetime | None]
+
+    recorder: Mapped[Recorder | None] = relationship()
 
 
 class Volunteer(Base):

@@ -125,6 +125,8 @@ class FakeTwilio:
     # Recordings Twilio holds (sids); a DELETE removes one, and deleted ones are listed here.
     recordings: set[str] = field(default_factory=set)
     deleted_recordings: list[str] = field(default_factory=list)
+    # The sound of recordings (sid -> MP3 bytes), as GET .../Recordings/{sid}.mp3 answers with the account's credentials.
+    recording_media: dict[str, bytes] = field(default_factory=dict)
     # While set, every create request gets this answer (an outage), before any scripted one.
     down: Reply | None = None
     # The account as GET /Accounts/{sid}.json tells it.
@@ -473,6 +475,17 @@ class FakeTwilio:
                     return self._send(200, {"end": 0, "first_page_uri": self.path, "next_page_uri": None, "page": 0,
                                             "page_size": 50, "previous_page_uri": None, "start": 0,
                                             "uri": self.path, "incoming_phone_numbers": found})
+                media = f"/2010-04-01/Accounts/{fake.account_sid}/Recordings/"
+                if parts.path.startswith(media) and parts.path.endswith(".mp3"):
+                    data = fake.recording_media.get(parts.path[len(media):-len(".mp3")])
+                    if data is None:
+                        return self._error(404, 20404, "The requested resource was not found")
+                    self.send_response(200)
+                    self.send_header("Content-Type", "audio/mpeg")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
                 if parts.path.startswith("/v1/Services/"):
                     sid = parts.path[len("/v1/Services/"):]
                     if sid in fake.services:

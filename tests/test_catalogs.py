@@ -35,7 +35,7 @@ SAMPLE = {
     "week_asked": 120, "week_helped": ">115", "month_asked": 480, "month_helped": ">475",
     "schedule": "Monday, Wednesday, Friday at 9:00 AM", "next": "Dec 8, 9:00 AM", "start": "7:00 AM", "end": "9:00 PM",
     "amount": "US$ 1,250.00", "how": "by mobile payment", "minutes": 30, "keys": "1#",
-    "kind": "Emergency money", "kinds": "Food, Housing, Emergency money",
+    "kind": "Emergency money", "kinds": "Food, Housing, Emergency money", "number": 142,
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

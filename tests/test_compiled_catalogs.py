@@ -69,9 +69,12 @@ def test_a_calls_sentences_to_record_are_listed_from_the_compiled_catalog_as_fro
 def test_recordings_ship_beside_the_compiled_catalogs(tmp_path):
     source = tmp_path / "locales"
     shutil.copytree(LOCALES / "ht", source / "ht")
-    (source / "ht" / "audio").mkdir()
+    (source / "ht" / "audio").mkdir(exist_ok=True)
     (source / "ht" / "audio" / "0123456789abcdef.mp3").write_bytes(b"ID3")
     (source / "ht" / "audio" / "notes.txt").write_text("not a recording")
     compile_tree(source, tmp_path / "package")
     assert (tmp_path / "package" / "ht" / "audio" / "0123456789abcdef.mp3").read_bytes() == b"ID3"
     assert not (tmp_path / "package" / "ht" / "audio" / "notes.txt").exists()
+    # The synthesized placeholders ship with the list that marks them as placeholders.
+    shipped = (LOCALES / "ht" / "audio" / "synthesized.tsv").read_text(encoding="utf-8")
+    assert (tmp_path / "package" / "ht" / "audio" / "synthesized.tsv").read_text(encoding="utf-8") == shipped

@@ -511,6 +511,15 @@ def test_hidden_caller_without_a_number_is_told_how_to_check_back(call, db):
     assert the(db, Contact).callback_phone == ""
 
 
+def test_hidden_caller_goes_on_without_a_number_by_keys_twilio_submits(call, db):
+    c = call("anonymous").press("1")
+    # Twilio submits nothing for pound alone, so the way on without a number is a key and pound.
+    assert "To go on without it, press star, then pound." in c.text and "just press pound" not in c.text
+    c.press("*#")
+    assert "What do you need help with?" in c.text and "did not look right" not in c.text
+    assert the(db, Contact).callback_phone == ""
+
+
 def test_two_hidden_callers_never_share_a_conversation(call, db):
     call("anonymous").press("1").press("#").press("1")
     second = call("anonymous")

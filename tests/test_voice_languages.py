@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hotline import create_app
 from hotline.i18n import Translator
@@ -50,6 +50,11 @@ def haitian(settings, tmp_path):
         app.extensions["hotline"].close()
 
 
+def records_next(c: Call) -> bool:
+    """Tell whether the caller is offered the keypad, then the tone to speak their answer."""
+    return c.waiting.tag == "Gather" and c.waiting.attrib["input"] == "dtmf" and c.after[0].tag == "Record"
+
+
 def audio_url(sentence: str) -> str:
     return f"https://hotline.example.org/audio/ht/{audio_key(sentence)}.mp3"
 
@@ -85,11 +90,11 @@ def test_a_kreyol_caller_hears_recordings_where_there_are_some_and_english_elsew
 def test_a_kreyol_caller_files_a_request_with_recorded_answers(haitian):
     client, db = haitian(coordinator_phones=("+16175559999",))
     c = Call(client, "+15551234567").dial().press("3").press("1")
-    assert "After the tone, say your answer, then press pound." in c.text
-    assert c.waiting.tag == "Record"
+    assert "Or wait for the tone, say your answer, then press pound." in c.text
+    assert c.waiting.tag == "Gather" and c.after[0].tag == "Record"
     c.record(duration=9)
     details_url = c.recording["RecordingUrl"]
-    assert "Where are you?" in c.text and c.waiting.tag == "Record"
+    assert "Where are you?" in c.text and records_next(c)
     c.record(duration=4)
     location_url = c.recording["RecordingUrl"]
     # The read-back plays their own words where they stand.
@@ -111,6 +116,30 @@ def test_a_kreyol_caller_files_a_request_with_recorded_answers(haitian):
         assert details_url in alert.body and location_url in alert.body
 
 
+def test_a_kreyol_caller_keys_a_zip_code_instead_of_recording_it(haitian):
+    client, db = haitian(coordinator_phones=("+16175559999",))
+    c = Call(client, "+15551234567").dial().press("3").press("1")
+    assert "To enter a ZIP code or a number, press it on the keypad, then pound." in c.text
+    c.record(duration=6)  # what they need, said
+    assert "Where are you?" in c.text and records_next(c)
+    c.press("02139#")
+    assert "Please check: Food:" in c.text and "Near: 0 2 1 3 9" in c.text
+    c.press("1")
+    with db.session() as session:
+        need = session.scalars(select(Need)).one()
+        assert need.location == "02139"
+        assert session.scalar(select(func.count(Recording.id))) == 1
+
+
+def test_a_finished_kreyol_request_is_not_called_a_voicemail_to_coordinators(haitian):
+    client, db = haitian(coordinator_phones=("+16175559999",))
+    Call(client, "+15551234567").dial().press("3").press("1").record().record().press("1")
+    with db.session() as session:
+        alert = session.scalars(select(OutboxMessage).where(OutboxMessage.to == "+16175559999")).one()
+        assert "was made by phone with recorded answers" in alert.body
+        assert "voicemail" not in alert.body.lower()
+
+
 def test_a_recorded_answer_to_the_pickup_time_is_not_read_as_an_hour(haitian):
     client, db = haitian()
     c = Call(client, "+15551234567").dial().press("3").press("2")  # Kreyòl, a ride
@@ -130,9 +159,9 @@ def test_a_kreyol_caller_whose_recorded_times_cannot_be_read_can_key_the_time(ha
         c = Call(client, "+15551234567").dial().press("3").press("2")  # Kreyòl, a ride
         c.record()  # where from
         c.record()  # where to
-        assert c.waiting.tag == "Record"  # the day and time, said
+        assert records_next(c)  # the day and time, said
         c.record()
-        assert c.waiting.tag == "Record" and "keypad" not in c.text
+        assert records_next(c) and "enter the time on the keypad" not in c.text
         c.record()  # a recording is no time that can be booked, twice: the keys are listened for
         assert c.waiting.tag == "Gather" and c.waiting.attrib["input"] == "dtmf"
         assert "enter the time on the keypad" in c.text and "After the tone" not in c.text
@@ -145,8 +174,10 @@ def test_a_kreyol_caller_whose_recorded_times_cannot_be_read_can_key_the_time(ha
 
 def test_an_empty_recorded_answer_counts_as_silence(haitian):
     client, _ = haitian()
-    c = Call(client, "+15551234567").dial().press("3").press("1").silence()
-    assert c.text.startswith("Sorry, I did not hear anything.") and c.waiting.tag == "Record"
+    c = Call(client, "+15551234567").dial().press("3").press("1").silence()  # no keys: the tone
+    assert c.waiting.tag == "Record"
+    c.silence()
+    assert c.text.startswith("Sorry, I did not hear anything.") and records_next(c)
 
 
 def test_the_fallback_language_is_a_setting(haitian):
@@ -192,7 +223,8 @@ def test_ten_languages_take_one_key_each_with_0_for_the_tenth(settings, tmp_path
         assert c.latest[2].language == "cmn-CN"
         assert c.latest[9].text == Translator("tl", locales).pgettext(*line, language="Tagalog", digit="0")
         assert c.latest[9].voice == "Google.fil-PH-Wavenet-A"
-        assert c.latest[4].played is False and c.latest[4].language == "en-US"  # Kreyòl: no voice, no recording
+        # Kreyòl has no voice: its line is the synthesized placeholder shipped for it.
+        assert c.latest[4].played and c.latest[4].text.endswith(f"/audio/ht/{audio_key('Pou Kreyòl, peze 5.')}.wav")
         c.press("0")
         assert c.waiting.attrib["language"] == "fil-PH"
         with app.extensions["hotline"].db.session() as session:

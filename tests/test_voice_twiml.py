@@ -126,3 +126,12 @@ def test_the_validity_check_catches_what_twilio_would_refuse():
     for expected in ("ht-HT", "not a es-US voice", "speech-recognition language", "does not lead back",
                      "<Record> inside <Gather>", "<Response> is not a voice verb"):
         assert expected in problems
+
+
+def test_speech_hints_name_each_choice_with_single_spaces():
+    from hotline.flows.engine import CHOICE, Choice, Prompt
+    from hotline.voice.turn import hints
+
+    prompt = Prompt("What?", (Choice("food", "Food, groceries"), Choice("ride", "A ride ,  to a clinic")), CHOICE)
+    assert hints(prompt) == "Food groceries, A ride to a clinic"
+    assert "  " not in hints(prompt)

@@ -75,6 +75,9 @@ class Call:
         finish = gather.attrib.get("finishOnKey", "#")
         if finish and digits.endswith(finish):
             digits = digits[: -len(finish)]
+            if not digits:
+                # Twilio submits no <Gather> on its finish key alone: it waits, then goes on as after silence.
+                return self.silence()
         return self._post(gather.attrib["action"], {"Digits": digits})
 
     def say(self, words: str, confidence: float = 0.92) -> "Call":
@@ -90,6 +93,11 @@ class Call:
         return self
 
     def record(self, duration: int = 7, key: str = "#") -> "Call":
+        waiting = self._require_waiting()
+        if waiting.tag == "Gather" and self.after and self.after[0].tag == "Record":
+            # Keys are offered first: the caller keys nothing, hears the tone, and speaks.
+            rest, self.waiting, self.after = self.after, None, []
+            self._run(rest)
         record = self._require_waiting()
         assert record.tag == "Record", f"nothing is recording: waiting on <{record.tag}>"
         sid = "RE" + uuid.uuid4().hex

@@ -457,6 +457,12 @@ def listen_to_voicemail(t: Translator, ref: str, urls: list[str]) -> str:
     return " ".join([t._("Hotline: voicemail for coordinators, request %(ref)s. Listen:", ref=ref), *urls])
 
 
+def listen_to_recorded_request(t: Translator, ref: str, urls: list[str]) -> str:
+    """A request made on a call in a language without speech recognition: its answers are recordings."""
+    return " ".join([t._("Hotline: request %(ref)s was made by phone with recorded answers. Listen, then send it "
+                         "on:", ref=ref), *urls])
+
+
 def unanswered_calls(t: Translator, ref: str) -> str:
     return t._("Hotline: nobody answered our calls about request %(ref)s. Please follow up.", ref=ref)
 

@@ -216,7 +216,7 @@ def hand_to_coordinators(session: Session, settings: Settings, need: Need, recor
     """A need whose words are recordings: coordinators listen to them and send it on."""
     rides.move_need(need, needs.UNMET, note="recorded answers: a coordinator listens", now=now)
     urls = [r.url for r in session.scalars(select(Recording).where(Recording.id.in_(recording_ids))) if r.url]
-    coordinators.tell(session, settings, lambda t: copy.listen_to_voicemail(t, need.ref, urls),
+    coordinators.tell(session, settings, lambda t: copy.listen_to_recorded_request(t, need.ref, urls),
                       need_id=need.id, reason=coordinators.RECORDED, why=f"request {need.ref} has recorded answers")
 
 

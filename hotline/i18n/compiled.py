@@ -12,6 +12,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 RECORDINGS = (".mp3", ".wav")
+# The list of recordings made by a speech synthesizer (placeholders): shipped with them.
+MANIFESTS = ("synthesized.tsv",)
 
 
 def compile_tree(source: Path, target: Path) -> list[Path]:
@@ -30,7 +32,7 @@ def compile_tree(source: Path, target: Path) -> list[Path]:
         written.append(mo)
     if target.resolve() != source.resolve():
         for recording in sorted(source.glob("*/audio/*")):
-            if recording.suffix in RECORDINGS:
+            if recording.suffix in RECORDINGS or recording.name in MANIFESTS:
                 copy = target / recording.relative_to(source)
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(recording, copy)

@@ -68,6 +68,8 @@ class Transport(Protocol):
 
     def delete_recording(self, sid: str) -> None: ...
 
+    def fetch_recording(self, sid: str, limit: int) -> bytes: ...
+
 
 def scrub_numbers(text: str) -> str:
     """Mask every run of digits long enough to be a phone number, keeping its last four."""
@@ -254,6 +256,33 @@ class TwilioTransport:
             raise SendError(SendError.RETRY, f"could not reach Twilio: {type(error).__name__}") from error
 
 
+    def fetch_recording(self, sid: str, limit: int) -> bytes:
+        """Download a recording's MP3 with the account's credentials (at most `limit` + 1 bytes)."""
+        import requests
+
+        settings = self.settings
+        url = (f"{settings.twilio_api_base_url.rstrip('/')}/2010-04-01/Accounts/{settings.twilio_account_sid}"
+               f"/Recordings/{sid}.mp3")
+        try:
+            # Twilio answers with a redirect to where the media is kept; requests drops the
+            # credentials when the redirect leaves Twilio's host.
+            with requests.get(url, auth=(settings.twilio_account_sid, settings.twilio_auth_token),
+                              timeout=max(settings.twilio_timeout_seconds, 10), stream=True) as answer:
+                if answer.status_code == 404:
+                    raise SendError(SendError.PERMANENT, f"recording {sid} is not at Twilio", status=404)
+                if answer.status_code != 200:
+                    raise SendError(SendError.RETRY, f"Twilio answered {answer.status_code} for recording {sid}",
+                                    status=answer.status_code)
+                data = b""
+                for chunk in answer.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > limit:
+                        break
+                return data[: limit + 1]
+        except requests.RequestException as error:
+            raise SendError(SendError.RETRY, f"could not reach Twilio: {type(error).__name__}") from error
+
+
 @dataclass
 class ConsoleMessage:
     to: str
@@ -308,6 +337,9 @@ class ConsoleTransport:
 
     def delete_recording(self, sid: str) -> None:
         log.info("recording %s deleted", sid)
+
+    def fetch_recording(self, sid: str, limit: int) -> bytes:
+        raise SendError(SendError.PERMANENT, "no Twilio account here: recordings cannot be fetched")
 
     def take_new(self) -> list[ConsoleMessage]:
         """Return the messages sent since the last call."""

@@ -24,7 +24,7 @@ from ..db import insert_ignore
 from ..dispatch import checkins, commands, notes, resident
 from ..models import (
     Ask, AuditEntry, BroadcastRecipient, BroadcastReply, CheckIn, CheckInRound, Contact, Conversation, InboundMessage,
-    Need, NeedEvent, Offer, OutboxMessage, Recording, Ride, UpdateConsent, Volunteer,
+    Need, NeedEvent, Offer, OutboxMessage, Recorder, Recording, Ride, SentenceRecording, UpdateConsent, Volunteer,
 )
 from ..outbound.outbox import FINAL, IN_FLIGHT, PENDING, RECORDING_DELETE, SKIPPED, queue_recording_delete
 
@@ -118,6 +118,14 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
         ).execution_options(synchronize_session=False))
     session.execute(delete(CheckIn).where(CheckIn.contact_id == contact.id))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
+    # A recorder's takes not yet approved go with them; approved ones are the hotline's own words now,
+    # kept, tied to nobody.
+    recorder_ids = select(Recorder.id).where(Recorder.contact_id == contact.id)
+    session.execute(delete(SentenceRecording).where(
+        SentenceRecording.recorder_id.in_(recorder_ids), SentenceRecording.status != "approved"))
+    session.execute(update(SentenceRecording).where(SentenceRecording.recorder_id.in_(recorder_ids))
+                    .values(recorder_id=None).execution_options(synchronize_session=False))
+    session.execute(delete(Recorder).where(Recorder.contact_id == contact.id))
     session.execute(delete(Contact).where(Contact.id == contact.id))
     # Loaded objects of what was just deleted must never be written back.
     session.expire_all()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 EXTENSIONS = (".mp3", ".wav")
 FILE_NAME = re.compile(r"^[0-9a-f]{16}\.(mp3|wav)$")
+KEY = re.compile(r"^[0-9a-f]{16}$")
 
 
 def audio_key(text: str) -> str:
@@ -35,3 +36,20 @@ def find(locales_dir: str | Path, code: str, text: str) -> str | None:
         if (folder / f"{key}{extension}").is_file():
             return f"{key}{extension}"
     return None
+
+
+# Files made by a speech synthesizer, listed with their sentences: placeholders, to be replaced by people.
+SYNTHESIZED = "synthesized.tsv"
+
+
+def synthesized(locales_dir: str | Path, code: str) -> dict[str, str]:
+    """Return {file name: sentence} of a language's synthesized placeholder recordings."""
+    path = audio_dir(locales_dir, code) / SYNTHESIZED
+    if not path.is_file():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, sentence = line.partition("\t")
+        if FILE_NAME.match(name):
+            found[name] = sentence
+    return found

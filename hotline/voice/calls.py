@@ -31,7 +31,7 @@ from ..guard import blocks
 from ..phones import mask, normalize
 from ..privacy import erase
 from ..sms import clean
-from . import recordings
+from . import recording_line, recordings, sentence_recordings
 from .speaker import Words
 from .turn import KEYED_TIME_KINDS, KEYS, NUMBER, ONE_KEY, Turn, answer_kind, language_keys
 
@@ -86,6 +86,12 @@ class Position:
     version: int | None = None
     silence: int = 0  # unanswered questions in a row, this one included (0: something came)
     again: bool = False
+    # On the recording line: the language recorded, the place of the sentence in it (and its key, to
+    # notice words that changed), and the take being reviewed.
+    lang: str = ""
+    place: int | None = None
+    key: str = ""
+    take: int | None = None
 
 
 @dataclass
@@ -189,6 +195,23 @@ def handle_transcription(
 
 def start(c: Call) -> None:
     c.ctx.data.pop("voice", None)
+    recorders = sentence_recordings.recorder_for(c.session, c.ctx.contact)
+    if recorders:
+        recording_line.offer(c, recorders[0], [])
+        return
+    hotline_starts(c)
+
+
+def recorder(c: Call) -> None:
+    """An approved recorder chose: 1 for the recording line; anything else, or nothing, the hotline."""
+    found = recording_line.find_recorder(c, c.position.lang)
+    if found is not None and c.input.digits == "1" and not c.position.silence:
+        recording_line.next_sentence(c, found, -1, [])
+        return
+    hotline_starts(c)
+
+
+def hotline_starts(c: Call) -> None:
     if c.ctx.contact.language is None and len(c.ctx.enabled_languages()) > 1:
         c.turn.language_menu()
         return
@@ -511,4 +534,7 @@ HANDLERS = {
     "recorded": recorded,
     "voicemail": voicemail,
     "resume": resume,
+    "recorder": recorder,
+    "take": recording_line.take,
+    "review": recording_line.reviewed,
 }

@@ -16,7 +16,7 @@ from ..db import Database
 from ..flows.engine import Ctx
 from ..flows.runner import lock_conversation
 from ..models import Ask, Contact, OutboxMessage
-from . import bridge, missed
+from . import bridge, missed, sentence_recordings
 from .speaker import Speaker, Words
 from .turn import CONFIRM_OR_CANCEL, KEYS_FOR_QUESTION, notification
 
@@ -50,7 +50,7 @@ def call_twiml(db: Database, settings: Settings, outbox_id: int) -> str:
         again = urls.public(settings, urls.CALL_PLACED, o=outbox_id, again=1) if question else None
         keys = KEYS_FOR_QUESTION.get(question.kind, CONFIRM_OR_CANCEL) if question else CONFIRM_OR_CANCEL
         return str(notification(settings, language, Words(row.body), confirm_url=confirm, repeat_url=again,
-                                keys=keys))
+                                keys=keys, approved=sentence_recordings.approved_lookup(session)))
 
 
 def answer(db: Database, settings: Settings, outbox_id: int, digits: str) -> str:

@@ -15,6 +15,7 @@ from ..config import Settings
 from ..flows.engine import CHOICE, Ctx, Prompt
 from ..i18n import NP_, Translator, languages
 from ..i18n.spoken import say_times
+from . import sentence_recordings
 from .speaker import Speaker, Words
 
 # What kind of answer a prompt takes on a call.
@@ -33,6 +34,8 @@ NUMBER_KINDS = frozenset({"number"})
 KEYED_TIME_KINDS = frozenset({"datetime or keys"})
 KEYED_EXAMPLE = "15:30"
 RECORD_SILENCE_SECONDS = 5
+# How long a caller whose words are recorded has to start keying digits before the tone.
+KEYPAD_WAIT_SECONDS = 4
 CONFIRM_OR_CANCEL = NP_("voice", "Press 1 to confirm, or 2 to cancel.")
 YES_OR_NO = NP_("voice", "Press 1 for yes, or 2 for no.")
 # How a call the hotline places asks for its key, by the kind of question it carries.
@@ -69,12 +72,13 @@ class Turn:
         self.number = number
         self.response = VoiceResponse()
         self._recording_url = recording_url
+        self.approved = sentence_recordings.approved_lookup(ctx.session)
         self.speaker = self.sync()
 
     # -- language ---------------------------------------------------------------------------
     def sync(self) -> Speaker:
         """Follow the caller's language: words in it when it has a voice, else in the fallback."""
-        self.speaker = Speaker(self.settings, self.ctx.language, self._recording_url)
+        self.speaker = Speaker(self.settings, self.ctx.language, self._recording_url, self.approved)
         self.ctx.render_language = None if self.speaker.has_voice else self.speaker.speaks.code
         return self.speaker
 
@@ -133,14 +137,18 @@ class Turn:
         else:
             options["finish_on_key"] = "#"
         if listens and prompt.choices:
-            options["hints"] = ", ".join(c.label.replace(",", " ") for c in prompt.choices)[:400]
+            options["hints"] = hints(prompt)
         gather = self.response.gather(**options)
         self.say(gather, [*notes, *question])
         self.response.redirect(self.url("answer", v=self.version, silence=silences + 1))
 
     def _record_answer(self, lines: Lines, silences: int) -> None:
-        # No speech recognition in this language: the answer is recorded and kept as sound.
-        self.say(self.response, lines)
+        # No speech recognition in this language: the answer is recorded and kept as sound. Keys
+        # come first (a ZIP code, how many people, a time): a caller who keys nothing hears the
+        # tone once the keypad's wait runs out, and speaks.
+        gather = self.response.gather(
+            input="dtmf", action=self.url("answer", v=self.version), finish_on_key="#", timeout=KEYPAD_WAIT_SECONDS)
+        self.say(gather, lines)
         self.response.record(
             action=self.url("recorded", v=self.version),
             max_length=self.settings.voice_answer_max_seconds,
@@ -179,7 +187,7 @@ class Turn:
         )
         self.say(gather, notes)
         for lang, key in zip(offered, keys):
-            speaker = Speaker(self.settings, lang.code)
+            speaker = Speaker(self.settings, lang.code, approved=self.approved)
             line = language_option(ctx.translator(lang.code), lang, key)
             if speaker.has_voice:
                 speaker.speak(gather, Words(line))
@@ -214,7 +222,7 @@ class Turn:
         )
         self.say(gather, [*notes, self.words(lambda: ctx.pgettext(
             "voice", "We cannot see your phone number. To let us reach you, enter it with the area code, "
-            "then press pound. To go on without it, just press pound."))])
+            "then press pound. To go on without it, press star, then pound."))])
         self.response.redirect(self.url("callback", silence=1))
 
     def goodbye(self, notes: Lines = ()) -> None:
@@ -250,8 +258,14 @@ def prompt_lines(ctx: Ctx, prompt: Prompt | None, speaker: Speaker) -> list[str]
                                            "clock, then press pound. For example, for %(time)s, press %(digits)s.",
                                   time=example, digits=" ".join(KEYED_EXAMPLE.replace(":", ""))))
     elif kind in (WORDS, NUMBER) and speaker.listens is None:
-        lines.append(ctx.pgettext("voice", "After the tone, say your answer, then press pound."))
+        lines.append(ctx.pgettext("voice", "To enter a ZIP code or a number, press it on the keypad, then pound. Or "
+                                           "wait for the tone, say your answer, then press pound."))
     return lines
+
+
+def hints(prompt: Prompt) -> str:
+    """List the choices' names for speech recognition, each with single spaces (a comma separates names)."""
+    return ", ".join(" ".join(c.label.replace(",", " ").split()) for c in prompt.choices)[:400]
 
 
 def language_option(t: Translator, lang: languages.Language, key: str) -> str:
@@ -259,11 +273,12 @@ def language_option(t: Translator, lang: languages.Language, key: str) -> str:
 
 
 def notification(settings: Settings, code: str, message: Words | str, confirm_url: str | None = None,
-                 repeat_url: str | None = None, keys=CONFIRM_OR_CANCEL) -> VoiceResponse:
+                 repeat_url: str | None = None, keys=CONFIRM_OR_CANCEL,
+                 approved: Callable[[str, str], str | None] | None = None) -> VoiceResponse:
     """Build a call that says a message and, given `confirm_url`, takes 1 or 2 there (`keys` says which)."""
     # `message` is in the language calls to `code` are spoken in (Speaker.speaks); as Words with
     # the caller's own words too, a recording can stand in where their language has no voice.
-    speaker = Speaker(settings, code)
+    speaker = Speaker(settings, code, approved=approved)
     t = Translator(speaker.speaks.code, settings.locales_dir)
     own = Translator(speaker.own.code, settings.locales_dir)
     response = VoiceResponse()

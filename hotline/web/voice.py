@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, request, send_from_directory
+from flask import Blueprint, abort, make_response, request, send_from_directory
 
 from .. import urls
 from ..i18n import languages
 from ..outbound.delivery import CALL_STATUSES, record_status
-from ..voice import audio, bridge, missed
+from ..voice import audio, bridge, media, missed, sentence_recordings
 from ..voice.calls import HANDLERS, CallInput, Position, handle_call, handle_transcription
 from ..voice.placed import answer, call_twiml
 from .twilio import MAX_FROM, MAX_SID, MAX_STATUS, field, hotline, twilio_signed, twiml
@@ -38,6 +38,13 @@ def _int(name: str, default: int | None, *, low: int = 0, high: int = MAX_TURNS)
     return int(raw)
 
 
+def _choice(name: str, allowed, *, pattern=None) -> str:
+    raw = request.args.get(name, "")
+    if raw and ((allowed is not None and raw not in allowed) or (pattern is not None and not pattern.match(raw))):
+        abort(400, description=f"{name} is not one the hotline gives")
+    return raw
+
+
 def _call_input() -> CallInput:
     call_sid = field("CallSid", MAX_SID, key=True, required=True)
     # A call the hotline placed (a call back after a missed call) reaches the menu too: the
@@ -64,6 +71,10 @@ def _answer(action: str):
         version=_int("v", None, high=2**31),
         silence=_int("silence", 0, high=100),
         again=bool(_int("again", 0, high=1)),
+        lang=_choice("l", languages.REGISTRY),
+        place=_int("i", None, high=100_000),
+        key=_choice("k", None, pattern=audio.KEY),
+        take=_int("r", None, high=2**62),
     )
     services = hotline()
     outcome = handle_call(services.db, services.settings, action, call, position)
@@ -196,8 +207,22 @@ def call_goes_on(action: str):
 @audio_bp.get(urls.audio("<code>", "<name>"))
 def recorded_prompt(code: str, name: str):
     """Serve a recorded sentence for a language without a Twilio voice (public, like the menu itself)."""
-    if code not in languages.REGISTRY or not audio.FILE_NAME.match(name):
+    if code not in languages.REGISTRY:
         abort(404)
-    settings = hotline().settings
-    return send_from_directory(audio.audio_dir(settings.locales_dir, code), name, max_age=3600)
+    services = hotline()
+    if sentence_recordings.SERVED_NAME.match(name):
+        # An approved recording: its address names its id, so a newer one is never hidden by a cache.
+        with services.db.session() as session:
+            recording = sentence_recordings.served(session, code, name)
+            if recording is None:
+                abort(404)
+            data, kind = recording.audio, recording.audio_type
+        response = make_response(data)
+        response.mimetype = media.MEDIA_TYPES[kind]
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        return response
+    if not audio.FILE_NAME.match(name):
+        abort(404)
+    return send_from_directory(audio.audio_dir(services.settings.locales_dir, code), name, max_age=3600)
 

@@ -19,12 +19,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ... import urls
 from ...services import Hotline
 from . import (access, account, audit_log, auth, blocks, broadcasts, checkins, exports, forget, fund, i18n, messages,
-               metrics, needs, practice, queue, rides, spend, users, volunteers)
+               metrics, needs, practice, queue, recordings, rides, spend, users, volunteers)
 
 csrf = CSRFProtect()
 
 BLUEPRINTS = (auth.bp, queue.bp, needs.bp, volunteers.bp, broadcasts.bp, rides.bp, checkins.bp, messages.bp, spend.bp,
-              fund.bp, blocks.bp, audit_log.bp, exports.bp, users.bp, forget.bp, metrics.bp, practice.bp, account.bp)
+              fund.bp, blocks.bp, recordings.bp, audit_log.bp, exports.bp, users.bp, forget.bp, metrics.bp, practice.bp,
+              account.bp)
 CONSOLE = frozenset(bp.name for bp in BLUEPRINTS)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

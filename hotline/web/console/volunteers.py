@@ -19,10 +19,11 @@ from ... import accounts, volunteers, workload
 from ...clock import now as utcnow
 from ...i18n import N_, languages
 from ...i18n.keywords import normalize
+from ...voice import sentence_recordings
 from ...models import Offer, Volunteer, VolunteerArea, VolunteerLanguage, VolunteerSkill
 from ...volunteers import ACTIVE, PAUSED, PENDING, REMOVED, VolunteerError
 from ..twilio import hotline
-from . import access, labels
+from . import access, labels, recordings
 from .i18n import gettext as _
 from .i18n import ngettext
 
@@ -246,7 +247,8 @@ def render_volunteer(volunteer: Volunteer, form: dict | None = None, error: str 
         tasks=recent_tasks(volunteer), form=form or form_of(volunteer), error=error, field=field,
         skills=list(volunteers.SKILLS), languages=list(languages.REGISTRY.values()),
         max_cap=volunteers.MAX_WEEKLY_CAP, max_notes=volunteers.MAX_NOTES, max_days=volunteers.MAX_PAUSE_DAYS,
-        now=now, **helpers(),
+        now=now, recording_languages=recordings.voiceless(),
+        records=[r.language for r in sentence_recordings.recorder_for(g.db_session, volunteer.contact)], **helpers(),
     ), status
 
 
