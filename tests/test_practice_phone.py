@@ -116,6 +116,8 @@ def test_a_call_shows_the_spoken_lines_and_takes_keys(app, db, no_twilio):
     assert "Called the hotline." in page
     # A first call: the language menu, each language said in its own voice.
     assert "For English, press 1." in page and "Para Español, oprima 2." in page
+    # Kreyòl has no voice: its line is a recording, shown with the words it says.
+    assert "Pou Kreyòl, peze 5." in page and "recording of the caller" not in page
     page = me.call("resident", action="key", key="2")
     assert "Pressed 2" in page
     assert "Comida: oprima 1." in page

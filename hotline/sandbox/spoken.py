@@ -1,6 +1,7 @@
 """Read a call's TwiML as a person would hear it: the lines said (or played), and what it waits for."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -8,12 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from .. import urls
 from ..i18n.translator import catalog_for
-from ..voice.audio import FILE_NAME, audio_key
+from ..voice.audio import audio_key, synthesized
 
 # What a step of a call waits for.
 KEYS = "keys"
 KEYS_OR_WORDS = "keys or words"
 RECORDING = "recording"
+# A recording of one of the hotline's sentences: a shipped file, or a person's approved take.
+RECORDED_NAME = re.compile(r"^([0-9a-f]{16})(?:-\d+)?\.(?:mp3|wav)$")
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,12 @@ def _said(verb: ElementTree.Element, locales_dir: str) -> Line:
         return Line((verb.text or "").strip(), language=verb.get("language") or "")
     path = urlsplit((verb.text or "").strip()).path
     parts = path.rsplit("/", 2)
-    if path.startswith(urls.AUDIO + "/") and len(parts) == 3 and FILE_NAME.match(parts[2]):
+    if path.startswith(urls.AUDIO + "/") and len(parts) == 3 and RECORDED_NAME.match(parts[2]):
         code, name = parts[1], parts[2]
-        return Line(recorded_sentences(locales_dir, code).get(name.split(".")[0], ""), recording=f"{code}/{name}")
+        # A shipped file is named for its sentence's key; a person's approved take is "<key>-<id>.<type>".
+        key = RECORDED_NAME.match(name).group(1)
+        words = recorded_sentences(locales_dir, code).get(key) or synthesized(locales_dir, code).get(name, "")
+        return Line(words, recording=f"{code}/{name}")
     # A caller's own recorded answer, read back to them.
     return Line("", recording=path.rsplit("/", 1)[-1])
 
