@@ -591,3 +591,13 @@ def test_check_ins_by_text_end_when_the_number_opted_out_at_the_carrier(app, db,
     clock.shift(timedelta(days=1))
     jobs.checkin_sweep()
     assert plan(db).status == checkins.STOPPED
+
+
+def test_masked_numbers_read_in_dialling_order_on_an_arabic_console_page(app, db, clock):
+    client = signed_in(app, db, "coordinator")
+    response = post(client, "/checkins", CONSOLE_FORM)
+    arabic = client.get("/checkins?lang=ar").get_data(as_text=True)
+    # Wrapped in a left-to-right isolate: an Arabic page would show "0001***" otherwise.
+    assert "\u2066***0001\u2069" in arabic and 'dir="rtl"' in arabic
+    assert "\u2066" not in client.get("/checkins?lang=es").get_data(as_text=True)
+    assert response.status_code == 302

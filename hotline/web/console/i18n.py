@@ -5,6 +5,7 @@ read; the language is the account's choice, else the browser's, else the hotline
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -89,6 +90,24 @@ def machine_time(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
+# A phone number, whole or masked ("+15550100010", "***0002"): read left to right whatever the page's direction.
+NUMBER = re.compile(r"\+\d{6,15}|\*{3}\d{1,4}")
+LEFT_TO_RIGHT, END = "\u2066", "\u2069"  # Unicode's left-to-right isolate and its end
+
+
+def _rtl() -> bool:
+    known = languages.REGISTRY.get(translator().code)
+    return bool(known and known.rtl)
+
+
+def isolate_numbers(value):
+    """On a right-to-left page, keep each phone number in the order it is dialled ("0002***" otherwise)."""
+    if not isinstance(value, str) or not _rtl() or not NUMBER.search(value):
+        return value
+    isolated = NUMBER.sub(lambda m: f"{LEFT_TO_RIGHT}{m.group(0)}{END}", value)
+    return Markup(isolated) if isinstance(value, Markup) else isolated
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -100,9 +119,10 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.filters.update(when=when, day=day, machine_time=machine_time)
+    app.jinja_env.finalize = isolate_numbers
 
     @app.context_processor
     def words():
-        return {"lang": translator().code, "rtl": translator().code in ("ar",),
+        return {"lang": translator().code, "rtl": _rtl(),
                 "console_languages": console_languages(), "ago": ago, "timedelta": timedelta,
                 "Markup": Markup}
