@@ -241,6 +241,19 @@ def test_reply_to_a_broadcast_reaches_the_console_and_starts_no_request(client, 
     assert "paused" in ana.text("PAUSE").lower()
 
 
+@pytest.mark.parametrize("body, media", [("", "1"), ("   ", "0")])
+def test_a_picture_or_an_empty_text_from_a_volunteer_never_opens_the_resident_menu(client, db, settings, coordinator,
+                                                                                   body, media):
+    add_volunteer(db, ANA, "Ana")
+    send(coordinator, en="Food drive Saturday. Can you help?")
+    ana = Phone(client, ANA)
+    assert ana.text(body, NumMedia=media) == "We can only read words. Please write your message in a text."
+    # Their next words are still a reply to the broadcast, not an answer to a menu.
+    assert ana.text("I can bring my car on Saturday") == "Thank you, the coordinators have your reply."
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Need)) == 0
+
+
 def test_task_codes_still_claim_after_a_broadcast(client, db, settings, coordinator, make_phone):
     from .test_volunteers import request_food
 

@@ -40,6 +40,11 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         ctx.say(dispatch.claim(ctx.session, ctx.settings, volunteer, whole.group(1), ctx.now))
         return QUIET
 
+    if not text.strip() and ctx.idle:
+        # A picture alone, or an empty text: nothing to claim, relay or keep, and never the resident menu.
+        ctx.say(ctx._("We can only read words. Please write your message in a text."))
+        return QUIET
+
     replied = reply_to_broadcast(ctx, volunteer, text)
     if replied is not None:
         return replied
