@@ -53,6 +53,8 @@ def test_a_spanish_request_then_a_demo_volunteer_claims_it(open_page, db, settin
     expect(page.get_by_text("The hotline writes to this phone in Español.")).to_be_visible()
     send(page, "hola")
     expect(thread(page)).to_contain_text("¿Con qué necesita ayuda?")
+    # The next text can be typed at once.
+    expect(page.get_by_label("Text to the hotline")).to_be_focused()
     send(page, "1")
     expect(thread(page)).to_contain_text("¿Qué comida necesita")
     send(page, "Arroz y leche para tres")

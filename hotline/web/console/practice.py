@@ -75,7 +75,7 @@ def busy():
 
 
 def back(phone: practice.Phone):
-    return redirect(url_for("practice.index", phone=phone.key, _anchor="thread"), code=303)
+    return redirect(url_for("practice.index", phone=phone.key, _anchor="handset"), code=303)
 
 
 def page(phone: practice.Phone, box: practice.Sandbox, status: int = 200, error: str | None = None, text: str = ""):
