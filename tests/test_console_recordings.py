@@ -199,6 +199,25 @@ def test_a_newer_approved_recording_replaces_the_older(app, db, coordinator):
     assert app.test_client().get(f"/audio/ht/{key}-{second.id}.wav").status_code == 200
 
 
+def test_two_approvals_of_one_sentence_at_once_leave_one_approved(app, db, coordinator):
+    """Each coordinator's check sees nothing approved yet; the database still keeps one."""
+    from sqlalchemy.exc import IntegrityError
+
+    key, _ = a_sentence(app)
+    upload(coordinator, key, MP3)
+    upload(coordinator, key, WAV, "b.wav")
+    first, second = rows(db)
+    with db.session() as session:
+        session.get(SentenceRecording, first.id).status = "approved"
+    with pytest.raises(IntegrityError):
+        with db.session() as session:
+            session.get(SentenceRecording, second.id).status = "approved"
+    assert [r.status for r in rows(db)] == ["approved", "waiting"]
+    # Approving it the usual way replaces the one approved meanwhile.
+    assert post(coordinator, f"/recordings/take/{second.id}/approve").status_code == 302
+    assert [r.status for r in rows(db)] == ["replaced", "approved"]
+
+
 def test_a_rejected_recording_is_neither_served_nor_played(app, db, client, coordinator):
     sentence = "Manje: peze 1."
     key = audio_key(sentence)
