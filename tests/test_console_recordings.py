@@ -139,6 +139,36 @@ def test_an_upload_too_large_is_refused(app, db, coordinator):
     assert answer.status_code == 413 and rows(db) == []
 
 
+def sentence_item(page: str, key: str) -> str:
+    """The HTML of one sentence's item on the Recordings page."""
+    start = page.index(f'<li id="s-{key}"')
+    return page[start:page.index("</li>", start)]
+
+
+def test_a_file_far_over_2_mb_is_refused_on_the_recordings_page_next_to_its_sentence(app, db, coordinator):
+    key, _ = a_sentence(app)
+    answer = upload(coordinator, key, MP3 + bytes(sentence_recordings.MAX_BYTES + 200 * 1024))
+    assert answer.status_code == 413 and rows(db) == []
+    page = answer.get_data(as_text=True)
+    assert "Recordings in Kreyòl" in page and 'href="/recordings/ht"' in page  # the page and its menu
+    assert "The file is larger than 2 MB." in sentence_item(page, key)
+    assert "Back to the needs" not in page
+    assert f'action="/recordings/ht/{key}/upload#s-{key}"' in page  # the browser returns to the sentence
+
+
+def test_a_confirmation_is_shown_next_to_the_sentence_the_page_returns_to(app, db, coordinator):
+    key, _ = a_sentence(app)
+    answer = upload(coordinator, key, MP3)
+    assert answer.headers["Location"].endswith(f"#s-{key}")
+    page = coordinator.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Uploaded. It waits for a coordinator to approve it." in sentence_item(page, key)
+    assert page.count("Uploaded. It waits") == 1
+    [row] = rows(db)
+    answer = post(coordinator, f"/recordings/take/{row.id}/approve", {"key": key})
+    page = coordinator.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Approved: callers hear this recording from now on." in sentence_item(page, key)
+
+
 def test_an_upload_for_a_sentence_the_hotline_does_not_say_is_refused(app, db, coordinator):
     assert upload(coordinator, "0123456789abcdef", MP3).status_code == 404
     assert upload(coordinator, "not-a-key", MP3).status_code == 404
