@@ -90,6 +90,18 @@ def test_the_page_lists_every_sentence_with_what_callers_hear(app, coordinator):
     assert coordinator.get("/recordings/en").status_code == 404
 
 
+def test_the_counts_say_one_recording_or_several_or_none_in_the_plural(app, db, coordinator):
+    words = text(coordinator.get("/recordings/ht"))
+    assert "0 approved recordings" in words and "0 approved recording " not in words + " "
+    key, _ = a_sentence(app)
+    upload(coordinator, key, MP3)
+    [row] = rows(db)
+    post(coordinator, f"/recordings/take/{row.id}/approve")
+    words = text(coordinator.get("/recordings/ht"))
+    assert "1 approved recording" in words and "1 approved recordings" not in words
+    assert "recorded files" in words  # the Kreyòl files the test catalogs ship
+
+
 def test_a_synthesized_placeholder_is_shown_as_one_to_replace(app, coordinator):
     settings = app.extensions["hotline"].settings
     folder = settings.locales_dir + "/ht/audio"

@@ -25,6 +25,7 @@ from ...voice.sentence_recordings import RecordingError
 from ..twilio import hotline
 from . import access, i18n
 from .i18n import gettext as _
+from .i18n import ngettext
 
 bp = Blueprint("recordings", __name__)
 
@@ -57,6 +58,21 @@ def state_names() -> dict[str, str]:
         sentence_recordings.FILE: _("recorded file"),
         sentence_recordings.NONE: _("no recording: said in the fallback voice"),
     }
+
+
+def counted(state: str, n: int) -> str:
+    """How many sentences are in a state, in words ("1 approved recording", "3 approved recordings")."""
+    return {
+        sentence_recordings.APPROVED: lambda: ngettext("%(num)s approved recording", "%(num)s approved recordings", n, num=n),
+        sentence_recordings.WAITING: lambda: ngettext("%(num)s waiting for approval", "%(num)s waiting for approval",
+                                                      n, num=n),
+        sentence_recordings.SYNTHESIZED: lambda: ngettext(
+            "%(num)s synthesized: replace with a human recording",
+            "%(num)s synthesized: replace with human recordings", n, num=n),
+        sentence_recordings.FILE: lambda: ngettext("%(num)s recorded file", "%(num)s recorded files", n, num=n),
+        sentence_recordings.NONE: lambda: ngettext("%(num)s without a recording: said in the fallback voice",
+                                                   "%(num)s without a recording: said in the fallback voice", n, num=n),
+    }[state]()
 
 
 def problem(code: str) -> str:
@@ -113,7 +129,7 @@ def page(code: str, error: str | None = None, status: int = 200, at: str | None 
     return render_template(
         "console/recordings.html", section="recordings", shown=lang, languages=voiceless(), rows=rows, show=show,
         counts=counts, total=sum(counts.values()), recorders=sentence_recordings.recorders(g.db_session, code),
-        names=state_names(), mask=mask, served_name=sentence_recordings.served_name,
+        names=state_names(), counted=counted, mask=mask, served_name=sentence_recordings.served_name,
         max_mb=sentence_recordings.MAX_BYTES // 1024 // 1024, max_name=MAX_NAME, error=error, error_at=error_at,
         near=near, notices=notices,
     ), status
