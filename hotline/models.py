@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint, func, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict, MutableList
@@ -247,7 +247,12 @@ class SentenceRecording(Base):
     """
 
     __tablename__ = "sentence_recordings"
-    __table_args__ = (Index("ix_sentence_recordings_language_key_status", "language", "key", "status"),)
+    __table_args__ = (
+        Index("ix_sentence_recordings_language_key_status", "language", "key", "status"),
+        # One approved recording per sentence, whatever two coordinators do at once.
+        Index("uq_sentence_recordings_approved", "language", "key", unique=True,
+              sqlite_where=text("status = 'approved'"), postgresql_where=text("status = 'approved'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     language: Mapped[str] = mapped_column(String(16))

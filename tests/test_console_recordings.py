@@ -90,6 +90,18 @@ def test_the_page_lists_every_sentence_with_what_callers_hear(app, coordinator):
     assert coordinator.get("/recordings/en").status_code == 404
 
 
+def test_the_counts_say_one_recording_or_several_or_none_in_the_plural(app, db, coordinator):
+    words = text(coordinator.get("/recordings/ht"))
+    assert "0 approved recordings" in words and "0 approved recording " not in words + " "
+    key, _ = a_sentence(app)
+    upload(coordinator, key, MP3)
+    [row] = rows(db)
+    post(coordinator, f"/recordings/take/{row.id}/approve")
+    words = text(coordinator.get("/recordings/ht"))
+    assert "1 approved recording" in words and "1 approved recordings" not in words
+    assert "recorded files" in words  # the Kreyòl files the test catalogs ship
+
+
 def test_a_synthesized_placeholder_is_shown_as_one_to_replace(app, coordinator):
     settings = app.extensions["hotline"].settings
     folder = settings.locales_dir + "/ht/audio"
@@ -137,6 +149,36 @@ def test_an_upload_too_large_is_refused(app, db, coordinator):
     key, _ = a_sentence(app)
     answer = upload(coordinator, key, MP3 + bytes(sentence_recordings.MAX_BYTES))
     assert answer.status_code == 413 and rows(db) == []
+
+
+def sentence_item(page: str, key: str) -> str:
+    """The HTML of one sentence's item on the Recordings page."""
+    start = page.index(f'<li id="s-{key}"')
+    return page[start:page.index("</li>", start)]
+
+
+def test_a_file_far_over_2_mb_is_refused_on_the_recordings_page_next_to_its_sentence(app, db, coordinator):
+    key, _ = a_sentence(app)
+    answer = upload(coordinator, key, MP3 + bytes(sentence_recordings.MAX_BYTES + 200 * 1024))
+    assert answer.status_code == 413 and rows(db) == []
+    page = answer.get_data(as_text=True)
+    assert "Recordings in Kreyòl" in page and 'href="/recordings/ht"' in page  # the page and its menu
+    assert "The file is larger than 2 MB." in sentence_item(page, key)
+    assert "Back to the needs" not in page
+    assert f'action="/recordings/ht/{key}/upload#s-{key}"' in page  # the browser returns to the sentence
+
+
+def test_a_confirmation_is_shown_next_to_the_sentence_the_page_returns_to(app, db, coordinator):
+    key, _ = a_sentence(app)
+    answer = upload(coordinator, key, MP3)
+    assert answer.headers["Location"].endswith(f"#s-{key}")
+    page = coordinator.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Uploaded. It waits for a coordinator to approve it." in sentence_item(page, key)
+    assert page.count("Uploaded. It waits") == 1
+    [row] = rows(db)
+    answer = post(coordinator, f"/recordings/take/{row.id}/approve", {"key": key})
+    page = coordinator.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Approved: callers hear this recording from now on." in sentence_item(page, key)
 
 
 def test_an_upload_for_a_sentence_the_hotline_does_not_say_is_refused(app, db, coordinator):
@@ -197,6 +239,25 @@ def test_a_newer_approved_recording_replaces_the_older(app, db, coordinator):
     assert [r.status for r in rows(db)] == ["replaced", "approved"]
     assert app.test_client().get(f"/audio/ht/{key}-{first.id}.mp3").status_code == 404
     assert app.test_client().get(f"/audio/ht/{key}-{second.id}.wav").status_code == 200
+
+
+def test_two_approvals_of_one_sentence_at_once_leave_one_approved(app, db, coordinator):
+    """Each coordinator's check sees nothing approved yet; the database still keeps one."""
+    from sqlalchemy.exc import IntegrityError
+
+    key, _ = a_sentence(app)
+    upload(coordinator, key, MP3)
+    upload(coordinator, key, WAV, "b.wav")
+    first, second = rows(db)
+    with db.session() as session:
+        session.get(SentenceRecording, first.id).status = "approved"
+    with pytest.raises(IntegrityError):
+        with db.session() as session:
+            session.get(SentenceRecording, second.id).status = "approved"
+    assert [r.status for r in rows(db)] == ["approved", "waiting"]
+    # Approving it the usual way replaces the one approved meanwhile.
+    assert post(coordinator, f"/recordings/take/{second.id}/approve").status_code == 302
+    assert [r.status for r in rows(db)] == ["replaced", "approved"]
 
 
 def test_a_rejected_recording_is_neither_served_nor_played(app, db, client, coordinator):

@@ -150,26 +150,107 @@ def test_a_take_twilio_posts_twice_is_kept_once(line):
     assert len(takes(db)) == 1
 
 
-def test_a_recorder_who_is_forgotten_leaves_only_approved_recordings_tied_to_nobody(line, fake_twilio):
+def deleted_at_twilio(db) -> list[str]:
+    """The recording sids queued for deletion at Twilio."""
+    with db.session() as session:
+        return list(session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "recording_delete")
+                                    .order_by(OutboxMessage.id)))
+
+
+def test_takes_recorded_again_skipped_or_stopped_are_deleted_at_twilio_too(line):
+    client, db, _ = line
+    approve(db)
+    c = Call(client, RECORDER).dial().press("1").record()
+    again = c.recording["RecordingSid"]
+    c.press("2").record()
+    skipped = c.recording["RecordingSid"]
+    c.press("3").record()
+    stopped = c.recording["RecordingSid"]
+    c.press("*")
+    assert deleted_at_twilio(db) == [again, skipped, stopped] and takes(db) == []
+
+
+def test_a_kept_take_is_deleted_at_twilio_once_its_sound_is_in_the_database(line, fake_twilio):
+    client, db, app = line
+    approve(db)
+    c = Call(client, RECORDER).dial().press("1").record()
+    sid = c.recording["RecordingSid"]
+    fake_twilio.recording_media[sid] = MP3
+    c.press("1")
+    assert deleted_at_twilio(db) == []  # not before it is fetched
+    app.extensions["hotline"].queue.drain(only={"fetch_sentence_recording"})
+    assert deleted_at_twilio(db) == [sid] and takes(db)[0].audio == MP3
+
+
+def test_a_rejected_take_is_deleted_at_twilio(line, fake_twilio):
+    client, db, app = line
+    approve(db)
+    c = Call(client, RECORDER).dial().press("1").record()
+    sid = c.recording["RecordingSid"]
+    c.press("1")  # kept, not fetched yet
+    with db.session() as session:
+        sentence_recordings.reject(session, session.scalars(select(SentenceRecording)).one(), "c@example.org", now())
+    assert deleted_at_twilio(db) == [sid]
+
+
+def test_a_forgotten_recorder_s_takes_all_go_approved_ones_too_here_and_at_twilio(line, fake_twilio):
     from hotline.models import Contact, Recorder
     from hotline.privacy import erase
 
     client, db, app = line
     approve(db)
     c = Call(client, RECORDER).dial().press("1").record()
-    fake_twilio.recording_media[c.recording["RecordingSid"]] = MP3
-    c.press("1").record().press("1").record()  # two kept, one left as a draft by hanging up
+    sids = [c.recording["RecordingSid"]]
+    fake_twilio.recording_media[sids[0]] = MP3
+    c.press("1").record()
+    sids.append(c.recording["RecordingSid"])
+    c.press("1").record()  # two kept, one left as a draft by hanging up
+    sids.append(c.recording["RecordingSid"])
     app.extensions["hotline"].queue.drain(only={"fetch_sentence_recording"})
     first = takes(db)[0]
     with db.session() as session:
         sentence_recordings.approve(session, session.get(SentenceRecording, first.id), "c@example.org", now())
+    served = f"/audio/ht/{first.key}-{first.id}.mp3"
+    assert client.get(served).status_code == 200
     with db.session() as session:
         contact = session.scalars(select(Contact).where(Contact.phone == RECORDER)).one()
         erase.forget(session, app.extensions["hotline"].settings, contact, now(), actor="test", reason="asked")
-    [kept] = takes(db)
-    assert kept.id == first.id and kept.status == "approved" and kept.recorder_id is None
+    assert takes(db) == [] and client.get(served).status_code == 404
+    assert sorted(deleted_at_twilio(db)) == sorted(sids)  # each once, the fetched one included
     with db.session() as session:
         assert session.scalar(select(func.count(Recorder.id))) == 0
+    # Callers hear what they heard before the recorder's voice.
+    assert not any(first.key in url for url in Call(client, "+16175550999").dial().played)
+
+
+def test_a_take_left_unkept_by_a_recorder_who_hung_up_is_purged_after_a_day_at_twilio_too(line):
+    from datetime import timedelta
+
+    from hotline.privacy import retention
+
+    client, db, app = line
+    approve(db)
+    c = Call(client, RECORDER).dial().press("1").record()  # hangs up while hearing it back
+    sid = c.recording["RecordingSid"]
+    settings = app.extensions["hotline"].settings
+    with db.session() as session:
+        assert retention.purge(session, settings, now())["unkept_takes"] == 0  # the call may still go on
+    with db.session() as session:
+        counts = retention.purge(session, settings, now() + timedelta(hours=25))
+    assert counts["unkept_takes"] == 1 and takes(db) == [] and sid in deleted_at_twilio(db)
+
+
+def test_a_recorder_of_two_languages_is_offered_the_one_with_most_left_to_record(line):
+    client, db, app = line
+    approve(db, language="ht")
+    Call(client, RECORDER).dial().press("1").record().press("1").record().press("*")  # one Kreyòl take kept
+    approve(db, language="fr")  # approved second, with more left to record
+    settings = app.extensions["hotline"].settings
+    assert len(listed(settings, "fr")) > len(to_record(app)) - 1
+    c = Call(client, RECORDER).dial()
+    assert c.waiting.attrib["action"].find("l=fr") != -1 and "Français" in c.text
+    c.press("1")
+    assert texts_to(db, RECORDER)[-1] == f"(1) {listed(settings, 'fr')[0][1]}"
 
 
 def test_a_take_twilio_no_longer_has_is_not_fetched_again_and_says_why(line):

@@ -118,13 +118,10 @@ def forget(session: Session, settings: Settings, contact: Contact, now: datetime
         ).execution_options(synchronize_session=False))
     session.execute(delete(CheckIn).where(CheckIn.contact_id == contact.id))
     session.execute(delete(Conversation).where(Conversation.contact_id == contact.id))
-    # A recorder's takes not yet approved go with them; approved ones are the hotline's own words now,
-    # kept, tied to nobody.
+    # Every take of a recorder goes with them, approved ones too: it is their voice, and callers
+    # hear the placeholder or the fallback again. Twilio deletes its copies.
     recorder_ids = select(Recorder.id).where(Recorder.contact_id == contact.id)
-    session.execute(delete(SentenceRecording).where(
-        SentenceRecording.recorder_id.in_(recorder_ids), SentenceRecording.status != "approved"))
-    session.execute(update(SentenceRecording).where(SentenceRecording.recorder_id.in_(recorder_ids))
-                    .values(recorder_id=None).execution_options(synchronize_session=False))
+    delete_sentence_recordings(session, SentenceRecording.recorder_id.in_(recorder_ids))
     session.execute(delete(Recorder).where(Recorder.contact_id == contact.id))
     session.execute(delete(Contact).where(Contact.id == contact.id))
     # Loaded objects of what was just deleted must never be written back.
@@ -191,6 +188,24 @@ def _erase_recordings(session: Session, contact_id: int, need_ids: list[int]) ->
     if need_ids:
         where = or_(where, Recording.need_id.in_(need_ids))
     return delete_recordings(session, where)
+
+
+def forget_take_at_twilio(session: Session, recording_sid: str | None) -> None:
+    """Queue the deletion of a recording-line take at Twilio, once."""
+    if recording_sid and not recording_was_erased(session, recording_sid):
+        queue_recording_delete(session, recording_sid)
+
+
+def delete_sentence_recordings(session: Session, where, limit: int | None = None) -> int:
+    """Delete the sentence recordings `where` says here, and queue their takes' deletion at Twilio."""
+    query = select(SentenceRecording.id, SentenceRecording.recording_sid).where(where).order_by(SentenceRecording.id)
+    rows = session.execute(query.limit(limit) if limit else query).all()
+    for _, sid in rows:
+        forget_take_at_twilio(session, sid)
+    if rows:
+        session.execute(delete(SentenceRecording).where(SentenceRecording.id.in_([r.id for r in rows]))
+                        .execution_options(synchronize_session=False))
+    return len(rows)
 
 
 def delete_recordings(session: Session, where, limit: int | None = None) -> int:

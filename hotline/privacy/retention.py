@@ -8,6 +8,8 @@
 - Audit entries: RETAIN_AUDIT_DAYS, never fewer than 30.
 - A number with nothing open, nothing recent and no volunteer record, quiet for
   RETAIN_IDLE_CONTACTS_DAYS: erased like a DELETE (its closed requests stay, unlinked).
+- Recording-line takes never kept (the recorder hung up while hearing them back): after a day,
+  here and at Twilio.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .. import audit, needs
 from ..config import Settings
 from ..models import (
     AuditEntry, BroadcastReply, CheckIn, Contact, DeliveryReport, InboundMessage, Need, OutboxMessage, Recording,
-    Volunteer, contact_blocked,
+    SentenceRecording, Volunteer, contact_blocked,
 )
 from ..outbound.outbox import IN_FLIGHT
 from . import erase
@@ -34,6 +36,8 @@ AUDIT_FLOOR_DAYS = 30
 # Idle numbers erased in one run at most; the next run takes the rest.
 IDLE_BATCH = 500
 CLOSED = (needs.DONE, needs.WITHDRAWN)
+# A take left unkept this long belongs to a call that ended long ago.
+DRAFT_TAKE_HOURS = 24
 ACTOR = "retention"
 
 
@@ -47,6 +51,9 @@ def purge(session: Session, settings: Settings, now: datetime) -> dict[str, int]
     details = now - _days(settings.retain_request_details_days)
     counts = {
         "recordings": _recordings(session, messages),
+        "unkept_takes": erase.delete_sentence_recordings(session, and_(
+            SentenceRecording.status == "draft",
+            SentenceRecording.created_at < now - timedelta(hours=DRAFT_TAKE_HOURS)), limit=5000),
         "message_bodies": _message_bodies(session, messages),
         "request_details": _request_details(session, details),
         "delivery_records": _delivery_records(session, now - _days(settings.retain_delivery_days)),

@@ -197,7 +197,7 @@ def start(c: Call) -> None:
     c.ctx.data.pop("voice", None)
     recorders = sentence_recordings.recorder_for(c.session, c.ctx.contact)
     if recorders:
-        recording_line.offer(c, recorders[0], [])
+        recording_line.offer(c, recording_line.most_needed(c, recorders), [])
         return
     hotline_starts(c)
 

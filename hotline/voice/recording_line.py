@@ -42,6 +42,14 @@ def find_recorder(c, code: str) -> Recorder | None:
     return None
 
 
+def most_needed(c, recorders: list[Recorder]) -> Recorder:
+    """Of a recorder's languages, the one with the most sentences still without a person's recording."""
+    settings = c.ctx.settings
+    missing = {recorder.id: len(sentence_recordings.still_to_record(
+        c.session, settings, recorder.language, list(listed(settings, recorder.language)))) for recorder in recorders}
+    return max(recorders, key=lambda recorder: missing[recorder.id])  # the first approved on a tie
+
+
 def offer(c, recorder: Recorder, lines: list) -> None:
     """Ask an approved recorder whether they called to record, before anything else."""
     ctx, turn = c.ctx, c.turn
@@ -159,7 +167,7 @@ def reviewed(c) -> None:
     if key not in ("2", "3", "*") and not position.silence:
         review(c, recorder, position.place, recording.id, recording.url)
         return
-    session.delete(recording)
+    sentence_recordings.drop(session, recording)
     if key == "2":
         ask_take(c, recorder, position.place, [])
     elif key == "3":

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..config import Settings
@@ -23,6 +24,7 @@ from ..models import Contact, Recorder, SentenceRecording
 from ..outbound.outbox import enqueue_after_commit
 from ..outbound.transports import SendError
 from ..phones import mask
+from ..privacy.erase import forget_take_at_twilio
 from . import audio, media
 
 log = logging.getLogger(__name__)
@@ -134,6 +136,13 @@ def draft(session: Session, recording_id: int, recorder: Recorder) -> SentenceRe
     return recording
 
 
+def drop(session: Session, recording: SentenceRecording) -> None:
+    """The recorder did not keep a take (again, skip, stop): it goes, here and at Twilio."""
+    forget_take_at_twilio(session, recording.recording_sid)
+    session.delete(recording)
+    session.flush()
+
+
 def keep(session: Session, recording: SentenceRecording) -> None:
     """The recorder keeps a take: it waits for a coordinator, its sound fetched from Twilio meanwhile."""
     recording.status = WAITING
@@ -168,6 +177,8 @@ def fetch(db: Database, settings: Settings, download: Callable[[str], bytes], re
             return "not kept"
         recording.audio, recording.audio_type, recording.size = data, kind, len(data)
         recording.fetch_error = None
+        # The sound lives here now: Twilio's copy of the person's voice goes.
+        forget_take_at_twilio(session, recording.recording_sid)
     return f"fetched {len(data)} bytes"
 
 
@@ -191,26 +202,43 @@ def upload(session: Session, *, language: str, key: str, sentence: str, data: by
 # -- a coordinator decides ----------------------------------------------------------------------
 
 def approve(session: Session, recording: SentenceRecording, by: str, now: datetime) -> list[int]:
-    """Make a waiting recording the one callers hear; return the ids of those it replaces."""
+    """Make a waiting recording the one callers hear; return the ids of those it replaces.
+
+    The database holds one approved recording per sentence (a partial unique index): when another
+    coordinator approves a take of the same sentence at the same moment, the later one replaces it.
+    """
     if recording.status != WAITING:
         raise RecordingError("not_waiting")
     if recording.audio is None:
         raise RecordingError("no_audio")
-    before = list(session.scalars(select(SentenceRecording).where(
-        SentenceRecording.language == recording.language, SentenceRecording.key == recording.key,
-        SentenceRecording.status == APPROVED).with_for_update()))
-    for old in before:
-        old.status = REPLACED
-    recording.status, recording.decided_by, recording.decided_at = APPROVED, by, now
-    session.flush()
-    return [old.id for old in before]
+    for attempt in range(3):
+        try:
+            with session.begin_nested():
+                before = list(session.scalars(select(SentenceRecording).where(
+                    SentenceRecording.language == recording.language, SentenceRecording.key == recording.key,
+                    SentenceRecording.status == APPROVED, SentenceRecording.id != recording.id).with_for_update()))
+                for old in before:
+                    old.status = REPLACED
+                session.flush()  # the old one steps aside before the new one takes its place
+                recording.status, recording.decided_by, recording.decided_at = APPROVED, by, now
+                session.flush()
+            return [old.id for old in before]
+        except IntegrityError:
+            # Another approval of this sentence committed meanwhile: look again, and replace it.
+            session.refresh(recording)
+            if recording.status != WAITING:
+                raise RecordingError("not_waiting") from None
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def reject(session: Session, recording: SentenceRecording, by: str, now: datetime) -> None:
     if recording.status not in (WAITING, APPROVED):
         raise RecordingError("not_waiting")
     recording.status, recording.decided_by, recording.decided_at = REJECTED, by, now
-    recording.audio = None  # a rejected voice is not kept
+    recording.audio = None  # a rejected voice is not kept, here or at Twilio
+    forget_take_at_twilio(session, recording.recording_sid)
     session.flush()
 
 

@@ -105,3 +105,24 @@ def test_a_coordinator_approves_a_recorder_listens_to_their_take_and_approves_it
     assert served == f"/audio/ht/{key}-{take_id}.wav"
     assert page.request.get(served).body() == a_tone()
     assert not axe(page), "an approved recording"
+
+
+@pytest.mark.parametrize("lang", ["es", "ar"])
+def test_the_recordings_page_fits_a_phone_in_spanish_and_arabic_its_states_wrapping(open_page, site, db, lang,
+                                                                                      tmp_path):
+    page = open_page("phone")
+    sign_in(page, db, "coordinator")
+    page.goto(f"/recordings/ht?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    if lang == "es":
+        expect(page.locator("li.sentence").first).to_contain_text("sintetizada: reemplácela con una grabación humana")
+    page.locator("li.sentence").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / f"recordings-{lang}-360.png"))
+    assert horizontal_overflow(page) <= 0, wide_elements(page)
+    # Every state's words are whole on the screen: none runs past either edge or is clipped.
+    cut = page.evaluate("""() => [...document.querySelectorAll(".badge, .counts li")]
+        .filter((e) => { const r = e.getBoundingClientRect();
+                         return r.left < -0.5 || r.right > window.innerWidth + 0.5 || e.scrollWidth > e.clientWidth + 1; })
+        .map((e) => e.textContent)""")
+    assert cut == [], cut
+    assert not axe(page), f"the recordings page in {lang}"

@@ -57,10 +57,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('sentence_recordings', schema=None) as batch_op:
         batch_op.create_index('ix_sentence_recordings_language_key_status', ['language', 'key', 'status'], unique=False)
+        batch_op.create_index('uq_sentence_recordings_approved', ['language', 'key'], unique=True,
+                              sqlite_where=sa.text("status = 'approved'"),
+                              postgresql_where=sa.text("status = 'approved'"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('sentence_recordings', schema=None) as batch_op:
+        batch_op.drop_index('uq_sentence_recordings_approved')
         batch_op.drop_index('ix_sentence_recordings_language_key_status')
     op.drop_table('sentence_recordings')
     with op.batch_alter_table('recorders', schema=None) as batch_op:

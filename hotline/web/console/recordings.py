@@ -7,7 +7,9 @@ is audited. Numbers are only ever shown masked.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, abort, flash, g, get_flashed_messages, make_response, redirect, render_template, request, url_for,
+)
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -21,8 +23,9 @@ from ...voice import audio, media, sentence_recordings
 from ...voice.recording_line import listed
 from ...voice.sentence_recordings import RecordingError
 from ..twilio import hotline
-from . import access
+from . import access, i18n
 from .i18n import gettext as _
+from .i18n import ngettext
 
 bp = Blueprint("recordings", __name__)
 
@@ -30,6 +33,9 @@ bp = Blueprint("recordings", __name__)
 UPLOAD_REQUEST_LIMIT = sentence_recordings.MAX_BYTES + 64 * 1024
 SHOW = ("all", "waiting", "todo")
 MAX_NAME = 64
+# A confirmation flashed with this category prefix and a sentence's key is shown next to that
+# sentence, where the reader is after the page returns to it.
+NEAR = "near:"
 
 
 def voiceless() -> list[languages.Language]:
@@ -52,6 +58,21 @@ def state_names() -> dict[str, str]:
         sentence_recordings.FILE: _("recorded file"),
         sentence_recordings.NONE: _("no recording: said in the fallback voice"),
     }
+
+
+def counted(state: str, n: int) -> str:
+    """How many sentences are in a state, in words ("1 approved recording", "3 approved recordings")."""
+    return {
+        sentence_recordings.APPROVED: lambda: ngettext("%(num)s approved recording", "%(num)s approved recordings", n, num=n),
+        sentence_recordings.WAITING: lambda: ngettext("%(num)s waiting for approval", "%(num)s waiting for approval",
+                                                      n, num=n),
+        sentence_recordings.SYNTHESIZED: lambda: ngettext(
+            "%(num)s synthesized: replace with a human recording",
+            "%(num)s synthesized: replace with human recordings", n, num=n),
+        sentence_recordings.FILE: lambda: ngettext("%(num)s recorded file", "%(num)s recorded files", n, num=n),
+        sentence_recordings.NONE: lambda: ngettext("%(num)s without a recording: said in the fallback voice",
+                                                   "%(num)s without a recording: said in the fallback voice", n, num=n),
+    }[state]()
 
 
 def problem(code: str) -> str:
@@ -81,11 +102,15 @@ def language(code: str):
     return page(code)
 
 
-def page(code: str, error: str | None = None, status: int = 200):
-    """The language's page; with `error`, the reason a form was refused (nothing was saved)."""
+def page(code: str, error: str | None = None, status: int = 200, at: str | None = None, show: str | None = None):
+    """The language's page; with `error`, the reason a form was refused (nothing was saved).
+
+    The error, and a confirmation flashed for a sentence, are shown next to that sentence (`at`)
+    when it is on the page, at the top when not.
+    """
     lang = language_or_404(code)
     settings = hotline().settings
-    show = request.values.get("show", "all")
+    show = show or request.values.get("show", "all")
     show = show if show in SHOW else "all"
     rows = sentence_recordings.states(g.db_session, settings, code, list(listed(settings, code)))
     counts = {state: sum(1 for row in rows if row.state == state) for state in state_names()}
@@ -93,19 +118,32 @@ def page(code: str, error: str | None = None, status: int = 200):
         rows = [row for row in rows if row.waiting]
     elif show == "todo":
         rows = [row for row in rows if row.state in (sentence_recordings.NONE, sentence_recordings.SYNTHESIZED)]
+    shown_keys = {row.key for row in rows}
+    near: dict[str, list[str]] = {}
+    notices: list[str] = []
+    for category, message in get_flashed_messages(with_categories=True, category_filter=()):
+        if category.startswith(NEAR):
+            key = category[len(NEAR):]
+            (near.setdefault(key, []) if key in shown_keys else notices).append(message)
+    error_at = at if error and at in shown_keys else None
     return render_template(
         "console/recordings.html", section="recordings", shown=lang, languages=voiceless(), rows=rows, show=show,
         counts=counts, total=sum(counts.values()), recorders=sentence_recordings.recorders(g.db_session, code),
-        names=state_names(), mask=mask, served_name=sentence_recordings.served_name,
-        max_mb=sentence_recordings.MAX_BYTES // 1024 // 1024, max_name=MAX_NAME, error=error,
+        names=state_names(), counted=counted, mask=mask, served_name=sentence_recordings.served_name,
+        max_mb=sentence_recordings.MAX_BYTES // 1024 // 1024, max_name=MAX_NAME, error=error, error_at=error_at,
+        near=near, notices=notices,
     ), status
 
 
-def back(code: str):
+def back(code: str, message: str | None = None, key: str | None = None):
+    """Return to the sentence the form was about, its confirmation (`message`) next to it."""
     show = request.form.get("show", "all")
-    anchor = request.form.get("key", "")
+    anchor = key or request.form.get("key", "")
+    known = audio.KEY.match(anchor) is not None
+    if message:
+        flash(message, f"{NEAR}{anchor}" if known else "success")
     return redirect(url_for("recordings.language", code=code, show=show if show in SHOW and show != "all" else None)
-                    + (f"#s-{anchor}" if audio.KEY.match(anchor) else ""))
+                    + (f"#s-{anchor}" if known else ""))
 
 
 @bp.get("/recordings/take/<int:recording_id>.<kind>")
@@ -131,7 +169,18 @@ def room_for_uploads(endpoint: str | None, _values) -> None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error):
-    return render_template("console/error.html", status=413, message=problem("too_large")), 413
+    """Say the file is too large on the Recordings page, next to its sentence (nothing was read)."""
+    # The form's CSRF check refused the request before the console opened its session.
+    if g.get("db_session") is None:
+        g.db_session = hotline().db.open(read_only=True)
+        access.load_user()
+        i18n.choose_language()
+    args = request.view_args or {}
+    code, key = args.get("code"), args.get("key")
+    if request.endpoint != "recordings.upload" or not access.can(accounts.ACT) or not isinstance(code, str):
+        return render_template("console/error.html", status=413, message=problem("too_large")), 413
+    # The form was never read (it is too large to): the page shows every sentence.
+    return page(code, problem("too_large"), 413, at=key if isinstance(key, str) else None, show="all")
 
 
 @bp.post("/recordings/<code>/<key>/upload")
@@ -144,17 +193,16 @@ def upload(code: str, key: str):
         abort(404)  # a sentence the hotline no longer says (its words changed), or none at all
     sent = request.files.get("file")
     if sent is None or not sent.filename:
-        return page(code, problem("no_file"), 400)
+        return page(code, problem("no_file"), 400, at=key)
     data = sent.stream.read(sentence_recordings.MAX_BYTES + 1)
     try:
         recording = sentence_recordings.upload(g.db_session, language=code, key=key, sentence=sentence, data=data,
                                                by=g.user.email, now=utcnow())
     except RecordingError as error:
-        return page(code, problem(error.code), 413 if error.code == "too_large" else 400)
+        return page(code, problem(error.code), 413 if error.code == "too_large" else 400, at=key)
     access.record("sentence_recording_uploaded", f"sentence recording {recording.id}",
                   after={"language": code, "key": key, "type": recording.audio_type, "bytes": recording.size})
-    flash(_("Uploaded. It waits for a coordinator to approve it."), "success")
-    return back(code)
+    return back(code, _("Uploaded. It waits for a coordinator to approve it."), key)
 
 
 # -- approve or reject ----------------------------------------------------------------------------
@@ -174,13 +222,12 @@ def approve(recording_id: int):
     try:
         replaced = sentence_recordings.approve(g.db_session, recording, g.user.email, utcnow())
     except RecordingError as error:
-        return page(recording.language, problem(error.code), 409)
+        return page(recording.language, problem(error.code), 409, at=recording.key)
     access.record("sentence_recording_approved", f"sentence recording {recording.id}",
                   before={"status": sentence_recordings.WAITING},
                   after={"status": recording.status, "language": recording.language, "key": recording.key,
                          "replaced": replaced})
-    flash(_("Approved: callers hear this recording from now on."), "success")
-    return back(recording.language)
+    return back(recording.language, _("Approved: callers hear this recording from now on."), recording.key)
 
 
 @bp.post("/recordings/take/<int:recording_id>/reject")
@@ -191,11 +238,10 @@ def reject(recording_id: int):
     try:
         sentence_recordings.reject(g.db_session, recording, g.user.email, utcnow())
     except RecordingError as error:
-        return page(recording.language, problem(error.code), 409)
+        return page(recording.language, problem(error.code), 409, at=recording.key)
     access.record("sentence_recording_rejected", f"sentence recording {recording.id}", before={"status": was},
                   after={"status": recording.status, "language": recording.language, "key": recording.key})
-    flash(_("Rejected: callers will not hear it."), "success")
-    return back(recording.language)
+    return back(recording.language, _("Rejected: callers will not hear it."), recording.key)
 
 
 # -- recorders ------------------------------------------------------------------------------------
