@@ -475,6 +475,14 @@ def replying_to(session: Session, contact: Contact, now: datetime) -> Broadcast 
         .order_by(Broadcast.id.desc()).limit(1)).first()
 
 
+def superseded(session: Session, contact: Contact, broadcast: Broadcast) -> bool:
+    """Whether a text about a task reached them after the broadcast (an offer, a resident's words):
+    their next words answer that, not the broadcast."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.contact_id == contact.id, OutboxMessage.need_id.is_not(None),
+        OutboxMessage.kind != KIND, OutboxMessage.created_at > broadcast.created_at).limit(1)) is not None
+
+
 def keep_reply(session: Session, broadcast: Broadcast, contact: Contact, name: str, text: str,
                now: datetime) -> BroadcastReply:
     reply = BroadcastReply(broadcast_id=broadcast.id, contact_id=contact.id, name=name[:64],
