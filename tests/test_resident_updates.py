@@ -4,6 +4,7 @@ never after STOP, outside quiet hours, and gone with the rest when they DELETE."
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -18,7 +19,7 @@ from .conftest import Phone
 from .console import post, signed_in
 from .console import text as page_text
 from .test_broadcasts import send_form
-from .test_volunteers import request_food
+from .test_volunteers import add_volunteer, request_food
 
 NOON = datetime(2026, 12, 8, 17, 0, tzinfo=timezone.utc)  # noon in New York
 ASKED = "Want news texts about this kind of help (Food)?"
@@ -188,3 +189,36 @@ def test_the_measure_under_a_residents_box_counts_the_stop_line(news_app, news_d
                          {"language": "en", "count": "1", "audience": "residents", "text_en": "a" * 150})
     assert "Segments: 1 (GSM-7)" in page_text(for_volunteers)
     assert "Segments: 2 (GSM-7)" in page_text(for_residents)
+
+
+def test_words_for_their_volunteer_at_the_news_question_reach_the_volunteer(news_app, news_db):
+    add_volunteer(news_db, "+16175550201", "Ana")
+    phone = phone_on(news_app, "+15551230041")
+    assert ASKED in request_food(phone)
+    with news_db.session() as session:
+        offer = session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "offer")).one()
+    code = re.search(r"\b(\d{3})\b", offer).group(1)
+    ana = phone_on(news_app, "+16175550201")
+    ana.text(code)
+    assert ana.text(f"{code} Which apartment are you in?") == f"Sent to the resident of task {code}."
+    assert phone.text("Apartment 4B, ring twice") == "Sent to Ana."
+    with news_db.session() as session:
+        relayed = session.scalars(select(OutboxMessage.body).join(Contact, Contact.id == OutboxMessage.contact_id)
+                                  .where(OutboxMessage.kind == "relay", Contact.phone == ana.number)).all()
+    assert relayed == [f"{code} from the resident: Apartment 4B, ring twice"]
+    assert consent(news_db, phone.number) == {}
+    assert flow_of(news_db, phone.number) == "home"
+
+
+def test_other_words_at_the_news_question_are_read_as_a_new_message(news_app, news_db):
+    phone = phone_on(news_app, "+15551230042")
+    assert ASKED in request_food(phone)
+    reply = phone.text("I also need diapers")
+    assert "Sorry" not in reply and ASKED not in reply
+    assert consent(news_db, phone.number) == {}
+    assert flow_of(news_db, phone.number) == "intake"
+    # A number that is no choice is still asked again, never taken as a choice of the main menu.
+    phone2 = phone_on(news_app, "+15551230043")
+    request_food(phone2)
+    assert phone2.text("3").startswith("Please reply with a number from 1 to 2.")
+    assert flow_of(news_db, phone2.number) == "updates"

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import needs, updates
+from ..i18n import keywords as kw
 from ..i18n.answer_words import NO, YES
 from ..models import Need
-from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, answer_step
+from .volunteer import relay_from_resident
 
 # The question holds this long; a text later is a new message.
 WAIT = timedelta(hours=6)
@@ -48,6 +50,17 @@ def answer(ctx: Ctx, choice: str) -> Next:
     return Goto("home")
 
 
+def not_an_answer(ctx: Ctx, text: str) -> Next | None:
+    """Words that are no yes or no ("Apartment 4B, ring twice") are a message like any other: for
+    their helper when they have one, else read as at home. Nothing is kept about news."""
+    if kw.carrier_word(text) or ask(ctx).out_of_range(text, ctx.answers()):
+        return None  # START, or a "3" to a question of two: asked again, never a menu choice
+    if relay_from_resident(ctx, text):
+        return Goto("home")
+    ctx.move(Goto("home"))
+    return answer_step(ctx, text)
+
+
 def toggle(ctx: Ctx) -> str:
     """The UPDATES word: news texts on or off, and what that means, in one reply."""
     on, kinds = updates.toggle(ctx.session, ctx.settings, ctx.contact, ctx.now)
@@ -57,4 +70,4 @@ def toggle(ctx: Ctx) -> str:
     return ctx._("You will get no more news texts. Reply %(word)s to get them again.", word=ctx.word("updates"))
 
 
-FLOW = Flow("updates", "ask", {"ask": Step(ask, answer)}, holds=WAIT)
+FLOW = Flow("updates", "ask", {"ask": Step(ask, answer, otherwise=not_an_answer)}, holds=WAIT)
