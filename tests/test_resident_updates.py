@@ -222,3 +222,28 @@ def test_other_words_at_the_news_question_are_read_as_a_new_message(news_app, ne
     request_food(phone2)
     assert phone2.text("3").startswith("Please reply with a number from 1 to 2.")
     assert flow_of(news_db, phone2.number) == "updates"
+
+
+def test_stop_then_start_brings_no_news_back_until_they_say_yes_again(news_app, news_db):
+    phone = phone_on(news_app, "+15551230051")
+    request_food(phone)
+    phone.text("sure")
+    phone.text("STOP")
+    assert phone.text("START").startswith("Welcome back.")
+    assert consent(news_db, phone.number) == {"food": False}
+    coordinator = signed_in(news_app, news_db, "coordinator")
+
+    def chosen() -> str:
+        return html.unescape(page_text(coordinator.get("/broadcasts?choose=1&audience=residents&kind=food")))
+
+    assert "1 resident will get this broadcast." not in chosen()
+    assert "0 residents will get this broadcast." in chosen()
+    # Asked again after their next request, since STOP answered nothing; or UPDATES turns news on.
+    assert "You already have request" in request_food(phone, details="milk and bread")
+    phone.text("2")  # a new request
+    phone.text("milk and bread")
+    phone.text("Elm St, 02139")
+    assert ASKED in phone.text("1")
+    phone.text("no")
+    assert phone.text("UPDATES") == "You will get news texts about Food. Reply UPDATES to stop them."
+    assert "1 resident will get this broadcast." in chosen()

@@ -61,6 +61,11 @@ def not_an_answer(ctx: Ctx, text: str) -> Next | None:
     return answer_step(ctx, text)
 
 
+def after_opt_in(ctx: Ctx) -> None:
+    """START after STOP: news stays off until they say yes again (asked, or UPDATES)."""
+    updates.after_opt_in(ctx.session, ctx.contact, ctx.contact.opted_out_at, ctx.now)
+
+
 def toggle(ctx: Ctx) -> str:
     """The UPDATES word: news texts on or off, and what that means, in one reply."""
     on, kinds = updates.toggle(ctx.session, ctx.settings, ctx.contact, ctx.now)
