@@ -15,7 +15,10 @@ from sqlalchemy import select
 from hotline import create_app
 from hotline.models import Contact, Conversation, OutboxMessage, UpdateConsent
 
-from .conftest import Phone
+from hotline.i18n import Translator
+from hotline.sms import count_segments
+
+from .conftest import Phone, reply_messages
 from .console import post, signed_in
 from .console import text as page_text
 from .test_broadcasts import send_form
@@ -82,8 +85,9 @@ def test_asked_once_after_a_request_and_a_natural_yes_is_kept(news_app, news_db,
 
 def test_a_no_in_spanish_is_kept(news_app, news_db):
     phone = phone_on(news_app, "+15551230002")
-    done = request_food(phone, language="2", details="comida para 3")
-    assert "novedades" in done.lower() or "noticias" in done.lower()
+    request_food(phone, language="2", details="comida para 3")
+    asked = phone.notices[-1]  # in a text of its own after the request's number
+    assert "novedades" in asked.lower() or "noticias" in asked.lower()
     phone.text("no gracias")
     assert consent(news_db, phone.number) == {"food": False}
 
@@ -247,3 +251,25 @@ def test_stop_then_start_brings_no_news_back_until_they_say_yes_again(news_app, 
     phone.text("no")
     assert phone.text("UPDATES") == "You will get news texts about Food. Reply UPDATES to stop them."
     assert "1 resident will get this broadcast." in chosen()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl"])
+def test_the_request_number_and_the_news_question_each_fit_two_segments(news_app, news_db, language):
+    phone = phone_on(news_app, "+15551230061")
+    phone.text("hi")
+    with news_db.session() as session:
+        contact = session.scalars(select(Contact).where(Contact.phone == phone.number)).one()
+        contact.language, contact.language_source = language, "chosen"
+    phone.text("MENU")
+    phone.text("1")
+    phone.text("groceries for 3")
+    phone.text("Elm St, 02139")
+    phone.notices.clear()
+    response = phone.post("1")
+    texts = reply_messages(response.data)
+    no = Translator(language, news_app.extensions["hotline"].settings.locales_dir)._("No")
+    assert texts[-1].endswith(f"\n2 {no}"), texts  # the question, asked last
+    assert re.search(r"\d{6}", texts[0])  # the request's number comes first
+    assert all(count_segments(text).segments <= 2 for text in texts), [count_segments(t) for t in texts]
+    # Twilio retrying the webhook gets the same texts again.
+    assert reply_messages(phone.post("1", sid=phone.last_sid).data) == texts

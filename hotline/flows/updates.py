@@ -31,11 +31,13 @@ def kind_label(ctx: Ctx, kind: str) -> str:
 def ask(ctx: Ctx) -> Prompt:
     kind = ctx.data.get("kind", "other")
     return Prompt(
-        # Said right after the request's number, in the same text: kept short so the two fit in two segments.
+        # Said right after the request's number: in the same text where the two fit in two segments
+        # (kept short for that), else in a text of its own.
         ctx._("Want news texts about this kind of help (%(kind)s)? Change it any time with %(word)s.",
               kind=kind_label(ctx, kind), word=ctx.word("updates")),
         (Choice("yes", ctx._("Yes"), means=YES), Choice("no", ctx._("No"), means=NO)),
         CHOICE,
+        apart=True,
     )
 
 
