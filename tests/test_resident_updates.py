@@ -13,7 +13,7 @@ import time_machine
 from sqlalchemy import select
 
 from hotline import create_app
-from hotline.models import Contact, Conversation, OutboxMessage, UpdateConsent
+from hotline.models import AuditEntry, Contact, Conversation, OutboxMessage, UpdateConsent
 
 from hotline.i18n import Translator
 from hotline.sms import count_segments
@@ -273,3 +273,20 @@ def test_the_request_number_and_the_news_question_each_fit_two_segments(news_app
     assert all(count_segments(text).segments <= 2 for text in texts), [count_segments(t) for t in texts]
     # Twilio retrying the webhook gets the same texts again.
     assert reply_messages(phone.post("1", sid=phone.last_sid).data) == texts
+
+
+def test_news_to_residents_is_audited_as_news_to_residents_never_as_to_volunteers(news_app, news_db):
+    phone = phone_on(news_app, "+15551230071")
+    request_food(phone)
+    phone.text("sure")
+    coordinator = signed_in(news_app, news_db, "coordinator")
+    preview = post(coordinator, "/broadcasts/preview",
+                   {"audience": "residents", "kind": "food", "text_en": "Pantry open tomorrow 9-12."})
+    coordinator.post("/broadcasts/send", data=send_form(preview))
+    with news_db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "news_sent")).one()
+        assert entry.after["filters"]["audience"] == "residents" and entry.after["filters"]["kind"] == "food"
+        assert phone.number[2:] not in str(entry.after)
+    audit = html.unescape(page_text(coordinator.get("/audit")))
+    assert "Sent news texts to residents who asked for them" in audit
+    assert "Sent a broadcast to volunteers" not in audit
