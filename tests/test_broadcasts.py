@@ -315,6 +315,9 @@ def test_after_the_resident_writes_to_their_volunteer_the_answer_reaches_the_res
     assert ("+15551234567", "Ana (volunteer): Yes, 5 minutes away") in outbox(db, kind="relay")
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(BroadcastReply)) == 0
+    # Once the task is over, the words about it are answered: the next text replies to the broadcast.
+    ana.text(f"DONE {code}")
+    assert ana.text("Saturday works too").startswith("Thank you, the coordinators have your reply.")
 
 
 def test_replies_to_broadcasts_are_removed_with_old_messages(client, db, settings, coordinator, at_noon):

@@ -61,7 +61,7 @@ def reply_to_broadcast(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None
     tasks = offers.open_tasks(ctx.session, volunteer)
     if any(max(o.offered_at, o.claimed_at or o.offered_at) > broadcast.created_at for o in tasks):
         return None  # an offer or a claim came after the broadcast: that is what they are answering
-    if broadcasts.superseded(ctx.session, ctx.contact, broadcast):
+    if broadcasts.superseded(ctx.session, ctx.contact, broadcast, {o.need_id for o in tasks}):
         return None  # their resident wrote to them after the broadcast: the answer is for the resident
     claimed = [o.code for o in tasks if o.status == offers.CLAIMED]
     prefixed = CODE_PREFIX.match(text)
