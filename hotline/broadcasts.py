@@ -475,6 +475,17 @@ def replying_to(session: Session, contact: Contact, now: datetime) -> Broadcast 
         .order_by(Broadcast.id.desc()).limit(1)).first()
 
 
+def superseded(session: Session, contact: Contact, broadcast: Broadcast, need_ids) -> bool:
+    """Whether a text about one of their open tasks reached them after the broadcast (their
+    resident's words): their next words answer that, not the broadcast."""
+    need_ids = list(need_ids)
+    if not need_ids:
+        return False  # a task already over (withdrawn, done) is nothing to answer
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.contact_id == contact.id, OutboxMessage.need_id.in_(need_ids),
+        OutboxMessage.kind != KIND, OutboxMessage.created_at > broadcast.created_at).limit(1)) is not None
+
+
 def keep_reply(session: Session, broadcast: Broadcast, contact: Contact, name: str, text: str,
                now: datetime) -> BroadcastReply:
     reply = BroadcastReply(broadcast_id=broadcast.id, contact_id=contact.id, name=name[:64],

@@ -13,7 +13,7 @@ from .config import Settings
 from .db import Database, insert_ignore, insert_with_changes
 from .flows.engine import Ctx, Reply
 from .flows.erase import retention_notice
-from .flows.render import reply_sms
+from .flows.render import reply_texts
 from .flows.runner import lock_turn, respond
 from . import guard, volunteers
 from .guard import blocks
@@ -39,6 +39,8 @@ class Outcome:
     duplicate: bool = False
     # A second text with the first reply a new number can read: how long things are kept.
     notice: str | None = None
+    # The open question in a text of its own, sent right after the reply, when the two would not fit in one.
+    question: str | None = None
 
 
 def for_sending(text: str, language: str | None, ascii_fallback: bool) -> str:
@@ -96,8 +98,10 @@ def _handle(
                     # A retried DELETE: the number was erased, and this retry must not bring it back.
                     session.delete(conversation)
                     session.delete(conversation.contact)
-                text, _, notice = (seen.reply or "").partition(NOTICE_SEPARATOR)
-                return Outcome(text if seen.reply is not None else None, duplicate=True, notice=notice or None)
+                text, _, rest = (seen.reply or "").partition(NOTICE_SEPARATOR)
+                notice, _, question = rest.partition(NOTICE_SEPARATOR)
+                return Outcome(text if seen.reply is not None else None, duplicate=True, notice=notice or None,
+                               question=question or None)
 
         contact = conversation.contact
         ctx = Ctx(session, settings, contact, conversation, channel, now)
@@ -106,9 +110,13 @@ def _handle(
         if not verdict.answer:
             return _kept(ctx, verdict, text, message_sid, phone)
         reply = respond(ctx, text)
-        reply_text = reply_sms(reply)
+        texts = reply_texts(reply) if channel == "sms" else ["\n".join(reply_texts(reply))]
+        reply_text = texts[0] if texts and texts[0] else None
+        question = texts[1] if len(texts) > 1 else None
         if reply_text and channel == "sms":
             reply_text = for_sending(reply_text, contact.language, settings.sms_ascii_fallback)
+        if question:
+            question = for_sending(question, contact.language, settings.sms_ascii_fallback)
         notice = None
         if (reply_text and channel == "sms" and not ctx.erase and contact.privacy_told_at is None
                 and (contact.language is not None or conversation.flow != "language")):
@@ -119,6 +127,8 @@ def _handle(
         if reply_text:
             guard.replied(settings, contact, now)
         stored = reply_text if notice is None else f"{reply_text}{NOTICE_SEPARATOR}{notice}"
+        if question:
+            stored = f"{reply_text}{NOTICE_SEPARATOR}{notice or ''}{NOTICE_SEPARATOR}{question}"
         if ctx.erase:
             # They said yes to DELETE: everything goes, this message's words included (its sid
             # stays, so a retried webhook gets the same answer and erases nothing twice).
@@ -135,11 +145,11 @@ def _handle(
             }, (contact, conversation))
         if channel == "sms":
             # Replies in TwiML are billed like any text: they count toward the SMS budget.
-            billed = sum(count_segments(part).segments for part in (reply_text, notice) if part)
+            billed = sum(count_segments(part).segments for part in (reply_text, question, notice) if part)
             budget.record(session, settings, budget.SMS, billed, now)
     if reply_text and count_segments(reply_text).segments > 2:
         log.warning("reply to %s costs %d segments", mask(phone), count_segments(reply_text).segments)
-    return Outcome(reply_text, reply, notice=notice)
+    return Outcome(reply_text, reply, notice=notice, question=question)
 
 
 def _volunteers(ctx: Ctx) -> bool:

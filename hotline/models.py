@@ -803,6 +803,7 @@ class UpdateConsent(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     wanted: Mapped[bool] = mapped_column(default=False)
-    # "asked" (the question after a request) or "keyword" (UPDATES), for whoever checks consent later.
+    # "asked" (the question after a request), "keyword" (UPDATES) or "stop" (STOP then START took a yes
+    # back), for whoever checks consent later.
     source: Mapped[str] = mapped_column(String(16), default="asked")
     at: Mapped[datetime] = mapped_column(default=now)

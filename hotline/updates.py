@@ -16,6 +16,7 @@ from .models import Contact, Need, UpdateConsent
 
 ASKED = "asked"  # answered the question after a request
 KEYWORD = "keyword"  # texted UPDATES
+STOP = "stop"  # texted STOP (or their carrier said so), then START: off until they say yes again
 
 
 def offered(settings: Settings) -> tuple[str, ...]:
@@ -24,8 +25,10 @@ def offered(settings: Settings) -> tuple[str, ...]:
 
 
 def answered(session: Session, contact: Contact, kind: str) -> bool:
-    """Whether they said yes or no about this kind already (they are never asked twice)."""
-    return session.get(UpdateConsent, (contact.id, kind)) is not None
+    """Whether they said yes or no about this kind already (they are never asked twice; a STOP
+    answered nothing, so they are asked again after their next request)."""
+    row = session.get(UpdateConsent, (contact.id, kind))
+    return row is not None and row.source != STOP
 
 
 def wanted(session: Session, contact: Contact) -> list[str]:
@@ -42,6 +45,14 @@ def record(session: Session, contact: Contact, kinds, wanted: bool, now: datetim
             session.add(UpdateConsent(contact_id=contact.id, kind=kind, wanted=wanted, source=source, at=now))
         else:
             row.wanted, row.source, row.at = wanted, source, now
+    session.flush()
+
+
+def after_opt_in(session: Session, contact: Contact, stopped_at: datetime | None, now: datetime) -> None:
+    """Back after STOP: every yes they gave before is off, so START alone never brings news back."""
+    for row in session.scalars(select(UpdateConsent).where(UpdateConsent.contact_id == contact.id,
+                                                           UpdateConsent.wanted.is_(True))):
+        row.wanted, row.source, row.at = False, STOP, stopped_at or now
     session.flush()
 
 

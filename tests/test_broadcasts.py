@@ -308,6 +308,31 @@ def test_words_starting_with_a_task_code_still_reach_its_resident(client, db, se
         assert [r.body for r in session.scalars(select(BroadcastReply))] == ["Yes, Saturday works"]
 
 
+def test_after_the_resident_writes_to_their_volunteer_the_answer_reaches_the_resident(
+        client, db, settings, coordinator, make_phone, at_noon):
+    from .test_volunteers import request_food
+
+    add_volunteer(db, ANA, "Ana")
+    resident = make_phone("+15551234567")
+    request_food(resident)
+    with db.session() as session:
+        code = re.search(r"\b(\d{3})\b", session.scalars(select(OutboxMessage.body)
+                                                        .where(OutboxMessage.kind == "offer")).one()).group(1)
+    ana = Phone(client, ANA)
+    ana.text(code)
+    at_noon.shift(timedelta(minutes=5))
+    send(coordinator, en="Food drive Saturday. Can you help?")
+    at_noon.shift(timedelta(minutes=5))
+    assert resident.text("Are you coming soon?") == "Sent to Ana."
+    assert ana.text("Yes, 5 minutes away") == f"Sent to the resident of task {code}."
+    assert ("+15551234567", "Ana (volunteer): Yes, 5 minutes away") in outbox(db, kind="relay")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(BroadcastReply)) == 0
+    # Once the task is over, the words about it are answered: the next text replies to the broadcast.
+    ana.text(f"DONE {code}")
+    assert ana.text("Saturday works too").startswith("Thank you, the coordinators have your reply.")
+
+
 def test_replies_to_broadcasts_are_removed_with_old_messages(client, db, settings, coordinator, at_noon):
     from hotline.privacy import retention
 

@@ -114,9 +114,9 @@ class ChatSession:
 
     def send(self, text: str) -> str | None:
         outcome = handle_message(self.db, self.settings, self.phone, text, channel="sms")
-        if outcome.notice:
-            # Two texts on the phone: the reply, then the note on what is kept.
-            return f"{outcome.text or ''}\n\n{outcome.notice}".strip()
+        if outcome.notice or outcome.question:
+            # Two or three texts on the phone: the reply, the question apart, the note on what is kept.
+            return "\n\n".join(part for part in (outcome.text, outcome.question, outcome.notice) if part) or None
         return outcome.text
 
     def others(self) -> list[str]:

@@ -55,6 +55,8 @@ class Prompt:
     note_on_retry: bool = True
     # The question as said on a call, when the text's wording ("Reply with a number") only fits a text.
     spoken: str | None = None
+    # By text, asked in a text of its own when it would push the words before it past two segments.
+    apart: bool = False
 
     def choice_for(self, answer: str, words: Answers | None = None, *, whole: bool = False) -> str | None:
         """Return the value of the choice an answer picks: by number (in digits or words), by

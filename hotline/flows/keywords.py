@@ -32,6 +32,8 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
         return AGAIN
     if contact.opted_out and ctx.channel != "voice":
         if word in kw.CARRIER_OPT_IN:
+            # STOP took back every yes to news; START alone gives none back (UPDATES does).
+            updates.after_opt_in(ctx)
             contact.opted_out = False
             contact.opted_out_at = None
             ctx.say(ctx._("Welcome back. You will get texts from the hotline again."))

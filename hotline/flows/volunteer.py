@@ -57,7 +57,7 @@ def intercept(ctx: Ctx, text: str) -> Next | None:
 def reply_to_broadcast(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None:
     """Keep a volunteer's answer to a recent broadcast for the coordinators: never a request, never
     words for a resident. Words that start with the code of one of their tasks still go to its resident,
-    and after an offer or a claim newer than the broadcast, their words answer that, as before."""
+    and after an offer, a claim or a resident's words newer than the broadcast, their words answer that."""
     if ctx.channel != "sms" or not ctx.idle or not text.strip():
         return None
     broadcast = broadcasts.replying_to(ctx.session, ctx.contact, ctx.now)
@@ -66,6 +66,8 @@ def reply_to_broadcast(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | None
     tasks = offers.open_tasks(ctx.session, volunteer)
     if any(max(o.offered_at, o.claimed_at or o.offered_at) > broadcast.created_at for o in tasks):
         return None  # an offer or a claim came after the broadcast: that is what they are answering
+    if broadcasts.superseded(ctx.session, ctx.contact, broadcast, {o.need_id for o in tasks}):
+        return None  # their resident wrote to them after the broadcast: the answer is for the resident
     claimed = [o.code for o in tasks if o.status == offers.CLAIMED]
     prefixed = CODE_PREFIX.match(text)
     if prefixed and prefixed.group(1) in claimed:

@@ -29,6 +29,8 @@ def sms():
     response = MessagingResponse()
     if outcome.text:
         response.message(outcome.text)
+    if outcome.question:
+        response.message(outcome.question)
     if outcome.notice:
         response.message(outcome.notice)
     return twiml(response)

@@ -62,6 +62,7 @@ ACTIONS = {
     "fund_approve": N_("Approved a payment from the fund"),
     "fund_reverse": N_("Reversed a fund entry"),
     "broadcast_sent": N_("Sent a broadcast to volunteers"),
+    "news_sent": N_("Sent news texts to residents who asked for them"),
     "broadcast_held_sent": N_("Sent a broadcast's texts held by the budget"),
     "call": N_("Asked the hotline to put them through to a resident"),
     "phone_set": N_("Saved the phone the hotline rings"),

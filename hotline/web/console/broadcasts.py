@@ -220,7 +220,9 @@ def send():
     if not sent.created:
         flash(_("This broadcast was sent already; it was not sent again."), "error")
         return redirect(url_for("broadcasts.show", broadcast_id=broadcast.id))
-    access.record("broadcast_sent", f"broadcast {broadcast.id}", after={
+    # Residents' news is logged as what it is: texts to residents, never "to volunteers".
+    action = "news_sent" if filters.audience == broadcasts.RESIDENTS else "broadcast_sent"
+    access.record(action, f"broadcast {broadcast.id}", after={
         "filters": {k: v for k, v in filters.as_dict().items() if v}, "recipients": broadcast.recipients,
         "queued": sent.queued, "held": sent.held, "segments": broadcast.segments, "languages": sorted(texts)})
     if sent.held:
