@@ -257,7 +257,7 @@ class Sandbox:
             outcome = handle_message(hotline.db, hotline.settings, phone.number, body,
                                      message_sid="SM" + uuid.uuid4().hex)
             state["entries"].append(_entry(phone, "out", "text", body))
-            for reply in (outcome.text, outcome.notice):
+            for reply in (outcome.text, outcome.question, outcome.notice):
                 if reply:
                     state["entries"].append(_entry(phone, "in", "text", reply))
 
