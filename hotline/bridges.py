@@ -95,11 +95,13 @@ def under_way(session: Session, need: Need, now: datetime) -> OutboxMessage | No
 
 
 def ask(session: Session, settings: Settings, need: Need, *, phone: str | None, language: str, who: str,
-        role: str, now: datetime, actor: str = "") -> OutboxMessage:
+        role: str, now: datetime, actor: str = "", user_id: int | None = None,
+        volunteer_id: int | None = None) -> OutboxMessage:
     """Ring `phone` (the asker's own) to put them through to the need's resident; raise BridgeError if not.
 
     `who` names the asker in the need's history (an email, a helper's first name), `actor` is
-    the console account when there is one; `language` is the one the asker hears.
+    the console account when there is one; `language` is the one the asker hears. `user_id` or
+    `volunteer_id` names the asker again when they press 1: by then they may no longer be allowed.
     """
     # The need's row is locked (PostgreSQL) so two clicks at once place one call.
     session.scalars(select(Need.id).where(Need.id == need.id).with_for_update()).one()
@@ -115,7 +117,8 @@ def ask(session: Session, settings: Settings, need: Need, *, phone: str | None, 
         raise BridgeError("own_number")
     words = asker_words(Translator(language, settings.locales_dir), need.ref)
     row = queue_call(session, contact, words, kind=BRIDGE, need_id=need.id, ttl=TTL,
-                     meta={"language": language, "by": who, "as": role})
+                     meta={"language": language, "by": who, "as": role, "user_id": user_id,
+                           "volunteer_id": volunteer_id})
     need.events.append(NeedEvent(at=now, kind=ASKED, note=who, actor=actor))
     log.info("masked call for request %s: ringing %s first", need.ref, mask(phone))
     return row

@@ -378,3 +378,21 @@ def test_a_viewer_has_no_phone_to_save(harness):
     assert client.get("/account").status_code == 403
     assert post(client, "/account/phone", {"phone": "+16175550123"}).status_code == 403
     assert 'href="/account"' not in client.get("/needs").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("meanwhile", ["disabled", "made a viewer"])
+def test_an_account_disabled_before_pressing_1_is_not_put_through(harness, meanwhile):
+    ref = make_need(harness)
+    sid, outbox_id = put_through(harness, ref)
+    with harness.db.session() as session:
+        user = session.scalars(select(User).where(User.email == EMAIL)).one()
+        if meanwhile == "disabled":
+            user.active = False
+        else:
+            user.role = "viewer"
+    for url, extra in ((f"{PUBLIC_URL}/twilio/voice/notify?o={outbox_id}", {}),
+                       (f"{PUBLIC_URL}/twilio/voice/bridge/connect?o={outbox_id}", {"Digits": "1"})):
+        answer = leg(harness, url, sid, **extra)
+        assert ET.fromstring(answer).find("Dial") is None and ET.fromstring(answer).find("Hangup") is not None
+        assert RESIDENT[1:] not in answer.decode() and b"cannot be put through" in answer
+    assert harness.fake.calls_to(RESIDENT) == []

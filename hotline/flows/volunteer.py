@@ -144,7 +144,7 @@ def call_resident(ctx: Ctx, volunteer: Volunteer, code: str) -> str:
         return copy.task_closed(ctx.translator(), code)
     try:
         bridges.ask(ctx.session, ctx.settings, need, phone=ctx.contact.phone, language=ctx.language,
-                    who=volunteer.first_name, role=bridges.VOLUNTEER, now=ctx.now)
+                    who=volunteer.first_name, role=bridges.VOLUNTEER, now=ctx.now, volunteer_id=volunteer.id)
     except bridges.BridgeError as error:
         if error.code == "busy":
             return ctx._("A call to the resident of task %(code)s is already under way. Try again in a few minutes.",

@@ -291,7 +291,8 @@ def call(ref: str):
     user = g.user
     try:
         row = bridges.ask(g.db_session, hotline().settings, need, phone=user.phone, language=translator().code,
-                          who=user.email, role=bridges.COORDINATOR, now=utcnow(), actor=user.email)
+                          who=user.email, role=bridges.COORDINATOR, now=utcnow(), actor=user.email,
+                          user_id=user.id)
     except bridges.BridgeError as error:
         g.db_session.rollback()
         flash(call_problem(error.code), "error")
