@@ -70,11 +70,22 @@ def erased(contact: Contact | None) -> bool:
     return contact is None or contact.phone == ERASED
 
 
+def hotline_refusal(settings: Settings) -> str | None:
+    """Why this hotline cannot place a masked call at all, if it cannot."""
+    if not settings.twilio_phone_number:
+        return "no_hotline_number"
+    if not settings.twilio_configured:
+        # Without an account the console transport only logs a call: nothing would ring.
+        return "no_twilio"
+    return None
+
+
 def refusal(settings: Settings, need: Need) -> str | None:
     """Why nobody may be put through to this need's resident now, if there is a reason."""
     contact = need.contact
-    if not settings.twilio_phone_number:
-        return "no_hotline_number"
+    reason = hotline_refusal(settings)
+    if reason is not None:
+        return reason
     if erased(contact):
         return "erased"
     if contact.opted_out:

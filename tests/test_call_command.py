@@ -25,8 +25,9 @@ OTHER = "+16175554002"
 
 
 @pytest.fixture
-def settings(settings):
-    return replace(settings, twilio_phone_number=HOTLINE_NUMBER)
+def settings(twilio_settings):
+    # Calls are placed through (a stand-in for) Twilio: without an account nothing would ring.
+    return twilio_settings
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_call_and_the_task_code_rings_the_helper_then_puts_them_through(app, db,
     # The resident's number is nowhere in what the helper gets.
     assert all(RESIDENT[2:] not in body for body in sent_to(db, HELPER))
 
-    app.extensions["hotline"].queue.drain()  # the console transport places the call
+    app.extensions["hotline"].queue.drain()  # the outbox places the call
     with db.session() as session:
         row = session.get(OutboxMessage, row.id)
         need = session.scalars(select(Need)).one()
@@ -219,3 +220,12 @@ def test_a_helper_who_still_holds_the_task_is_put_through(app, db, clock):
     row = placed_for(app, db, helper, code)
     assert row.meta["volunteer_id"] is not None
     assert press(app, row, "bridge/connect", Digits="1").find("Dial/Number").text == RESIDENT
+
+
+def test_a_hotline_without_a_twilio_account_says_it_cannot_place_calls(app, db, clock):
+    helper, code = claimed(app, db)
+    hotline = app.extensions["hotline"]
+    hotline.settings = replace(hotline.settings, twilio_account_sid="", twilio_auth_token="")
+    assert helper.text(f"CALL {code}") == (f"This hotline cannot place calls. Write to the resident of task {code} "
+                                           f"instead: {code} and your words.")
+    assert bridge_rows(db) == [] and call_events(db) == []

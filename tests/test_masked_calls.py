@@ -396,3 +396,29 @@ def test_an_account_disabled_before_pressing_1_is_not_put_through(harness, meanw
         assert ET.fromstring(answer).find("Dial") is None and ET.fromstring(answer).find("Hangup") is not None
         assert RESIDENT[1:] not in answer.decode() and b"cannot be put through" in answer
     assert harness.fake.calls_to(RESIDENT) == []
+
+
+def test_a_hotline_without_a_twilio_account_refuses_plainly_and_places_nothing(harness):
+    from dataclasses import replace
+
+    # The number is set but no account: the console stand-in would only log the call, nothing would ring.
+    harness.hotline.settings = replace(harness.hotline.settings, twilio_account_sid="", twilio_auth_token="")
+    ref = make_need(harness)
+    client = coordinator(harness)
+    message = "This hotline has no Twilio account, so it cannot place calls."
+    assert message in text(client.get(f"/needs/{ref}")) and message in text(client.get("/account"))
+    response = post(client, f"/needs/{ref}/call", follow=True)
+    assert message in text(response) and "The hotline is calling your phone now" not in text(response)
+    harness.run_jobs()
+    assert rows(harness) == [] and events(harness, ref) == [] and harness.fake.calls == []
+
+
+def test_a_hotline_without_a_number_says_so_in_a_coordinators_words(harness):
+    from dataclasses import replace
+
+    harness.hotline.settings = replace(harness.hotline.settings, twilio_phone_number="")
+    ref = make_need(harness)
+    client = coordinator(harness)
+    shown = text(post(client, f"/needs/{ref}/call", follow=True))
+    assert "The hotline has no phone number to call from yet. An admin can add one (TWILIO_PHONE_NUMBER)." in shown
+    assert rows(harness) == []

@@ -149,6 +149,9 @@ def call_resident(ctx: Ctx, volunteer: Volunteer, code: str) -> str:
         if error.code == "busy":
             return ctx._("A call to the resident of task %(code)s is already under way. Try again in a few minutes.",
                          code=code)
+        if error.code in ("no_hotline_number", "no_twilio"):
+            return ctx._("This hotline cannot place calls. Write to the resident of task %(code)s instead: %(code)s "
+                         "and your words.", code=code)
         return ctx._("We cannot call the resident of task %(code)s. Write to them instead: %(code)s and your "
                      "words.", code=code)
     return ctx._("We are calling you now. Pick up and press 1 to be put through to the resident of task %(code)s. "

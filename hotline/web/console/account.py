@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from ... import accounts
+from ... import accounts, bridges
 from ...phones import mask
 from ..twilio import hotline
 from . import access
 from .i18n import gettext as _
+from .needs import call_problem
 
 bp = Blueprint("account", __name__)
 # Longest phone field read; anything longer is refused, never cut.
@@ -21,8 +22,9 @@ MAX_PHONE = 64
 
 def page(status: int = 200, *, error: str | None = None, typed: str = ""):
     user = g.user
+    reason = bridges.hotline_refusal(hotline().settings)
     return render_template("console/account.html", section="account", phone=mask(user.phone) if user.phone else "",
-                           error=error, typed=typed, calls=hotline().settings.twilio_phone_number != ""), status
+                           error=error, typed=typed, cannot_call=call_problem(reason) if reason else ""), status
 
 
 @bp.get("/account")

@@ -169,7 +169,9 @@ def calling(need: Need) -> Calling | None:
 
 def call_problem(code: str) -> str:
     return {
-        "no_hotline_number": _("The hotline has no phone number to call from (TWILIO_PHONE_NUMBER)."),
+        "no_hotline_number": _("The hotline has no phone number to call from yet. An admin can add one "
+                               "(TWILIO_PHONE_NUMBER)."),
+        "no_twilio": _("This hotline has no Twilio account, so it cannot place calls."),
         "no_phone": _("Save your own phone first: the hotline rings it, then puts you through."),
         "erased": _("The person who asked was erased at their request: nothing more can be done for it."),
         "opted_out": _("The resident texted STOP: the hotline does not call them."),
