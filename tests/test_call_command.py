@@ -229,3 +229,20 @@ def test_a_hotline_without_a_twilio_account_says_it_cannot_place_calls(app, db, 
     assert helper.text(f"CALL {code}") == (f"This hotline cannot place calls. Write to the resident of task {code} "
                                            f"instead: {code} and your words.")
     assert bridge_rows(db) == [] and call_events(db) == []
+
+
+def test_an_erased_helpers_name_leaves_the_call_history(app, db, clock):
+    from hotline.clock import now as clock_now
+    from hotline.privacy import erase
+
+    helper, code = claimed(app, db)
+    row = placed_for(app, db, helper, code)
+    press(app, row, "bridge/done", DialCallStatus="completed", DialCallDuration="75")
+    assert call_events(db) == [(bridges.ASKED, "Rosa"), (bridges.TALKED, "Rosa · 1:15")]
+    with db.session() as session:
+        erase.forget(session, app.extensions["hotline"].settings,
+                     session.scalars(select(Contact).where(Contact.phone == HELPER)).one(),
+                     clock_now(), actor="admin@example.org", reason="asked to be forgotten")
+    assert call_events(db) == [(bridges.ASKED, ""), (bridges.TALKED, "")]
+    with db.session() as session:
+        assert "Rosa" not in str(session.get(OutboxMessage, row.id).meta)
