@@ -163,6 +163,12 @@ def call_back_missed(contact_id: int, call_sid: str, ended_at: str) -> str:
     return missed.call_back(hotline.db, hotline.settings, contact_id, call_sid, ended_at)
 
 
+def missed_call_sweep() -> str:
+    """Call back the missed calls whose scheduled call back was lost (the queue was down)."""
+    hotline = current()
+    return missed.sweep(hotline.db, hotline.settings)
+
+
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
@@ -183,6 +189,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "checkin_followup": checkin_followup,
     "checkin_sweep": checkin_sweep,
     missed.JOB: call_back_missed,
+    "missed_call_sweep": missed_call_sweep,
 }
 
 
@@ -195,6 +202,8 @@ def periodic(settings: Settings) -> dict[str, float]:
         "ride_sweep": 60,
         "safety_sweep": 60,
         "checkin_sweep": 60,
+        # A call back is a scheduled job; this finds any that were lost.
+        "missed_call_sweep": 60,
         "retention_sweep": settings.retention_sweep_seconds,
         "care_sweep": settings.care_sweep_seconds,
     }
