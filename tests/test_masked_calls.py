@@ -375,9 +375,9 @@ def test_a_call_that_could_not_be_placed_says_so_in_the_history(harness):
 
 def test_a_viewer_has_no_phone_to_save(harness):
     client = coordinator(harness, role="viewer", email="val@example.org", phone=None)
-    assert client.get("/account").status_code == 403
+    page = client.get("/account")
+    assert page.status_code == 200 and 'name="phone"' not in page.get_data(as_text=True)
     assert post(client, "/account/phone", {"phone": "+16175550123"}).status_code == 403
-    assert 'href="/account"' not in client.get("/needs").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("meanwhile", ["disabled", "made a viewer"])
