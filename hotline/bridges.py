@@ -70,11 +70,22 @@ def erased(contact: Contact | None) -> bool:
     return contact is None or contact.phone == ERASED
 
 
+def hotline_refusal(settings: Settings) -> str | None:
+    """Why this hotline cannot place a masked call at all, if it cannot."""
+    if not settings.twilio_phone_number:
+        return "no_hotline_number"
+    if not settings.twilio_configured:
+        # Without an account the console transport only logs a call: nothing would ring.
+        return "no_twilio"
+    return None
+
+
 def refusal(settings: Settings, need: Need) -> str | None:
     """Why nobody may be put through to this need's resident now, if there is a reason."""
     contact = need.contact
-    if not settings.twilio_phone_number:
-        return "no_hotline_number"
+    reason = hotline_refusal(settings)
+    if reason is not None:
+        return reason
     if erased(contact):
         return "erased"
     if contact.opted_out:
@@ -95,11 +106,13 @@ def under_way(session: Session, need: Need, now: datetime) -> OutboxMessage | No
 
 
 def ask(session: Session, settings: Settings, need: Need, *, phone: str | None, language: str, who: str,
-        role: str, now: datetime, actor: str = "") -> OutboxMessage:
+        role: str, now: datetime, actor: str = "", user_id: int | None = None,
+        volunteer_id: int | None = None) -> OutboxMessage:
     """Ring `phone` (the asker's own) to put them through to the need's resident; raise BridgeError if not.
 
     `who` names the asker in the need's history (an email, a helper's first name), `actor` is
-    the console account when there is one; `language` is the one the asker hears.
+    the console account when there is one; `language` is the one the asker hears. `user_id` or
+    `volunteer_id` names the asker again when they press 1: by then they may no longer be allowed.
     """
     # The need's row is locked (PostgreSQL) so two clicks at once place one call.
     session.scalars(select(Need.id).where(Need.id == need.id).with_for_update()).one()
@@ -115,7 +128,8 @@ def ask(session: Session, settings: Settings, need: Need, *, phone: str | None, 
         raise BridgeError("own_number")
     words = asker_words(Translator(language, settings.locales_dir), need.ref)
     row = queue_call(session, contact, words, kind=BRIDGE, need_id=need.id, ttl=TTL,
-                     meta={"language": language, "by": who, "as": role})
+                     meta={"language": language, "by": who, "as": role, "user_id": user_id,
+                           "volunteer_id": volunteer_id})
     need.events.append(NeedEvent(at=now, kind=ASKED, note=who, actor=actor))
     log.info("masked call for request %s: ringing %s first", need.ref, mask(phone))
     return row

@@ -170,6 +170,12 @@ def fetch_sentence_recording(recording_id: int) -> str:
         lambda sid: hotline.transport.fetch_recording(sid, sentence_recordings.MAX_BYTES), recording_id)
 
 
+def missed_call_sweep() -> str:
+    """Call back the missed calls whose scheduled call back was lost (the queue was down)."""
+    hotline = current()
+    return missed.sweep(hotline.db, hotline.settings)
+
+
 # Every job by the name stored in the queue.
 JOBS: dict[str, Callable[..., Any]] = {
     "deliver": deliver,
@@ -191,6 +197,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "checkin_sweep": checkin_sweep,
     missed.JOB: call_back_missed,
     sentence_recordings.FETCH_JOB: fetch_sentence_recording,
+    "missed_call_sweep": missed_call_sweep,
 }
 
 
@@ -203,6 +210,8 @@ def periodic(settings: Settings) -> dict[str, float]:
         "ride_sweep": 60,
         "safety_sweep": 60,
         "checkin_sweep": 60,
+        # A call back is a scheduled job; this finds any that were lost.
+        "missed_call_sweep": 60,
         "retention_sweep": settings.retention_sweep_seconds,
         "care_sweep": settings.care_sweep_seconds,
     }

@@ -10,10 +10,10 @@ import time_machine
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import bridges
+from hotline import bridges, needs
 from hotline.i18n import Translator, keywords as kw, languages
 from hotline.i18n.spoken import speakable
-from hotline.models import Contact, Need, NeedEvent, OutboxMessage
+from hotline.models import Contact, Need, NeedEvent, OutboxMessage, Volunteer
 
 from .conftest import HOTLINE_NUMBER, PUBLIC_URL, Phone, sign
 from .test_volunteers import AFTERNOON, add_volunteer, code_in, request_food, sent_to
@@ -25,8 +25,9 @@ OTHER = "+16175554002"
 
 
 @pytest.fixture
-def settings(settings):
-    return replace(settings, twilio_phone_number=HOTLINE_NUMBER)
+def settings(twilio_settings):
+    # Calls are placed through (a stand-in for) Twilio: without an account nothing would ring.
+    return twilio_settings
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_call_and_the_task_code_rings_the_helper_then_puts_them_through(app, db,
     # The resident's number is nowhere in what the helper gets.
     assert all(RESIDENT[2:] not in body for body in sent_to(db, HELPER))
 
-    app.extensions["hotline"].queue.drain()  # the console transport places the call
+    app.extensions["hotline"].queue.drain()  # the outbox places the call
     with db.session() as session:
         row = session.get(OutboxMessage, row.id)
         need = session.scalars(select(Need)).one()
@@ -168,3 +169,80 @@ def test_a_spanish_speaking_helper_calls_in_spanish(app, db, clock):
         "They see the hotline's number, not yours.", code=code)
     [row] = bridge_rows(db)
     assert row.meta["language"] == "es"
+
+
+def placed_for(app, db, helper: Phone, code: str) -> OutboxMessage:
+    """CALL <code>, and the outbox places the call to the helper's own phone."""
+    helper.text(f"CALL {code}")
+    [row] = bridge_rows(db)
+    app.extensions["hotline"].queue.drain()
+    with db.session() as session:
+        row = session.get(OutboxMessage, row.id)
+    assert row.twilio_sid
+    return row
+
+
+def press(app, row: OutboxMessage, url: str, **extra) -> ET.Element:
+    base = {"CallSid": row.twilio_sid, "From": HOTLINE_NUMBER, "To": HELPER, "Direction": "outbound-api", **extra}
+    return ET.fromstring(webhook(app.test_client(), f"{PUBLIC_URL}/twilio/voice/{url}?o={row.id}", base))
+
+
+def drop_it(app, db, helper, code):
+    helper.text(f"DROP {code}")
+
+
+def remove_the_helper(app, db, helper, code):
+    from hotline import volunteers
+
+    with db.session() as session:
+        volunteers.remove(session.scalars(select(Volunteer).where(Volunteer.first_name == "Rosa")).one())
+
+
+def the_resident_withdraws(app, db, helper, code):
+    with db.session() as session:
+        session.scalars(select(Need)).one().status = needs.WITHDRAWN
+
+
+@pytest.mark.parametrize("meanwhile", [drop_it, remove_the_helper, the_resident_withdraws])
+def test_a_helper_who_lost_the_task_before_pressing_1_is_not_put_through(app, db, clock, meanwhile):
+    helper, code = claimed(app, db)
+    row = placed_for(app, db, helper, code)
+    meanwhile(app, db, helper, code)
+    # They pick up: the hotline says it cannot put them through, and never dials the resident.
+    for answer in (press(app, row, "notify"), press(app, row, "bridge/connect", Digits="1")):
+        assert answer.find("Dial") is None and answer.find("Gather") is None and answer.find("Hangup") is not None
+        assert RESIDENT[2:] not in ET.tostring(answer, encoding="unicode")
+        assert "cannot be put through" in answer.find("Say").text
+
+
+def test_a_helper_who_still_holds_the_task_is_put_through(app, db, clock):
+    helper, code = claimed(app, db)
+    row = placed_for(app, db, helper, code)
+    assert row.meta["volunteer_id"] is not None
+    assert press(app, row, "bridge/connect", Digits="1").find("Dial/Number").text == RESIDENT
+
+
+def test_a_hotline_without_a_twilio_account_says_it_cannot_place_calls(app, db, clock):
+    helper, code = claimed(app, db)
+    hotline = app.extensions["hotline"]
+    hotline.settings = replace(hotline.settings, twilio_account_sid="", twilio_auth_token="")
+    assert helper.text(f"CALL {code}") == (f"This hotline cannot place calls. Write to the resident of task {code} "
+                                           f"instead: {code} and your words.")
+    assert bridge_rows(db) == [] and call_events(db) == []
+
+
+def test_an_erased_helpers_name_leaves_the_call_history(app, db, clock):
+    from hotline.clock import now as clock_now
+    from hotline.privacy import erase
+
+    helper, code = claimed(app, db)
+    row = placed_for(app, db, helper, code)
+    press(app, row, "bridge/done", DialCallStatus="completed", DialCallDuration="75")
+    assert call_events(db) == [(bridges.ASKED, "Rosa"), (bridges.TALKED, "Rosa · 1:15")]
+    with db.session() as session:
+        erase.forget(session, app.extensions["hotline"].settings,
+                     session.scalars(select(Contact).where(Contact.phone == HELPER)).one(),
+                     clock_now(), actor="admin@example.org", reason="asked to be forgotten")
+    assert call_events(db) == [(bridges.ASKED, ""), (bridges.TALKED, "")]
+    with db.session() as session:
+        assert "Rosa" not in str(session.get(OutboxMessage, row.id).meta)

@@ -221,3 +221,76 @@ def test_an_unsigned_call_status_report_is_refused(harness):
                                headers={"X-Twilio-Signature": "forged"}).status_code == 403
     harness.settle(600)
     assert harness.fake.calls == []
+
+
+def test_a_call_back_lost_with_the_queue_is_placed_by_the_sweep_once(harness, monkeypatch):
+    from hotline import jobs
+    from hotline.outbound import outbox
+    from hotline.voice import missed
+
+    at(harness, AFTERNOON)
+    resident(harness)
+    enqueue = outbox.enqueue_now
+
+    def queue_down_for_call_backs(job_name, *args, **kwargs):
+        if job_name == missed.JOB:
+            return False  # as when Redis cannot be reached: logged, and the job is gone
+        return enqueue(job_name, *args, **kwargs)
+
+    monkeypatch.setattr(outbox, "enqueue_now", queue_down_for_call_backs)
+    rings_and_hangs_up(harness)
+    harness.later(10 * 60)
+    assert harness.fake.calls_to(RESIDENT) == []
+    assert jobs.periodic(harness.hotline.settings)["missed_call_sweep"] == 60
+    assert missed.sweep(harness.db, harness.hotline.settings).startswith("1 call back")
+    harness.run_jobs()
+    assert len(harness.fake.calls_to(RESIDENT)) == 1
+    # The sweep comes round again: that missed call was called back, nothing more.
+    harness.later(60)
+    assert missed.sweep(harness.db, harness.hotline.settings).startswith("0 call back")
+    harness.settle(3600)
+    assert len(harness.fake.calls_to(RESIDENT)) == 1 and len(call_backs(harness)) == 1
+
+
+def test_the_sweep_leaves_a_missed_call_already_called_back_alone(harness):
+    from hotline.voice import missed
+
+    at(harness, AFTERNOON)
+    resident(harness)
+    rings_and_hangs_up(harness)
+    harness.later(3 * 60 + 1)
+    assert len(harness.fake.calls_to(RESIDENT)) == 1
+    harness.later(10 * 60)
+    assert missed.sweep(harness.db, harness.hotline.settings).startswith("0 call back")
+    assert len(call_backs(harness)) == 1
+
+
+@pytest.mark.parametrize("local, allowed", [
+    ("08:00", True), ("20:30", True), ("20:31", False), ("20:59", False), ("21:00", False), ("07:59", False)])
+def test_a_call_back_is_queued_only_if_it_rings_before_the_latest_hour_even_when_held(harness, local, allowed):
+    from zoneinfo import ZoneInfo
+
+    from hotline.voice import missed
+
+    zone = ZoneInfo("America/New_York")
+    hour, minute = map(int, local.split(":"))
+    moment = datetime(2026, 3, 3, hour, minute, tzinfo=zone).astimezone(timezone.utc)
+    when = missed.allowed_at(harness.hotline.settings, moment)
+    assert (when == moment) is allowed
+    if not allowed:
+        assert when.astimezone(zone).hour == 8 and when > moment
+    else:
+        assert when + missed.TTL <= datetime(2026, 3, 3, 21, 0, tzinfo=zone)
+
+
+def test_a_call_at_twenty_to_nine_in_the_evening_is_called_back_in_the_morning(harness):
+    from zoneinfo import ZoneInfo
+
+    at(harness, datetime(2026, 3, 3, 20, 40, tzinfo=ZoneInfo("America/New_York")).astimezone(timezone.utc))
+    resident(harness)
+    rings_and_hangs_up(harness)
+    harness.settle(3600)
+    assert harness.fake.calls_to(RESIDENT) == []
+    harness.settle(12 * 3600)
+    [row] = call_backs(harness)
+    assert row.created_at.astimezone(ZoneInfo("America/New_York")).hour == 8

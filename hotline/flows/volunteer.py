@@ -179,11 +179,14 @@ def call_resident(ctx: Ctx, volunteer: Volunteer, code: str) -> str:
         return copy.task_closed(ctx.translator(), code)
     try:
         bridges.ask(ctx.session, ctx.settings, need, phone=ctx.contact.phone, language=ctx.language,
-                    who=volunteer.first_name, role=bridges.VOLUNTEER, now=ctx.now)
+                    who=volunteer.first_name, role=bridges.VOLUNTEER, now=ctx.now, volunteer_id=volunteer.id)
     except bridges.BridgeError as error:
         if error.code == "busy":
             return ctx._("A call to the resident of task %(code)s is already under way. Try again in a few minutes.",
                          code=code)
+        if error.code in ("no_hotline_number", "no_twilio"):
+            return ctx._("This hotline cannot place calls. Write to the resident of task %(code)s instead: %(code)s "
+                         "and your words.", code=code)
         return ctx._("We cannot call the resident of task %(code)s. Write to them instead: %(code)s and your "
                      "words.", code=code)
     return ctx._("We are calling you now. Pick up and press 1 to be put through to the resident of task %(code)s. "

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from .. import audit, needs, offers, volunteers
+from .. import audit, bridges, needs, offers, volunteers
 from ..config import Settings
 from ..db import insert_ignore
 from ..dispatch import checkins, commands, notes, resident
@@ -171,6 +171,20 @@ def _erase_volunteer(session: Session, volunteer: Volunteer) -> None:
             NeedEvent.need_id.in_(helped), NeedEvent.kind == notes.EVENT,
             NeedEvent.note.like(f"{_like(name)}: %", escape="\\"),
         ).values(note="").execution_options(synchronize_session=False))
+        # A masked call's history reads "Rosa · 1:15": the name goes, like everywhere else.
+        session.execute(update(NeedEvent).where(
+            NeedEvent.need_id.in_(helped), NeedEvent.kind.in_(bridges.EVENTS),
+            NeedEvent.note.like(f"{_like(name)} · %", escape="\\"),
+        ).values(note="").execution_options(synchronize_session=False))
+        # The calls' own rows say who asked (read out to the resident while the call is under way).
+        calls = session.scalars(select(OutboxMessage).where(OutboxMessage.need_id.in_(helped),
+                                                            OutboxMessage.kind == bridges.BRIDGE))
+        for row in calls:
+            meta = row.meta or {}
+            if meta.get("volunteer_id") == volunteer.id or (meta.get("as") == bridges.VOLUNTEER
+                                                            and meta.get("by") == name):
+                row.meta = {**meta, "by": "", "volunteer_id": None}
+        session.flush()  # before the expiry below drops what is not yet written
     session.execute(delete(Offer).where(Offer.volunteer_id == volunteer.id).execution_options(
         synchronize_session=False))
     volunteer_id = volunteer.id

@@ -14,13 +14,16 @@ import logging
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from .. import bridges, urls
+from sqlalchemy import select
+
+from .. import accounts, bridges, needs, offers, urls
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
 from ..i18n import NP_, Translator
-from ..models import Contact, Need, OutboxMessage
+from ..models import Contact, Need, Offer, OutboxMessage, User, Volunteer
 from ..outbound import budget
+from ..volunteers import REMOVED
 from .speaker import Speaker, Words
 
 log = logging.getLogger(__name__)
@@ -68,11 +71,35 @@ def _cannot(voice: Voice) -> Words:
                                "Goodbye."))
 
 
+def still_allowed(session, row: OutboxMessage, need: Need) -> bool:
+    """Whether the one who asked for this call may still be put through now, not only when they asked.
+
+    A helper must still hold the task (not dropped, not taken from them, not removed) and the
+    request still be open; a console account must still be active and allowed to act.
+    """
+    meta = row.meta or {}
+    if meta.get("as") == bridges.VOLUNTEER:
+        volunteer_id = meta.get("volunteer_id")
+        volunteer = session.get(Volunteer, volunteer_id) if isinstance(volunteer_id, int) else None
+        if volunteer is None or volunteer.status == REMOVED or need.status not in needs.ACTIVE:
+            return False
+        held = session.scalars(select(Offer.id).where(Offer.need_id == need.id, Offer.volunteer_id == volunteer.id,
+                                                      Offer.status == offers.CLAIMED)).first()
+        return held is not None
+    user_id = meta.get("user_id")
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    return user is not None and user.active and accounts.can(user, accounts.ACT)
+
+
+def _refused(session, settings: Settings, row: OutboxMessage, need: Need | None) -> bool:
+    return need is None or bridges.refusal(settings, need) is not None or not still_allowed(session, row, need)
+
+
 def asker_leg(session, settings: Settings, row: OutboxMessage) -> str:
     """What the asker hears on picking up: which request, and press 1 to be put through."""
     voice = Voice(settings, (row.meta or {}).get("language") or settings.default_language)
     need = session.get(Need, row.need_id) if row.need_id else None
-    if need is None or bridges.refusal(settings, need) is not None:
+    if _refused(session, settings, row, need):
         return _hang_up(voice, _cannot(voice))
     response = VoiceResponse()
     gather = response.gather(input="dtmf", num_digits=1, timeout=settings.voice_gather_timeout,
@@ -95,7 +122,8 @@ def connect(db: Database, settings: Settings, outbox_id: int, call_sid: str, dig
         if digits != CONNECT_KEY:
             return _hang_up(voice, voice.words(NP_("voice", "Nobody was called. Goodbye.")))
         need = session.get(Need, row.need_id) if row.need_id else None
-        if need is None or bridges.refusal(settings, need) is not None:
+        if _refused(session, settings, row, need):
+            log.info("masked call %s: the one who asked may not be put through now: hung up", row.id)
             return _hang_up(voice, _cannot(voice))
         number = bridges.resident_number(need.contact)
         response = VoiceResponse()

@@ -5,7 +5,9 @@ of each call that came in at /twilio/voice/status (the number's call status call
 that got no further than its first words (nothing pressed, said or waited out) was missed. A
 job some minutes later calls back, through the outbox, unless the person called or texted
 meanwhile, was called back within MISSED_CALL_WINDOW_HOURS, opted out or is blocked; in quiet
-hours it waits for the morning. When they pick up, the hotline's own menu plays, as if they had
+hours (or too close to their end for a held call to ring in time) it waits for the morning. A
+call back whose job was lost (the queue down when the call ended) is found by a sweep each
+minute: the call's end and first turn are kept, and no call back followed. When they pick up, the hotline's own menu plays, as if they had
 called it (`calls`, reached by a <Redirect>).
 """
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..db import Database
 from ..flows.runner import lock_conversation
 from ..guard import blocks
 from ..i18n import NP_
-from ..models import Contact, InboundMessage, OutboxMessage
+from ..models import Contact, DeliveryReport, InboundMessage, OutboxMessage
 from ..outbound.outbox import enqueue_after_commit, queue_call
 from ..phones import mask, normalize
 from .bridge import Voice
@@ -38,6 +40,10 @@ JOB = "call_back_missed"
 ENDED = frozenset({"completed", "canceled", "busy", "no-answer", "failed"})
 # A call back not placed within this long (pacing, a budget) is no longer a call back.
 TTL = timedelta(minutes=30)
+# The sweep leaves a missed call to its scheduled job this long past due, and looks this far back
+# (a night of quiet hours and then some).
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_LOOKBACK = timedelta(hours=24)
 
 
 def heard_the_menu(session, call_sid: str) -> bool:
@@ -71,12 +77,19 @@ def noticed(db: Database, settings: Settings, *, call_sid: str, caller: str, sta
 
 
 def allowed_at(settings: Settings, moment: datetime) -> datetime:
-    """The first moment from `moment` outside quiet hours (local time in HOTLINE_TIMEZONE)."""
+    """The first moment from `moment` a call back may be queued (local time in HOTLINE_TIMEZONE).
+
+    Pacing may hold a queued call back up to its TTL, so it is queued only when even then it would
+    ring before the latest hour.
+    """
     zone = ZoneInfo(settings.hotline_timezone)
     local = moment.astimezone(zone)
-    if settings.missed_call_earliest_hour <= local.hour < settings.missed_call_latest_hour:
+    midnight = datetime(local.year, local.month, local.day, tzinfo=zone)
+    earliest = midnight + timedelta(hours=settings.missed_call_earliest_hour)
+    latest = midnight + timedelta(hours=settings.missed_call_latest_hour)
+    if earliest <= local and local + TTL <= latest:
         return moment
-    day = local.date() if local.hour < settings.missed_call_earliest_hour else local.date() + timedelta(days=1)
+    day = local.date() if local < earliest else local.date() + timedelta(days=1)
     morning = datetime(day.year, day.month, day.day, settings.missed_call_earliest_hour, tzinfo=zone)
     return morning.astimezone(moment.tzinfo)
 
@@ -115,6 +128,52 @@ def call_back(db: Database, settings: Settings, contact_id: int, call_sid: str, 
                    meta={"missed": call_sid, "language": language})
     log.info("missed call from %s: calling back", mask(contact.phone))
     return "calling back"
+
+
+def lost(session, settings: Settings, now: datetime) -> list[tuple[int, str, datetime]]:
+    """Missed calls whose call back was never placed nor decided against: (contact, call sid, ended at).
+
+    The end of each call that came in is kept (its status report), and so is its first turn: a
+    call with no later turn, whose call back is past due and which no call back followed, had its
+    scheduled job lost (the queue was down when it ended).
+    """
+    if not settings.missed_call_back:
+        return []
+    due = now - timedelta(minutes=settings.missed_call_delay_minutes) - SWEEP_GRACE
+    found = session.execute(
+        select(InboundMessage.contact_id, DeliveryReport.message_sid, DeliveryReport.received_at)
+        .join(InboundMessage, InboundMessage.message_sid == DeliveryReport.message_sid.concat(":0"))
+        .where(DeliveryReport.message_status.in_(ENDED), DeliveryReport.received_at > now - SWEEP_LOOKBACK,
+               DeliveryReport.received_at <= due, InboundMessage.contact_id.is_not(None))
+        .order_by(DeliveryReport.received_at)
+    ).all()
+    lost_calls: dict[str, tuple[int, str, datetime]] = {}
+    for contact_id, call_sid, ended in found:
+        if call_sid in lost_calls or heard_the_menu(session, call_sid):
+            continue
+        called_back = session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.contact_id == contact_id, OutboxMessage.kind == MISSED,
+            OutboxMessage.created_at >= ended).limit(1))
+        if called_back is None:
+            lost_calls[call_sid] = (contact_id, call_sid, ended)
+    return list(lost_calls.values())
+
+
+def sweep(db: Database, settings: Settings, now: datetime | None = None) -> str:
+    """Call back the missed calls whose scheduled call back was lost, in allowed hours."""
+    now = now or utcnow()
+    if allowed_at(settings, now) > now:
+        return "quiet hours"
+    with db.session() as session:
+        found = lost(session, settings, now)
+        numbers = blocks.hotline_numbers(settings)
+        found = [f for f in found if (c := session.get(Contact, f[0])) is not None and c.phone not in numbers]
+    outcomes = [call_back(db, settings, contact_id, call_sid, ended.isoformat(), now)
+                for contact_id, call_sid, ended in found]
+    placed = outcomes.count("calling back")
+    if placed:
+        log.info("missed-call sweep: %d call back(s) whose job was lost", placed)
+    return f"{placed} call back(s) of {len(found)} missed call(s) found"
 
 
 def greeting(voice: Voice):

@@ -169,7 +169,9 @@ def calling(need: Need) -> Calling | None:
 
 def call_problem(code: str) -> str:
     return {
-        "no_hotline_number": _("The hotline has no phone number to call from (TWILIO_PHONE_NUMBER)."),
+        "no_hotline_number": _("The hotline has no phone number to call from yet. An admin can add one "
+                               "(TWILIO_PHONE_NUMBER)."),
+        "no_twilio": _("This hotline has no Twilio account, so it cannot place calls."),
         "no_phone": _("Save your own phone first: the hotline rings it, then puts you through."),
         "erased": _("The person who asked was erased at their request: nothing more can be done for it."),
         "opted_out": _("The resident texted STOP: the hotline does not call them."),
@@ -291,7 +293,8 @@ def call(ref: str):
     user = g.user
     try:
         row = bridges.ask(g.db_session, hotline().settings, need, phone=user.phone, language=translator().code,
-                          who=user.email, role=bridges.COORDINATOR, now=utcnow(), actor=user.email)
+                          who=user.email, role=bridges.COORDINATOR, now=utcnow(), actor=user.email,
+                          user_id=user.id)
     except bridges.BridgeError as error:
         g.db_session.rollback()
         flash(call_problem(error.code), "error")
