@@ -22,16 +22,24 @@ SCRIPT = textwrap.dedent("""
     print("time_machine imported:", "time_machine" in sys.modules)
 """)
 
-# The sandbox's four demo volunteers (+1555010000N) get the offers. A food request, then a day's
-# half and a wave's length: the first wave of offers (three volunteers) goes out at once or when
-# the quiet hours end; the fourth volunteer's offer only after another wave's time has passed.
-CONVERSATION = "hello\n1\n1\nGroceries for two\n02139\n1\n/wait 12h\n/wait 20m\n/quit\n"
+# The sandbox's four demo volunteers (+1555010000N) get the offers. A food request, then an hour
+# and a wave's length: the first wave of offers (three volunteers) goes out at once; the fourth
+# volunteer's offer only after another wave's time has passed.
+CONVERSATION = "hello\n1\n1\nGroceries for two\n02139\n1\n/wait 1h\n/wait 20m\n/quit\n"
+
+
+def midday_zone() -> str:
+    """A time zone where it is now about noon: the chat runs on the real clock, and in quiet hours
+    (any evening) a wave would wait for the morning."""
+    offset = (12 - datetime.now(timezone.utc).hour + 12) % 24 - 12
+    # The Etc zones' signs are POSIX's: Etc/GMT-5 is five hours ahead of UTC.
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
 
 
 def test_wait_in_chat_sends_the_next_wave_without_importing_time_machine(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}", "TWILIO_ACCOUNT_SID": "",
            "TWILIO_AUTH_TOKEN": "", "REDIS_URL": "", "QUEUE_THREADS": "0",
-           "INSTANCE_PATH": str(tmp_path / "instance"), "HOTLINE_TIMEZONE": "America/New_York"}
+           "INSTANCE_PATH": str(tmp_path / "instance"), "HOTLINE_TIMEZONE": midday_zone()}
     done = subprocess.run([sys.executable, "-c", SCRIPT], input=CONVERSATION, capture_output=True, text=True,
                           env=env, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
