@@ -81,7 +81,8 @@ class Checkins:
     visit_hours: float | None  # their hours from a volunteer's claim to DONE, each at most VISIT_HOURS
 
     @property
-    def share_answered(self) -> float | None:
+    def share(self) -> float | None:
+        """Answered over made, when both are shown (read like `Helped.share`)."""
         if self.made and self.answered is not None:
             return self.answered / self.made
         return None

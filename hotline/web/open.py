@@ -124,7 +124,7 @@ class Words:
         return self.t._("fewer than %(n)s", n=self.k)
 
     def share(self, counts: figures.Helped | figures.Checkins) -> str:
-        share = counts.share_answered if isinstance(counts, figures.Checkins) else counts.share
+        share = counts.share
         return "–" if share is None else format_percent(share, locale=self.locale)
 
     def shown(self, value: int | None, about: int | None) -> str:
@@ -231,7 +231,7 @@ def as_json(found: figures.Figures) -> dict[str, Any]:
 
 def checkins_json(c: figures.Checkins) -> dict[str, Any]:
     """Check-ins: null where the figure would be about fewer than min_count people."""
-    share = c.share_answered
+    share = c.share
     return {"people": c.people, "made": c.made, "answered": c.answered,
             "share_answered": None if share is None else round(share, 4),
             "visits": c.visits, "visit_hours": c.visit_hours}
