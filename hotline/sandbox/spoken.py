@@ -1,7 +1,6 @@
 """Read a call's TwiML as a person would hear it: the lines said (or played), and what it waits for."""
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -9,14 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from .. import urls
 from ..i18n.translator import catalog_for
-from ..voice.audio import audio_key, synthesized
+from ..voice.audio import FILE_NAME, audio_key, synthesized
+from ..voice.sentence_recordings import SERVED_NAME
 
 # What a step of a call waits for.
 KEYS = "keys"
 KEYS_OR_WORDS = "keys or words"
 RECORDING = "recording"
-# A recording of one of the hotline's sentences: a shipped file, or a person's approved take.
-RECORDED_NAME = re.compile(r"^([0-9a-f]{16})(?:-\d+)?\.(?:mp3|wav)$")
 
 
 @dataclass(frozen=True)
@@ -73,14 +71,21 @@ def _said(verb: ElementTree.Element, locales_dir: str) -> Line:
         return Line((verb.text or "").strip(), language=verb.get("language") or "")
     path = urlsplit((verb.text or "").strip()).path
     parts = path.rsplit("/", 2)
-    if path.startswith(urls.AUDIO + "/") and len(parts) == 3 and RECORDED_NAME.match(parts[2]):
+    key = _sentence_key(parts[2]) if path.startswith(urls.AUDIO + "/") and len(parts) == 3 else None
+    if key is not None:
         code, name = parts[1], parts[2]
-        # A shipped file is named for its sentence's key; a person's approved take is "<key>-<id>.<type>".
-        key = RECORDED_NAME.match(name).group(1)
         words = recorded_sentences(locales_dir, code).get(key) or synthesized(locales_dir, code).get(name, "")
         return Line(words, recording=f"{code}/{name}")
     # A caller's own recorded answer, read back to them.
     return Line("", recording=path.rsplit("/", 1)[-1])
+
+
+def _sentence_key(name: str) -> str | None:
+    """The sentence a recording's file name is for: a shipped file, or a person's approved take."""
+    if FILE_NAME.match(name):
+        return name.split(".")[0]
+    served = SERVED_NAME.match(name)
+    return served.group(1) if served else None
 
 
 @lru_cache(maxsize=16)
