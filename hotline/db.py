@@ -219,17 +219,26 @@ class Database:
 
 def insert_ignore(session: Session, model, values: dict, keys: list[str]) -> bool:
     """INSERT a row unless one with the same unique keys exists (no error, no race); tell if it did."""
-    dialect = session.get_bind().dialect.name
+    statement = _insert_ignore_statement(session.get_bind().dialect.name, model, tuple(values), tuple(keys))
+    return session.execute(statement, values).first() is not None
+
+
+@lru_cache(maxsize=64)
+def _insert_ignore_statement(dialect: str, model, names: tuple[str, ...], keys: tuple[str, ...]):
+    # Built once for each table and set of columns, with the values as parameters: a first text
+    # makes two of these, and building one cost more than sending it.
     if dialect == "postgresql":
         insert = postgresql.insert
     elif dialect == "sqlite":
         insert = sqlite.insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database {dialect}")
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    columns = inspect(model).columns
+    statement = insert(model.__table__).values({columns[name]: bindparam(name, type_=columns[name].type)
+                                                for name in names})
     # RETURNING tells reliably on both databases whether the row went in (rowcount does not).
     primary_key = model.__table__.primary_key.columns.values()[0]
-    return session.execute(statement.returning(primary_key)).first() is not None
+    return statement.on_conflict_do_nothing(index_elements=keys).returning(primary_key)
 
 
 def insert_with_changes(session: Session, model, values: dict, changed: tuple) -> None:

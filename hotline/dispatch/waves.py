@@ -223,14 +223,14 @@ def hand_to_coordinators(session: Session, settings: Settings, need: Need, recor
 def anyone_could_help(session: Session, settings: Settings, need: Need, now: datetime) -> bool:
     """Tell whether any wave could find someone, now or once their quiet hours end."""
     widest = criteria_for(session, settings, need, settings.max_waves, now)
-    return bool(matching.candidates(session, replace(widest, urgent=True), 1))
+    return matching.anyone(session, replace(widest, urgent=True))
 
 
 def asleep_only(session: Session, settings: Settings, need: Need, now: datetime,
                 area: areas.NeedArea | None = None) -> bool:
     """Tell whether someone could help if it were not their quiet hours."""
     widest = criteria_for(session, settings, need, settings.max_waves, now, area)
-    return bool(matching.candidates(session, replace(widest, urgent=True), 1))
+    return matching.anyone(session, replace(widest, urgent=True))
 
 
 def schedule_wave(session: Session, need: Need) -> None:

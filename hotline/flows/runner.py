@@ -60,6 +60,14 @@ def _lock_turn_statement(with_sid: bool):
     return statement.with_for_update(of=Conversation, skip_locked=True)
 
 
+# A first text's reads, built once (with the values as parameters) like the statement above.
+_CREATED_STATEMENTS = {
+    "contact": select(Contact).where(Contact.phone == bindparam("phone")),
+    "conversation": select(Conversation).where(Conversation.contact_id == bindparam("contact_id")).with_for_update(),
+    "seen": select(InboundMessage).where(InboundMessage.message_sid == bindparam("sid")),
+}
+
+
 def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | None = None) -> Locked:
     """Lock the number's conversation and read the contact, the message under `message_sid`, whether
     they volunteer, their newest open question and whether they have a request in play, all in one
@@ -79,19 +87,17 @@ def lock_turn(session: Session, phone: str, now: datetime, message_sid: str | No
         return Locked(conversation, seen, Known(True, volunteer_id, volunteer_status, ask_id, bool(open_needs)))
     # A number never seen (or erased): the rows are made, then read as before.
     created = insert_ignore(session, Contact, {"phone": phone, "created_at": now, "last_seen_at": now}, ["phone"])
-    contact = session.scalars(select(Contact).where(Contact.phone == phone)).one()
+    contact = session.scalars(_CREATED_STATEMENTS["contact"], {"phone": phone}).one()
     insert_ignore(
         session,
         Conversation,
         {"contact_id": contact.id, "flow": "home", "step": "idle", "data": {}, "version": 0, "updated_at": now},
         ["contact_id"],
     )
-    conversation = session.scalars(
-        select(Conversation).where(Conversation.contact_id == contact.id).with_for_update()
-    ).one()
+    conversation = session.scalars(_CREATED_STATEMENTS["conversation"], {"contact_id": contact.id}).one()
     set_committed_value(conversation, "contact", contact)
     seen = None
     if message_sid:
-        seen = session.scalar(select(InboundMessage).where(InboundMessage.message_sid == message_sid))
+        seen = session.scalar(_CREATED_STATEMENTS["seen"], {"sid": message_sid})
     # A contact this transaction made has nothing yet: no volunteer, question or request is theirs.
     return Locked(conversation, seen, Known(True, None, None, None, False) if created else Known())
