@@ -93,8 +93,9 @@ def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
 def answer_category(ctx: Ctx, category: str) -> Next:
     if category == "ride":
         # Rides have questions of their own; riders often book several, so no duplicate check.
+        # Where to and when, if their first text said so, are not asked again.
         said = ctx.data.get("said")
-        return Goto("ride", data={"said": said} if said else None)
+        return Goto("ride", data={"said": said, **ride_details(ctx, said)} if said else None)
     ctx.data["category"] = category
     if ctx.data.get("editing"):
         return Goto("intake", "confirm")
@@ -112,6 +113,13 @@ def after_category(ctx: Ctx) -> Goto:
         ctx.data["details"] = said
         return Goto("intake", "location")
     return Goto("intake", "details")
+
+
+def ride_details(ctx: Ctx, said: str) -> dict:
+    # Imported here: the reader of a ride's first text builds on this module's topic words.
+    from .ride_words import ride_details as read
+
+    return read(ctx, said)
 
 
 def _existing(ctx: Ctx) -> Need | None:
