@@ -105,12 +105,12 @@ def _destination(ctx: Ctx, words: list[str], span: tuple[int, int, str] | None, 
     if span is None or span[0] < start:
         # No whole time follows the place. A number in it may be part of a time ("the clinic at
         # 10") or of the place ("Route 9"): then it is asked. A day ends it ("the clinic tomorrow").
-        if any(ch.isdigit() for w in words[start:end] for ch in w):
-            return None
         for (a, b), when in sorted(readings.items()):
             if start <= a and b <= end and when.day is not None:
                 end = a
                 break
+        if any(ch.isdigit() for w in words[start:end] for ch in w):
+            return None
     place = words[start:end]
     if not place or len(place) > LONGEST_PLACE:
         return None
