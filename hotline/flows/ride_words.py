@@ -15,7 +15,7 @@ from .. import times
 from ..i18n import NP_
 from ..i18n import keywords as kw
 from .engine import Ctx
-from .intake import TOPICS
+from .topics import TOPICS
 
 # Translators: words that come just before the place a ride goes to, right after the words that
 # ask for a ride ("a ride TO the clinic"), separated by |, lower case; the longest first. The
