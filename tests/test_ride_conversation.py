@@ -424,3 +424,15 @@ def test_a_first_text_with_nothing_to_read_asks_every_ride_question_as_before(ph
          ("I need a ride please, for 2 people", "Where should the driver pick you up?"),
          ("12 Elm St", "Where are you going?"),
          ("the clinic", "What day and time should the driver pick you up?"))
+
+
+def test_a_long_first_text_is_read_a_bounded_number_of_times_and_then_asked_as_before(phone, monkeypatch):
+    from hotline.flows import ride_words
+
+    reads = []
+    original = ride_words._read
+    monkeypatch.setattr(ride_words, "_read", lambda ctx, words: reads.append(words) or original(ctx, words))
+    story = "I need a ride " + "to the clinic at 3 on monday or the 12th " * 30
+    talk(phone, (story, "Where should the driver pick you up?"), ("12 Elm St", "Where are you going?"))
+    # However long the text, the slow time reader runs a bounded number of times (words, then runs).
+    assert 0 < len(reads) <= ride_words.SCANNED_WORDS + ride_words.MOST_RUNS

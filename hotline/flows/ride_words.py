@@ -26,18 +26,32 @@ TO_WORDS = NP_("destination", "to")
 LONGEST_TIME = 8
 # A destination longer than this is more likely a sentence than a place.
 LONGEST_PLACE = 8
+# Only the start of a first text is read (a ride's time and place come first), and a text with more
+# words that say something of a time than this is asked as before: reading stays bounded.
+SCANNED_WORDS = 30
+MOST_TIME_WORDS = 5
+MOST_RUNS = 100  # about 1 ms each
+# A run of words holding none that says something of a time on its own.
+_NOTHING = times.When(problem=times.NOT_UNDERSTOOD)
 _EDGES = re.compile(r"^[\s\"'“”«»¿¡(]+|[\s\"'“”«»?!.,;:)]+$")
 
 
 def ride_details(ctx: Ctx, text: str) -> dict:
     """The destination and pickup time ("when", a local wall time) a first text gives, when sure."""
-    words = [w for w in (_EDGES.sub("", w) for w in text.split()) if w]
+    words = [w for w in (_EDGES.sub("", w) for w in text.split()) if w][:SCANNED_WORDS]
     if not words:
         return {}
-    readings: dict[tuple[int, int], times.When] = {}
-    for start in range(len(words)):
-        for end in range(start + 1, min(len(words), start + LONGEST_TIME) + 1):
-            readings[(start, end)] = _read(ctx, words[start:end])
+    # Each word on its own first; longer runs only around the words that say something of a
+    # time on their own ("tomorrow", "3", "tarde"): the reader is slow, and most words are not.
+    readings: dict[tuple[int, int], times.When] = {(i, i + 1): _read(ctx, [w]) for i, w in enumerate(words)}
+    anchors = [i for i in range(len(words)) if _says_a_time(readings[(i, i + 1)])]
+    runs = [(start, end) for start in range(len(words))
+            for end in range(start + 2, min(len(words), start + LONGEST_TIME) + 1)
+            if any(start <= a < end for a in anchors)]
+    if len(anchors) > MOST_TIME_WORDS or len(runs) > MOST_RUNS:
+        return {}  # a long story, not a request to read a time from: everything is asked
+    for start, end in runs:
+        readings[(start, end)] = _read(ctx, words[start:end])
     span = _time_span(ctx, words, readings)
     found: dict = {}
     if span is not None:
@@ -67,7 +81,7 @@ def _time_span(ctx: Ctx, words: list[str], readings: dict) -> tuple[int, int, st
         if not start <= i < end and any(ch.isdigit() for ch in word) and _says_a_time(readings[(i, i + 1)]):
             return None
     beside = [(max(0, start - n), start) for n in (1, 2)] + [(end, min(len(words), end + n)) for n in (1, 2)]
-    if any(a < b and _says_a_time(readings[(a, b)]) for a, b in beside):
+    if any(a < b and _says_a_time(readings.get((a, b), _NOTHING)) for a, b in beside):
         return None
     return start, end, bookable[(start, end)].wall
 
