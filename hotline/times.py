@@ -174,15 +174,17 @@ def parse_when(
     *,
     day: date | None = None,
     clock: time | None = None,
+    whole: bool = False,
 ) -> When:
     """Read a pickup time typed in a language, relative to now, in the hotline's zone.
 
     `day` and `clock` carry what an earlier answer already settled, so "3pm" after "Thursday"
-    means Thursday at 3pm.
+    means Thursday at 3pm. `whole`: every word must be part of the time ("tomorrow at 3", never
+    "clinic tomorrow at 3"), for reading a time out of a longer text a word at a time.
     """
     zone = ZoneInfo(tz)
     now_local = now_utc.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
-    reading = _read(text, _readers(language_code), now_local, DATE_ORDERS.get(language_code or ""))
+    reading = _read(text, _readers(language_code), now_local, DATE_ORDERS.get(language_code or ""), whole=whole)
     if reading is None:
         return When(problem=NOT_UNDERSTOOD)
     local = reading.local.replace(second=0, microsecond=0)
@@ -256,7 +258,7 @@ def read(text: str, code: str, now_local: datetime) -> _Reading | None:
 
 
 def _read(text: str, readers: list[tuple[str, tuple, tuple[str, ...]]], now_local: datetime,
-          date_order: str | None = None) -> _Reading | None:
+          date_order: str | None = None, whole: bool = False) -> _Reading | None:
     prepared = []
     for code, rewrites, spoken_in in readers:
         cleaned = _clean(text)
@@ -272,7 +274,7 @@ def _read(text: str, readers: list[tuple[str, tuple, tuple[str, ...]]], now_loca
             prepared.append((code, cleaned, part))
     # Whole words first, in each reading language; then without words around the time
     # ("tomorrow 3pm please").
-    for loose in (False, True):
+    for loose in (False,) if whole else (False, True):
         for code, cleaned, part in prepared:
             english = _translate(cleaned, code, loose)
             if english is None:

@@ -381,3 +381,58 @@ def test_the_examples_in_every_language_are_understood_when_typed_back(app):
         for example in t._(ride_flow.EXAMPLE_TIME).split(" "):
             if example[0].isdigit():
                 assert parse(example, day=date(2026, 12, 2)).ok, (lang.code, example)
+
+
+# -- what the first text already said ---------------------------------------------------------
+
+def test_a_first_text_giving_where_and_when_asks_only_the_rest_and_reads_them_back(phone, db, clock):
+    talk(phone,
+         ("I need a ride to the clinic tomorrow at 3", "Where should the driver pick you up?"),
+         # Neither "Where are you going?" nor "What day and time" again.
+         ("12 Elm St", "Do you need a ride back?"),
+         ("3", "Does anyone riding need any of these?"),
+         ("1", "How many people are riding"),
+         ("1", ("From: 12 Elm St", "To: the clinic", "Pickup: Dec 2, 3:00 PM", "2 Change something")))
+    # What was read from the first text can be corrected like any answer.
+    talk(phone, ("2", "What do you want to change?"), ("2", "Where are you going?"),
+         ("Riverside Clinic", ("To: Riverside Clinic", "Pickup: Dec 2, 3:00 PM")), ("1", "Your ride number is"))
+    [ride] = all_rides(db)
+    assert (ride.destination, ride.local_time) == ("Riverside Clinic", "2026-12-02T15:00")
+
+
+def test_a_spanish_first_text_giving_where_and_when_asks_only_the_rest(phone, db, clock):
+    talk(phone,
+         ("necesito un viaje a la clínica mañana a las tres de la tarde", "¿En qué lugar pasamos por usted?"),
+         ("Calle Elm 12", "¿Necesita viaje de regreso?"),
+         ("3", "¿Alguien del viaje necesita algo de esto?"),
+         ("1", "cantidad de personas"),
+         ("1", ("Desde: Calle Elm 12", "Hasta: la cl", "Salida: 2 dic, 3:00 p.m.")),
+         ("1", "Su viaje es el"))
+    [ride] = all_rides(db)
+    assert (ride.destination, ride.local_time) == ("la clínica", "2026-12-02T15:00")
+
+
+def test_a_first_text_whose_time_is_unsure_keeps_the_place_and_asks_the_time_as_before(phone, db, clock):
+    talk(phone,
+         ("I need a ride to the clinic tomorrow at 3 or 4", "Where should the driver pick you up?"),
+         ("12 Elm St", "What day and time should the driver pick you up? For example: tomorrow 3pm"),
+         ("tomorrow 4pm", "Pickup: Wednesday, December 2, 4:00 PM. Is that right?"))
+
+
+def test_a_first_text_with_nothing_to_read_asks_every_ride_question_as_before(phone, db, clock):
+    talk(phone,
+         ("I need a ride please, for 2 people", "Where should the driver pick you up?"),
+         ("12 Elm St", "Where are you going?"),
+         ("the clinic", "What day and time should the driver pick you up?"))
+
+
+def test_a_long_first_text_is_read_a_bounded_number_of_times_and_then_asked_as_before(phone, monkeypatch):
+    from hotline.flows import ride_words
+
+    reads = []
+    original = ride_words._read
+    monkeypatch.setattr(ride_words, "_read", lambda ctx, words: reads.append(words) or original(ctx, words))
+    story = "I need a ride " + "to the clinic at 3 on monday or the 12th " * 30
+    talk(phone, (story, "Where should the driver pick you up?"), ("12 Elm St", "Where are you going?"))
+    # However long the text, the slow time reader runs a bounded number of times (words, then runs).
+    assert 0 < len(reads) <= ride_words.SCANNED_WORDS + ride_words.MOST_RUNS

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from .. import coordinators, dispatch, needs
-from ..i18n import N_, NP_
+from ..i18n import N_
 from ..i18n import keywords as kw
 from ..i18n.answer_words import NO, YES
 from ..models import Need
 from ..sms import fit
 from .engine import AGAIN, CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
 from . import updates
+from .ride_words import ride_details
+from .topics import TOPICS
 from .volunteer import relay_from_resident
 
 QUESTIONS = {
@@ -21,24 +23,6 @@ QUESTIONS = {
 }
 
 
-# Words that say what kind of help a first text asks for, per category. A first text that names
-# exactly one kind starts its questions; the words themselves are kept as the request's details.
-TOPICS = {
-    # Translators: words in a first text that ask for food, separated by |, lower case; single
-    # words or short phrases a person would text. Never words that also fit another kind of help.
-    "food": NP_("topic", "food|groceries|grocery|hungry|meal|meals|diapers|baby formula|something to eat"),
-    # Translators: words in a first text that ask for a ride, separated by |, lower case; not
-    # "appointment" or "clinic" (a need for a doctor is not always a need for a ride).
-    "ride": NP_("topic", "ride|a lift|drive me|driver|transport|transportation"),
-    # Translators: words in a first text that ask for help with housing, separated by |, lower case.
-    "housing": NP_("topic", "housing|rent|evicted|eviction|shelter|homeless|landlord|place to stay"),
-    # Translators: words in a first text that ask for childcare, separated by |, lower case.
-    "childcare": NP_("topic", "childcare|child care|babysitter|babysitting|daycare"),
-    # Translators: words in a first text that ask for help with health, separated by |, lower case.
-    "health": NP_("topic", "health|medicine|medication|pharmacy|prescription|sick"),
-    # Translators: words in a first text that ask for emergency money, separated by |, lower case.
-    "money": NP_("topic", "money|cash|bills|utility bill|electric bill|emergency money"),
-}
 # A first text this long says what is needed well enough to be the request's words.
 DETAILS_WORDS = 4
 
@@ -93,8 +77,9 @@ def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
 def answer_category(ctx: Ctx, category: str) -> Next:
     if category == "ride":
         # Rides have questions of their own; riders often book several, so no duplicate check.
+        # Where to and when, if their first text said so, are not asked again.
         said = ctx.data.get("said")
-        return Goto("ride", data={"said": said} if said else None)
+        return Goto("ride", data={"said": said, **ride_details(ctx, said)} if said else None)
     ctx.data["category"] = category
     if ctx.data.get("editing"):
         return Goto("intake", "confirm")

@@ -64,6 +64,11 @@ def answer_pickup(ctx: Ctx, text: str) -> Next:
     return _next(ctx, "destination")
 
 
+# What a first text may already have said ("a ride to the clinic tomorrow at 3"), with the step
+# that asks for it and the step after; the read-back shows it to be corrected.
+_SAID_FIRST = {"destination": ("destination", "when"), "when": ("when", "back")}
+
+
 def ask_destination(ctx: Ctx) -> Prompt:
     return Prompt(ctx._("Where are you going? The name of the place, and the address if you know "
                         "it."),
@@ -460,8 +465,14 @@ def answer_change(ctx: Ctx, part: str) -> Next:
 
 
 def _next(ctx: Ctx, step: str) -> Goto:
-    """Go on to the next question, or back to the read-back when changing one answer."""
-    return Goto("ride", "confirm" if ctx.data.get("editing") else step)
+    """Go on to the next question, or back to the read-back when changing one answer; a question
+    whose answer the first text already gave is not asked."""
+    if ctx.data.get("editing"):
+        return Goto("ride", "confirm")
+    for key, (asks, then) in _SAID_FIRST.items():
+        if step == asks and ctx.data.get(key):
+            step = then
+    return Goto("ride", step)
 
 
 FLOW = Flow("ride", "pickup", {
