@@ -134,6 +134,42 @@ DELIVERY = {
     "skipped": N_("not sent"),
 }
 
+# What each kind of outbox message is (outbox kinds are stored: the codes never change).
+MESSAGE_KIND = {
+    "offer": N_("Offer to a helper"),
+    "taken": N_("Already taken, to a helper"),
+    "details": N_("The request's details, to its helper"),
+    "door": N_("Words to say at the door"),
+    "assigned": N_("Task given by a coordinator"),
+    "cancelled": N_("Task cancelled, to its helper"),
+    "claimed": N_("A helper is coming, to the resident"),
+    "update": N_("News about their request, to the resident"),
+    "followup": N_("Asking the resident whether they got help"),
+    "reminder": N_("Reminder"),
+    "relay": N_("Words passed between resident and helper"),
+    "coordinator": N_("Message from a coordinator"),
+    "checkin": N_("Check-in"),
+    "care": N_("Thanks and care for a helper"),
+    "welcome": N_("Welcome to a new volunteer"),
+    "broadcast": N_("Broadcast"),
+    "fund_paid": N_("Emergency money paid"),
+    "alert": N_("Alert to coordinators"),
+    "budget": N_("Budget warning to coordinators"),
+    "bridge": N_("Call to put someone through to the resident"),
+    "missed_call": N_("Call back after a missed call"),
+    "recording_line": N_("Sentence to record, to a recorder"),
+    "recording_delete": N_("Deleting a recording at Twilio"),
+}
+
+
+def message_kind(code: str | None) -> str:
+    """The reader's words for an outbox kind; a kind without them still reads as words, not as a code."""
+    if not code:
+        return ""
+    if code in MESSAGE_KIND:
+        return gettext(MESSAGE_KIND[code])
+    return code.replace("_", " ").strip().capitalize() or code
+
 
 def name(table: dict[str, str], code: str | None) -> str:
     """The reader's word for a stored code (the code itself when there is none)."""
