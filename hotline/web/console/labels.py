@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ... import accounts, bridges, coordinators, needs, offers, rides
+from ... import accounts, areas, bridges, coordinators, needs, offers, rides
 from ...dispatch import notes, safety
 from ...i18n import N_, languages
 from .i18n import gettext
@@ -231,6 +231,15 @@ def name(table: dict[str, str], code: str | None) -> str:
     if code is None:
         return ""
     return gettext(table[code]) if code in table else code
+
+
+def area(key: str, label: str | None = "") -> str:
+    """An area as a person reads it: a neighbourhood's name, a ZIP code, "ZIP codes 021xx"."""
+    if key == areas.ANYWHERE:
+        return gettext("anywhere")
+    if prefix := areas.wide_prefix(key):
+        return gettext("ZIP codes %(prefix)sxx", prefix=prefix)
+    return label or key
 
 
 def language(code: str | None) -> str:
