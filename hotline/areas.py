@@ -28,6 +28,11 @@ def is_wide(key: str) -> bool:
     return key.startswith("zip3:")
 
 
+def wide_prefix(key: str) -> str:
+    """The first three digits of the ZIP codes a wider area holds ("" when the key is no wider area)."""
+    return key[len("zip3:"):] if is_wide(key) else ""
+
+
 def keys_for_volunteer_area(text: str) -> list[tuple[str, str]]:
     """Turn one area a volunteer typed into (key, label) rows: a ZIP adds its wider area too."""
     text = " ".join((text or "").split())

@@ -245,18 +245,26 @@ def measure(text: str) -> Measure:
     return Measure(len(text), counted.segments, counted.encoding)
 
 
+def measure_text(settings: Settings, filters: Filters, language: str, text: str) -> Measure:
+    """A text box's figures as it would be sent; an empty box sends nothing and costs nothing."""
+    if not text.strip():
+        return Measure(0, 0, "GSM-7")
+    return measure(body(settings, filters, language, text))
+
+
 def read_texts(values, languages: list[str]) -> dict[str, str]:
     """The words for each language among the recipients; BroadcastError when one is empty or too long."""
     texts: dict[str, str] = {}
     for code in languages:
         raw = values.get(f"text_{code}") or ""
         if len(raw) > MAX_CHARS * 2:
-            raise BroadcastError("text too long", "too_long", language=code)
+            raise BroadcastError("text too long", "too_long", language=code, chars=len(raw))
         text = clean(raw, limit=MAX_CHARS * 2)
         if not text:
             raise BroadcastError("a text is empty", "empty", language=code)
+        # Refused whole, never cut: the coordinator chooses what to leave out.
         if len(text) > MAX_CHARS:
-            raise BroadcastError("text too long", "too_long", language=code)
+            raise BroadcastError("text too long", "too_long", language=code, chars=len(text))
         texts[code] = text
     return texts
 
@@ -279,7 +287,7 @@ class Estimate:
 def estimate(session: Session, settings: Settings, audience: Audience, texts: dict[str, str], now: datetime,
              filters: Filters | None = None) -> Estimate:
     filters = filters or Filters()
-    per_language = {code: measure(body(settings, filters, code, text)) for code, text in texts.items()}
+    per_language = {code: measure_text(settings, filters, code, text) for code, text in texts.items()}
     counts = audience.by_language()
     segments = sum(per_language[code].segments * n for code, n in counts.items() if code in per_language)
     return Estimate(per_language, counts, segments, cost(settings, segments), headroom(session, settings, now))

@@ -392,8 +392,8 @@ def test_broadcast_forms_without_csrf_are_refused(db, coordinator):
     ({"area": "99999"}, "Choose an area from the list."),
     ({"status": "everyone"}, "Choose who to include from the list."),
     ({"text_en": ""}, "Write the text in English."),
-    ({"text_en": "x" * 641}, "longer than 640 characters"),
-    ({"text_en": "x" * 5000}, "longer than 640 characters"),
+    ({"text_en": "x" * 641}, "has 641 characters: a broadcast holds at most 640"),
+    ({"text_en": "x" * 5000}, "has 5,000 characters: a broadcast holds at most 640"),
     ({"skill": "driving"}, "Nobody fits these filters"),
 ])
 def test_malformed_broadcasts_are_refused_plainly(db, coordinator, change, says):
@@ -429,6 +429,58 @@ def test_the_measure_under_a_box_counts_segments_as_carriers_do(db, coordinator)
     assert "Segments: 2 (UCS-2)" in text(response)
     assert post(coordinator, "/broadcasts/measure", {"language": "xx", "count": "1"}).status_code == 400
     assert post(coordinator, "/broadcasts/measure", {"language": "en", "count": "-1"}).status_code == 400
+
+
+def test_a_text_longer_than_a_broadcast_holds_is_refused_whole_and_the_coordinator_told(db, coordinator):
+    add_volunteer(db, ANA, "Ana")
+    words = "Food drive Saturday. " * 35  # 735 characters
+    response = preview(coordinator, en=words)
+    assert response.status_code == 400
+    assert "The text in English has 734 characters: a broadcast holds at most 640." in text(response)
+    assert words.strip() in response.get_data(as_text=True)  # still in the box, whole
+    assert outbox(db) == []
+
+
+def test_the_box_takes_a_pasted_text_longer_than_it_holds_and_its_count_says_so(db, coordinator):
+    add_volunteer(db, ANA, "Ana")
+    page = coordinator.get("/broadcasts?choose=1&skill=food&status=any").get_data(as_text=True)
+    box = re.search(r'<textarea id="text-en"[^>]*>', page).group(0)
+    assert "maxlength" not in box  # a browser would cut a paste without a word
+    response = post(coordinator, "/broadcasts/measure", {"language": "en", "count": "1", "text_en": "x" * 1500})
+    assert "Characters: 1500" in text(response)
+    assert "Too long: 1500 characters, and a broadcast holds at most 640." in text(response)
+    short = post(coordinator, "/broadcasts/measure", {"language": "en", "count": "1", "text_en": "x" * 640})
+    assert "Too long" not in text(short)
+
+
+@pytest.mark.parametrize("audience", ["volunteers", "residents"])
+def test_an_empty_box_counts_no_segments_and_costs_nothing(db, coordinator, audience):
+    response = post(coordinator, "/broadcasts/measure",
+                    {"language": "en", "count": "25", "text_en": "", "audience": audience})
+    words = text(response)
+    assert "Characters: 0" in words and "Segments: 0" in words and "Cost: about $0.00" in words
+    one = post(coordinator, "/broadcasts/measure",
+               {"language": "en", "count": "25", "text_en": "Hi", "audience": audience})
+    assert "Segments: 1" in text(one)
+
+
+def test_a_new_broadcasts_boxes_start_at_no_segments(db, coordinator):
+    add_volunteer(db, ANA, "Ana")
+    words = text(coordinator.get("/broadcasts?choose=1&skill=food&status=any"))
+    assert "Segments: 0" in words and "Segments: 1" not in words and "Cost: about $0.00" in words
+
+
+def test_areas_read_as_people_say_them_never_as_keys(db, settings, coordinator):
+    add_volunteer(db, ANA, "Ana", areas="02139, Riverside")
+    page = coordinator.get("/broadcasts").get_data(as_text=True)
+    select = page.split('name="area"', 1)[1].split("</select>", 1)[0]
+    options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)<', select))
+    assert options == {"": "Any area", "02139": "02139", "riverside": "Riverside", "zip3:021": "ZIP codes 021xx"}
+    form = {**preview_form(en="Food drive Saturday."), "area": "zip3:021"}
+    shown = post(coordinator, "/broadcasts/preview", form)
+    assert shown.status_code == 200, text(shown)
+    sent = coordinator.post("/broadcasts/send", data=send_form(shown), follow_redirects=True)
+    assert "Area: ZIP codes 021xx" in text(sent) and "zip3" not in text(sent)
 
 
 def test_erasing_a_volunteer_erases_their_replies_to_broadcasts(client, db, settings, coordinator):

@@ -8,6 +8,8 @@ import time_machine
 from sqlalchemy import select
 
 from hotline import accounts
+from hotline.i18n import Translator
+from hotline.i18n.translator import CONSOLE
 from hotline.models import AuditEntry, Need, NeedEvent, Offer, OutboxMessage
 
 from .console import post, signed_in, text
@@ -291,6 +293,41 @@ def test_the_queue_refreshes_only_when_something_changed(app, db, make_phone, tr
     assert changed.status_code == 200 and "1 request" in text(changed)
     again = re.search(r'"seen": "(\w+)"', changed.get_data(as_text=True)).group(1)
     assert again != seen and client.get(f"/needs/live?seen={again}", headers=refresh).status_code == 204
+
+
+def test_a_needs_history_says_how_it_came_in_and_which_wave_offered_it_in_words(app, db, phone, travel):
+    add_volunteer(db, "+16175550101", "Dana")
+    ref = request(phone)
+    client = signed_in(app, db, accounts.COORDINATOR)
+    page = text(client.get(f"/needs/{ref}"))
+    assert "Request made by text" in page
+    assert "Status: Offered first wave of offers" in page
+    assert " sms " not in f" {page} " and "wave 1" not in page
+
+
+def test_a_needs_history_reads_the_hotlines_own_notes_in_the_consoles_language(app, db, phone, travel):
+    add_volunteer(db, "+16175550101", "Dana")
+    ref = request(phone)
+    with db.session() as session:
+        found = session.scalars(select(Need).where(Need.ref == ref)).one()
+        found.events.append(NeedEvent(at=found.created_at, kind="open", note="dropped by Dana"))
+        found.events.append(NeedEvent(at=found.created_at, kind="offered", note="wave 4"))
+    client = signed_in(app, db, accounts.COORDINATOR)
+    post(client, "/account/language", {"language": "es"})
+    page = text(client.get(f"/needs/{ref}"))
+    spanish = Translator("es", "locales", CONSOLE)
+    for words in ("by text", "first wave of offers"):
+        assert spanish._(words) != words and spanish._(words) in page
+    assert spanish._("%(name)s gave it back", name="Dana") in page
+    assert spanish._("wave %(number)s of offers", number=4) in page
+    assert "sms" not in page.split() and "wave 1" not in page and "dropped by" not in page
+
+
+def test_a_coordinators_own_note_is_shown_as_written(app, db, phone, travel):
+    ref = request(phone)
+    client = signed_in(app, db, accounts.COORDINATOR)
+    post(client, f"/needs/{ref}/note", {"note": "wave 1"})
+    assert "wave 1" in text(client.get(f"/needs/{ref}"))
 
 
 def test_a_claim_shows_once_in_a_needs_history(app, db, phone, travel):

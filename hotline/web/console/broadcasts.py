@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ... import accounts, broadcasts, updates
+from ... import areas as areas_mod
 from ...clock import now as utcnow
 from ...flows.engine import enabled_languages
 from ...models import Broadcast, VolunteerArea
@@ -53,8 +54,9 @@ def problem(error: broadcasts.BroadcastError) -> str:
         "audience": _("Choose who the broadcast is for from the list."),
         "kind": _("Choose the kind of help the news is about."),
         "empty": _("Write the text in %(language)s.", language=language),
-        "too_long": _("The text in %(language)s is longer than %(max)s characters.", language=language,
-                      max=broadcasts.MAX_CHARS),
+        "too_long": _("The text in %(language)s has %(chars)s characters: a broadcast holds at most %(max)s. "
+                      "Shorten it; nothing was cut or sent.", language=language,
+                      chars=error.values.get("chars", ""), max=broadcasts.MAX_CHARS),
         "nobody": _("Nobody fits these filters: change them to choose recipients."),
     }.get(error.code, error.code)
 
@@ -74,13 +76,19 @@ def language_codes() -> list[str]:
 
 
 def areas() -> list[tuple[str, str]]:
-    """Every area volunteers cover (but "anywhere"), with its label, for the filter."""
+    """Every area volunteers cover (but "anywhere"), as a person reads it, for the filter."""
     rows = g.db_session.execute(select(VolunteerArea.area, VolunteerArea.label).where(VolunteerArea.area != "*")
                                 .distinct().order_by(VolunteerArea.area)).all()
     found: dict[str, str] = {}
     for area, label in rows:
-        found.setdefault(area.lower(), f"{label} ({area})" if label and label != area else area)
-    return sorted(found.items(), key=lambda item: item[1].lower())
+        if label or area.lower() not in found:
+            found[area.lower()] = labels.area(area, label)
+    return sorted(found.items(), key=lambda item: (areas_mod.is_wide(item[0]), item[1].lower()))
+
+
+def area_name(key: str) -> str:
+    """A chosen area as a person reads it (a broadcast keeps its key)."""
+    return dict(areas()).get(key.lower()) or labels.area(key)
 
 
 def kinds() -> tuple[str, ...]:
@@ -108,7 +116,7 @@ def page(*, status: int = 200, filters: broadcasts.Filters | None = None, texts:
         filters=filters, audience=audience, texts=texts or {}, error=error, labels=labels,
         skills=labels.SKILL, languages=language_codes(), areas=areas(), statuses=broadcasts.STATUSES, kinds=kinds(),
         left_out_label=left_out_label, can_send=access.can(accounts.ACT), max_chars=broadcasts.MAX_CHARS,
-        measure=lambda code, text: broadcasts.measure(broadcasts.body(settings, filters, code, text)), money=money,
+        measure=lambda code, text: broadcasts.measure_text(settings, filters, code, text), money=money,
         cost=lambda n: broadcasts.cost(settings, n),
     ), status
 
@@ -134,11 +142,12 @@ def measure():
     count = form.get("count", "")
     if code not in language_codes() or not (count.isascii() and count.isdigit() and len(count) <= 7):
         abort(400, description="language and count are needed")
-    text = clean(raw, limit=broadcasts.MAX_CHARS * 2)
+    # Counted whole: a pasted text longer than a broadcast holds is said to be, not cut.
+    text = clean(raw, limit=len(raw))
     # A resident's text is measured with the line on how to stop news texts that ends it.
     audience = broadcasts.Filters(audience=broadcasts.RESIDENTS if form.get("audience") == broadcasts.RESIDENTS
                                   else broadcasts.VOLUNTEERS)
-    measured = broadcasts.measure(broadcasts.body(hotline().settings, audience, code, text))
+    measured = broadcasts.measure_text(hotline().settings, audience, code, text)
     return render_template("console/broadcast_measure.html", code=code, text=text, count=int(count),
                            measured=measured, max_chars=broadcasts.MAX_CHARS, money=money,
                            cost=lambda n: broadcasts.cost(hotline().settings, n))
@@ -254,7 +263,7 @@ def show(broadcast_id: int):
     filters = broadcast.filters or {}
     return render_template(
         "console/broadcast.html", section="broadcasts", broadcast=broadcast, filters=filters,
-        progress=broadcasts.progress(g.db_session, broadcast), labels=labels, money=money,
+        progress=broadcasts.progress(g.db_session, broadcast), labels=labels, money=money, area_name=area_name,
         cost=lambda n: broadcasts.cost(settings, n), measure=broadcasts.measure,
         can_send=access.can(accounts.ACT), words=access.words,
         live="live" in request.args)

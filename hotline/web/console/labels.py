@@ -1,7 +1,9 @@
 """The console's names for what the hotline stores as codes: statuses, categories, roles, reasons."""
 from __future__ import annotations
 
-from ... import accounts, bridges, coordinators, needs, offers, rides
+import re
+
+from ... import accounts, areas, bridges, coordinators, needs, offers, rides
 from ...dispatch import notes, safety
 from ...i18n import N_, languages
 from .i18n import gettext
@@ -60,6 +62,7 @@ EVENT = {
     "voicemail": N_("Voicemail"),
     "recording": N_("Recorded answer"),
     "door_words": N_("New words at the door"),
+    "transcribed": N_("Voicemail written out"),
     notes.EVENT: N_("Note from a helper"),
     safety.ASKED: N_("Helper asked to say when they are home"),
     safety.UNANSWERED: N_("Helper has not said they are home: coordinators told"),
@@ -134,12 +137,109 @@ DELIVERY = {
     "skipped": N_("not sent"),
 }
 
+# What each kind of outbox message is (outbox kinds are stored: the codes never change).
+MESSAGE_KIND = {
+    "offer": N_("Offer to a helper"),
+    "taken": N_("Already taken, to a helper"),
+    "details": N_("The request's details, to its helper"),
+    "door": N_("Words to say at the door"),
+    "assigned": N_("Task given by a coordinator"),
+    "cancelled": N_("Task cancelled, to its helper"),
+    "claimed": N_("A helper is coming, to the resident"),
+    "update": N_("News about their request, to the resident"),
+    "followup": N_("Asking the resident whether they got help"),
+    "reminder": N_("Reminder"),
+    "relay": N_("Words passed between resident and helper"),
+    "coordinator": N_("Message from a coordinator"),
+    "checkin": N_("Check-in"),
+    "care": N_("Thanks and care for a helper"),
+    "welcome": N_("Welcome to a new volunteer"),
+    "broadcast": N_("Broadcast"),
+    "fund_paid": N_("Emergency money paid"),
+    "alert": N_("Alert to coordinators"),
+    "budget": N_("Budget warning to coordinators"),
+    "bridge": N_("Call to put someone through to the resident"),
+    "missed_call": N_("Call back after a missed call"),
+    "recording_line": N_("Sentence to record, to a recorder"),
+    "recording_delete": N_("Deleting a recording at Twilio"),
+}
+
+
+def message_kind(code: str | None) -> str:
+    """The reader's words for an outbox kind; a kind without them still reads as words, not as a code."""
+    if not code:
+        return ""
+    if code in MESSAGE_KIND:
+        return gettext(MESSAGE_KIND[code])
+    return code.replace("_", " ").strip().capitalize() or code
+
+# How a request came in (needs.channel, noted when it is made).
+CHANNEL = {
+    "sms": N_("by text"),
+    "voice": N_("by call"),
+    "call": N_("by call"),
+}
+WAVE = {
+    1: N_("first wave of offers"),
+    2: N_("second wave of offers"),
+    3: N_("third wave of offers"),
+}
+# What the hotline itself notes on a request's history (in English, in the stored rows).
+NOTE = {
+    "by resident": N_("by the resident"),
+    "cancelled by rider": N_("cancelled by the rider"),
+    "rider says they did not get there": N_("the rider says they did not get there"),
+    "resident says not helped": N_("the resident says they did not get help"),
+    "resident got help": N_("the resident says they got help"),
+    "chosen volunteer": N_("to the volunteer chosen for the check-in"),
+    "driver confirmed": N_("the driver confirmed"),
+    "driver has not confirmed": N_("the driver has not confirmed"),
+    "recorded answers: a coordinator listens": N_("the answers are recordings: a coordinator listens to them"),
+    "no backup found": N_("no second helper found"),
+    "no volunteer found": N_("no volunteer found"),
+    "offered again": N_("offered again"),
+}
+_WAVE_NOTE = re.compile(r"wave (\d{1,3})")
+_DROPPED_NOTE = re.compile(r"dropped by (.+)", re.S)
+
+
+def event_note(kind: str, note: str | None, shown=lambda words: words) -> str | None:
+    """The reader's words for a note the hotline wrote itself on a request's history ("sms", "wave 1",
+    "dropped by Dana"), or None when the note is someone's own words. `shown` filters a name in it."""
+    note = note or ""
+    if kind == "created":
+        return gettext(CHANNEL[note]) if note in CHANNEL else None
+    if note in NOTE:
+        return gettext(NOTE[note])
+    if wave := _WAVE_NOTE.fullmatch(note):
+        number = int(wave.group(1))
+        return gettext(WAVE[number]) if number in WAVE else gettext("wave %(number)s of offers", number=number)
+    if dropped := _DROPPED_NOTE.fullmatch(note):
+        return gettext("%(name)s gave it back", name=shown(dropped.group(1)))
+    return None
+
+
+def event_title(kind: str) -> str:
+    """The reader's words for a step in a request's history."""
+    if kind.startswith("ride_") and kind[5:] in RIDE_STATUS:
+        return gettext("Ride: %(status)s", status=gettext(RIDE_STATUS[kind[5:]]))
+    return name(EVENT, kind)
+
 
 def name(table: dict[str, str], code: str | None) -> str:
     """The reader's word for a stored code (the code itself when there is none)."""
     if code is None:
         return ""
     return gettext(table[code]) if code in table else code
+
+
+def area(key: str, label: str | None = "") -> str:
+    """An area as a person reads it: a neighbourhood's name, a ZIP code, "ZIP codes 021xx"."""
+    if key == areas.ANYWHERE:
+        return gettext("anywhere")
+    if prefix := areas.wide_prefix(key):
+        return gettext("ZIP codes %(prefix)sxx", prefix=prefix)
+    return label or key
 
 
 def language(code: str | None) -> str:

@@ -73,8 +73,8 @@ def index():
     rows, more = found[:PAGE], len(found) > PAGE
     return render_template(
         "console/messages.html", section="messages", period=period, rows=rows, more=more, page=PAGE,
-        kinds=sorted(outbox.kinds(g.db_session)), mask=mask,
-        status_name=lambda code: labels.name(STATUS, code),
+        kinds=sorted(outbox.kinds(g.db_session), key=lambda code: labels.message_kind(code).lower()), mask=mask,
+        status_name=lambda code: labels.name(STATUS, code), kind_name=labels.message_kind,
     )
 
 

@@ -88,10 +88,12 @@ def timeline(need: Need) -> list[Entry]:
         if event.kind in labels.NEED_STATUS and not event.actor:
             title = _("Status: %(status)s", status=labels.name(labels.NEED_STATUS, event.kind))
         else:
-            title = labels.name(labels.EVENT, event.kind)
+            title = labels.event_title(event.kind)
         # Every note may hold a resident's words, an address or a recording's link: whole only for
-        # those who act, and a recording's link never for a viewer.
-        text = access.words(event.note)
+        # those who act, and a recording's link never for a viewer. What the hotline noted itself
+        # ("sms", "wave 1") is read out in words.
+        said = None if event.actor else labels.event_note(event.kind, event.note, access.words)
+        text = said if said is not None else access.words(event.note)
         if event.kind == "handled":
             text = labels.name(labels.ATTENTION, event.note)
         elif event.kind in ("voicemail", "recording", "door_words") and not access.can(accounts.ACT):
