@@ -436,3 +436,14 @@ def test_a_long_first_text_is_read_a_bounded_number_of_times_and_then_asked_as_b
     talk(phone, (story, "Where should the driver pick you up?"), ("12 Elm St", "Where are you going?"))
     # However long the text, the slow time reader runs a bounded number of times (words, then runs).
     assert 0 < len(reads) <= ride_words.SCANNED_WORDS + ride_words.MOST_RUNS
+
+
+@pytest.mark.parametrize("answer", ["yes", "no", "2"])
+def test_a_yes_or_a_menu_number_is_not_taken_for_a_pickup_place(phone, db, clock, answer):
+    start_ride(phone)
+    reply = phone.text(answer)
+    assert "Sorry" in reply and "Where should the driver pick you up?" in reply
+    talk(phone, ("12 Elm St", "Where are you going?"))
+    reply = phone.text(answer)
+    assert "Sorry" in reply and "Where are you going?" in reply
+    talk(phone, ("the clinic", "What day and time"))

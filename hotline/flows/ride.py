@@ -14,7 +14,7 @@ from .engine import (
     AGAIN, CHOICE, CHOICES, DATETIME, NUMBER, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step,
     not_understood,
 )
-from .intake import spoken_confirmation
+from .intake import not_a_place, spoken_confirmation
 
 # Translators: an example of a pickup day and time, as people text it; it must be understood
 # when typed back, so keep it simple: a day word and an hour.
@@ -60,6 +60,10 @@ def ask_pickup(ctx: Ctx) -> Prompt:
 
 
 def answer_pickup(ctx: Ctx, text: str) -> Next:
+    if not_a_place(ctx, text):
+        # "sí", "2": an answer to some other question, never where a driver should go.
+        ctx.say(not_understood(ctx))
+        return AGAIN
     ctx.data["pickup"] = text.strip()
     return _next(ctx, "destination")
 
@@ -77,6 +81,9 @@ def ask_destination(ctx: Ctx) -> Prompt:
 
 
 def answer_destination(ctx: Ctx, text: str) -> Next:
+    if not_a_place(ctx, text):
+        ctx.say(not_understood(ctx))
+        return AGAIN
     ctx.data["destination"] = text.strip()
     return _next(ctx, "when")
 
