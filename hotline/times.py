@@ -59,6 +59,7 @@ class When:
     day: date | None = None  # the day understood when only the time is missing
     clock: time | None = None  # the time understood when only the day is missing
     part_of_day: str | None = None  # the hour came from "morning", "tarde"...: worth confirming
+    hour_from_part: bool = False  # no hour was said: it is the usual one of the part of the day
 
     @property
     def ok(self) -> bool:
@@ -163,6 +164,7 @@ class _Reading:
     has_time: bool
     part_of_day: str | None
     relative: bool  # "in 2 hours": counted from now, not from the clock on the wall
+    hour_from_part: bool = False  # "sunday morning": the hour is the usual one of "morning"
 
 
 def parse_when(
@@ -215,7 +217,7 @@ def parse_when(
         return When(at, aware, problem=PAST, part_of_day=reading.part_of_day)
     if aware.date() > limit:
         return When(at, aware, problem=TOO_FAR, part_of_day=reading.part_of_day)
-    return When(at, aware, part_of_day=reading.part_of_day)
+    return When(at, aware, part_of_day=reading.part_of_day, hour_from_part=reading.hour_from_part)
 
 
 def dateparser_code(language_code: str | None) -> str:
@@ -302,7 +304,7 @@ def _read(text: str, readers: list[tuple[str, tuple, tuple[str, ...]]], now_loca
         has_day = False  # "next week" names no day
     relative = bool(re.search(r"\b(hour|minute)\b", english))
     has_time = has_time or "time" in parts
-    return _Reading(local, has_day, has_time, part, relative)
+    return _Reading(local, has_day, has_time, part, relative, settled.hour_from_part)
 
 
 _AMPM = re.compile(r"(?<![^\W\d_])([ap])\s?\.?\s?m\b\.?", re.IGNORECASE)
@@ -365,6 +367,7 @@ class _Settled:
     has_day: bool
     has_time: bool
     clock: str | None  # the one time named, "HH:MM", which the library's reading must keep
+    hour_from_part: bool = False  # no hour named: the part of the day's usual one was added
 
 
 def _settle_numbers(english: str, part: str | None, now_local: datetime) -> _Settled | None:
@@ -411,11 +414,12 @@ def _settle_numbers(english: str, part: str | None, now_local: datetime) -> _Set
             return _Settled(english, False, False, None)
         tokens[i] = found.isoformat()
         has_day = True
-    if part is not None and not has_time:
+    from_part = part is not None and not has_time
+    if from_part:
         tokens.append(f"{PART_HOURS[part]:02d}:00")
         clocks.append(tokens[-1])
         has_time = True
-    return _Settled(" ".join(t for t in tokens if t), has_day, has_time, clocks[0] if clocks else None)
+    return _Settled(" ".join(t for t in tokens if t), has_day, has_time, clocks[0] if clocks else None, from_part)
 
 
 def _day_after_month(tokens: list[str], i: int) -> bool:

@@ -438,6 +438,54 @@ def test_a_long_first_text_is_read_a_bounded_number_of_times_and_then_asked_as_b
     assert 0 < len(reads) <= ride_words.SCANNED_WORDS + ride_words.MOST_RUNS
 
 
+def test_a_ride_to_the_pharmacy_is_a_ride_though_pharmacy_is_a_word_for_health(phone, make_phone, db, clock):
+    # The place a ride goes to names no other kind of help: "to the pharmacy" is where, not what.
+    talk(phone,
+         ("I need a ride to the pharmacy friday at 2pm", "Where should the driver pick you up?"),
+         ("12 Elm St", "Do you need a ride back?"),
+         ("3", "Does anyone riding need any of these?"),
+         ("1", "How many people are riding"),
+         ("1", ("To: the pharmacy", "Pickup: Dec 4, 2:00 PM")))
+    # Food asked for beside the ride is still another kind of help: which one is asked.
+    assert "What do you need help with?" in make_phone("+15551239998").text("I need food and a ride to the store")
+
+
+def test_a_kreyol_ride_pou_al_somewhere_keeps_the_place(phone, db, clock):
+    talk(phone,
+         ("mwen bezwen yon woulib pou al lopital demen a 10è", "Ki kote chofè a dwe vin chèche ou?"),
+         # Not "Ki kote w ap prale?" again: "pou al lopital" said where.
+         ("12 Elm St", "Ou bezwen yon woulib pou retounen?"),
+         ("3", "Gen yon moun"), ("1", "Konbyen moun"),
+         ("1", ("Ale: lopital", "Kilè: 2 desanm a 10:00 AM")))
+
+
+def test_a_vietnamese_ride_to_the_hospital_is_a_ride_not_health(phone, db, clock):
+    talk(phone,
+         ("tôi cần người chở đến bệnh viện ngày mai lúc 3 giờ chiều", "Tài xế đón quý vị ở đâu?"),
+         ("12 Elm St", "2 Tôi sẽ nhắn khi xong"),
+         ("3", "ví dụ: 2 4"), ("1", "Có mấy người đi"),
+         ("1", ("Den: benh vien", "15:00 2 thg 12")), ("1", ""))
+    [ride] = all_rides(db)
+    assert ride.local_time == "2026-12-02T15:00"
+
+
+@pytest.mark.parametrize("first", ["cho tôi xin ít đồ ăn cho gia đình", "cho tôi xin gạo"])
+def test_vietnamese_give_me_is_not_drive_me(make_phone, db, first):
+    # "cho tôi" (give me) and "chở tôi" (drive me) read alike without their marks.
+    phone = make_phone("+15551239999")
+    assert "Quý vị ở đâu?" in phone.text(first)  # the food request's next question, not the menu
+
+
+def test_a_first_text_with_only_a_part_of_the_day_asks_the_hour(phone, db, clock):
+    # "sunday morning" names no hour: a driver sent at a guessed 9:00 is no booking.
+    talk(phone,
+         ("I need a ride to church sunday morning", "Where should the driver pick you up?"),
+         ("12 Elm St", "What day and time should the driver pick you up?"),
+         ("sunday 10:30am", "Pickup: Sunday, December 6, 10:30 AM. Is that right?"),
+         ("1", "Do you need a ride back?"), ("3", ""), ("1", ""),
+         ("1", "To: church"))
+
+
 @pytest.mark.parametrize("answer", ["yes", "no", "2"])
 def test_a_yes_or_a_menu_number_is_not_taken_for_a_pickup_place(phone, db, clock, answer):
     start_ride(phone)

@@ -9,7 +9,7 @@ from ..models import Need
 from ..sms import fit
 from .engine import AGAIN, CHOICE, QUIET, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
 from . import updates
-from .ride_words import ride_details
+from .ride_words import ride_details, words_before_place
 from .topics import TOPICS
 from .volunteer import relay_from_resident
 
@@ -29,6 +29,16 @@ DETAILS_WORDS = 4
 
 def topic_of(ctx: Ctx, text: str) -> str | None:
     """The one kind of help a text names in the person's words or in English; None for none or several."""
+    found = _topics(ctx, text)
+    if "ride" in found and len(found) > 1:
+        # "a ride to the pharmacy": the place a ride goes to is where, not another kind of help.
+        before = words_before_place(ctx, text)
+        if before is not None and _topics(ctx, before) == {"ride"}:
+            return "ride"
+    return found.pop() if len(found) == 1 else None
+
+
+def _topics(ctx: Ctx, text: str) -> set[str]:
     key = kw.normalize(text)
     padded, tokens = f" {key} ", key.split()
     found = set()
@@ -36,7 +46,7 @@ def topic_of(ctx: Ctx, text: str) -> str | None:
         for t in (ctx.translator(), ctx.translator("en")):
             if any(w and _says(w, padded, tokens) for w in (kw.normalize(w) for w in t.pgettext(*marked).split("|"))):
                 found.add(category)
-    return found.pop() if len(found) == 1 else None
+    return found
 
 
 def _says(word: str, padded: str, tokens: list[str]) -> bool:

@@ -3,8 +3,8 @@
 "I need a ride to the clinic tomorrow at 3" holds the destination and the pickup time; the ride
 questions then ask only for the rest, and the read-back shows all of it to be corrected. A time
 is taken only when its words read, on their own, as one whole day and time with the ride
-question's reader, and no other number around them could be the hour instead ("for 2 people",
-"at 3 or 4"): anything less is asked as before.
+question's reader, with an hour they said (not "sunday morning"), and no other number around them
+could be the hour instead ("for 2 people", "at 3 or 4"): anything less is asked as before.
 """
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def _read(ctx: Ctx, words: list[str]) -> times.When:
 
 def _time_span(ctx: Ctx, words: list[str], readings: dict) -> tuple[int, int, str] | None:
     """Where the one bookable time in the words is (start, end) and what it is; None when unsure."""
-    bookable = {span: when for span, when in readings.items() if when.ok}
+    # An hour only guessed from a part of the day ("sunday morning" as 9:00) is no time they said.
+    bookable = {span: when for span, when in readings.items() if when.ok and not when.hour_from_part}
     if not bookable or len({when.wall for when in bookable.values()}) > 1:
         return None  # no time, or two different ones ("friday at 2, or monday at 3")
     start, end = max(bookable, key=lambda span: (span[1] - span[0], -span[0]))
@@ -129,6 +130,18 @@ def _destination(ctx: Ctx, words: list[str], span: tuple[int, int, str] | None, 
     if not place or len(place) > LONGEST_PLACE:
         return None
     return " ".join(place)
+
+
+def words_before_place(ctx: Ctx, text: str) -> str | None:
+    """The words of a ride request before the place it goes to ("I need a ride" in "I need a ride to
+    the pharmacy"); None when no place follows the words asking for a ride."""
+    folded = [kw.normalize(w) for w in (_EDGES.sub("", w) for w in text.split()) if w]
+    after = _after_ride_words(ctx, folded)
+    if after is None:
+        return None
+    if any(folded[after: after + len(phrase)] == phrase for phrase in _phrases(ctx, TO_WORDS)):
+        return " ".join(folded[:after])
+    return None
 
 
 def _after_ride_words(ctx: Ctx, folded: list[str]) -> int | None:

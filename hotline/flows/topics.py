@@ -10,7 +10,8 @@ TOPICS = {
     # words or short phrases a person would text. Never words that also fit another kind of help.
     "food": NP_("topic", "food|groceries|grocery|hungry|meal|meals|diapers|baby formula|something to eat"),
     # Translators: words in a first text that ask for a ride, separated by |, lower case; not
-    # "appointment" or "clinic" (a need for a doctor is not always a need for a ride).
+    # "appointment" or "clinic" (a need for a doctor is not always a need for a ride). Words are
+    # compared without accent marks: leave out any that then spell a common other word.
     "ride": NP_("topic", "ride|a lift|drive me|driver|transport|transportation"),
     # Translators: words in a first text that ask for help with housing, separated by |, lower case.
     "housing": NP_("topic", "housing|rent|evicted|eviction|shelter|homeless|landlord|place to stay"),
