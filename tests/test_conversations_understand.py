@@ -13,7 +13,7 @@ from hotline import create_app
 from hotline.cli import main
 from hotline.models import Contact, Conversation, Need, OutboxMessage
 
-from .conftest import Phone
+from .conftest import Phone, reply_messages
 from .test_volunteers import add_volunteer, code_in, request_food, travel  # noqa: F401  (fixture)
 
 RESIDENT = "+15551230000"
@@ -119,6 +119,18 @@ def test_stop_then_start_keeps_the_draft(make_phone, db):
     reply = phone.text("START")
     assert "You will get texts from the hotline again" in reply and "reply 1 to send it" in reply
     assert "Your request number is" in phone.text("1")
+
+
+def test_start_before_any_language_is_chosen_sends_the_welcome_and_the_languages_each_in_two_segments(make_phone, db):
+    from hotline.sms import count_segments
+
+    phone = make_phone(RESIDENT)
+    assert phone.text("STOP") == ""
+    response = phone.post("START")
+    texts = reply_messages(response.data)
+    assert "You will get texts from the hotline again" in texts[0]
+    assert any("1 English" in t and "2 Español" in t for t in texts)
+    assert all(count_segments(t).segments <= 2 for t in texts), [count_segments(t).segments for t in texts]
 
 
 def test_volunteer_in_the_middle_of_a_request_keeps_the_request(make_phone, db):
@@ -283,7 +295,9 @@ def test_an_unclear_answer_after_typing_in_a_guessed_language_keeps_the_request(
 def test_an_unclear_first_choice_in_a_guessed_language_brings_the_languages_and_keeps_what_was_said(make_phone, db):
     phone = make_phone(RESIDENT)
     assert "¿Con qué necesita ayuda?" in phone.text("hola, buenas tardes, necesito ayuda por favor")
-    assert "1 English" in phone.text("no sé")
+    sorry, languages = reply_messages(phone.post("no sé").data)
+    # The menu of languages fills two segments alone: the sorry goes before it, in a text of its own.
+    assert "no le comprendo" in sorry and "1 English" in languages
     assert "What do you need help with?" in phone.text("1")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hotline.models import Contact, Need
 
-from .conftest import Phone
+from .conftest import Phone, reply_text
 
 
 def file_food_request(phone, language="1", details="bread", place="Main St") -> str:
@@ -218,7 +218,7 @@ def test_unsure_first_message_gets_the_language_menu(phone, db, text):
 
 def test_a_wrong_guess_is_not_kept_once_the_answer_makes_no_sense(phone, db):
     phone.text("necesito ayuda por favor")
-    reply = phone.text("what does this mean")
+    reply = reply_text(phone.post("what does this mean").data)
     assert "1 English" in reply and "2 Español" in reply
 
 

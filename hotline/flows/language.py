@@ -26,7 +26,9 @@ def ask_choose(ctx: Ctx) -> Prompt:
         if names and count_segments(f"{header}\n{listed}").segments > 2:
             break
         names.append(name)
-    return Prompt(header_of(names, len(choices)), choices, CHOICE, note_on_retry=False)
+    # Sized to fill two segments alone: words before it ("Welcome back" after START) go in a text
+    # of their own rather than make it cost three.
+    return Prompt(header_of(names, len(choices)), choices, CHOICE, note_on_retry=False, apart=True)
 
 
 def header_of(names: list[str], count: int) -> str:
