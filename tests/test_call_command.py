@@ -121,7 +121,9 @@ def test_call_for_a_finished_task_says_it_is_closed(app, db, clock):
 
 def test_call_without_a_code_asks_for_one_and_words_after_call_are_relayed(app, db, clock):
     helper, code = claimed(app, db)
-    assert helper.text("CALL") == "Please add the task code, like CALL 427."
+    # The example is their own task's code, ready to send as shown.
+    assert helper.text("CALL") == f"Please add the task code, like CALL {code}."
+    assert helper.text("DONE") == f"Please add the task code, like DONE {code}."
     assert helper.text("call me when you are home") == f"Sent to the resident of task {code}."
     assert bridge_rows(db) == []
 

@@ -94,8 +94,8 @@ def test_a_note_for_a_task_only_offered_is_not_kept(app, db, clock):
 def test_a_note_without_a_code_or_words_asks_for_them_and_relays_nothing(app, db, clock):
     _, helper, code = claimed(app, db)
     before = sent_to(db, RESIDENT)
-    assert helper.text("NOTE the door was locked") == "Please add the task code, like NOTE 427."
-    assert helper.text("note") == "Please add the task code, like NOTE 427."
+    assert helper.text("NOTE the door was locked") == f"Please add the task code, like NOTE {code}."
+    assert helper.text("note") == f"Please add the task code, like NOTE {code}."
     assert helper.text(f"NOTE {code}") == (f"Please write your note after the code, like: NOTE {code} nobody "
                                            "answered the door")
     assert notes(db) == [] and sent_to(db, RESIDENT) == before

@@ -122,7 +122,7 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
     if name in ("pass", "done", "drop", "call"):
         match = CODE.fullmatch(argument.replace(" ", ""))
         if not match:
-            example = ctx.word(name) + " 427"
+            example = ctx.word(name) + " " + _code_for_example(ctx, volunteer, offered=name == "pass")
             return ctx._("Please add the task code, like %(example)s.", example=example)
         code = match.group(1)
         if name == "call":
@@ -151,11 +151,20 @@ def run_command(ctx: Ctx, volunteer: Volunteer, name: str, argument: str) -> str
     return None
 
 
+def _code_for_example(ctx: Ctx, volunteer: Volunteer, offered: bool = False) -> str:
+    """The code of their one task (or one offer, for PASS), so "DONE 333" can be sent as shown;
+    with none or several, a made-up one."""
+    status = offers.OFFERED if offered else offers.CLAIMED
+    codes = [o.code for o in offers.open_tasks(ctx.session, volunteer) if o.status == status]
+    return codes[0] if len(codes) == 1 else "427"
+
+
 def note(ctx: Ctx, volunteer: Volunteer, text: str, argument: str) -> str:
     """NOTE 427 and words: a note on the task for the coordinators, kept as it was written."""
     given = CODE_PREFIX.match(argument)
     if given is None:
-        return ctx._("Please add the task code, like %(example)s.", example=ctx.word("note") + " 427")
+        return ctx._("Please add the task code, like %(example)s.",
+                     example=ctx.word("note") + " " + _code_for_example(ctx, volunteer))
     code = given.group(1)
     # The words as written (capitals, punctuation); the folded ones only if the code cannot be found again.
     written = NOTE_WORDS.search(unicodedata.normalize("NFKC", text))
