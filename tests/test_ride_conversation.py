@@ -495,3 +495,24 @@ def test_a_yes_or_a_menu_number_is_not_taken_for_a_pickup_place(phone, db, clock
     reply = phone.text(answer)
     assert "Sorry" in reply and "Where are you going?" in reply
     talk(phone, ("the clinic", "What day and time"))
+
+
+def test_a_new_time_typed_at_the_time_read_back_is_taken_as_the_correction(phone, db, clock):
+    start_ride(phone)
+    talk(phone, ("12 Elm St", ""), ("the clinic", "What day and time"),
+         ("tomorrow 3pm", "Pickup: Wednesday, December 2, 3:00 PM. Is that right?"),
+         # Instead of "no" and the question again, the right time at once.
+         ("thursday at 10am", "Pickup: Thursday, December 3, 10:00 AM. Is that right?"),
+         ("1", "Do you need a ride back?"), ("1", "come back"),
+         ("5pm", "Ride back: Thursday, December 3, 5:00 PM. Is that right?"),
+         ("6pm", "Ride back: Thursday, December 3, 6:00 PM. Is that right?"),
+         ("1", "Does anyone riding need"), ("1", ""),
+         ("1", ("Pickup: Dec 3, 10:00 AM", "Back: 6:00 PM")))
+
+
+def test_a_spanish_rider_corrects_the_time_at_its_read_back_in_words(phone, db, clock):
+    start_ride(phone, "2")
+    talk(phone, ("Calle Elm 12", ""), ("el hospital", "¿Qué fecha"),
+         ("tres de la tarde", "a las 3:00 p.m.?"),
+         ("mañana temprano", "3:00 p.m., ¿es correcto?"),
+         ("mañana a las diez de la mañana", "miércoles, 2 de diciembre, 10:00 a.m., ¿es correcto?"))

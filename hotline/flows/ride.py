@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from .. import coordinators, dispatch, needs, rides, times
@@ -192,6 +193,21 @@ def _yes_no(ctx: Ctx) -> tuple[Choice, ...]:
 def ask_when_check(ctx: Ctx) -> Prompt:
     when = _format(ctx, ctx.data["when"]) if ctx.data.get("when") else ""
     return Prompt(ctx._("Pickup: %(when)s. Is that right?", when=when), _yes_no(ctx), CHOICE)
+
+
+def new_time_at_check(key: str, check: str) -> Callable[[Ctx, str], Next | None]:
+    """At "Pickup: ... Is that right?", a new day and time typed instead of yes or no is the
+    correction ("mañana a las tres de la tarde"): read back at once; anything else is asked again."""
+    def otherwise(ctx: Ctx, text: str) -> Next | None:
+        there = ctx.data.get("when")
+        day = date.fromisoformat(there[:10]) if key == "back" and there else None
+        when = times.parse_when(
+            text, ctx.language, ctx.now, _zone(ctx), timedelta(days=ctx.settings.ride_horizon_days), day=day)
+        if not when.ok or (key == "back" and there and when.wall <= there):
+            return None
+        ctx.data[key] = when.wall
+        return Goto("ride", check)
+    return otherwise
 
 
 def answer_when_check(ctx: Ctx, choice: str) -> Next:
@@ -486,10 +502,10 @@ FLOW = Flow("ride", "pickup", {
     "pickup": Step(ask_pickup, answer_pickup),
     "destination": Step(ask_destination, answer_destination),
     "when": Step(ask_when, answer_when),
-    "when_check": Step(ask_when_check, answer_when_check),
+    "when_check": Step(ask_when_check, answer_when_check, otherwise=new_time_at_check("when", "when_check")),
     "back": Step(ask_back, answer_back),
     "back_when": Step(ask_back_when, answer_back_when),
-    "back_check": Step(ask_back_check, answer_back_check),
+    "back_check": Step(ask_back_check, answer_back_check, otherwise=new_time_at_check("back", "back_check")),
     "mobility": Step(ask_mobility, answer_mobility),
     "riders": Step(ask_riders, answer_riders),
     "confirm": Step(ask_confirm, answer_confirm),
