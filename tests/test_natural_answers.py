@@ -171,3 +171,11 @@ def test_a_sentence_at_the_menu_of_languages_is_answered_in_its_language(client,
     phone.text("bonjou")
     reply = phone.text("hola necesito comida para mi familia")
     assert "¿Con qué necesita ayuda?" in reply and "español" in reply
+
+
+def test_a_number_in_words_is_not_taken_for_where_the_resident_is(phone, db):
+    phone.text("hi"); phone.text("2"); phone.text("1")
+    phone.text("arroz y frijoles para cinco")
+    reply = phone.text("dos")
+    assert "no le comprendo" in reply and "¿Dónde está?" in reply
+    assert "Cerca de: Calle Elm 12" in phone.text("Calle Elm 12")

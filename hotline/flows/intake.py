@@ -173,11 +173,14 @@ def answer_location(ctx: Ctx, text: str) -> Next:
 
 
 def not_a_place(ctx: Ctx, text: str) -> bool:
-    """Tell whether an answer to "where are you?" cannot be a place: a yes, a no, a bare short number."""
+    """Tell whether an answer to "where are you?" cannot be a place: a yes, a no, a bare short number
+    in digits or words."""
     key = kw.normalize(text)
     if kw.carrier_word(text) or ctx.answers().meaning(text, whole=True) is not None:
         return True
-    return key.isdigit() and len(key) < 5  # a ZIP code has five digits; a menu number is no place
+    if key.isdigit():
+        return len(key) < 5  # a ZIP code has five digits; a menu number is no place
+    return ctx.answers().number(text) is not None  # "dos", "deux": a menu number in words
 
 
 def ask_confirm(ctx: Ctx) -> Prompt:
