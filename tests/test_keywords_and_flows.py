@@ -81,6 +81,13 @@ def test_help_words_in_english(phone, word):
     assert "This hotline connects you with neighbors" in phone.text(word)
 
 
+@pytest.mark.parametrize("word", ["GIUP", "trợ giúp", "TRỢ GIÚP"])
+def test_help_words_in_vietnamese_as_people_type_them(phone, word):
+    phone.text("hi")
+    phone.text("Tiếng Việt")
+    assert "Đường dây nối quý vị với hàng xóm" in phone.text(word)
+
+
 def test_english_commands_also_work_for_a_spanish_speaker(phone):
     phone.text("hi")
     phone.text("2")

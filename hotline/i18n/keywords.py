@@ -19,7 +19,7 @@ CARRIER_WORDS = CARRIER_OPT_OUT | CARRIER_OPT_IN | CARRIER_HELP
 # first is the one shown in texts. The context must stay a literal for extraction.
 COMMANDS: dict[str, tuple[str, str]] = {
     # Translators: words that ask for help, separated by |; the first is shown in texts. Use
-    # capitals, no spaces, and never STOP, START, YES, CANCEL, END, QUIT, UNSUBSCRIBE.
+    # capitals, and never STOP, START, YES, CANCEL, END, QUIT, UNSUBSCRIBE.
     "help": NP_("command", "HELP|INFO"),
     # Translators: words that start over at the main menu, separated by |; the first is shown.
     "menu": NP_("command", "MENU"),
