@@ -516,3 +516,26 @@ def test_a_spanish_rider_corrects_the_time_at_its_read_back_in_words(phone, db, 
          ("tres de la tarde", "a las 3:00 p.m.?"),
          ("mañana temprano", "3:00 p.m., ¿es correcto?"),
          ("mañana a las diez de la mañana", "miércoles, 2 de diciembre, 10:00 a.m., ¿es correcto?"))
+
+
+def test_a_yes_to_do_you_need_a_ride_back_asks_which_of_the_two_instead_of_a_sorry(phone, db, clock):
+    talk(phone,
+         ("necesito un viaje a la clínica mañana a las tres de la tarde", "¿En qué lugar pasamos por usted?"),
+         ("Calle Elm 12", "¿Necesita viaje de regreso?"))
+    reply = talk(phone, ("sí", "Responda 1 si sabe a qué hora volver, o 2 para escribirnos"))[0]
+    assert "no le comprendo" not in reply
+    talk(phone, ("2", "¿Alguien del viaje necesita algo de esto?"), ("1", "cantidad de personas"),
+         ("1", "Salida: 2 dic, 3:00 p.m."), ("1", "Su viaje es el"))
+    [ride] = all_rides(db)
+    assert ride.return_plan == rides.WILL_CALL
+
+
+def test_a_time_given_at_do_you_need_a_ride_back_books_the_ride_back_at_it(phone, db, clock):
+    talk(phone,
+         ("necesito un viaje a la clínica mañana a las tres de la tarde", "¿En qué lugar pasamos por usted?"),
+         ("Calle Elm 12", "¿Necesita viaje de regreso?"),
+         ("sí, a las 5 de la tarde", ("Para el regreso", "5:00 p.m.")),
+         ("sí", "¿Alguien del viaje necesita algo de esto?"), ("1", "cantidad de personas"),
+         ("1", "Salida: 2 dic, 3:00 p.m."), ("1", "Su viaje es el"))
+    there, back = all_rides(db)
+    assert there.return_plan == rides.RETURN_AT_TIME and back.local_time == "2026-12-02T17:00"

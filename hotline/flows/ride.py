@@ -236,6 +236,23 @@ def ask_back(ctx: Ctx) -> Prompt:
     )
 
 
+_TIME_BACK = new_time_at_check("back", "back_check")
+
+
+def back_in_words(ctx: Ctx, text: str) -> Next | None:
+    """At "Do you need a ride back?": a time ("sí, a las 5 de la tarde") is a ride back at that
+    time, read back to be confirmed; a bare yes is asked which of the two it is, instead of a sorry
+    (the choices are still on their phone)."""
+    found = _TIME_BACK(ctx, text)
+    if found is not None:
+        ctx.data["back_plan"] = rides.RETURN_AT_TIME
+        return found
+    if ctx.answers().meaning(text) == YES:
+        ctx.say(ctx._("Good. Reply 1 if you know what time to come back, or 2 to text us when you are ready."))
+        return QUIET
+    return None
+
+
 def answer_back(ctx: Ctx, plan: str) -> Next:
     ctx.data["back_plan"] = plan
     if plan == rides.RETURN_AT_TIME:
@@ -503,7 +520,7 @@ FLOW = Flow("ride", "pickup", {
     "destination": Step(ask_destination, answer_destination),
     "when": Step(ask_when, answer_when),
     "when_check": Step(ask_when_check, answer_when_check, otherwise=new_time_at_check("when", "when_check")),
-    "back": Step(ask_back, answer_back),
+    "back": Step(ask_back, answer_back, otherwise=back_in_words),
     "back_when": Step(ask_back_when, answer_back_when),
     "back_check": Step(ask_back_check, answer_back_check, otherwise=new_time_at_check("back", "back_check")),
     "mobility": Step(ask_mobility, answer_mobility),
