@@ -539,3 +539,14 @@ def test_a_time_given_at_do_you_need_a_ride_back_books_the_ride_back_at_it(phone
          ("1", "Salida: 2 dic, 3:00 p.m."), ("1", "Su viaje es el"))
     there, back = all_rides(db)
     assert there.return_plan == rides.RETURN_AT_TIME and back.local_time == "2026-12-02T17:00"
+
+
+@pytest.mark.parametrize("first, pickup, where, when", [
+    ("I need a ride to work every monday at 8am", "Where should the driver pick you up?", "Where are you going?",
+     "What day and time"),
+    ("necesito un viaje al trabajo todos los lunes a las 8", "¿En qué lugar pasamos por usted?", "¿A qué lugar va?",
+     "¿Qué fecha y a qué hora"),
+])
+def test_a_first_text_asking_for_a_ride_every_week_takes_no_place_or_time_from_it(phone, first, pickup, where, when):
+    # One ride is booked at a time: "work every" is no place, and one Monday is not what they asked.
+    talk(phone, (first, pickup), ("12 Elm St", where), ("the office", when))

@@ -22,6 +22,11 @@ from .topics import TOPICS
 # place is what follows them, so leave out articles people would want to keep ("the clinic").
 TO_WORDS = NP_("destination", "to")
 
+# Translators: words that make a ride a recurring one ("every monday", "each week", "daily"),
+# separated by |, lower case; short phrases are fine ("todos los"). A first text holding one is
+# not read for a place or a time: each ride is booked on its own, and everything is asked.
+RECURRING_WORDS = NP_("recurring", "every|each|weekly|daily|weekdays")
+
 # The longest run of words read as one time: "el martes a las 9 de la mañana".
 LONGEST_TIME = 8
 # A destination longer than this is more likely a sentence than a place.
@@ -41,6 +46,10 @@ def ride_details(ctx: Ctx, text: str) -> dict:
     words = [w for w in (_EDGES.sub("", w) for w in text.split()) if w][:SCANNED_WORDS]
     if not words:
         return {}
+    tokens = kw.normalize(" ".join(words)).split()
+    if any(tokens[i: i + len(phrase)] == phrase
+           for phrase in _phrases(ctx, RECURRING_WORDS, english_too=True) for i in range(len(tokens))):
+        return {}  # "to work every monday at 8": not one ride at one time, so nothing is taken
     # Each word on its own first; longer runs only around the words that say something of a
     # time on their own ("tomorrow", "3", "tarde"): the reader is slow, and most words are not.
     readings: dict[tuple[int, int], times.When] = {(i, i + 1): _read(ctx, [w]) for i, w in enumerate(words)}
