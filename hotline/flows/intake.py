@@ -44,7 +44,7 @@ def _topics(ctx: Ctx, text: str) -> set[str]:
     found = set()
     for category, marked in TOPICS.items():
         for t in (ctx.translator(), ctx.translator("en")):
-            if any(w and _says(w, padded, tokens) for w in (kw.normalize(w) for w in t.pgettext(*marked).split("|"))):
+            if any(_says(w, padded, tokens) for w in kw.folded_words(t, marked)):
                 found.add(category)
     return found
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -111,6 +112,29 @@ def command_words(translator: Translator, command: str) -> list[str]:
     return [w.strip() for w in text.split("|") if w.strip()]
 
 
+# Word lists folded once per language catalog and message, then kept with the catalog: folding
+# every command's words on every text cost more than the rest of reading it.
+_FOLDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def folded_words(translator: Translator, marked: str | tuple[str, str]) -> tuple[str, ...]:
+    """The "|"-separated words of a marked message in the translator's language, each folded as
+    `normalize` folds a message (empty ones left out)."""
+    memo = _FOLDED.get(translator.catalog)
+    if memo is None:
+        memo = _FOLDED.setdefault(translator.catalog, {})
+    words = memo.get(marked)
+    if words is None:
+        words = memo[marked] = tuple(dict.fromkeys(
+            key for key in (normalize(word) for word in translator.marked(marked).split("|")) if key))
+    return words
+
+
+def command_keys(translator: Translator, command: str) -> tuple[str, ...]:
+    """The words for a command in the translator's language, folded as `normalize` folds a message."""
+    return folded_words(translator, COMMANDS[command])
+
+
 def shown_word(translator: Translator, command: str) -> str:
     """The word to show people for a command, in their language."""
     return command_words(translator, command)[0]
@@ -130,7 +154,7 @@ def match_command_in(text: str, translators: list[Translator],
         return None
     for translator in translators:
         for command in commands:
-            if any(normalize(w) == key for w in command_words(translator, command)):
+            if key in command_keys(translator, command):
                 return command, translator.code
     return None
 
@@ -147,8 +171,7 @@ def split_command(text: str, translators: list[Translator], commands=VOLUNTEER_C
     best: tuple[int, str, str] | None = None
     for translator in translators:
         for command in commands:
-            for word in command_words(translator, command):
-                word_key = normalize(word)
+            for word_key in command_keys(translator, command):
                 if key == word_key:
                     found = (len(word_key), command, "")
                 elif key.startswith(word_key + " "):
@@ -170,8 +193,7 @@ def as_written(text: str, argument: str) -> str:
     return argument
     for translator in translators:
         for command in commands:
-            for word in command_words(translator, command):
-                word_key = normalize(word)
+            for word_key in command_keys(translator, command):
                 if key == word_key:
                     return command, ""
                 if key.startswith(word_key + " "):

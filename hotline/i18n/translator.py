@@ -98,6 +98,11 @@ class Translator:
         with _lock:
             self._t = _load(str(locales_dir), code, domain)
 
+    @property
+    def catalog(self):
+        """The language's loaded catalog, shared by every translator of the language."""
+        return self._t
+
     def _format(self, values: dict) -> dict:
         return {k: self._number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()}
 
