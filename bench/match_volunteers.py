@@ -3,11 +3,14 @@
 Usage: python bench/match_volunteers.py [DATABASE_URL]   (default: a temporary SQLite file)
 A PostgreSQL URL must point at an empty database the script may fill and empty again.
 
-The roster: 60 ZIP codes, ten languages, two skills each, half available any time and the others
+The roster: 60 ZIP codes and 40 neighbourhood names, ten languages, two skills each, half available any time and the others
 one day a week, weekly cap 3. Offer history: over the last eight weeks each volunteer was offered
 about five needs (some never), a third of offers claimed (most then done, some dropped), the rest
 passed, taken by someone else, cancelled or never delivered; who was offered and given work last
 follows from it, and some are at their weekly cap now.
+
+Also timed: reading the ZIP codes and neighbourhood names out of a need's location, which a
+confirmation and every offer's text do.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert
 
-from hotline import matching
+from hotline import areas as area_keys, matching
 from hotline.db import Database
 from hotline.migrate import upgrade
 from hotline.models import (
@@ -31,6 +34,10 @@ from hotline.volunteers import SKILLS
 
 SIZES = (1_000, 10_000, 100_000)
 ZIPS = [f"021{i:02d}" for i in range(60)]
+PLACES = [f"{side} {name}" for side in ("North", "South", "East", "West")
+          for name in ("Riverside", "Hillcrest", "Old Mill", "Harbor", "Elm Park", "Station", "Lakeview",
+                       "Fairmount", "Cedar Grove", "Market")]
+LOCATION = "Apt 2, across from the Old Mill school, East Riverside, 02107"
 LANGUAGES = ["en", "es", "zh", "vi", "ht", "ar", "fr", "ru", "ko", "tl"]
 # A Tuesday, 15:00 in New York: the busy afternoon, nobody in quiet hours.
 NOW = datetime(2026, 3, 3, 20, tzinfo=timezone.utc)
@@ -88,6 +95,8 @@ def fill(db: Database, start: int, count: int, rng: random.Random, next_need: in
         for z in rng.sample(ZIPS, 2):
             areas.append({"volunteer_id": i, "area": z, "label": z})
         areas.append({"volunteer_id": i, "area": "zip3:021", "label": ""})
+        place = rng.choice(PLACES)
+        areas.append({"volunteer_id": i, "area": area_keys.normalize(place), "label": place})
         avail.append({"volunteer_id": i, "weekday": rng.randrange(7), "start_minute": 540, "end_minute": 1260})
     # Each need went to a few volunteers at once (never twice to the same one).
     needs, residents = [], []
@@ -140,6 +149,17 @@ def time_wave(db: Database, need: tuple[int, int], wave: dict, rounds: int = 30)
     return statistics.median(timings), len(found)
 
 
+def time_location(db: Database, rounds: int = 30) -> tuple[float, str]:
+    """Median milliseconds to read a need's location into area keys, and the label it gets."""
+    timings = []
+    with db.session() as session:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            found = area_keys.for_location(session, LOCATION)
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), found.label
+
+
 def empty(db: Database) -> None:
     with db.session() as session:
         for model in TABLES:
@@ -155,7 +175,7 @@ def main() -> None:
     have, next_need = 0, 1
     results: dict[int, dict[str, float]] = {}
     print(f"database: {db.engine.dialect.name}, median of 30 per wave, ms (found: volunteers offered, of 3)")
-    print(f"{'volunteers':>10}  {'offers':>7}  " + "  ".join(f"{name:>13}" for name in WAVES))
+    print(f"{'volunteers':>10}  {'offers':>7}  " + "  ".join(f"{name:>13}" for name in [*WAVES, "location"]))
     for size in SIZES:
         next_need = fill(db, have + 1, size - have, rng, next_need)
         have = size
@@ -172,10 +192,14 @@ def main() -> None:
             median, found = time_wave(db, need, wave)
             results[size][name] = median
             cells.append(f"{median:>8.2f} ({found})")
+        median, label = time_location(db)
+        results[size]["location"] = median
+        cells.append(f"{median:>13.2f}")
         print(f"{size:>10}  {offers:>7}  " + "  ".join(cells))
     first, last = SIZES[0], SIZES[-1]
     print(f"{f'{last // 1000}k/{first // 1000}k':>10}  {'':>7}  "
-          + "  ".join(f"{results[last][name] / results[first][name]:>12.2f}x" for name in WAVES))
+          + "  ".join(f"{results[last][name] / results[first][name]:>12.2f}x" for name in [*WAVES, "location"]))
+    print(f"the location {LOCATION!r} is labelled {label!r}")
     empty(db)
     db.dispose()
 

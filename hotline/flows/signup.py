@@ -128,7 +128,7 @@ def _unsure(ctx: Ctx, rows: list[tuple[str, str]]) -> bool:
     ("1,2,5": maybe the numbers of the menu before); ZIP codes and known names are sure."""
     numbers = [key for key, _ in rows if all(word.isdigit() for word in key.split())
                and not areas.ZIP.fullmatch(key)]
-    return bool(numbers) and not set(numbers) <= areas.known_areas(ctx.session)
+    return bool(numbers) and not set(numbers) <= areas.known_areas(ctx.session, numbers)
 
 
 def _written(ctx: Ctx) -> str:
