@@ -186,6 +186,14 @@ _DIGIT_WORDS = (
 _SPELLED = re.compile(rf"\b(?:(?:{_DIGIT_WORDS}|\d)\b[\s,.-]*){{7,}}", re.IGNORECASE)
 
 
+def names_a_place(session: Session, text: str) -> bool:
+    """Tell whether words say where someone is: a ZIP code, a street address, or a neighbourhood
+    that volunteers cover."""
+    if zips_in(text) or _STREET.search(text or ""):
+        return True
+    return bool(for_location(session, text).exact)
+
+
 def redact(text: str) -> str:
     """Leave out phone numbers (in digits or spelled out), e-mail addresses and street addresses
     from words shown to more than one helper."""

@@ -107,6 +107,21 @@ def test_resident_can_change_a_part_before_sending(phone, db):
         assert session.scalars(select(Need.location)).one() == "Riverside, 02140"
 
 
+def test_an_address_sent_at_the_read_back_or_the_change_menu_is_where_the_resident_is_now(phone, db):
+    phone.text("necesito comida para mi familia")
+    phone.text("arroz y frijoles para 4 personas")  # written at "¿Dónde está?"
+    check = phone.text("Calle Elm 12, 02139")
+    assert "Cerca de: Calle Elm 12, 02139" in check and "comprendo" not in check
+    # Words that name no place are still not understood, and change nothing.
+    again = phone.text("también pañales")
+    assert "no le comprendo" in again and "Cerca de: Calle Elm 12, 02139" in again
+    assert "¿Qué quiere cambiar?" in phone.text("2")
+    assert "Cerca de: 02140" in phone.text("02140")
+    phone.text("1")
+    with db.session() as session:
+        assert session.scalars(select(Need.location)).one() == "02140"
+
+
 def test_long_details_are_shortened_in_the_read_back_but_stored_whole(phone, db):
     from hotline.sms import count_segments
 

@@ -274,6 +274,14 @@ def test_first_wave_offers_the_need_to_three_and_never_shows_the_address(db, pho
     assert the_need(db).status == "offered"
 
 
+def test_an_offer_for_a_place_no_volunteer_named_says_the_place_comes_with_the_claim(db, phone, travel):
+    for i in range(3):
+        add_volunteer(db, f"+16175550{420 + i}", f"V{i}", areas="*")
+    request_food(phone, place="behind the old church")
+    offer = sent_to(db, offered_to(db)[0], "offer")[0]
+    assert "place given when you take it" in offer and " near " not in offer and "church" not in offer
+
+
 def test_volunteer_who_opts_out_while_the_first_wave_is_matched_is_not_offered_it(db, phone, travel, monkeypatch):
     from hotline.dispatch import waves
 

@@ -119,12 +119,23 @@ def offer_text(settings: Settings, t: Translator, need: Need, code: str, area: s
 
     def offer(language: str) -> str:
         def render(details: str) -> str:
+            if not area:
+                # No ZIP code or neighbourhood volunteers know in what the resident wrote: the
+                # place comes with the claim reply, as for everyone.
+                # Translators: %(language)s is the resident's language, named as your language writes
+                # it inside a sentence ("en vietnamita", "in Spanish").
+                return t._(
+                    "New task %(code)s: %(category)s, place given when you take it, in %(language)s. "
+                    "\"%(details)s\" Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
+                    code=code, category=category(t, need), language=language, details=details,
+                    **{"pass": shown_word(t, "pass")},
+                )
             # Translators: %(language)s is the resident's language, named as your language writes it
             # inside a sentence ("en vietnamita", "in Spanish").
             return t._(
                 "New task %(code)s: %(category)s near %(area)s, in %(language)s. \"%(details)s\" "
                 "Reply %(code)s to take it, or %(pass)s %(code)s to skip.",
-                code=code, category=category(t, need), area=area or t._("the area"),
+                code=code, category=category(t, need), area=area,
                 language=language, details=details, **{"pass": shown_word(t, "pass")},
             )
 

@@ -1,7 +1,7 @@
 """Intake: what kind of help, what exactly, where; read back, confirm, store with a code."""
 from __future__ import annotations
 
-from .. import coordinators, dispatch, needs
+from .. import areas, coordinators, dispatch, needs
 from ..i18n import N_
 from ..i18n import keywords as kw
 from ..i18n.answer_words import NO, YES
@@ -279,6 +279,15 @@ def ask_change(ctx: Ctx) -> Prompt:
     )
 
 
+def new_place(ctx: Ctx, text: str) -> Next | None:
+    """At the read-back, or asked what to change, an address, a ZIP code or a neighbourhood is where
+    they are now ("Calle Elm 12, 02139" sent to correct it): read back again with it."""
+    if not areas.names_a_place(ctx.session, text):
+        return None
+    ctx.data["location"] = " ".join(text.split())
+    return Goto("intake", "confirm")
+
+
 def answer_change(ctx: Ctx, part: str) -> Next:
     ctx.data["editing"] = True
     return Goto("intake", part)
@@ -290,8 +299,8 @@ FLOW = Flow("intake", "category", {
     "add": Step(ask_add, answer_add),
     "details": Step(ask_details, answer_details),
     "location": Step(ask_location, answer_location),
-    "confirm": Step(ask_confirm, answer_confirm),
-    "change": Step(ask_change, answer_change),
+    "confirm": Step(ask_confirm, answer_confirm, otherwise=new_place),
+    "change": Step(ask_change, answer_change, otherwise=new_place),
 }, draft=True)
 
 __all__ = ["FLOW", "category_prompt", "answer_category"]
