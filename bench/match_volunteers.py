@@ -95,7 +95,7 @@ def fill(db: Database, start: int, count: int, rng: random.Random, next_need: in
         for z in rng.sample(ZIPS, 2):
             areas.append({"volunteer_id": i, "area": z, "label": z})
         areas.append({"volunteer_id": i, "area": "zip3:021", "label": ""})
-        place = rng.choice(PLACES)
+        place = PLACES[i % len(PLACES)]  # (not drawn: the rest of the roster stays as it was)
         areas.append({"volunteer_id": i, "area": area_keys.normalize(place), "label": place})
         avail.append({"volunteer_id": i, "weekday": rng.randrange(7), "start_minute": 540, "end_minute": 1260})
     # Each need went to a few volunteers at once (never twice to the same one).
