@@ -191,11 +191,3 @@ def as_written(text: str, argument: str) -> str:
         if normalize(rest) == argument:
             return rest
     return argument
-    for translator in translators:
-        for command in commands:
-            for word_key in command_keys(translator, command):
-                if key == word_key:
-                    return command, ""
-                if key.startswith(word_key + " "):
-                    return command, key[len(word_key) + 1:].strip()
-    return None
