@@ -106,15 +106,16 @@ def _places_among_each():
     return select(key.c.key, label)
 
 
-_PLACES_AMONG = {"postgresql": _places_among_each()}
-_PLACES_AMONG_ELSEWHERE = _places_among_in_list()
+_PLACES_AMONG_EACH = _places_among_each()
+_PLACES_AMONG_IN_LIST = _places_among_in_list()
 
 
 def _labels(session: Session, keys: list[str]) -> dict[str, str]:
     """The keys among these that some volunteer covers, with a label for each."""
     if not keys:
         return {}
-    statement = _PLACES_AMONG.get(session.get_bind().dialect.name, _PLACES_AMONG_ELSEWHERE)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    statement = _PLACES_AMONG_EACH if postgresql else _PLACES_AMONG_IN_LIST
     return {key: label for key, label in session.execute(statement, {"keys": keys}) if label is not None}
 
 
@@ -147,9 +148,9 @@ def for_location(session: Session, location: str, places: list[tuple[str, str]] 
     else:
         wanted = set(candidates)
         labels = {key: label for key, label in places if key in wanted}
-    # The names in the order the text gives them (the first named labels the need).
-    found = [(key, labels[key]) for key in candidates
-             if key in labels and not key.isdigit() and not is_wide(key) and key != ANYWHERE]
+    # The names in the order the text gives them (the first named labels the need). Folded text
+    # has no "*" or ":" and `phrases` leaves out bare numbers: no ZIP, wider area or anywhere here.
+    found = [(key, labels[key]) for key in candidates if key in labels]
     exact = tuple(dict.fromkeys([*zips, *(key for key, _ in found)]))
     wide = tuple(dict.fromkeys([*exact, *(zip3(z) for z in zips)]))
     if found:
