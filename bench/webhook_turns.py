@@ -9,11 +9,17 @@ With `--embedded`, it runs as `hotline run` serves a small group: SQLite, no Red
 work in the same process. The bare app runs under gunicorn with the Procfile's settings: it
 only checks the Twilio signature and returns static TwiML.
 
+With PostgreSQL a third server runs too, the floor: the same signature check and the six
+round trips of an ordinary turn (BEGIN, the conversation locked and read, recent texts, the
+message and state written, the day's spend, COMMIT) on tables of its own, and nothing else. Its
+ratio is what any turn that keeps the hotline's promises could reach on this stack and machine.
+
 Phones walk whole conversations (first text to a confirmed request for food) on 8 connections,
 on each server in turn, with 1,000 volunteers on the roster so each confirmation does real
 matching. Printed: turns/s, p50/p99, CPU ms per turn (the server processes' own CPU time), SQL
-statements per turn (counted in this process over one conversation) and the ratio
-hotline/bare, then p99 at 1 connection. The database given is emptied and migrated.
+statements per turn (counted in this process over one conversation), the PostgreSQL server's
+CPU per turn (every `postgres` process on the machine) and the ratio hotline/bare, then p99 at
+1 connection. The database given is emptied and migrated.
 """
 from __future__ import annotations
 
@@ -62,6 +68,59 @@ def make_bare():
     return app
 
 
+FLOOR_TABLES = """
+CREATE TABLE floor_conversations (phone text PRIMARY KEY, step integer NOT NULL, turns integer NOT NULL,
+                                  updated_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE floor_messages (id bigserial PRIMARY KEY, sid text NOT NULL UNIQUE, phone text NOT NULL,
+                             body text NOT NULL, reply text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX floor_messages_recent ON floor_messages (phone, created_at);
+CREATE TABLE floor_spend (day date PRIMARY KEY, segments integer NOT NULL);
+"""
+
+
+def make_floor():
+    """A Flask app doing what any turn must do, and nothing else (for gunicorn, PostgreSQL only).
+
+    It checks the signature and makes the six round trips of the hotline's ordinary turn, on tables
+    of its own shaped the same way: BEGIN; the conversation locked and read with whether this
+    message was seen before; the phone's recent texts; the message written with the new state;
+    the day's spend; COMMIT. Then it answers TwiML. What the hotline spends beyond this is its own
+    work: the flows, language, guards, translation, logging, the ORM.
+    """
+    from flask import Flask, Response, abort, request
+    from sqlalchemy import create_engine, text
+    from twilio.request_validator import RequestValidator
+
+    app = Flask("floor")
+    validator = RequestValidator(TOKEN)
+    public = os.environ["PUBLIC_URL"].rstrip("/")
+    engine = create_engine(os.environ["DATABASE_URL"], pool_size=4)
+    lock = text("WITH c AS (INSERT INTO floor_conversations (phone, step, turns) VALUES (:phone, 0, 0) "
+                "ON CONFLICT (phone) DO UPDATE SET turns = floor_conversations.turns RETURNING step, turns) "
+                "SELECT c.step, c.turns, (SELECT reply FROM floor_messages WHERE sid = :sid) FROM c")
+    recent = text("SELECT count(*) FROM floor_messages WHERE phone = :phone AND created_at > now() - interval '1 hour'")
+    write = text("WITH m AS (INSERT INTO floor_messages (sid, phone, body, reply) VALUES (:sid, :phone, :body, :reply)) "
+                 "UPDATE floor_conversations SET step = :step, turns = turns + 1, updated_at = now() WHERE phone = :phone")
+    spend = text("SELECT segments FROM floor_spend WHERE day = current_date")
+
+    @app.post("/twilio/sms")
+    def sms():
+        if not validator.validate(public + request.path, request.form, request.headers.get("X-Twilio-Signature", "")):
+            abort(403)
+        phone, sid, body = request.form["From"], request.form["MessageSid"], request.form.get("Body", "")
+        with engine.begin() as connection:
+            step, turns, seen = connection.execute(lock, {"phone": phone, "sid": sid}).one()
+            reply = seen or f"Step {step + 1}: thanks"
+            if seen is None:
+                connection.execute(recent, {"phone": phone}).scalar()
+                connection.execute(write, {"sid": sid, "phone": phone, "body": body, "reply": reply, "step": step + 1})
+                connection.execute(spend).scalar()
+        return Response('<?xml version="1.0" encoding="UTF-8"?><Response><Message>' + reply + "</Message></Response>",
+                        mimetype="text/xml")
+
+    return app
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,6 +164,23 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def database_cpu() -> float:
+    """User and system CPU so far of every PostgreSQL server process on this machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, fields = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1] == "postgres":
+            fields = fields.split()
+            total += int(fields[11]) + int(fields[12])
     return total / tick
 
 
@@ -226,6 +302,9 @@ def prepare_database(url: str) -> None:
     # Fresh statistics for the planner, as autovacuum would give after loading a roster: without
     # them PostgreSQL guesses one row per table and matches each confirmation by nested scans
     # (130 ms of database CPU instead of 0.2 ms), which measured the guess, not the hotline.
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(FLOOR_TABLES)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE")
     db.dispose()
@@ -239,7 +318,8 @@ def statements_per_turn(env: dict) -> float:
     from hotline import create_app
     from hotline.config import Settings
 
-    settings = Settings.from_env({"queue_threads": 0}, environ=env)
+    # Warnings only: the counted conversation would fill the report with its access lines.
+    settings = Settings.from_env({"queue_threads": 0, "log_level": "WARNING"}, environ=env)
     app = create_app(settings)
     hotline = app.extensions["hotline"]
     client = app.test_client()
@@ -280,7 +360,7 @@ def main() -> None:
         parser.error("give a PostgreSQL URL or --embedded")
 
     work = Path(tempfile.mkdtemp(prefix="webhook-turns-"))
-    hotline_port, bare_port = free_port(), free_port()
+    hotline_port, bare_port, floor_port = free_port(), free_port(), free_port()
     database_url = args.database_url or f"sqlite:///{work / 'hotline.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "REDIS_", "DATABASE_"))}
     env.update({
@@ -294,6 +374,7 @@ def main() -> None:
         env["REDIS_URL"] = args.redis_url
     hotline_env = {**env, "PUBLIC_URL": f"http://127.0.0.1:{hotline_port}"}
     bare_env = {**env, "PUBLIC_URL": f"http://127.0.0.1:{bare_port}"}
+    floor_env = {**env, "PUBLIC_URL": f"http://127.0.0.1:{floor_port}"}
 
     prepare_database(database_url)
     redis = None
@@ -318,22 +399,27 @@ def main() -> None:
     try:
         servers["hotline"] = Server("hotline", hotline_cmd, hotline_env, hotline_port)
         servers["bare"] = Server("bare", bare_cmd, bare_env, bare_port)
+        if not args.embedded:
+            floor_cmd = [*gunicorn, "--bind", f"127.0.0.1:{floor_port}", "--chdir", str(ROOT / "bench"),
+                         "webhook_turns:make_floor()"]
+            servers["floor"] = Server("floor", floor_cmd, floor_env, floor_port)
     except BaseException:
         for server in servers.values():
             server.stop()
         raise
-    drivers = {name: Driver(s.port, (hotline_env if name == "hotline" else bare_env)["PUBLIC_URL"])
-               for name, s in servers.items()}
-    results = {name: {"turns": 0, "lat": [], "elapsed": 0.0, "cpu": 0.0} for name in servers}
+    envs = {"hotline": hotline_env, "bare": bare_env, "floor": floor_env}
+    drivers = {name: Driver(s.port, envs[name]["PUBLIC_URL"]) for name, s in servers.items()}
+    results = {name: {"turns": 0, "lat": [], "elapsed": 0.0, "cpu": 0.0, "db_cpu": 0.0} for name in servers}
     try:
         for name in servers:  # warm every worker and thread
             drivers[name].run(args.connections, 3.0)
         for _ in range(args.rounds):
             for name, server in servers.items():
-                before = server.cpu()
+                before, db_before = server.cpu(), database_cpu()
                 turns, lat, elapsed = drivers[name].run(args.connections, args.seconds)
                 r = results[name]
                 r["cpu"] += server.cpu() - before
+                r["db_cpu"] += database_cpu() - db_before
                 r["turns"] += turns
                 r["lat"] += lat
                 r["elapsed"] += elapsed
@@ -346,14 +432,19 @@ def main() -> None:
 
     print(f"webhook turns: {label}; {args.connections} connections, {args.rounds} x {args.seconds:.0f} s each, "
           f"whole conversations of {len(CONVERSATION)} turns, 1,000 volunteers")
-    print(f"{'':8} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/turn':>12} {'SQL/turn':>9} {'p99 ms @1':>10}")
+    print(f"{'':8} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/turn':>12} {'DB CPU ms':>10} {'SQL/turn':>9} "
+          f"{'p99 ms @1':>10}")
     rates = {}
+    sql_column = {"hotline": f"{sql:.1f}", "bare": "0", "floor": "6"}
     for name, r in results.items():
         rates[name] = r["turns"] / r["elapsed"]
         print(f"{name:8} {rates[name]:9.1f} {statistics.median(r['lat']) * 1000:8.1f} "
               f"{percentile(r['lat'], 99) * 1000:8.1f} {r['cpu'] / r['turns'] * 1000:12.2f} "
-              f"{(f'{sql:.1f}' if name == 'hotline' else '-'):>9} {percentile(single[name], 99) * 1000:10.1f}")
+              f"{r['db_cpu'] / r['turns'] * 1000:10.2f} {sql_column[name]:>9} {percentile(single[name], 99) * 1000:10.1f}")
     print(f"ratio hotline/bare turns/s: {rates['hotline'] / rates['bare']:.3f} (goal >= 0.25)")
+    if "floor" in rates:
+        print(f"ratio floor/bare turns/s: {rates['floor'] / rates['bare']:.3f} (the database work of a turn and "
+              f"nothing else); hotline/floor: {rates['hotline'] / rates['floor']:.3f}")
     if args.embedded:
         print(f"embedded p99 at {args.connections} connections: {percentile(results['hotline']['lat'], 99) * 1000:.0f} ms "
               "(goal <= 150 ms)")
