@@ -1,10 +1,12 @@
 """Print the memory of each web worker after each kind of turn, and what a fresh worker's first text costs.
 
-Usage: python bench/memory.py [DATABASE_URL]   (default: a temporary SQLite file)
-A PostgreSQL URL must point at an empty database the script may fill.
+Usage: python bench/memory.py [DATABASE_URL] [--redis-url REDIS_URL]
+(default: a temporary SQLite file). A PostgreSQL URL must point at an empty database the script may fill.
 
-Starts the hotline as the Procfile does (`gunicorn wsgi:app --workers 2 --threads 4`) on the
-embedded default (no Redis: queued work runs in the worker that served the turn), then drives
+Starts the hotline's web side as the Procfile does (`gunicorn wsgi:app --workers 2 --threads 4`).
+Without Redis, queued work (offers, texts) runs in the web worker that served the turn, as on the
+embedded default; with `--redis-url`, as in production, it goes through Redis to a `hotline worker`
+started beside gunicorn, whose memory is printed at the end. Then it drives
 every kind of turn through each worker in turn, on a connection that worker accepted: a first
 text in several languages, a menu choice, a need described and confirmed (dispatch offers it to
 volunteers), STATUS, the steps of a voice call, a volunteer claiming the task, console pages.
@@ -13,6 +15,7 @@ processes sharing them.
 """
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import re
@@ -43,6 +46,94 @@ FIRST_TEXTS = (  # the first is a fresh worker's very first request
     "j'ai besoin de nourriture pour mes enfants", "kailangan ko ng pagkain para sa mga anak ko",
     "아이들 먹을 음식이 필요해요", "أحتاج طعام لأطفالي", "hola", "help",
 )
+
+
+def make_stack():
+    """The libraries a web worker serves with, doing a little of what each turn asks of them, and nothing of
+    the hotline's own (for gunicorn): the baseline the workers' memory is printed against.
+
+    Flask answers TwiML built by twilio's library after checking a signature; an ORM session reads a row
+    through SQLAlchemy (psycopg on PostgreSQL); Redis and RQ are reached when REDIS_URL is set; lingua
+    loads the same models in the same mode as the hotline; dateparser reads a ride's time in English (the
+    one ride the turns above ask for); Babel loads every shipped language's catalog and formats a date in
+    English; phonenumbers formats a number.
+    """
+    from datetime import datetime
+
+    import babel.dates
+    import dateparser
+    import phonenumbers
+    from babel.support import Translations
+    from flask import Flask, Response, request
+    from lingua import Language, LanguageDetectorBuilder
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
+    from twilio.request_validator import RequestValidator
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    shipped = ("en", "es", "zh", "vi", "ko", "tl", "ru", "ar", "fr", "ht")
+    detector = (LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH, Language.FRENCH,
+                                                       Language.TAGALOG, Language.VIETNAMESE)
+                .with_low_accuracy_mode().with_preloaded_language_models().build())
+    catalogs = {code: Translations.load(str(ROOT / "locales"), [code]) for code in shipped}
+    engine = create_engine(os.environ["DATABASE_URL"])
+    queue = None
+    if os.environ.get("REDIS_URL"):
+        import redis
+        import rq
+
+        queue = rq.Queue("bench", connection=redis.Redis.from_url(os.environ["REDIS_URL"]))
+    app = Flask("stack")
+    validator = RequestValidator(TOKEN)
+
+    @app.route("/stack", methods=["GET", "POST"])
+    def stack():
+        validator.validate(request.url, request.form, request.headers.get("X-Twilio-Signature", ""))
+        with Session(engine) as session:
+            session.execute(text("SELECT 1")).scalar()
+        if queue is not None:
+            queue.connection.ping()
+        reply = MessagingResponse()
+        for code in shipped:
+            reply.message(catalogs[code].gettext("Thanks"))
+        reply.message(babel.dates.format_date(datetime.now(), locale="en"))
+        dateparser.parse("tomorrow 3 pm", languages=["en"])
+        detector.detect_language_of("necesito comida para mis hijos")
+        phonenumbers.format_number(phonenumbers.parse("+16175550101"), phonenumbers.PhoneNumberFormat.E164)
+        return Response(str(reply), mimetype="text/xml")
+
+    return app
+
+
+def stack_memory(env: dict, tmp: Path) -> tuple[float, float]:
+    """RSS of the worker of `make_stack` under gunicorn, after it answered twice (MB), and its master's."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "memory:make_stack()", "--chdir", str(ROOT / "bench"), "--bind",
+         f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "stack.log", "w"))
+    try:
+        started = time.monotonic()
+        while not (pids := children(server.pid)):
+            if time.monotonic() - started > 60:
+                raise SystemExit("the stack's gunicorn did not start")
+            time.sleep(0.1)
+        for _ in range(2):
+            for _ in range(300):
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    conn.request("GET", "/stack")
+                    response = conn.getresponse()
+                    response.read()
+                    assert response.status == 200, response.status
+                    break
+                except ConnectionRefusedError:
+                    time.sleep(0.1)
+        time.sleep(0.3)
+        return memory(pids[0])[0], memory(server.pid)[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def free_port() -> int:
@@ -235,8 +326,13 @@ def afternoon_zone() -> str:
 
 
 def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("database_url", nargs="?", help="an empty PostgreSQL database the script may fill")
+    parser.add_argument("--redis-url", help="run as the Procfile does in production: queued work goes through this "
+                                            "Redis to a `hotline worker` of its own (the database is emptied)")
+    args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="hotline-memory-"))
-    database_url = argv[0] if argv else f"sqlite:///{tmp / 'hotline.db'}"
+    database_url = args.database_url or f"sqlite:///{tmp / 'hotline.db'}"
     prepare(database_url)
     port = free_port()
     public_url = f"http://127.0.0.1:{port}"
@@ -246,15 +342,32 @@ def main(argv: list[str]) -> None:
                 "INSTANCE_PATH": str(tmp / "instance"),
                 # Dozens of new numbers a minute would otherwise be told to wait (the surge guard).
                 "SURGE_FIRST_TEXTS_PER_MINUTE": "0"})
+    log = open(tmp / "gunicorn.log", "w")
+    job_worker = None
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
+        env["REDIS_URL"] = args.redis_url
+        job_worker = subprocess.Popen([sys.executable, "-m", "hotline", "worker"], cwd=ROOT, env=env,
+                                      stdout=subprocess.DEVNULL, stderr=log)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
          "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"))
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         run(server.pid, port, public_url, database_url)
+        stack_rss, _ = stack_memory(env, tmp)
+        print(f"the same stack serving nothing of the hotline's own (bench/memory.py make_stack), one worker: "
+              f"RSS {stack_rss:.0f} MB")
+        if job_worker is not None:
+            print(f"the queue's `hotline worker`, which sent every text above: RSS/PSS "
+                  f"{' / '.join(f'{mb:.0f}' for mb in memory(job_worker.pid))} MB")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, job_worker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         print(f"(server log: {tmp / 'gunicorn.log'})")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
+from .. import malloc
 from ..services import Hotline
 from . import access_log, console, health, open, sms, voice
 from .console import access, labels, spend
@@ -30,6 +31,11 @@ def init_app(app: Flask, services: Hotline) -> None:
                 "unsigned_webhooks": services.settings.unsigned_webhooks == "allowed",
                 "budget_banner": spend.banner(),
                 "role_name": lambda role: labels.name(labels.ROLE, role)}
+
+    @app.teardown_request
+    def release_memory(_error):
+        # What the request freed goes back to the system (hotline/malloc.py), now and then.
+        malloc.release()
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
