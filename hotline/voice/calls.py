@@ -44,6 +44,8 @@ HANG_UP = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup /></Response>
 YES_WORDS = NP_("voice", "yes|yeah|right|correct|that is right")
 # Translators: whole answers to a read-back that mean "no, let me say it again", separated by |.
 NO_WORDS = NP_("voice", "no|wrong|again")
+_ENGLISH_ANSWERS = {key: frozenset(kw.normalize(word) for word in message[1].split("|"))
+                    for key, message in (("1", YES_WORDS), ("2", NO_WORDS))}
 
 
 @dataclass(frozen=True)
@@ -410,8 +412,8 @@ def yes_or_no(speech: str, translator: Translator) -> str:
     if said in ("1", "2"):
         return said
     for key, message in (("1", YES_WORDS), ("2", NO_WORDS)):
-        words = {kw.normalize(w) for w in translator.pgettext(*message).split("|") + message[1].split("|")}
-        if said in words:
+        # The caller's language's words, and the English ones, which callers of every language use.
+        if said in kw.folded_words(translator, message) or said in _ENGLISH_ANSWERS[key]:
             return key
     return ""
 
