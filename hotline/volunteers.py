@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from . import areas as areas_mod
 from .clock import now as utcnow
@@ -431,6 +431,25 @@ def can_be_given_tasks(volunteer: Volunteer) -> bool:
     contact, now = volunteer.contact, utcnow()
     return (volunteer.status == ACTIVE and not contact.opted_out and not contact.sms_unusable
             and not contact.blocked(now) and not contact.muted(now))
+
+
+DRIVING = "driving"
+WHEELCHAIR = "wheelchair"
+
+
+def drivers(session: Session) -> list[Volunteer]:
+    """Volunteers who drive and can be given a task, by name."""
+    return list(session.scalars(
+        select(Volunteer).join(VolunteerSkill, VolunteerSkill.volunteer_id == Volunteer.id)
+        .where(reachable(), VolunteerSkill.skill == DRIVING)
+        .order_by(Volunteer.first_name, Volunteer.id).options(selectinload(Volunteer.contact)).limit(2000)))
+
+
+def can_drive(volunteer: Volunteer, mobility: list[str] | None) -> bool:
+    """Whether a volunteer can be given a ride: active, a driver, with a vehicle that takes a
+    wheelchair when the rider brings one."""
+    return (can_be_given_tasks(volunteer) and any(s.skill == DRIVING for s in volunteer.skills)
+            and (WHEELCHAIR not in (mobility or []) or volunteer.wheelchair_vehicle))
 
 
 def welcome(session: Session, settings: Settings, volunteer: Volunteer) -> OutboxMessage | None:

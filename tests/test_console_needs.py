@@ -229,6 +229,8 @@ def test_closing_a_need_needs_a_reason_and_tells_its_helper(app, db, phone, trav
     assert need(db, ref).status == "done"
     page = text(client.get(f"/needs/{ref}"))
     assert "Dana is ill" in page and "a neighbour brought food" in page
+    # A closed request is offered to nobody: only its status can still change.
+    assert "Offer it again now" not in page and "Give it to a volunteer" not in page and "Change its status" in page
     assert [e.after["status"] for e in audited(db, "close")] == ["unmet", "done"]
 
 

@@ -370,3 +370,42 @@ def test_the_board_has_no_inline_script_or_style_and_labels_every_field(app, db)
     for field_id in re.findall(r'<select id="([^"]+)"', html):
         assert f'for="{field_id}"' in html
     assert '<th scope="col">' in html and "data-label=" in html
+
+
+def test_a_rides_own_page_shows_what_the_riders_bring_and_offers_only_drivers_who_can_take_it(app, db):
+    sedan = add_driver(db, "+16175557001", "Sam")
+    van = add_driver(db, "+16175557002", "Vera", wheelchair=True)
+    cook = add_driver(db, "+16175557003", "Cole", skills="food")
+    ride_id, ref = book(db, "2026-12-01T18:00", mobility=("wheelchair", "service_animal"))
+    client = signed_in(app, db, "coordinator")
+    page = client.get(f"/needs/{ref}").get_data(as_text=True)
+    assert "Mobility Wheelchair, Service animal" in words(page)
+    assert "Give it to a driver" in page
+    assert f'value="{van}"' in page and f'value="{sedan}"' not in page and f'value="{cook}"' not in page
+    for other in (sedan, cook):  # a form sent anyway is refused, and nobody is texted
+        response = post(client, f"/needs/{ref}/assign", {"volunteer": other}, follow=True)
+        assert "Choose a driver who can take this ride." in text(response)
+    with db.session() as session:
+        assert session.get(Ride, ride_id).status == rides.REQUESTED
+        assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "assigned")).all() == []
+    post(client, f"/needs/{ref}/assign", {"volunteer": van})
+    with db.session() as session:
+        [sent] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "assigned")).all()
+        assert sent.to == "+16175557002"
+
+
+def test_a_ride_no_driver_can_take_says_so_on_its_page(app, db):
+    add_driver(db, "+16175557001", "Sam")
+    _, ref = book(db, "2026-12-01T18:00", mobility=("wheelchair",))
+    page = signed_in(app, db, "coordinator").get(f"/needs/{ref}").get_data(as_text=True)
+    assert "No active driver can take this ride." in page and "assign-volunteer" not in page
+
+
+def test_a_ride_that_has_its_driver_offers_no_more_helpers_on_its_page(app, db):
+    first = add_driver(db, "+16175557001", "Dana")
+    add_driver(db, "+16175557002", "Wes")
+    ride_id, ref = book(db, "2026-12-01T18:00")
+    give(app, db, ride_id, first)
+    page = signed_in(app, db, "coordinator").get(f"/needs/{ref}").get_data(as_text=True)
+    assert "Offer it again now" not in page and "assign-volunteer" not in page
+    assert "Change its status" in page

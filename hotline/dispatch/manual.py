@@ -62,6 +62,10 @@ def assign(session: Session, settings: Settings, need: Need, volunteer: Voluntee
                             ).one_or_none()
     if offer is not None and offer.status == offers.CLAIMED:
         raise ManualError("already_helping")
+    ride = rides.for_need(need)
+    if ride is not None and not volunteers.can_drive(volunteer, ride.mobility):
+        # Not a driver, or the rider's wheelchair does not fit their vehicle.
+        raise ManualError("cannot_drive")
     if not commands.win(session, need.id):
         raise ManualError("full")
     session.refresh(need)

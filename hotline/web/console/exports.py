@@ -135,7 +135,7 @@ def rides_export() -> tuple[Any, list[str], Row, dict]:
     def row(ride: Ride, masks: Masks) -> list[Any]:
         seen = board.describe(ride, now, confirm)
         return [ride.need.ref, days.wall(seen.pickup), labels.name(labels.RIDE_STATUS, ride.status),
-                masks.place(ride.pickup), masks.place(ride.destination), ride.riders, board.mobility(ride.mobility),
+                masks.place(ride.pickup), masks.place(ride.destination), ride.riders, labels.mobility(ride.mobility),
                 way_back(ride),
                 masks.phone(ride.need.contact.phone), ", ".join(d.first_name for d in seen.drivers),
                 ", ".join(masks.phone(d.contact.phone) for d in seen.drivers),

@@ -233,6 +233,20 @@ def name(table: dict[str, str], code: str | None) -> str:
     return gettext(table[code]) if code in table else code
 
 
+# The console's words for what riders bring (residents read rides.MOBILITY in their own catalog).
+MOBILITY = {
+    "wheelchair": N_("Wheelchair"),
+    "walker": N_("Walker"),
+    "service_animal": N_("Service animal"),
+    "child_seat": N_("Child seat"),
+}
+
+
+def mobility(codes: list[str] | None) -> str:
+    """What a ride's riders bring, in the reader's words ("" for nothing)."""
+    return ", ".join(name(MOBILITY, code) for code in codes or ())
+
+
 def area(key: str, label: str | None = "") -> str:
     """An area as a person reads it: a neighbourhood's name, a ZIP code, "ZIP codes 021xx"."""
     if key == areas.ANYWHERE:

@@ -25,6 +25,8 @@ bp = Blueprint("needs", __name__)
 
 # Texts the resident sent this long before the request count as part of it (the intake itself).
 BEFORE = timedelta(hours=2)
+# Requests that can still be offered again or given to someone (what manual.assign accepts).
+ASSIGNABLE = (needs.OPEN, needs.OFFERED, needs.UNMET)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,20 @@ def active_volunteers() -> list[Volunteer]:
                                      .order_by(Volunteer.first_name).limit(2000)))
 
 
+def assignable(need: Need) -> bool:
+    """Whether the request waits for more helpers: it can be offered again or given to someone."""
+    return need.status in ASSIGNABLE and need.claimed_count < need.capacity
+
+
+def choices(need: Need, ride) -> list[Volunteer]:
+    """Who the request may be given to: anyone who can take tasks, or for a ride a driver who can take it."""
+    if not assignable(need):
+        return []
+    if ride is None:
+        return active_volunteers()
+    return [v for v in volunteers.drivers(g.db_session) if volunteers.can_drive(v, ride.mobility)]
+
+
 @bp.get("/needs/<ref>")
 @access.requires(accounts.READ)
 def show(ref: str, revealed: bool = False):
@@ -140,7 +156,8 @@ def show(ref: str, revealed: bool = False):
     ride = rides.for_need(need)
     return render_template(
         "console/need.html", section="queue", need=need, ride=ride, entries=timeline(need),
-        recordings=recordings(need), helper_notes=notes.of(need), volunteers=active_volunteers() if access.can(accounts.ACT) else [],
+        recordings=recordings(need), helper_notes=notes.of(need),
+        volunteers=choices(need, ride) if access.can(accounts.ACT) else [], assignable=assignable(need),
         phone=access.phone(need.contact.phone, revealed), revealed=revealed and access.can(accounts.REVEAL),
         callback=access.phone(need.contact.callback_phone, revealed), labels=labels, access=access,
         closing=manual.CLOSING, limit=manual.MESSAGE_LIMIT, now=utcnow(), erased=erase.is_erased(need.contact),
@@ -188,6 +205,7 @@ def problem(error: manual.ManualError) -> str:
         "not_open": _("This request is not waiting for a helper."),
         "volunteer_inactive": _("That volunteer cannot be given tasks now (paused, removed, or no texts reach them)."),
         "already_helping": _("That volunteer is already helping with it."),
+        "cannot_drive": _("Choose a driver who can take this ride."),
         "full": _("It already has all the helpers it needs."),
         "status": _("Choose done, unmet or withdrawn."),
         "reason": _("Say why, for the others who read this later."),

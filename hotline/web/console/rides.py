@@ -16,12 +16,11 @@ from sqlalchemy.orm import selectinload
 from ... import accounts, needs, offers, rides, volunteers
 from ...clock import now as utcnow
 from ...dispatch import manual
-from ...i18n import N_
-from ...models import Need, Offer, Ride, Volunteer, VolunteerSkill
+from ...models import Need, Offer, Ride, Volunteer
 from ..twilio import hotline
 from . import access, days, labels
 from .i18n import gettext as _
-from .needs import problem
+from .needs import ASSIGNABLE, problem
 
 bp = Blueprint("rides", __name__)
 
@@ -29,25 +28,9 @@ DAY, WEEK = "day", "week"
 VIEWS = (DAY, WEEK)
 # More rides than this in one view is more than a board can show; the export has them all.
 MOST = 1000
-DRIVING = "driving"
-WHEELCHAIR = "wheelchair"
 # A driver still silent this close to pickup is worth a coordinator's look, whatever
 # DRIVER_CONFIRM_MINUTES (when the backup search starts) says.
 WATCH = timedelta(hours=24)
-# Needs a coordinator may give to a driver (what manual.assign accepts).
-ASSIGNABLE = (needs.OPEN, needs.OFFERED, needs.UNMET)
-
-# The console's words for what riders bring (residents read rides.MOBILITY in their own catalog).
-MOBILITY = {
-    "wheelchair": N_("Wheelchair"),
-    "walker": N_("Walker"),
-    "service_animal": N_("Service animal"),
-    "child_seat": N_("Child seat"),
-}
-
-
-def mobility(codes: list[str]) -> str:
-    return ", ".join(labels.name(MOBILITY, code) for code in codes)
 
 
 @dataclass(frozen=True)
@@ -133,20 +116,6 @@ def drivers_of(ride: Ride) -> list[Volunteer]:
     return [offer.volunteer for offer in ride.need.offers if offer.status == offers.CLAIMED]
 
 
-def available_drivers(session) -> list[Volunteer]:
-    """Active volunteers who drive, by name."""
-    return list(session.scalars(
-        select(Volunteer).join(VolunteerSkill, VolunteerSkill.volunteer_id == Volunteer.id)
-        .where(volunteers.reachable(), VolunteerSkill.skill == DRIVING)
-        .order_by(Volunteer.first_name, Volunteer.id).options(selectinload(Volunteer.contact)).limit(2000)))
-
-
-def can_drive(volunteer: Volunteer, ride: Ride) -> bool:
-    """An active driver, with a vehicle that takes a wheelchair when the ride needs one."""
-    return (volunteers.can_be_given_tasks(volunteer) and any(s.skill == DRIVING for s in volunteer.skills)
-            and (WHEELCHAIR not in (ride.mobility or []) or volunteer.wheelchair_vehicle))
-
-
 def describe(ride: Ride, now: datetime, confirm_minutes: int, choices: list[Volunteer] = ()) -> Row:
     """What the board says of a ride at `now`; `choices` are the drivers a coordinator may pick from."""
     pickup = rides.pickup_utc(ride)
@@ -162,7 +131,7 @@ def describe(ride: Ride, now: datetime, confirm_minutes: int, choices: list[Volu
         unconfirmed=silent and left <= watch,
         overdue=silent and left <= timedelta(minutes=confirm_minutes),
         assignable=assignable,
-        choices=[v for v in choices if v.id not in helping and can_drive(v, ride)] if assignable else [],
+        choices=[v for v in choices if v.id not in helping and volunteers.can_drive(v, ride.mobility)] if assignable else [],
     )
 
 
@@ -170,7 +139,7 @@ def board_rows(session, board: Board, now: datetime, *, with_choices: bool) -> t
     """The board's rows, and whether there were more than it shows."""
     start, end = board.window()
     found = rides_between(session, start, end, MOST + 1)
-    choices = available_drivers(session) if with_choices else []
+    choices = volunteers.drivers(session) if with_choices else []
     confirm = hotline().settings.driver_confirm_minutes
     return [describe(ride, now, confirm, choices=choices) for ride in found[:MOST]], len(found) > MOST
 
@@ -189,7 +158,7 @@ def board():
         today=today, this_period=Board.read(view.view, today.isoformat(), today),
         no_driver=sum(row.no_driver for row in rows), unconfirmed=sum(row.unconfirmed for row in rows),
         confirm_minutes=hotline().settings.driver_confirm_minutes,
-        labels=labels, access=access, mobility=mobility, clock=days.clock, long=days.long,
+        labels=labels, access=access, mobility=labels.mobility, clock=days.clock, long=days.long,
     )
 
 
@@ -207,7 +176,7 @@ def assign(ride_id: str):
         abort(404)
     raw = request.form.get("volunteer", "")
     volunteer = session.get(Volunteer, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-    if volunteer is None or not can_drive(volunteer, ride):
+    if volunteer is None or not volunteers.can_drive(volunteer, ride.mobility):
         flash(_("Choose a driver who can take this ride."), "error")
         return back
     need = ride.need
