@@ -292,10 +292,23 @@ def test_an_unclear_answer_after_typing_in_a_guessed_language_keeps_the_request(
     assert "Su solicitud es la" in phone.text("sí")
 
 
-def test_an_unclear_first_choice_in_a_guessed_language_brings_the_languages_and_keeps_what_was_said(make_phone, db):
+def test_an_unclear_first_choice_in_a_guessed_language_asks_again_in_it_with_the_way_to_another(make_phone, db):
     phone = make_phone(RESIDENT)
     assert "¿Con qué necesita ayuda?" in phone.text("hola, buenas tardes, necesito ayuda por favor")
-    sorry, languages = reply_messages(phone.post("no sé").data)
+    for unclear in ("no sé", "sí", "x"):
+        reply = phone.text(unclear)
+        # Not the menu of ten languages, where a "3" meant for this question would switch to Chinese.
+        assert "no le comprendo" in reply and "Para otro idioma, responda 0" in reply
+        assert "¿Con qué necesita ayuda?" in reply and "1 English" not in reply
+    assert "¿Qué comida necesita" in phone.text("1")
+    with db.session() as session:
+        assert session.scalars(select(Contact.language).where(Contact.phone == RESIDENT)).one() == "es"
+
+
+def test_a_first_choice_answered_in_another_language_brings_the_languages_and_keeps_what_was_said(make_phone, db):
+    phone = make_phone(RESIDENT)
+    assert "¿Con qué necesita ayuda?" in phone.text("hola, buenas tardes, necesito ayuda por favor")
+    sorry, languages = reply_messages(phone.post("sorry I do not understand what you are asking me").data)
     # The menu of languages fills two segments alone: the sorry goes before it, in a text of its own.
     assert "no le comprendo" in sorry and "1 English" in languages
     assert "What do you need help with?" in phone.text("1")

@@ -23,7 +23,8 @@ from ..i18n.answer_words import NONE as NOTHING
 from ..i18n.answer_words import Answers, answers_for
 from ..i18n.translator import available
 from ..models import Contact, Conversation
-from ..sms import count_segments
+from ..i18n.detect import detect
+from ..sms import count_segments, fold_to_gsm, is_gsm7
 
 CHOICE = "choice"
 CHOICES = "choices"  # any number of the choices at once: "2 4", "2,4"
@@ -379,10 +380,14 @@ def answer_step(ctx: Ctx, text: str) -> Next:
             if prompt.note_on_retry:
                 ctx.say(retry_note(ctx, prompt, text))
             if ctx.contact.language_source == "detected":
-                # Maybe the guessed language was wrong: never leave them stuck in it, nor lose what
-                # they typed (the menu of languages comes back to it).
-                ctx.contact.language_source = None
-                return to_languages(ctx)
+                if ctx.channel == "voice" or wrong_guess(ctx, text):
+                    # The guessed language was wrong: never leave them stuck in it, nor lose what
+                    # they typed (the menu of languages comes back to it).
+                    ctx.contact.language_source = None
+                    return to_languages(ctx)
+                # "sí", "no sé", a word or two: most likely the language is right and the answer
+                # is not one of the choices. The question again, and the way to another language.
+                ctx.say(language_note(ctx, ctx.contact.language))
             return AGAIN
         if ctx.contact.language_source == "detected":
             ctx.contact.language_source = "chosen"  # they read it and answered
@@ -407,6 +412,30 @@ def answer_step(ctx: Ctx, text: str) -> Next:
         if number is not None:
             text = str(number)  # "dos", "two", "de": the count in digits
     return step.answer(ctx, text)
+
+
+def wrong_guess(ctx: Ctx, text: str) -> bool:
+    """Whether an answer is surely written in another of the hotline's languages than the one guessed."""
+    code = detect(text, {lang.code for lang in ctx.enabled_languages()})
+    return code is not None and code != ctx.contact.language
+
+
+def language_note(ctx: Ctx, code: str) -> str:
+    """Say which language the hotline will write in, named the way that sentence names it ("Le
+    escribiré en español"); spelled plainly if only the name would make the text Unicode."""
+    lang = next(lang for lang in ctx.enabled_languages() if lang.code == code)
+    name = lang.name_in(ctx.translator().code)
+
+    def note(name: str) -> str:
+        # Translators: %(language)s is the language's name as your own sentences write it
+        # ("en español", "en français", "язык: русский"); it may start the sentence.
+        text = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
+        # A name that starts the sentence takes its capital ("Tiếng Việt: nhắn 0...").
+        return text[:1].upper() + text[1:] if text.startswith(name) else text
+
+    said, plain = note(name), note(fold_to_gsm(name))
+    # "Français" alone would turn the whole reply, and the question after it, into Unicode.
+    return plain if is_gsm7(plain) and not is_gsm7(said) else said
 
 
 def not_understood(ctx: Ctx) -> str:

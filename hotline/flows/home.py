@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ..i18n.detect import detect
-from ..sms import fold_to_gsm, is_gsm7
-from .engine import AGAIN, QUIET, Ctx, Flow, Goto, Next, Prompt, Step
+from .engine import AGAIN, QUIET, Ctx, Flow, Goto, Next, Prompt, Step, language_note
 from .intake import answer_category, category_prompt, says_enough, topic_of
 from .keywords import restart
 from .volunteer import relay_from_resident
@@ -51,19 +50,3 @@ def guess_language(ctx: Ctx, text: str) -> None:
     ctx.say(language_note(ctx, code))
 
 
-def language_note(ctx: Ctx, code: str) -> str:
-    """Say which language the hotline will write in, named the way that sentence names it ("Le
-    escribiré en español"); spelled plainly if only the name would make the text Unicode."""
-    lang = next(lang for lang in ctx.enabled_languages() if lang.code == code)
-    name = lang.name_in(ctx.translator().code)
-
-    def note(name: str) -> str:
-        # Translators: %(language)s is the language's name as your own sentences write it
-        # ("en español", "en français", "язык: русский"); it may start the sentence.
-        text = ctx._("I will write in %(language)s. For another language, reply 0.", language=name)
-        # A name that starts the sentence takes its capital ("Tiếng Việt: nhắn 0...").
-        return text[:1].upper() + text[1:] if text.startswith(name) else text
-
-    said, plain = note(name), note(fold_to_gsm(name))
-    # "Français" alone would turn the whole reply, and the question after it, into Unicode.
-    return plain if is_gsm7(plain) and not is_gsm7(said) else said

@@ -4,8 +4,7 @@ from __future__ import annotations
 from ..i18n import NP_, Translator
 from ..i18n.detect import detect
 from ..sms import count_segments
-from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step
-from .home import language_note
+from .engine import CHOICE, Choice, Ctx, Flow, Goto, Prompt, Step, language_note
 
 # Translators: the hotline's short name, at the top of the menu of languages beside its name in
 # other languages ("Hotline · Línea de ayuda · 热线: 1-10"): a few words at most.
