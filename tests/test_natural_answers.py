@@ -123,6 +123,51 @@ def test_a_question_sent_outside_the_conversation_is_answered_with_words(client,
     assert conversation(db, phone.number).flow == "home"
 
 
+# A yes said with thanks, as people answer "did you get the help you needed?".
+YES_WITH_THANKS = {
+    "en": "Yes, thank you!", "es": "Sí, gracias!", "zh": "是的，谢谢", "vi": "vâng, cảm ơn", "ht": "wi mèsi",
+    "ar": "نعم شكرا", "fr": "oui merci beaucoup", "ru": "да, спасибо", "ko": "네 감사합니다", "tl": "oo, salamat po",
+}
+
+
+@pytest.mark.parametrize("code", SAID)
+def test_a_yes_said_with_thanks_answers_the_question_sent_outside_the_conversation(client, db, code):
+    phone = Phone(client, "+15551234567")
+    phone.text("hi")
+    phone.text(SAID[code]["pick"])
+    with db.session() as session:
+        contact = session.scalars(select(Contact)).one()
+        need = needs.create(session, contact, category="food", details="rice", location="02139", language=code,
+                            now=datetime.now(timezone.utc))
+        need.status = needs.DONE
+        session.add(Ask(contact_id=contact.id, kind="got_help", subject_id=need.id,
+                        created_at=datetime.now(timezone.utc) + timedelta(seconds=1),
+                        expires_at=datetime.now(timezone.utc) + timedelta(hours=72)))
+    place(db, phone.number, "home", "idle", {})
+    phone.text(YES_WITH_THANKS[code])
+    with db.session() as session:
+        assert session.scalars(select(Ask.answer)).one() == "1", code
+    assert conversation(db, phone.number).flow == "home"
+
+
+@pytest.mark.parametrize("said, meaning", [
+    ("claro que sí", "yes"), ("Claro que no", "no"), ("no, gracias", "no"), ("por favor, sí", "yes"),
+    ("gracias", None), ("Gracias Ana, muy amable", None), ("Sí, muchas gracias", "yes"),
+])
+def test_thanks_and_please_around_an_answer_are_set_aside_and_alone_answer_nothing(said, meaning):
+    from hotline.i18n.answer_words import answers_for
+
+    assert answers_for(("es", "en"), "locales").meaning(said, whole=True) == meaning
+
+
+def test_a_sentence_that_starts_like_an_answer_is_still_no_answer_with_thanks_around_it():
+    from hotline.i18n.answer_words import answers_for
+
+    answers = answers_for(("en",), "locales")
+    for said in ("No problem, see you tomorrow, thanks", "Thanks, no problem at all", "yes I need more food please"):
+        assert answers.meaning(said, whole=True) is None, said
+
+
 @pytest.mark.parametrize("code", SAID)
 def test_withdrawing_is_confirmed_with_words(client, db, code):
     said = SAID[code]

@@ -26,6 +26,9 @@ NONE_WORDS = NP_("answer", "none|nothing|none of these|no one|nobody")
 # Translators: whole answers that say "I am home safely", separated by |, lower case. The first is
 # shown in capitals in "reply OK when you are home": keep "ok" first if people text it in your language.
 HOME_WORDS = NP_("answer", "ok|home|i'm home|i am home|im home|home now|home safe|made it home|safe|back home")
+# Translators: words people put around a yes or a no ("yes, thanks", "no thank you", "of course
+# not"), separated by |, lower case: thanks, please and the like. None may mean yes or no alone.
+COURTESY_WORDS = NP_("answer", "thanks|thank you|thank u|thanks a lot|thank you so much|thx|ty|please")
 # Translators: the numbers one to ten written in words, each with its other common forms, separated
 # by | (for example "two|second|2nd"); people answer menus and counts with them.
 NUMBER_WORDS = (
@@ -55,6 +58,21 @@ class Answers:
     none: frozenset[str]
     numbers: dict[str, int]
     home: frozenset[str] = frozenset()
+    courtesy: tuple[str, ...] = ()  # longest first
+
+    def bare(self, key: str) -> str:
+        """A folded message without the thanks and please around it ("si gracias" is "si")."""
+        changed = True
+        while changed and key:
+            changed = False
+            for words in self.courtesy:
+                if key.endswith(words) and (len(key) == len(words) or key[-len(words) - 1] == " "
+                                            or _spaceless(key[-len(words) - 1])):
+                    key, changed = key[:-len(words)].rstrip(), True
+                elif key.startswith(words) and (len(key) == len(words) or key[len(words)] == " "
+                                                or _spaceless(key[len(words)])):
+                    key, changed = key[len(words):].lstrip(), True
+        return key
 
     def meaning(self, text: str, *, whole: bool = False) -> str | None:
         """Read a message as yes, no or none: a whole answer ("claro"), or a short one that starts
@@ -66,6 +84,12 @@ class Answers:
         key = kw.normalize(text)
         if not key:
             return None
+        for kind, words in ((NONE, self.none), (YES, self.yes), (NO, self.no)):
+            if key in words:
+                return kind
+        key = self.bare(key)  # "sí, gracias", "no, thank you", "claro que sí"
+        if not key:
+            return None  # "gracias" alone answers nothing
         for kind, words in ((NONE, self.none), (YES, self.yes), (NO, self.no)):
             if key in words:
                 return kind
@@ -99,9 +123,10 @@ class Answers:
 @lru_cache(maxsize=64)
 def answers_for(codes: tuple[str, ...], locales_dir: str) -> Answers:
     """The answers understood from someone who reads these languages (theirs first, then English)."""
-    yes, no, none, home, numbers = set(), set(), set(), set(), {}
+    yes, no, none, home, courtesy, numbers = set(), set(), set(), set(), set(), {}
     for code in dict.fromkeys(codes):
         t = Translator(code, locales_dir)
+        courtesy |= _words(t, COURTESY_WORDS)
         yes |= _words(t, YES_WORDS)
         no |= _words(t, NO_WORDS)
         none |= _words(t, NONE_WORDS)
@@ -111,7 +136,15 @@ def answers_for(codes: tuple[str, ...], locales_dir: str) -> Answers:
                 numbers.setdefault(word, value)
     # A word that is yes in one language and no in another (rare) answers neither.
     both = yes & no
-    return Answers(frozenset(yes - both), frozenset(no - both), frozenset(none), numbers, frozenset(home - no))
+    # A courtesy word that is itself an answer somewhere stays an answer.
+    courtesy -= yes | no | none
+    return Answers(frozenset(yes - both), frozenset(no - both), frozenset(none), numbers, frozenset(home - no),
+                   tuple(sorted(courtesy, key=len, reverse=True)))
+
+
+def _spaceless(character: str) -> bool:
+    """A character of a script written without spaces between words (Chinese, Japanese, Korean)."""
+    return ord(character) >= 0x2E80
 
 
 def home_word(translator: Translator) -> str:
