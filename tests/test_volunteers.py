@@ -556,6 +556,16 @@ def test_relay_carries_words_both_ways_without_either_number(db, phone, make_pho
     assert sent_to(db, phone.number, "relay")[-1] == "Rosa (volunteer): on my way"
 
 
+def test_a_volunteer_writing_to_a_resident_who_texted_stop_is_told_it_was_not_sent(db, phone, make_phone, travel):
+    volunteer, code = claimed_task(db, phone, make_phone)
+    with db.session() as session:
+        session.scalars(select(Contact).where(Contact.phone == phone.number)).one().opted_out = True
+    reply = volunteer.text("Hi! I can come at 5pm, ok?")
+    assert "Sent to" not in reply
+    assert f"The resident of task {code} texted STOP" in reply and "not sent" in reply
+    assert sent_to(db, phone.number, "relay") == []
+
+
 def test_a_resident_who_looked_at_status_can_still_write_to_their_helper(db, phone, make_phone, travel):
     volunteer, code = claimed_task(db, phone, make_phone)
     assert "To withdraw it, reply 1" in phone.text("STATUS")

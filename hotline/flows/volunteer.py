@@ -237,6 +237,11 @@ def relay_from_volunteer(ctx: Ctx, volunteer: Volunteer, text: str) -> Next | No
     if not body:
         return None
     need = offer.need
+    if need.contact.opted_out:
+        # Nothing reaches a number that texted STOP: say so, rather than "sent".
+        ctx.say(ctx._("The resident of task %(code)s texted STOP, so the hotline cannot text them and this was "
+                      "not sent. A coordinator can reach them another way.", code=offer.code))
+        return QUIET
     resident_t = translator(ctx.settings, need.contact)
     notify(ctx.session, need.contact, resident_t._(
         "%(name)s (volunteer): %(text)s", name=volunteer.first_name, text=body),
