@@ -409,3 +409,19 @@ def test_a_ride_that_has_its_driver_offers_no_more_helpers_on_its_page(app, db):
     page = signed_in(app, db, "coordinator").get(f"/needs/{ref}").get_data(as_text=True)
     assert "Offer it again now" not in page and "assign-volunteer" not in page
     assert "Change its status" in page
+
+
+def test_a_ride_and_its_way_back_each_show_their_own_places_and_link_to_the_other(app, db):
+    with db.session() as session:
+        rider = Contact(phone="+15551239999", language="en")
+        session.add(rider)
+        session.flush()
+        there = rides.book(session, rider, pickup="12 Elm St, 02139", destination="Riverside Clinic", local_time="2026-12-01T10:00",
+                           time_zone=ZONE, return_plan=rides.RETURN_AT_TIME, return_time="2026-12-01T13:00", language="en")
+        out, back = there.need.ref, there.return_ride.need.ref
+    client = signed_in(app, db, "coordinator")
+    page = words(client.get(f"/needs/{back}").get_data(as_text=True))
+    # The way back starts at the clinic: no "In their words" showing the home address as what was said.
+    assert "From Riverside Clinic To 12 Elm St, 02139" in page and "In their words" not in page
+    assert f"Way back this is the way back: Request {out}" in page
+    assert f"Way back a ride back is booked: Request {back}" in words(client.get(f"/needs/{out}").get_data(as_text=True))

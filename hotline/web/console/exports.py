@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ... import accounts, areas, audit, offers
 from ...clock import now as utcnow
-from ...i18n import N_, languages
+from ...i18n import languages
 from ...models import AuditEntry, Need, Offer, Ride, Volunteer, VolunteerLanguage, VolunteerSkill
 from ...phones import mask
 from ..twilio import hotline
@@ -37,7 +37,6 @@ BATCH = 500
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-RETURN_PLAN = {"time": N_("a ride back is booked"), "will_call": N_("will call for the ride back")}
 
 
 def cell(value: Any) -> str:
@@ -136,19 +135,13 @@ def rides_export() -> tuple[Any, list[str], Row, dict]:
         seen = board.describe(ride, now, confirm)
         return [ride.need.ref, days.wall(seen.pickup), labels.name(labels.RIDE_STATUS, ride.status),
                 masks.place(ride.pickup), masks.place(ride.destination), ride.riders, labels.mobility(ride.mobility),
-                way_back(ride),
+                labels.way_back(ride),
                 masks.phone(ride.need.contact.phone), ", ".join(d.first_name for d in seen.drivers),
                 ", ".join(masks.phone(d.contact.phone) for d in seen.drivers),
                 days.wall(ride.rider_confirmed_at), days.wall(ride.driver_confirmed_at),
                 seen.no_driver, seen.unconfirmed]
 
     return query, header, row, view.args()
-
-
-def way_back(ride: Ride) -> str:
-    if ride.return_of_id:
-        return _("this is the way back")
-    return _(RETURN_PLAN[ride.return_plan]) if ride.return_plan in RETURN_PLAN else ""
 
 
 # -- volunteers ------------------------------------------------------------------------------

@@ -242,6 +242,16 @@ MOBILITY = {
 }
 
 
+RETURN_PLAN = {rides.RETURN_AT_TIME: N_("a ride back is booked"), rides.WILL_CALL: N_("will call for the ride back")}
+
+
+def way_back(ride) -> str:
+    """How a ride's rider comes back, in the reader's words ("" when they do not)."""
+    if ride.return_of_id:
+        return gettext("this is the way back")
+    return name(RETURN_PLAN, ride.return_plan) if ride.return_plan in RETURN_PLAN else ""
+
+
 def mobility(codes: list[str] | None) -> str:
     """What a ride's riders bring, in the reader's words ("" for nothing)."""
     return ", ".join(name(MOBILITY, code) for code in codes or ())
