@@ -354,6 +354,25 @@ def test_a_viewer_sees_no_address_number_or_recording_link_in_the_history(app, d
     assert "45 Oak Street" in text(coordinator.get(f"/needs/{ref}"))
 
 
+def test_a_request_is_found_by_its_number_or_by_the_task_code_a_volunteer_was_texted(app, db, make_phone, travel):
+    first = request(make_phone("+15551230001"), "rice")
+    second = request(make_phone("+15551230002"), "beans")
+    volunteer = add_volunteer(db, "+16175550101", "Dana")
+    client = signed_in(app, db, accounts.COORDINATOR)
+    post(client, f"/needs/{second}/assign", {"volunteer": str(volunteer)})
+    with db.session() as session:
+        code = session.scalars(select(Offer.code).join(Need).where(Need.ref == second)).one()
+    # The number residents and the console use goes straight to the request.
+    straight = client.get(f"/needs?number={first}")
+    assert straight.status_code == 302 and straight.headers["Location"].endswith(f"/needs/{first}")
+    # "Ride 434" from a volunteer's phone: the requests whose helpers got that code.
+    page = listed(text(client.get(f"/needs?number={code}&status=all")))
+    assert second in page and first not in page
+    assert f"task code {code}" in text(client.get(f"/needs/{second}"))
+    for nonsense in ("abc", "1" * 40, "%27;--"):
+        assert client.get(f"/needs?number={nonsense}").status_code == 200
+
+
 def test_a_viewer_can_filter_by_area_but_not_test_an_address(app, db, phone, travel):
     ref = request(phone, place="12 Elm St, 02139")
     viewer = signed_in(app, db, accounts.VIEWER)

@@ -117,7 +117,9 @@ def timeline(need: Need) -> list[Entry]:
         entries.append(Entry(row.created_at, "out", _("%(kind)s to %(who)s", kind=kind, who=recipient(row, need)),
                              shown, detail=labels.name(labels.DELIVERY, row.status), state=row.status))
     for offer in need.offers:
+        # The code is how the volunteer's texts name the task ("Ride 434", "DONE 434").
         entries.append(Entry(offer.offered_at, "event", _("Offered to %(name)s", name=offer.volunteer.first_name),
+                             _("task code %(code)s", code=offer.code),
                              detail=labels.name(labels.OFFER_STATUS, offer.status), state=offer.status))
     entries.sort(key=lambda e: e.at)
     # A claim is recorded as the helper's claim and as the need's new status: shown once.

@@ -9,8 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Blueprint, g, render_template, request
-from sqlalchemy import false, func, select
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ... import accounts, areas, needs
@@ -38,6 +38,7 @@ class Filters:
     area: str = ""
     age: str = ""
     page: int = 1
+    number: str = ""  # a request's number, or a task code as volunteers' texts show it
 
     @classmethod
     def from_request(cls) -> "Filters":
@@ -47,6 +48,7 @@ class Filters:
         language = args.get("language", "")
         age = args.get("age", "")
         page = args.get("page", "1")
+        number = "".join(args.get("number", "").split()).lstrip("#")
         return cls(
             status=status if status in STATUSES else "active",
             category=category if category in labels.CATEGORY else "",
@@ -54,12 +56,13 @@ class Filters:
             area=" ".join(args.get("area", "").split())[:64],
             age=age if age in AGES else "",
             page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 and 0 < int(page) < 10_000 else 1,
+            number=number if number.isascii() and number.isdigit() and len(number) <= 12 else "",
         )
 
     def args(self, **changes) -> dict[str, str]:
         """The filters as URL arguments (only those set), with some changed."""
         values = {"status": self.status, "category": self.category, "language": self.language,
-                  "area": self.area, "age": self.age, "page": self.page, **changes}
+                  "area": self.area, "age": self.age, "number": self.number, "page": self.page, **changes}
         return {k: v for k, v in values.items() if v and not (k == "status" and v == "active")
                 and not (k == "page" and v == 1)}
 
@@ -87,6 +90,10 @@ class Filters:
             query = query.where(func.lower(Need.location).like(pattern.lower(), escape="\\"))
         if self.age:
             query = query.where(Need.created_at >= now - AGES[self.age])
+        if self.number:
+            # "Ride 434" in a volunteer's texts is their task code; the console and residents use the request's number.
+            query = query.where(or_(Need.ref == self.number,
+                                    Need.id.in_(select(Offer.need_id).where(Offer.code == self.number))))
         return query
 
 
@@ -139,6 +146,8 @@ def fingerprint(found: dict) -> str:
 @access.requires(accounts.READ)
 def index():
     filters = Filters.from_request()
+    if filters.number and (ref := g.db_session.scalar(select(Need.ref).where(Need.ref == filters.number))):
+        return redirect(url_for("needs.show", ref=ref))  # a request's own number: straight to it
     found = context(filters)
     return render_template("console/queue.html", section="queue", title=_("Needs"),
                            statuses=STATUSES, ages=AGES, languages=list(languages.REGISTRY.values()),
