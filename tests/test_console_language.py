@@ -73,3 +73,17 @@ def test_the_same_language_twice_is_audited_once(app, db):
     post(client, "/account/language", {"language": "vi"})
     with db.session() as session:
         assert len(session.scalars(select(AuditEntry).where(AuditEntry.action == "language_set")).all()) == 1
+
+
+def test_the_roster_reads_a_volunteers_hours_areas_and_consent_in_the_consoles_language(app, db):
+    from .test_volunteers import add_volunteer
+
+    add_volunteer(db, "+16175550101", "Ana", areas="*", availability="mon-fri 9-17")
+    add_volunteer(db, "+16175550102", "Ben", areas="02139", availability="any")
+    client = signed_in(app, db, "coordinator")
+    post(client, "/account/language", {"language": "es"})
+    page = text(client.get("/volunteers?status=all"))
+    for spanish in ("lun-vie 9-17", in_("es", "Any time"), in_("es", "anywhere")):
+        assert spanish in page, spanish
+    for english in ("mon-fri", "Any time", "anywhere"):
+        assert english not in page, english

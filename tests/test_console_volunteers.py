@@ -224,7 +224,7 @@ def test_pending_sign_ups_show_what_they_offer_and_the_decline_asks_first(coordi
     response = coordinator.get("/volunteers")
     words = text(response)
     assert "1 sign-up waiting for approval" in words
-    for shown in ("Driving, Food and groceries", "English, Español", "02139, Riverside", "mon-fri 9-17; sat 10-14"):
+    for shown in ("Driving, Food and groceries", "English, Español", "02139, Riverside", "Mon-Fri 9-17; Sat 10-14"):
         assert shown in words
     assert re.search(r'<form[^>]+/decline"\s+data-confirm="Decline Ana\? They will not be texted\."',
                      response.get_data(as_text=True))

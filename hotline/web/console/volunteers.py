@@ -7,8 +7,10 @@ tasks in their quiet hours) stand out, in words as well as colour.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from babel.dates import get_day_names
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -25,11 +27,12 @@ from ...volunteers import ACTIVE, PAUSED, PENDING, REMOVED, VolunteerError
 from ..twilio import hotline
 from . import access, labels, recordings
 from .i18n import gettext as _
-from .i18n import ngettext
+from .i18n import ngettext, translator
 
 bp = Blueprint("volunteers", __name__)
 
 PAGE = 100
+DAY_WORD = re.compile(r"\b(?:" + "|".join(volunteers.DAYS) + r")\b")
 UPLOAD_LIMIT = 1024 * 1024
 # The CSRF check reads the form before any view runs, under the app's MAX_CONTENT_LENGTH; an
 # upload gets room for its file and the form around it (bigger files are refused by a handler below).
@@ -153,7 +156,24 @@ def waiting(session) -> list[Volunteer]:
 
 
 def area_labels(volunteer: Volunteer) -> str:
-    return ", ".join(a.label for a in volunteer.areas if a.label)
+    return ", ".join(labels.area(a.area, a.label) for a in volunteer.areas)
+
+
+def availability_label(volunteer: Volunteer) -> str:
+    """When a volunteer can help, in the reader's words ("Any time", "lun-vie 9-17")."""
+    written = volunteers.format_availability(volunteer)
+    if written == "any":
+        return _("Any time")
+    names = get_day_names("abbreviated", locale=translator().babel_locale)
+    return DAY_WORD.sub(lambda found: names[volunteers.DAYS[found.group()]], written)
+
+
+# How volunteers agreed to texts, as the hotline and `hotline volunteers add` record it.
+CONSENT = {"sms sign-up": N_("signed up by text"), "added by a coordinator": N_("added by a coordinator")}
+
+
+def consent_label(volunteer: Volunteer) -> str:
+    return labels.name(CONSENT, volunteer.consent_method)
 
 
 def skill_labels(volunteer: Volunteer) -> str:
@@ -185,7 +205,7 @@ def page_context(filters: Filters, **extra) -> dict:
 def helpers() -> dict:
     return {"STATUS": labels.VOLUNTEER_STATUS, "SKILL": labels.SKILL, "CAP": CAP, "labels": labels, "access": access,
             "skill_labels": skill_labels, "language_labels": language_labels, "area_labels": area_labels,
-            "availability": volunteers.format_availability, "may": volunteers.may}
+            "availability": availability_label, "consent": consent_label, "may": volunteers.may}
 
 
 @bp.get("/volunteers")
