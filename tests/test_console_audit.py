@@ -284,3 +284,23 @@ def test_a_retry_the_command_line_refuses_leaves_no_entry(db, settings):
     assert CliRunner().invoke(main, ["outbox", "retry", "999999"], env=cli_env(settings)).exit_code != 0
     with db.session() as session:
         assert session.scalars(select(AuditEntry).where(AuditEntry.action == "outbox_retry")).all() == []
+
+
+def test_every_action_the_hotline_records_reads_as_words_in_the_log():
+    import re
+    from pathlib import Path
+
+    from hotline.dispatch import checkins
+    from hotline.web.console.audit_log import ACTIONS
+
+    call = re.compile(r'(?:access\.record\(|audit\.record\([^,()]+,[^,()]+(?:\([^()]*\))?[^,()]*,)\s*'
+                      r'(?:"([a-z_]+)"(?: if [^"]+ else "([a-z_]+)")?|f"checkin_\{action\}")')
+    found = set()
+    for path in Path("hotline").rglob("*.py"):
+        for match in call.finditer(path.read_text()):
+            if match.group(0).endswith('f"checkin_{action}"'):
+                found |= {f"checkin_{action}" for action in ("stop", "pause", "resume")}
+            found |= {code for code in match.groups() if code}
+    assert len(found) > 30 and "language_set" in found and "checkin_pause" in found
+    assert sorted(found - set(ACTIONS)) == []
+    assert callable(checkins.stop) and callable(checkins.pause) and callable(checkins.resume)

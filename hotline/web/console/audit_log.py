@@ -67,6 +67,21 @@ ACTIONS = {
     "call": N_("Asked the hotline to put them through to a resident"),
     "phone_set": N_("Saved the phone the hotline rings"),
     "phone_forgotten": N_("Forgot the phone the hotline rings"),
+    "language_set": N_("Chose the console's language"),
+    "budget_raise": N_("Raised a spending budget for this period"),
+    "block": N_("Blocked a number"),
+    "unblock": N_("Unblocked a number"),
+    "unmute": N_("Let a muted number be answered again"),
+    "checkin_set": N_("Set up check-ins"),
+    "checkin_changed": N_("Changed check-ins"),
+    "checkin_pause": N_("Paused check-ins"),
+    "checkin_resume": N_("Resumed check-ins"),
+    "checkin_stop": N_("Stopped check-ins"),
+    "recorder_approved": N_("Let a number record the hotline's sentences"),
+    "recorder_removed": N_("Stopped a number recording the hotline's sentences"),
+    "sentence_recording_uploaded": N_("Uploaded a recording of a sentence"),
+    "sentence_recording_approved": N_("Approved a recording of a sentence"),
+    "sentence_recording_rejected": N_("Turned down a recording of a sentence"),
 }
 # What the stored fields of before and after read as (whole phrases: a lone "to" or "by" is
 # too little for a translator to go on).
