@@ -360,3 +360,40 @@ def test_a_rider_who_never_confirmed_is_on_the_coordinators_list_close_to_pickup
     found = ride(db, ride_id)
     assert found.need.attention == "rider_unconfirmed"
     assert sent(db, COORDINATOR, "alert") == []  # listed for a look, not texted
+
+
+def test_a_rider_whose_ride_nobody_took_is_told_the_evening_before_and_an_hour_before(app, db, clock):
+    ride_id = book(app, db, wall="2026-12-03T15:00")  # no driver on the roster at all
+    clock.move_to(datetime(2026, 12, 2, 22, 59, tzinfo=timezone.utc))
+    jobs.run("ride_sweep")
+    assert sent(db, RIDER, "reminder") == []
+    # Wednesday 18:00 local: the sweep finds the ride without a driver.
+    clock.move_to(datetime(2026, 12, 2, 23, 0, tzinfo=timezone.utc))
+    jobs.run("ride_sweep")
+    [evening] = sent(db, RIDER, "reminder")
+    assert "has no driver yet" in evening and "have another way to go" in evening and "Reply 1" not in evening
+    # Thursday 14:00 local: told again, and a coordinator's attention is asked.
+    clock.move_to(datetime(2026, 12, 3, 19, 0, tzinfo=timezone.utc))
+    jobs.run("ride_sweep")
+    jobs.run("ride_sweep")
+    assert len(sent(db, RIDER, "reminder")) == 2  # once each, however often the sweep runs
+    assert ride(db, ride_id).need.attention is not None
+    # The driver check is for rides with a driver: nothing more to a rider without one.
+    clock.move_to(datetime(2026, 12, 3, 19, 20, tzinfo=timezone.utc))
+    jobs.run("ride_sweep")
+    assert len(sent(db, RIDER, "reminder")) == 2
+
+
+def test_a_driver_who_takes_the_ride_after_the_rider_heard_there_was_none_is_announced_as_usual(app, db, clock):
+    add_driver(db, DRIVER, "Dana")
+    book(app, db, wall="2026-12-03T15:00")  # offered to Dana, who has not answered by evening
+    clock.move_to(datetime(2026, 12, 2, 23, 0, tzinfo=timezone.utc))
+    jobs.run("ride_sweep")
+    assert "has no driver yet" in sent(db, RIDER, "reminder")[0]
+    claim(app, db, DRIVER)
+    assert "Dana" in sent(db, RIDER, "claimed")[0]
+    clock.move_to(datetime(2026, 12, 3, 19, 0, tzinfo=timezone.utc))
+    run_due(app)
+    jobs.run("ride_sweep")
+    hour_before = sent(db, RIDER, "reminder")[-1]
+    assert len(sent(db, RIDER, "reminder")) == 2 and "Dana will say" in hour_before and "Reply 1" in hour_before

@@ -451,6 +451,15 @@ def rider_reminder(settings: Settings, rt: Translator, need: Need, ride, name: s
     ), {"pickup": ride.pickup[:60]}), spoken
 
 
+def no_driver_yet(settings: Settings, rt: Translator, need: Need, ride) -> tuple[str, str]:
+    """A booked ride nobody has taken, the evening before or shortly before pickup: text and call."""
+    when = ride_when(settings, rt, ride)
+    return (rt._("Your ride %(ref)s (%(when)s) has no driver yet. We keep looking and will text you if one takes "
+                 "it. If you can, have another way to go.", ref=need.ref, when=when),
+            rt.pgettext("voice", "Your ride %(when)s has no driver yet. We keep looking and will tell you if one "
+                                 "takes it. If you can, have another way to go.", when=when))
+
+
 # -- to coordinators -----------------------------------------------------------------------
 
 def nobody_found(session: Session, t: Translator, need: Need) -> str:

@@ -24,6 +24,10 @@ CHECK = "check"  # DRIVER_CONFIRM_MINUTES before pickup: has the driver confirme
 KINDS = (EVENING, SOON, CHECK)
 SENT_COLUMN = {EVENING: "evening_reminded_at", SOON: "hour_reminded_at", CHECK: "driver_checked_at"}
 ON = (rides.CLAIMED, rides.CONFIRMED)
+# Booked, and no driver has it: the rider hears so the evening before and shortly before pickup,
+# rather than wait at the door for nobody.
+WAITING = (rides.REQUESTED, rides.OFFERED, rides.NO_DRIVER)
+TOLD_WAITING = (EVENING, SOON)
 
 
 def due_times(settings: Settings, ride: Ride) -> dict[str, datetime]:
@@ -58,7 +62,8 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     if need_id is not None:
         needs.lock(session, need_id)
     ride = session.scalars(select(Ride).where(Ride.id == ride_id).with_for_update()).one_or_none()
-    if ride is None or ride.status not in ON:
+    waiting = ride is not None and ride.status in WAITING and kind in TOLD_WAITING
+    if ride is None or (ride.status not in ON and not waiting):
         return "ride is not on"
     if wall is not None and wall != ride.local_time:
         return "ride has moved"
@@ -76,6 +81,8 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
         log.info("ride %s: %s reminder skipped, its moment has passed", ride.id, kind)
         return "moment passed"
     setattr(ride, SENT_COLUMN[kind], now)
+    if waiting:
+        return no_driver_yet(session, settings, ride, kind, now)
     if kind == CHECK:
         if ride.rider_confirmed_at is None and ride.need.attention is None:
             # Nobody has heard from the rider since booking: a coordinator may want to call.
@@ -103,6 +110,17 @@ def run(session: Session, settings: Settings, ride_id: int, kind: str, wall: str
     return "sent"
 
 
+def no_driver_yet(session: Session, settings: Settings, ride: Ride, kind: str, now: datetime) -> str:
+    """Tell a rider nobody has taken their ride yet, so they can find another way if they can."""
+    need = ride.need
+    if kind == SOON and need.attention is None:
+        coordinators.flag(need, coordinators.NOBODY_FOUND)  # an hour to go: a person may still find someone
+    text, spoken = copy.no_driver_yet(settings, copy.translator(settings, need.contact), need, ride)
+    notify(session, need.contact, text, spoken=spoken, kind="reminder", need_id=need.id,
+           ttl=timedelta(minutes=settings.reminder_grace_minutes), meta={"ride_id": ride.id, "reminder": kind})
+    return "no driver yet"
+
+
 def check_driver(session: Session, settings: Settings, ride: Ride, now: datetime) -> str:
     """No confirmation from the driver this close to pickup: ask backup drivers, tell coordinators."""
     if ride.status == rides.CONFIRMED or ride.driver_confirmed_at is not None:
@@ -119,11 +137,13 @@ def check_driver(session: Session, settings: Settings, ride: Ride, now: datetime
 def due(session: Session, settings: Settings, now: datetime) -> list[tuple[int, str]]:
     """Reminders that are due and not sent (the sweep runs them if a scheduled job was lost)."""
     soon = session.scalars(select(Ride).where(
-        Ride.status.in_(ON), Ride.pickup_at.is_not(None), Ride.pickup_at > now,
+        Ride.status.in_(ON + WAITING), Ride.pickup_at.is_not(None), Ride.pickup_at > now,
         Ride.pickup_at <= now + timedelta(days=2)))
     found = []
     for ride in soon:
         for kind, at in due_times(settings, ride).items():
+            if ride.status in WAITING and kind not in TOLD_WAITING:
+                continue
             if getattr(ride, SENT_COLUMN[kind]) is None and at <= now:
                 found.append((ride.id, kind))
     return found
