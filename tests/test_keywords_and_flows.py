@@ -185,6 +185,15 @@ def test_status_in_spanish_and_keeping_the_request(phone, db):
         assert session.scalars(select(Need.status)).one() == "unmet"
 
 
+def test_what_else_is_needed_written_at_the_status_list_starts_that_request(phone, db):
+    file_food_request(phone, language="2", details="pan", place="Calle 5")
+    assert "Tiene 1 solicitud abierta" in phone.text("ESTADO")
+    reply = phone.text("también necesito un aventón a la clínica")
+    assert "no le comprendo" not in reply and "pasamos por usted" in reply
+    with db.session() as session:
+        assert session.scalars(select(Need.status)).one() == "unmet"  # the food request stays as it was
+
+
 def test_after_status_with_nothing_open_a_category_starts_a_request(phone):
     phone.text("hi"); phone.text("1")
     assert "You have no open requests" in phone.text("STATUS")

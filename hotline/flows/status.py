@@ -7,6 +7,7 @@ from ..models import Need
 from ..sms import count_segments
 from .engine import CHOICE, Choice, Ctx, Flow, Goto, Next, Prompt, Step, not_understood
 from .home import answer_idle
+from .intake import says_enough, topic_of
 from .volunteer import relay_from_resident
 from .render import prompt_sms
 
@@ -120,9 +121,12 @@ def answer_withdraw(ctx: Ctx, choice: str) -> Next:
 
 
 def relay_to_helper(ctx: Ctx, text: str) -> Next | None:
-    """Words that pick no request, from someone with a helper on one, are for the helper ("gracias!")."""
+    """Words that pick no request: from someone with a helper on one, for the helper ("gracias!");
+    words that say what else is needed ("también necesito un aventón a la clínica"), a new request."""
     if relay_from_resident(ctx, text):
         return Goto("home")
+    if topic_of(ctx, text) is not None and says_enough(text):
+        return answer_idle(ctx, text)
     return None
 
 
