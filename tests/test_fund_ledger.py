@@ -113,6 +113,18 @@ def test_a_disbursement_under_the_threshold_counts_at_once_and_the_resident_is_t
     assert audit_actions(db) == ["fund_in", "fund_out"]
 
 
+def test_paying_out_more_than_the_fund_holds_is_recorded_with_a_warning(app, db):
+    add_request(db, "482913", language="en")
+    add_request(db, "482914", language="en")
+    ana, _ = coordinators(app, db)
+    give(ana, "100")
+    within = text(ana.get(pay(ana, "482913", "80").headers["Location"]))
+    assert "holds less than it pays out" not in within
+    over = text(ana.get(pay(ana, "482914", "150.50").headers["Location"]))
+    assert "The fund holds less than it pays out: -$130.50" in over
+    assert len([e for e in entries(db) if e.direction == "out"]) == 2  # recorded all the same
+
+
 def test_a_disbursement_above_the_threshold_counts_only_once_a_second_coordinator_approves(app, db):
     add_request(db, "482913", language="en")
     ana, ben = coordinators(app, db)

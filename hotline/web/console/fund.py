@@ -130,6 +130,12 @@ def money_out():
         flash(_("Entry %(id)s waits for a second coordinator's approval before it counts.", id=entry.id), "success")
     else:
         flash(told_words(entry.id, told, need), "success")
+    standing = fund.totals(fund.lines(g.db_session))
+    left = standing.balance - standing.pending_out
+    if left < 0:
+        # Recorded all the same (the money may already be gone), but nobody should miss it.
+        flash(_("The fund holds less than it pays out: %(left)s once what waits for approval counts.",
+                left=fund.money(left, settings.fund_currency, translator().babel_locale)), "warning")
     return redirect(url_for("fund.index"))
 
 
