@@ -21,9 +21,9 @@ from ..i18n import languages
 from ..i18n.answer_words import NO as NO_ANSWER
 from ..i18n.answer_words import NONE as NOTHING
 from ..i18n.answer_words import Answers, answers_for
+from ..i18n.detect import detect
 from ..i18n.translator import available
 from ..models import Contact, Conversation
-from ..i18n.detect import detect
 from ..sms import count_segments, fold_to_gsm, is_gsm7
 
 CHOICE = "choice"
