@@ -366,9 +366,14 @@ def test_no_offer_in_quiet_hours_unless_urgent_and_the_morning_brings_it(db, pho
     with time_machine.travel("2026-03-04 03:00:00+00:00", tick=False) as traveller:  # 22:00 local
         assert "We are looking for a neighbor" in request_food(phone)
         assert offered_to(db) == []
+        # Told once, the first time the volunteers are found resting: when they are asked, and whom to
+        # call in an emergency.
+        [resting] = sent_to(db, phone.number, "update")
+        assert "are resting now" in resting and "911" in resting
         traveller.shift(timedelta(hours=1))
         jobs.run("dispatch_sweep")
         assert offered_to(db) == []  # still night
+        assert len(sent_to(db, phone.number, "update")) == 1  # and not told again every hour
         traveller.shift(timedelta(hours=9))  # 08:00 local
         jobs.run("dispatch_sweep")
         assert offered_to(db) == ["+16175550801"]

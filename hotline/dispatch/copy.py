@@ -407,6 +407,15 @@ def helper_left(settings: Settings, rt: Translator, need: Need, name: str) -> st
                 name=name, ref=need.ref)
 
 
+def volunteers_resting(settings: Settings, rt: Translator, need: Need) -> str:
+    """Everyone who could help is in their quiet hours: when they will be asked, and the emergency number."""
+    return rt._(
+        "The volunteers who could help with request %(ref)s are resting now. We will ask them when their "
+        "night is over and text you. In an emergency call %(emergency)s.",
+        ref=need.ref, emergency=settings.emergency_number,
+    )
+
+
 def still_looking(settings: Settings, rt: Translator, need: Need) -> str:
     """Nobody found: said honestly, with the emergency number (a follow-up only when someone is told)."""
     if not settings.coordinator_phones:

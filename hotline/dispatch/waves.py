@@ -14,8 +14,8 @@ from .. import areas, coordinators, matching, needs, offers, rides
 from ..clock import now as utcnow
 from ..config import Settings
 from ..db import Database
-from ..models import Contact, Need, Offer, OutboxMessage, Recording, Volunteer
-from ..outbound.notify import RESIDENT_KINDS, notify
+from ..models import Contact, Need, NeedEvent, Offer, OutboxMessage, Recording, Volunteer
+from ..outbound.notify import RESIDENT_KINDS, notify, wants_calls
 from ..phones import mask
 from ..outbound.outbox import enqueue_after_commit, enqueue_now, queue_sms
 from ..volunteers import CATEGORY_SKILLS
@@ -107,6 +107,8 @@ def begin(session: Session, settings: Settings, need: Need, now: datetime) -> bo
 
 
 _FIRST_WAVES = "hotline_first_waves"
+# The need's event when its resident was told everyone who could help is resting (their quiet hours).
+RESTING = "resting"
 
 
 @event.listens_for(Session, "after_commit")
@@ -206,6 +208,13 @@ def next_wave(session: Session, settings: Settings, need: Need, now: datetime, *
         need.wave = 0
         need.next_wave_at = now + timedelta(hours=1)
         schedule_wave(session, need)
+        if (tell_resident and not any(e.kind == RESTING for e in need.events)
+                and not wants_calls(session, need.contact)):
+            # Once, by text: "we are looking" at night would otherwise promise more than the night
+            # holds (a caller is not rung at night to hear it).
+            need.events.append(NeedEvent(at=now, kind=RESTING))
+            notify(session, need.contact, copy.volunteers_resting(settings, copy.translator(settings, need.contact),
+                                                                  need), kind="update", need_id=need.id)
         return 0
     escalate(session, settings, need, now, tell_resident=tell_resident)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ... import accounts, areas, bridges, coordinators, needs, offers, rides
-from ...dispatch import notes, safety
+from ...dispatch import notes, safety, waves
 from ...i18n import N_, languages
 from .i18n import gettext
 
@@ -63,6 +63,7 @@ EVENT = {
     "recording": N_("Recorded answer"),
     "door_words": N_("New words at the door"),
     "transcribed": N_("Voicemail written out"),
+    waves.RESTING: N_("Everyone who could help is in their quiet hours: resident told"),
     notes.EVENT: N_("Note from a helper"),
     safety.ASKED: N_("Helper asked to say when they are home"),
     safety.UNANSWERED: N_("Helper has not said they are home: coordinators told"),
