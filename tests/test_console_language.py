@@ -87,3 +87,4 @@ def test_the_roster_reads_a_volunteers_hours_areas_and_consent_in_the_consoles_l
         assert spanish in page, spanish
     for english in ("mon-fri", "Any time", "anywhere"):
         assert english not in page, english
+    assert "021" not in page.replace("02139", "")  # the wider area a ZIP code brings is not listed

@@ -156,7 +156,8 @@ def waiting(session) -> list[Volunteer]:
 
 
 def area_labels(volunteer: Volunteer) -> str:
-    return ", ".join(labels.area(a.area, a.label) for a in volunteer.areas)
+    # The wider area a ZIP code brings with it has no label: the ZIP code stands for both.
+    return ", ".join(labels.area(a.area, a.label) for a in volunteer.areas if a.label)
 
 
 def availability_label(volunteer: Volunteer) -> str:
