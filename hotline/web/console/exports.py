@@ -38,7 +38,6 @@ BATCH = 500
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-
 def cell(value: Any) -> str:
     """A value as a cell no spreadsheet runs: text starting like a formula is kept as text."""
     if value is None:
