@@ -99,12 +99,11 @@ def test_ride_questions_answered_with_words(client, db, code):
     assert (state.step, state.data.get("riders")) == ("confirm", 2), code
 
 
-@pytest.mark.parametrize("code", SAID)
-def test_a_question_sent_outside_the_conversation_is_answered_with_words(client, db, code):
-    said = SAID[code]
+def asked_if_helped(client, db, code: str) -> Phone:
+    """A resident reading `code`, between requests, asked after a helper's DONE whether they got help."""
     phone = Phone(client, "+15551234567")
     phone.text("hi")
-    phone.text(said["pick"])
+    phone.text(SAID[code]["pick"])
     with db.session() as session:
         contact = session.scalars(select(Contact)).one()
         need = needs.create(session, contact, category="food", details="rice", location="02139", language=code,
@@ -114,7 +113,13 @@ def test_a_question_sent_outside_the_conversation_is_answered_with_words(client,
                         created_at=datetime.now(timezone.utc) + timedelta(seconds=1),
                         expires_at=datetime.now(timezone.utc) + timedelta(hours=72)))
     place(db, phone.number, "home", "idle", {})
-    phone.text(said["yes"])
+    return phone
+
+
+@pytest.mark.parametrize("code", SAID)
+def test_a_question_sent_outside_the_conversation_is_answered_with_words(client, db, code):
+    phone = asked_if_helped(client, db, code)
+    phone.text(SAID[code]["yes"])
     with db.session() as session:
         ask = session.scalars(select(Ask)).one()
         assert ask.answer == "1", code
@@ -132,18 +137,7 @@ YES_WITH_THANKS = {
 
 @pytest.mark.parametrize("code", SAID)
 def test_a_yes_said_with_thanks_answers_the_question_sent_outside_the_conversation(client, db, code):
-    phone = Phone(client, "+15551234567")
-    phone.text("hi")
-    phone.text(SAID[code]["pick"])
-    with db.session() as session:
-        contact = session.scalars(select(Contact)).one()
-        need = needs.create(session, contact, category="food", details="rice", location="02139", language=code,
-                            now=datetime.now(timezone.utc))
-        need.status = needs.DONE
-        session.add(Ask(contact_id=contact.id, kind="got_help", subject_id=need.id,
-                        created_at=datetime.now(timezone.utc) + timedelta(seconds=1),
-                        expires_at=datetime.now(timezone.utc) + timedelta(hours=72)))
-    place(db, phone.number, "home", "idle", {})
+    phone = asked_if_helped(client, db, code)
     phone.text(YES_WITH_THANKS[code])
     with db.session() as session:
         assert session.scalars(select(Ask.answer)).one() == "1", code
