@@ -71,7 +71,9 @@ def make_stack():
     from twilio.request_validator import RequestValidator
     from twilio.twiml.messaging_response import MessagingResponse
 
-    shipped = ("en", "es", "zh", "vi", "ko", "tl", "ru", "ar", "fr", "ht")
+    # Read from the locales, not from the hotline's modules: importing those would load the hotline itself.
+    shipped = sorted(path.parent.parent.name for path in (ROOT / "locales").glob("*/LC_MESSAGES/messages.po"))
+    # The five languages the hotline's detector keeps models for (hotline/i18n/detect.py, LINGUA_NAMES).
     detector = (LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH, Language.FRENCH,
                                                        Language.TAGALOG, Language.VIETNAMESE)
                 .with_low_accuracy_mode().with_preloaded_language_models().build())
@@ -105,19 +107,15 @@ def make_stack():
     return app
 
 
-def stack_memory(env: dict, tmp: Path) -> tuple[float, float]:
-    """RSS of the worker of `make_stack` under gunicorn, after it answered twice (MB), and its master's."""
+def stack_memory(env: dict, tmp: Path) -> float:
+    """RSS of the worker of `make_stack` under gunicorn, after it answered twice (MB)."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "memory:make_stack()", "--chdir", str(ROOT / "bench"), "--bind",
          f"127.0.0.1:{port}", "--workers", "1", "--threads", "4", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "stack.log", "w"))
     try:
-        started = time.monotonic()
-        while not (pids := children(server.pid)):
-            if time.monotonic() - started > 60:
-                raise SystemExit("the stack's gunicorn did not start")
-            time.sleep(0.1)
+        [worker] = workers_of(server.pid, 1)
         for _ in range(2):
             for _ in range(300):
                 try:
@@ -130,7 +128,7 @@ def stack_memory(env: dict, tmp: Path) -> tuple[float, float]:
                 except ConnectionRefusedError:
                     time.sleep(0.1)
         time.sleep(0.3)
-        return memory(pids[0])[0], memory(server.pid)[0]
+        return memory(worker)[0]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -357,7 +355,7 @@ def main(argv: list[str]) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         run(server.pid, port, public_url, database_url)
-        stack_rss, _ = stack_memory(env, tmp)
+        stack_rss = stack_memory(env, tmp)
         print(f"the same stack serving nothing of the hotline's own (bench/memory.py make_stack), one worker: "
               f"RSS {stack_rss:.0f} MB")
         if job_worker is not None:
@@ -371,12 +369,19 @@ def main(argv: list[str]) -> None:
         print(f"(server log: {tmp / 'gunicorn.log'})")
 
 
+def workers_of(master: int, count: int) -> list[int]:
+    """The pids of a gunicorn master's workers, once it has started `count` of them."""
+    started = time.monotonic()
+    while len(pids := children(master)) < count:
+        if time.monotonic() - started > 60:
+            raise SystemExit(f"gunicorn did not start {count} worker(s)")
+        time.sleep(0.1)
+    return pids
+
+
 def run(master: int, port: int, public_url: str, database_url: str) -> None:
     started = time.monotonic()
-    while len(pids := children(master)) < 2:
-        if time.monotonic() - started > 60:
-            raise SystemExit("gunicorn did not start two workers")
-        time.sleep(0.1)
+    pids = workers_of(master, 2)
     workers = [Worker(port, public_url, pid, pids) for pid in pids]
     for w in workers:
         w.connect()  # a worker accepts only once it has loaded the app
