@@ -154,34 +154,25 @@ def tree(pid: int) -> list[int]:
     return found
 
 
+def process_cpu(pid: int | str) -> tuple[str, float]:
+    """A process's name and its user and system CPU so far, in seconds (("", 0) once it is gone)."""
+    try:
+        head, fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)
+    except OSError:
+        return "", 0.0
+    fields = fields.split()
+    return head.split("(", 1)[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU of a process tree so far."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for p in tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+    return sum(process_cpu(p)[1] for p in tree(pid))
 
 
 def database_cpu() -> float:
     """User and system CPU so far of every PostgreSQL server process on this machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            head, fields = (entry / "stat").read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        if head.split("(", 1)[1] == "postgres":
-            fields = fields.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
+    found = (process_cpu(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit())
+    return sum(seconds for name, seconds in found if name == "postgres")
 
 
 class Server:
