@@ -38,10 +38,12 @@ SKILLS: dict[str, str] = {
     "interpreting": N_("Interpreting"),
 }
 
+DRIVING = "driving"
+WHEELCHAIR = "wheelchair"  # what a rider brings that only some vehicles take
 # Which skills can meet each kind of need.
 CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
     "food": ("food", "errands"),
-    "ride": ("driving",),
+    "ride": (DRIVING,),
     "housing": ("housing",),
     "childcare": ("childcare",),
     "health": ("health",),
@@ -431,10 +433,6 @@ def can_be_given_tasks(volunteer: Volunteer) -> bool:
     contact, now = volunteer.contact, utcnow()
     return (volunteer.status == ACTIVE and not contact.opted_out and not contact.sms_unusable
             and not contact.blocked(now) and not contact.muted(now))
-
-
-DRIVING = "driving"
-WHEELCHAIR = "wheelchair"
 
 
 def drivers(session: Session) -> list[Volunteer]:

@@ -18,7 +18,7 @@ from ..models import Contact, Need, NeedEvent, Offer, OutboxMessage, Recording, 
 from ..outbound.notify import RESIDENT_KINDS, notify, wants_calls
 from ..phones import mask
 from ..outbound.outbox import enqueue_after_commit, enqueue_now, queue_sms
-from ..volunteers import CATEGORY_SKILLS
+from ..volunteers import CATEGORY_SKILLS, WHEELCHAIR
 from . import copy
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def need_time(need: Need) -> datetime | None:
 
 def needs_wheelchair(need: Need) -> bool:
     ride = rides.for_need(need)
-    return ride is not None and "wheelchair" in (ride.mobility or [])
+    return ride is not None and WHEELCHAIR in (ride.mobility or [])
 
 
 def start(session: Session, settings: Settings, need: Need, now: datetime, *, tell_resident: bool = True) -> int:
